@@ -1,0 +1,38 @@
+# memdiff: the two set-up commands of the README, and the developer's others.
+# Every target creates the virtual environment it needs, so a fresh clone
+# needs nothing but Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+
+.PHONY: demo test bench validate bundle lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+## make demo: install and run the bundled sample case
+demo: $(STAMP)
+	$(BIN)/memdiff demo
+
+## make test: install with the test extras and run every test
+test: $(TSTAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## make bench: the speed and accuracy benchmarks (prints ratios, asserts nothing)
+bench: $(TSTAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,453 @@
+"""The evidence model: documents, parameters, spans, regions and the comparison, to and from JSON.
+
+Everything here is a frozen dataclass so a finished result cannot be edited by
+the code that displays or renders it. JSON goes through explicit ``to_dict`` /
+``from_dict`` functions with a schema version (``memdiff/comparison@1``); the
+layout is the public contract written down in ``CLI-AND-JSON.md``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Literal
+
+from memdiff import __version__
+
+SCHEMA = "memdiff/comparison@1"
+
+Mode = Literal["text", "image"]
+SpanKind = Literal["exact", "near"]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input after ingest: its identity (hash, size, type) and its content.
+
+    ``text`` is the *extracted text*: exactly what ``memdiff extract`` prints and
+    what every span offset indexes. ``page_starts`` holds the offset at which
+    each page begins (PDF only; empty otherwise). Images carry the decoded
+    picture in ``image`` (a Pillow image, RGB) and their pixel size.
+    """
+
+    name: str
+    sha256: str
+    size_bytes: int
+    media_type: str
+    kind: Mode
+    text: str = ""
+    encoding: str | None = None
+    page_starts: tuple[int, ...] = ()
+    words: int = 0
+    width: int | None = None
+    height: int | None = None
+    image_mode: str | None = None
+    image_format: str | None = None
+    notes: tuple[str, ...] = ()
+    path: str | None = field(default=None, compare=False)
+    image: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def pages(self) -> int | None:
+        return len(self.page_starts) or None
+
+    @property
+    def characters(self) -> int:
+        return len(self.text)
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page number holding the character at ``offset`` (None without pages)."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    def pages_of(self, start: int, end: int) -> tuple[int, ...] | None:
+        """1-based page numbers touched by the half-open range ``[start, end)``."""
+        if not self.page_starts:
+            return None
+        first = self.page_of(start)
+        last = self.page_of(max(start, end - 1))
+        return tuple(range(first, last + 1))
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "name": self.name,
+            "sha256": self.sha256,
+            "size_bytes": self.size_bytes,
+            "media_type": self.media_type,
+        }
+        if self.kind == "text":
+            d.update(
+                encoding=self.encoding,
+                pages=self.pages,
+                characters=self.characters,
+                words=self.words,
+            )
+        else:
+            d.update(
+                width=self.width,
+                height=self.height,
+                image_mode=self.image_mode,
+                image_format=self.image_format,
+            )
+        if self.notes:
+            d["notes"] = list(self.notes)
+        return d
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document as recorded in a result file: identity and figures, no content."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+    media_type: str
+    encoding: str | None = None
+    pages: int | None = None
+    characters: int | None = None
+    words: int | None = None
+    width: int | None = None
+    height: int | None = None
+    image_mode: str | None = None
+    image_format: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentRecord:
+        return cls.from_dict(doc.to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in asdict(self).items() if v is not None}
+        d["notes"] = list(self.notes)
+        if not d["notes"]:
+            del d["notes"]
+        # Text documents always state pages, even when there are none.
+        if self.characters is not None:
+            d.setdefault("pages", None)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocumentRecord:
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in d.items() if k in known}
+        kwargs["notes"] = tuple(d.get("notes", ()))
+        return cls(**kwargs)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Every setting that can change a finding; all of them are recorded in the result."""
+
+    min_words: int = 8
+    near: bool = True
+    min_similarity: float = 0.8
+    # Normalisation applied to a copy of the text before matching.
+    unicode_nfkc: bool = True
+    casefold: bool = True
+    unify_quotes: bool = True
+    ignore_punctuation: bool = True
+    join_hyphenation: bool = True
+    # Near-verbatim passages: shortest exact seed, and the largest gap (in
+    # words) between two seeds that may still be joined into one passage.
+    near_seed_words: int = 4
+    near_max_gap: int = 6
+    # Language of the word-frequency table used by the chance estimate;
+    # "auto" picks it from the original's text and records the choice.
+    language: str = "auto"
+
+    def validate(self) -> None:
+        if not 2 <= self.min_words <= 10_000:
+            raise ValueError("min_words must be between 2 and 10000")
+        if not 0.0 < self.min_similarity <= 1.0:
+            raise ValueError("min_similarity must be above 0 and at most 1")
+        if not 2 <= self.near_seed_words <= self.min_words:
+            raise ValueError("near_seed_words must be between 2 and min_words")
+        if not 1 <= self.near_max_gap <= 100:
+            raise ValueError("near_max_gap must be between 1 and 100")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Parameters:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+    def with_changes(self, **changes: Any) -> Parameters:
+        return replace(self, **changes)
+
+
+# --------------------------------------------------------------------------- text findings
+
+
+@dataclass(frozen=True)
+class Location:
+    """A half-open ``[start, end)`` range of extracted-text indices, with its pages."""
+
+    start: int
+    end: int
+    pages: tuple[int, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "pages": list(self.pages) if self.pages is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Location:
+        pages = d.get("pages")
+        return cls(d["start"], d["end"], tuple(pages) if pages is not None else None)
+
+
+@dataclass(frozen=True)
+class Chance:
+    """How likely a run of words is in ordinary writing.
+
+    ``bits`` is the run's self-information under a unigram word-frequency
+    model: the larger, the less likely a coincidence. ``common_phrase`` marks
+    runs short and common enough that any writer might produce them.
+    """
+
+    bits: float
+    common_phrase: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bits": self.bits, "common_phrase": self.common_phrase}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Chance:
+        return cls(float(d["bits"]), bool(d["common_phrase"]))
+
+
+@dataclass(frozen=True)
+class Span:
+    """One reproduced passage: where it sits in each document, and how close it is.
+
+    ``words`` counts the output's (suspect's) words; ``original_words`` the
+    original's. ``other_occurrences`` says in how many further places of the
+    original the same run begins (the span reports the one reaching furthest).
+    """
+
+    id: int
+    kind: SpanKind
+    words: int
+    similarity: float
+    original: Location
+    suspect: Location
+    chance: Chance
+    original_words: int = 0
+    other_occurrences: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "words": self.words,
+            "original_words": self.original_words,
+            "similarity": self.similarity,
+            "original": self.original.to_dict(),
+            "suspect": self.suspect.to_dict(),
+            "chance": self.chance.to_dict(),
+            "other_occurrences": self.other_occurrences,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Span:
+        return cls(
+            id=d["id"],
+            kind=d["kind"],
+            words=d["words"],
+            similarity=float(d["similarity"]),
+            original=Location.from_dict(d["original"]),
+            suspect=Location.from_dict(d["suspect"]),
+            chance=Chance.from_dict(d["chance"]),
+            original_words=d.get("original_words", d["words"]),
+            other_occurrences=d.get("other_occurrences", 0),
+        )
+
+
+@dataclass(frozen=True)
+class TextSummary:
+    suspect_words_in_spans: int
+    suspect_coverage: float
+    suspect_words_in_exact_spans: int
+    exact_suspect_coverage: float
+    original_words_in_spans: int
+    original_coverage: float
+    span_count: int
+    exact_span_count: int
+    near_span_count: int
+    longest_span_words: int
+    longest_span_characters: int
+    common_phrase_spans: int
+    language: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TextSummary:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+# --------------------------------------------------------------------------- image findings
+
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class ImageRegion:
+    """A matched box in each image's own pixel coordinates, ``[x0, y0, x1, y1)``."""
+
+    original: Box
+    suspect: Box
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"original": list(self.original), "suspect": list(self.suspect), "score": self.score}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ImageRegion:
+        return cls(tuple(d["original"]), tuple(d["suspect"]), float(d["score"]))
+
+
+@dataclass(frozen=True)
+class ImageSummary:
+    """Image verdict and the figures behind it (see CLI-AND-JSON.md).
+
+    ``transform`` maps suspect pixel coordinates onto the original
+    (scale, rotation in degrees, dx, dy, mirrored). ``hashes`` maps each hash
+    name to ``{"distance", "bits", "similarity"}``. ``heatmap`` holds the
+    per-tile similarity grid over the original: ``{"tile": [w, h],
+    "grid": [[...], ...]}`` with None where the suspect does not cover a tile.
+    ``thresholds`` are the fixed values the verdict was taken with.
+    """
+
+    match: bool
+    verdict: str
+    transform: dict[str, Any] | None
+    hashes: dict[str, dict[str, Any]]
+    matched_fraction_of_suspect: float
+    matched_fraction_of_original: float
+    orientation: str = "as given"
+    inliers: int = 0
+    heatmap: dict[str, Any] | None = None
+    thresholds: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ImageSummary:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+# --------------------------------------------------------------------------- the comparison
+
+
+def _utc_now() -> str:
+    """Creation time; ``SOURCE_DATE_EPOCH`` fixes it for reproducible outputs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        moment = _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    else:
+        moment = _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The finished result of comparing an original with a suspect output."""
+
+    mode: Mode
+    parameters: Parameters
+    original: DocumentRecord
+    suspect: DocumentRecord
+    summary: TextSummary | ImageSummary
+    spans: tuple[Span, ...] = ()
+    regions: tuple[ImageRegion, ...] = ()
+    created: str = field(default_factory=_utc_now)
+    tool_version: str = __version__
+
+    # ---- JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "schema": SCHEMA,
+            "tool": {"name": "memdiff", "version": self.tool_version},
+            "created": self.created,
+            "mode": self.mode,
+            "parameters": self.parameters.to_dict(),
+            "original": self.original.to_dict(),
+            "suspect": self.suspect.to_dict(),
+            "summary": self.summary.to_dict(),
+        }
+        if self.mode == "text":
+            d["spans"] = [s.to_dict() for s in self.spans]
+        else:
+            d["regions"] = [r.to_dict() for r in self.regions]
+        d["findings_sha256"] = self.findings_digest()
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Comparison:
+        if d.get("schema") != SCHEMA:
+            raise ValueError(f"not a memdiff result (schema {d.get('schema')!r}, expected {SCHEMA!r})")
+        mode = d["mode"]
+        summary: TextSummary | ImageSummary
+        if mode == "text":
+            summary = TextSummary.from_dict(d["summary"])
+        else:
+            summary = ImageSummary.from_dict(d["summary"])
+        return cls(
+            mode=mode,
+            parameters=Parameters.from_dict(d["parameters"]),
+            original=DocumentRecord.from_dict(d["original"]),
+            suspect=DocumentRecord.from_dict(d["suspect"]),
+            summary=summary,
+            spans=tuple(Span.from_dict(s) for s in d.get("spans", ())),
+            regions=tuple(ImageRegion.from_dict(r) for r in d.get("regions", ())),
+            created=d["created"],
+            tool_version=d["tool"]["version"],
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Comparison:
+        return cls.from_dict(json.loads(text))
+
+    # ---- the digest a report prints and `verify` recomputes
+
+    def findings_canonical_json(self) -> str:
+        """Canonical JSON of the findings alone (spans or regions and summary).
+
+        Sorted keys, no whitespace, floats as Python prints them: any two runs
+        that found the same thing produce the same bytes.
+        """
+        if self.mode == "text":
+            findings: Any = [s.to_dict() for s in self.spans]
+        else:
+            findings = [r.to_dict() for r in self.regions]
+        body = {"mode": self.mode, "summary": self.summary.to_dict(), "findings": findings}
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def findings_digest(self) -> str:
+        return hashlib.sha256(self.findings_canonical_json().encode("utf-8")).hexdigest()

@@ -1,0 +1,191 @@
+"""Reading inputs: identify each file by its content, extract its text or picture, record its identity.
+
+``load(path)`` is the one entry point for files and ``load_text`` the one for
+pasted text (standard input, the GUI's clipboard). Each format has its own
+module with a ``read(data, name, ...) -> Extracted`` function; this module
+sniffs the content, hashes the bytes and builds the :class:`Document`.
+Inputs are opened read-only and never written to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from memdiff.errors import InputError, LimitExceeded, UnsupportedFormat
+from memdiff.evidence import Document
+
+#: The largest input memdiff reads, in bytes. Larger files are refused with a
+#: sentence that states this limit, rather than exhausting memory.
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a format reader returns: the extracted text and how it was obtained."""
+
+    text: str
+    media_type: str
+    encoding: str | None = None
+    page_starts: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"BM", "image/bmp"),
+)
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Return the media type of ``data``, decided by content first and the file name last."""
+    head = data[:1024]
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "application/pdf"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, media_type in IMAGE_SIGNATURES:
+        if head.startswith(signature):
+            # "BM" also starts ordinary text; a real BMP has its size in bytes 2..6.
+            if media_type == "image/bmp" and not _looks_like_bmp(data):
+                continue
+            return media_type
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        except zipfile.BadZipFile:
+            pass
+        raise UnsupportedFormat(f"{name or 'The input'} is a ZIP archive but not a Word (.docx) document.")
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "application/rtf"
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith((b"<!doctype html", b"<html")) or (
+        Path(name).suffix.lower() in {".html", ".htm", ".xhtml"} and probe.startswith(b"<")
+    ):
+        return "text/html"
+    if Path(name).suffix.lower() in {".md", ".markdown"}:
+        return "text/markdown"
+    return "text/plain"
+
+
+def _looks_like_bmp(data: bytes) -> bool:
+    return len(data) >= 26 and int.from_bytes(data[2:6], "little") in (len(data), 0) and data[6:10] == b"\0\0\0\0"
+
+
+def is_image_type(media_type: str) -> bool:
+    return media_type.startswith("image/")
+
+
+def read_input_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Read a whole input file read-only, with clear sentences for the usual failures."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise InputError(f"{p} is a folder, not a file; give the path of a document.")
+        if size > MAX_INPUT_BYTES:
+            raise LimitExceeded(
+                f"{p.name} is {size / 2**20:.0f} MB, above memdiff's limit of "
+                f"{MAX_INPUT_BYTES // 2**20} MB per input; split it or extract the relevant part first."
+            )
+        with open(p, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{p} does not exist; check the path.") from None
+    except PermissionError:
+        raise InputError(f"{p} cannot be read (permission denied); check its permissions.") from None
+    except IsADirectoryError:
+        raise InputError(f"{p} is a folder, not a file; give the path of a document.") from None
+    except OSError as err:
+        raise InputError(f"{p} cannot be read: {err.strerror or err}.") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise LimitExceeded(
+            f"{p.name} grew beyond memdiff's limit of {MAX_INPUT_BYTES // 2**20} MB while it was read."
+        )
+    return data
+
+
+def load(path: str | os.PathLike[str], *, password: str | None = None) -> Document:
+    """Read ``path`` (any supported format) into a :class:`Document`."""
+    p = Path(path)
+    data = read_input_bytes(p)
+    return load_bytes(data, p.name, password=password, path=str(p))
+
+
+def load_text(text: str, name: str = "pasted text") -> Document:
+    """A Document for text that arrived without a file (standard input, the clipboard)."""
+    from memdiff.ingest import text as text_format
+
+    data = text.encode("utf-8")
+    extracted = Extracted(text_format.clean(text), "text/plain", encoding="utf-8")
+    return _document(data, name, extracted, path=None)
+
+
+def load_bytes(data: bytes, name: str, *, password: str | None = None, path: str | None = None) -> Document:
+    """Read an input already in memory (used by :func:`load` and for standard input)."""
+    if not data:
+        raise InputError(f"{name} is empty; there is nothing to compare.")
+    media_type = sniff(data, name)
+    if is_image_type(media_type):
+        from memdiff.ingest import image as image_format
+
+        return image_format.load(data, name, media_type, sha256=_sha256(data), path=path)
+    extracted = _read_text_like(data, name, media_type, password)
+    return _document(data, name, extracted, path=path)
+
+
+def _read_text_like(data: bytes, name: str, media_type: str, password: str | None) -> Extracted:
+    if media_type == "application/pdf":
+        from memdiff.ingest import pdf
+
+        return pdf.read(data, name, password=password)
+    if media_type.endswith("wordprocessingml.document"):
+        from memdiff.ingest import docx
+
+        return docx.read(data, name)
+    if media_type == "application/rtf":
+        from memdiff.ingest import rtf
+
+        return rtf.read(data, name)
+    if media_type == "text/html":
+        from memdiff.ingest import html
+
+        return html.read(data, name)
+    from memdiff.ingest import text as text_format
+
+    return text_format.read(data, name, media_type=media_type)
+
+
+def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None) -> Document:
+    from memdiff.text.normalize import count_words
+
+    if not extracted.text.strip():
+        raise InputError(f"{name} contains no text; there is nothing to compare.")
+    return Document(
+        name=name,
+        sha256=_sha256(data),
+        size_bytes=len(data),
+        media_type=extracted.media_type,
+        kind="text",
+        text=extracted.text,
+        encoding=extracted.encoding,
+        page_starts=extracted.page_starts,
+        words=count_words(extracted.text),
+        notes=extracted.notes,
+        path=path,
+    )
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
