@@ -125,13 +125,16 @@ class DocumentRecord:
         return cls.from_dict(doc.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: v for k, v in asdict(self).items() if v is not None}
-        d["notes"] = list(self.notes)
-        if not d["notes"]:
-            del d["notes"]
-        # Text documents always state pages, even when there are none.
-        if self.characters is not None:
-            d.setdefault("pages", None)
+        is_text = self.characters is not None
+        d: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "notes":
+                if value:
+                    d["notes"] = list(value)
+            elif value is not None or (is_text and f.name == "pages"):
+                # A text document always states its pages, null when it has none.
+                d[f.name] = value
         return d
 
     @classmethod
@@ -158,8 +161,9 @@ class Parameters:
     unify_quotes: bool = True
     ignore_punctuation: bool = True
     join_hyphenation: bool = True
-    # Near-verbatim passages: shortest exact seed, and the largest gap (in
-    # words) between two seeds that may still be joined into one passage.
+    # Near-verbatim passages: shortest exact seed (never more than min_words),
+    # and the largest gap (in words) between two seeds that may still be
+    # joined into one passage.
     near_seed_words: int = 4
     near_max_gap: int = 6
     # Language of the word-frequency table used by the chance estimate;
@@ -171,8 +175,8 @@ class Parameters:
             raise ValueError("min_words must be between 2 and 10000")
         if not 0.0 < self.min_similarity <= 1.0:
             raise ValueError("min_similarity must be above 0 and at most 1")
-        if not 2 <= self.near_seed_words <= self.min_words:
-            raise ValueError("near_seed_words must be between 2 and min_words")
+        if not 2 <= self.near_seed_words <= 50:
+            raise ValueError("near_seed_words must be between 2 and 50")
         if not 1 <= self.near_max_gap <= 100:
             raise ValueError("near_max_gap must be between 1 and 100")
 

@@ -1,0 +1,213 @@
+"""Text analysis: from two text Documents to the spans and figures of a Comparison.
+
+``compare_texts`` is the whole pipeline. For batch work, ``TextIndex`` holds
+an original's words and k-gram indexes once, so a hundred outputs cost one
+indexing of the novel plus a hundred small comparisons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from memdiff.evidence import (
+    Chance,
+    Comparison,
+    Document,
+    DocumentRecord,
+    Location,
+    Parameters,
+    Span,
+    TextSummary,
+)
+from memdiff.progress import SILENT, Progress
+from memdiff.text.chance import WordPrices, detect_language, is_common_phrase
+from memdiff.text.match import KgramIndex, Run, all_runs, as_array, exact_runs
+from memdiff.text.near import MAX_SEED_OCCURRENCES, Passage, near_passages
+from memdiff.text.normalize import Tokens, Vocabulary, tokenize
+
+
+@dataclass
+class TextIndex:
+    """An original's words and indexes, built once and reused for every output compared with it."""
+
+    document: Document
+    parameters: Parameters
+    vocabulary: Vocabulary
+    tokens: Tokens
+    ids: np.ndarray
+    language: str
+    _indexes: dict[int, KgramIndex] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, original: Document, parameters: Parameters) -> TextIndex:
+        vocabulary = Vocabulary(parameters)
+        tokens = tokenize(original.text, vocabulary)
+        if parameters.language == "auto":
+            language = detect_language(vocabulary.form(i) for i in tokens.ids)
+        else:
+            language = parameters.language
+        return cls(original, parameters, vocabulary, tokens, as_array(tokens.ids), language)
+
+    def kgrams(self, k: int) -> KgramIndex:
+        index = self._indexes.get(k)
+        if index is None:
+            index = self._indexes[k] = KgramIndex(self.ids, k)
+        return index
+
+
+def compare_texts(
+    original: Document,
+    suspect: Document,
+    parameters: Parameters,
+    *,
+    progress: Progress = SILENT,
+    index: TextIndex | None = None,
+) -> Comparison:
+    """Find every reproduced span of ``original`` in ``suspect`` and sum them up."""
+    progress.report(0.0, "Reading the original's words")
+    if index is None or index.document is not original or index.parameters != parameters:
+        index = TextIndex.build(original, parameters)
+    progress.check()
+    progress.report(0.3, "Reading the output's words")
+    suspect_tokens = tokenize(suspect.text, index.vocabulary)
+    suspect_ids = as_array(suspect_tokens.ids)
+    progress.check()
+
+    progress.report(0.45, "Finding exact spans")
+    runs = exact_runs(index.kgrams(parameters.min_words), suspect_ids)
+    progress.check()
+
+    passages: list[Passage] = []
+    if parameters.near:
+        progress.report(0.6, "Joining near-verbatim passages")
+        seed_k = min(parameters.near_seed_words, parameters.min_words)
+        seeds = all_runs(index.kgrams(seed_k), suspect_ids, max_occurrences=MAX_SEED_OCCURRENCES)
+        passages = near_passages(
+            index.ids,
+            suspect_ids,
+            seeds,
+            min_words=parameters.min_words,
+            min_similarity=parameters.min_similarity,
+            max_gap=parameters.near_max_gap,
+        )
+        progress.check()
+
+    progress.report(0.85, "Estimating chance")
+    spans = _spans(index, original, suspect, suspect_tokens, suspect_ids, runs, passages)
+    summary = _summary(index, suspect_tokens, spans, runs, passages)
+    progress.report(1.0, "Done")
+    return Comparison(
+        mode="text",
+        parameters=parameters,
+        original=DocumentRecord.of(original),
+        suspect=DocumentRecord.of(suspect),
+        summary=summary,
+        spans=tuple(spans),
+    )
+
+
+def _spans(
+    index: TextIndex,
+    original: Document,
+    suspect: Document,
+    suspect_tokens: Tokens,
+    suspect_ids: np.ndarray,
+    runs: list[Run],
+    passages: list[Passage],
+) -> list[Span]:
+    prices = WordPrices(index.language)
+    form = index.vocabulary.form
+    drafts: list[tuple[tuple[int, int, int], Span]] = []
+
+    def location(doc: Document, tokens: Tokens, first: int, end: int) -> Location:
+        start, stop = tokens.char_range(first, end)
+        return Location(start, stop, doc.pages_of(start, stop))
+
+    for run in runs:
+        bits = prices.run_bits(form(i) for i in suspect_ids[run.suspect : run.suspect + run.length].tolist())
+        span = Span(
+            id=0,
+            kind="exact",
+            words=run.length,
+            original_words=run.length,
+            similarity=1.0,
+            original=location(original, index.tokens, run.original, run.original + run.length),
+            suspect=location(suspect, suspect_tokens, run.suspect, run.suspect + run.length),
+            chance=Chance(bits, is_common_phrase(bits)),
+            other_occurrences=run.other_occurrences,
+        )
+        drafts.append(((span.suspect.start, 0, span.original.start), span))
+    for p in passages:
+        # Price only the words the two sides share: the edits prove nothing.
+        shared = _shared_words(index.ids, suspect_ids, p)
+        bits = prices.run_bits(form(i) for i in shared)
+        span = Span(
+            id=0,
+            kind="near",
+            words=p.words,
+            original_words=p.original_end - p.original_start,
+            similarity=p.similarity,
+            original=location(original, index.tokens, p.original_start, p.original_end),
+            suspect=location(suspect, suspect_tokens, p.suspect_start, p.suspect_end),
+            chance=Chance(bits, is_common_phrase(bits)),
+        )
+        drafts.append(((span.suspect.start, 1, span.original.start), span))
+    drafts.sort(key=lambda d: d[0])
+    return [replace(span, id=n) for n, (_, span) in enumerate(drafts, start=1)]
+
+
+def _shared_words(original_ids: np.ndarray, suspect_ids: np.ndarray, p: Passage) -> list[int]:
+    a = original_ids[p.original_start : p.original_end].tolist()
+    b = suspect_ids[p.suspect_start : p.suspect_end].tolist()
+    shared: list[int] = []
+    for block in Levenshtein.opcodes(a, b).as_matching_blocks():
+        shared.extend(a[block.a : block.a + block.size])
+    return shared
+
+
+def _covered(ranges: list[tuple[int, int]], size: int) -> int:
+    """Number of distinct positions in ``[0, size)`` covered by the half-open ranges."""
+    if not ranges:
+        return 0
+    marks = np.zeros(size + 1, dtype=np.int32)
+    for start, end in ranges:
+        marks[start] += 1
+        marks[end] -= 1
+    return int(np.count_nonzero(np.cumsum(marks[:-1])))
+
+
+def _summary(
+    index: TextIndex, suspect_tokens: Tokens, spans: list[Span], runs: list[Run], passages: list[Passage]
+) -> TextSummary:
+    n_suspect = len(suspect_tokens)
+    n_original = len(index.tokens)
+    exact_ranges = [(r.suspect, r.suspect + r.length) for r in runs]
+    all_ranges = exact_ranges + [(p.suspect_start, p.suspect_end) for p in passages]
+    original_ranges = [(r.original, r.original + r.length) for r in runs] + [
+        (p.original_start, p.original_end) for p in passages
+    ]
+    in_spans = _covered(all_ranges, n_suspect)
+    in_exact = _covered(exact_ranges, n_suspect)
+    in_original = _covered(original_ranges, n_original)
+    return TextSummary(
+        suspect_words_in_spans=in_spans,
+        suspect_coverage=_ratio(in_spans, n_suspect),
+        suspect_words_in_exact_spans=in_exact,
+        exact_suspect_coverage=_ratio(in_exact, n_suspect),
+        original_words_in_spans=in_original,
+        original_coverage=_ratio(in_original, n_original),
+        span_count=len(spans),
+        exact_span_count=len(runs),
+        near_span_count=len(passages),
+        longest_span_words=max((s.words for s in spans), default=0),
+        longest_span_characters=max((s.suspect.end - s.suspect.start for s in spans), default=0),
+        common_phrase_spans=sum(1 for s in spans if s.chance.common_phrase),
+        language=index.language,
+    )
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

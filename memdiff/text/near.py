@@ -1,0 +1,127 @@
+"""Near-verbatim passages: short exact seeds, separated by small edits, joined into one passage.
+
+A copy with a word changed, dropped or inserted every few words has no long
+exact run, but it has many short ones (seeds) lying on nearly the same
+diagonal: the offset between a word's place in the output and its place in
+the original shifts by at most a few words at each edit. Seeds that follow
+one another within ``near_max_gap`` words on both sides are chained into one
+passage; the passage is then scored by word-level edit similarity
+(Levenshtein over word ids, via rapidfuzz) and kept when it is at least
+``min_words`` long and at least ``min_similarity`` similar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from memdiff.text.match import Run
+
+# Seeds of frequent short phrases ("one of the", "at the same time") are
+# followed to at most this many places in the original.
+MAX_SEED_OCCURRENCES = 32
+# Seeds may overlap by a word or two where a repeated word sits at an edit.
+_MAX_OVERLAP = 2
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A near-verbatim passage: word ranges ``[start, end)`` in the output and in the original."""
+
+    suspect_start: int
+    suspect_end: int
+    original_start: int
+    original_end: int
+    similarity: float
+    matched_words: int
+
+    @property
+    def words(self) -> int:
+        return self.suspect_end - self.suspect_start
+
+
+@dataclass
+class _Chain:
+    suspect_start: int
+    original_start: int
+    suspect_end: int
+    original_end: int
+    seeds: int
+    matched: int
+
+
+def chain_seeds(seeds: list[Run], max_gap: int) -> list[_Chain]:
+    """Join seeds (sorted by output position) that follow each other closely on both sides."""
+    open_chains: list[_Chain] = []
+    finished: list[_Chain] = []
+    for seed in seeds:
+        s, o, n = seed.suspect, seed.original, seed.length
+        # Chains that ended too far back can take no more seeds.
+        still_open = []
+        for chain in open_chains:
+            (still_open if chain.suspect_end + max_gap >= s else finished).append(chain)
+        open_chains = still_open
+        best: _Chain | None = None
+        best_cost = 0
+        for chain in open_chains:
+            gap_s = s - chain.suspect_end
+            gap_o = o - chain.original_end
+            if gap_s < -_MAX_OVERLAP or gap_o < -_MAX_OVERLAP or gap_s > max_gap or gap_o > max_gap:
+                continue
+            if s + n <= chain.suspect_end or o + n <= chain.original_end:
+                continue  # adds nothing new
+            cost = abs(gap_s - gap_o) + max(gap_s, gap_o, 0)
+            if best is None or cost < best_cost:
+                best, best_cost = chain, cost
+        if best is None:
+            open_chains.append(_Chain(s, o, s + n, o + n, 1, n))
+        else:
+            best.matched += min(n, s + n - best.suspect_end)
+            best.suspect_end = max(best.suspect_end, s + n)
+            best.original_end = max(best.original_end, o + n)
+            best.seeds += 1
+    finished.extend(open_chains)
+    return finished
+
+
+def near_passages(
+    original_ids: np.ndarray,
+    suspect_ids: np.ndarray,
+    seeds: list[Run],
+    *,
+    min_words: int,
+    min_similarity: float,
+    max_gap: int,
+) -> list[Passage]:
+    """Passages of at least ``min_words`` output words, similar but not identical to the original.
+
+    Where passages overlap in the output (the same stretch resembling two
+    places of the original), the one with more matching words is kept.
+    """
+    candidates: list[Passage] = []
+    for chain in chain_seeds(seeds, max_gap):
+        if chain.seeds < 2 or chain.suspect_end - chain.suspect_start < min_words:
+            continue
+        a = original_ids[chain.original_start : chain.original_end].tolist()
+        b = suspect_ids[chain.suspect_start : chain.suspect_end].tolist()
+        similarity = Levenshtein.normalized_similarity(a, b)
+        if similarity >= min_similarity and a != b:
+            candidates.append(
+                Passage(
+                    chain.suspect_start,
+                    chain.suspect_end,
+                    chain.original_start,
+                    chain.original_end,
+                    round(similarity, 4),
+                    chain.matched,
+                )
+            )
+    candidates.sort(key=lambda p: (-p.matched_words, -p.similarity, p.suspect_start, p.original_start))
+    kept: list[Passage] = []
+    for passage in candidates:
+        if all(passage.suspect_end <= k.suspect_start or passage.suspect_start >= k.suspect_end for k in kept):
+            kept.append(passage)
+    kept.sort(key=lambda p: (p.suspect_start, p.original_start))
+    return kept

@@ -1,0 +1,167 @@
+"""Words and their normalised forms, with every word mapped back to extracted-text offsets.
+
+Matching never looks at the extracted text itself: it looks at a sequence of
+integer word ids, one per word, where two words get the same id exactly when
+their normalised forms are equal. Each word also keeps its ``[start, end)``
+range in the extracted text, so a run of matching ids maps straight back to
+the characters a highlight or a report must show.
+
+What counts as a word: a run of Unicode letters and digits (combining marks
+and soft hyphens included), except that every Chinese, Japanese or Korean
+character is a word of its own, since those scripts do not put spaces between
+words. Punctuation and whitespace separate words and, by default, are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from memdiff.evidence import Parameters
+
+# Scripts written without spaces: each character is one word.
+_CJK = (
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3400-\u4dbf"  # CJK Extension A
+    "\u4e00-\u9fff"  # CJK Unified Ideographs
+    "\uf900-\ufaff"  # CJK Compatibility Ideographs
+    "\uac00-\ud7af"  # Hangul syllables
+    "\U00020000-\U0002fa1f"  # CJK Extensions B-F and supplements
+)
+# Marks that continue a word although Python's \w does not match them.
+_MARKS = (
+    "\u00ad"  # soft hyphen
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f"
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe20-\ufe2f"
+)
+WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{_MARKS}]+[^\W_{_CJK}]*)*")
+
+# A word broken across a line with a hyphen: "repro-\nduction". The next line
+# must go on in lower case, so "Anglo-\nSaxon" and list dashes are left alone.
+_HYPHEN_BREAK_RE = re.compile(r"[-\u00ad\u2010][ \t]*\n[ \t]*(?=[^\W\d_])")
+
+_QUOTES_AND_DASHES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2039": "'", "\u203a": "'",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u2026": "...",
+    }
+)
+_INVISIBLE = str.maketrans({"\u00ad": None, "\u200c": None, "\u200d": None})
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The words of one extracted text: ids for matching, offsets for showing."""
+
+    ids: list[int]
+    starts: list[int]
+    ends: list[int]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def char_range(self, first_word: int, end_word: int) -> tuple[int, int]:
+        """Extracted-text ``[start, end)`` of the words ``[first_word, end_word)``."""
+        return self.starts[first_word], self.ends[end_word - 1]
+
+
+class Vocabulary:
+    """Assigns one integer id per normalised word form, in order of first appearance.
+
+    The ids depend only on the order in which texts are read, never on
+    ``hash()``; results must not depend on the ids' values either, only on
+    their equality, which is exact string equality of normalised forms.
+    """
+
+    def __init__(self, parameters: Parameters) -> None:
+        self.parameters = parameters
+        self._ids: dict[str, int] = {}
+        self._forms: list[str] = []
+        self._raw: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def form(self, word_id: int) -> str:
+        """The normalised form behind an id (used to verify matches and to price words)."""
+        return self._forms[word_id]
+
+    def id_of(self, raw: str) -> int:
+        word_id = self._raw.get(raw)
+        if word_id is None:
+            form = normalise_word(raw, self.parameters)
+            word_id = self._ids.get(form)
+            if word_id is None:
+                word_id = len(self._forms)
+                self._ids[form] = word_id
+                self._forms.append(form)
+            self._raw[raw] = word_id
+        return word_id
+
+
+def normalise_word(raw: str, parameters: Parameters) -> str:
+    """The form a word is compared in, under the normalisation switches of ``parameters``."""
+    word = raw.translate(_INVISIBLE) if parameters.join_hyphenation else raw
+    if parameters.unicode_nfkc:
+        word = unicodedata.normalize("NFKC", word)
+    if parameters.unify_quotes:
+        word = word.translate(_QUOTES_AND_DASHES)
+    if parameters.casefold:
+        word = word.casefold()
+    return word
+
+
+def _hyphen_breaks(text: str) -> dict[int, int]:
+    """Map the start of each word that continues a hyphen-broken word to the hyphen's offset."""
+    if "\n" not in text:
+        return {}
+    breaks: dict[int, int] = {}
+    for m in _HYPHEN_BREAK_RE.finditer(text):
+        # A break inside a word: a letter right before the hyphen, lower case after the line end.
+        if m.start() > 0 and text[m.start() - 1].isalnum() and text[m.end()].islower():
+            breaks[m.end()] = m.start()
+    return breaks
+
+
+def tokenize(text: str, vocabulary: Vocabulary) -> Tokens:
+    """Split ``text`` into words and give each its id in ``vocabulary``."""
+    parameters = vocabulary.parameters
+    ids: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    id_of = vocabulary.id_of
+    breaks = _hyphen_breaks(text) if parameters.join_hyphenation else {}
+    keep_punctuation = not parameters.ignore_punctuation
+    pieces: list[str] = []
+
+    for m in WORD_RE.finditer(text):
+        start = m.start()
+        if breaks and start in breaks and ends and ends[-1] == breaks[start]:
+            # Second half of "repro-\nduction": fold it into the previous word.
+            pieces[-1] += m.group()
+            ends[-1] = m.end()
+            continue
+        pieces.append(m.group())
+        starts.append(start)
+        ends.append(m.end())
+
+    if keep_punctuation:
+        # Each word carries the punctuation that follows it (whitespace dropped),
+        # so "end." and "end" differ while spacing still does not matter.
+        for n, piece in enumerate(pieces):
+            gap_end = starts[n + 1] if n + 1 < len(starts) else len(text)
+            tail = "".join(text[ends[n] : gap_end].split())
+            ids.append(id_of(piece + tail if tail else piece))
+    else:
+        ids = [id_of(piece) for piece in pieces]
+    return Tokens(ids, starts, ends)
+
+
+def count_words(text: str) -> int:
+    """Number of words in ``text`` as matching counts them (hyphen-broken words count once)."""
+    return sum(1 for _ in WORD_RE.finditer(text)) - len(_hyphen_breaks(text))
