@@ -24,7 +24,7 @@ from memdiff.evidence import (
 )
 from memdiff.progress import SILENT, Progress
 from memdiff.text.chance import WordPrices, detect_language, is_common_phrase
-from memdiff.text.match import KgramIndex, Run, all_runs, as_array, exact_runs
+from memdiff.text.match import KgramIndex, Run, all_runs, exact_runs
 from memdiff.text.near import MAX_SEED_OCCURRENCES, Passage, near_passages
 from memdiff.text.normalize import Tokens, Vocabulary, tokenize
 
@@ -46,10 +46,10 @@ class TextIndex:
         vocabulary = Vocabulary(parameters)
         tokens = tokenize(original.text, vocabulary)
         if parameters.language == "auto":
-            language = detect_language(vocabulary.form(i) for i in tokens.ids)
+            language = detect_language(vocabulary.form(i) for i in tokens.ids[:5000].tolist())
         else:
             language = parameters.language
-        return cls(original, parameters, vocabulary, tokens, as_array(tokens.ids), language)
+        return cls(original, parameters, vocabulary, tokens, tokens.ids, language)
 
     def kgrams(self, k: int) -> KgramIndex:
         index = self._indexes.get(k)
@@ -73,7 +73,7 @@ def compare_texts(
     progress.check()
     progress.report(0.3, "Reading the output's words")
     suspect_tokens = tokenize(suspect.text, index.vocabulary)
-    suspect_ids = as_array(suspect_tokens.ids)
+    suspect_ids = suspect_tokens.ids
     progress.check()
 
     progress.report(0.45, "Finding exact spans")

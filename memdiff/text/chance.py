@@ -2,7 +2,8 @@
 
 Each word is priced at ``-log2 p(word)`` bits, ``p`` being its frequency in
 ordinary writing of the text's language (wordfreq's offline tables, which
-blend books, news, subtitles and the web). A run's price is the sum of its
+blend books, news, subtitles and the web; their data files are read
+directly, in wordfreq's documented format). A run's price is the sum of its
 words' prices: "at the end of the day" costs about 45 bits, a distinctive
 sentence from a novel several hundred. The sum treats words as independent,
 which overstates the rarity of stock phrases; that is why short runs of
@@ -13,9 +14,12 @@ The threshold is a fixed constant, printed in every result's method section.
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import math
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 # A run costing fewer bits than this is flagged as a common phrase: one any
 # writer might produce without having read the original. 80 bits is about ten
@@ -76,35 +80,91 @@ def detect_language(words: Iterable[str]) -> str:
     return best if scores[best] > len(sample) / 50 else "en"
 
 
-@lru_cache(maxsize=8)
-def _frequencies(language: str) -> dict[str, float]:
-    import wordfreq
+def _wordfreq_data(filename: str) -> Path | None:
+    # Located without importing wordfreq itself, whose import (ftfy, langcodes,
+    # regex) would cost more than the whole comparison of a short text.
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / "data" / filename
+    return path if path.is_file() else None
 
-    try:
-        return wordfreq.get_frequency_dict(language, wordlist="best")
-    except (LookupError, ValueError):
+
+@lru_cache(maxsize=4)
+def _frequency_buckets(language: str) -> tuple[frozenset[str], ...]:
+    """wordfreq's table for ``language``: bucket ``n`` holds the words of frequency 10^(-n/100).
+
+    This is wordfreq's documented "cBpack" format (a header, then one list of
+    words per centibel); the large table is used where wordfreq has one.
+    """
+    import msgpack
+
+    for size in ("large", "small"):
+        path = _wordfreq_data(f"{size}_{language}.msgpack.gz")
+        if path is not None:
+            with gzip.open(path, "rb") as handle:
+                pack = msgpack.load(handle, raw=False)
+            header, buckets = pack[0], pack[1:]
+            if not isinstance(header, dict) or header.get("format") != "cB":
+                raise ValueError(f"unexpected wordfreq table format in {path}")
+            return tuple(frozenset(bucket) for bucket in buckets)
+    return ()
+
+
+@lru_cache(maxsize=1)
+def _chinese_to_simplified() -> dict[int, str]:
+    """wordfreq lists Chinese in simplified characters; traditional text is mapped first."""
+    import msgpack
+
+    path = _wordfreq_data("_chinese_mapping.msgpack.gz")
+    if path is None:
         return {}
+    with gzip.open(path, "rb") as handle:
+        mapping = msgpack.load(handle, raw=False)
+    return str.maketrans(mapping)
 
 
 class WordPrices:
-    """Bits per word for one language, cached for the words met."""
+    """Bits per word for one language; only the words asked for are looked up."""
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._table = _frequencies(language)
-        self._cache: dict[str, float] = {}
+        self._buckets = _frequency_buckets(language)
+        self._prices: dict[str, float] = {}
+
+    def _key(self, word: str) -> str:
+        key = word.casefold()
+        if self.language == "zh":
+            key = key.translate(_chinese_to_simplified())
+        return key
+
+    def price(self, words: Iterable[str]) -> None:
+        """Look up every new word of ``words`` in one pass over the table."""
+        wanted = {self._key(w): w for w in words if w not in self._prices}
+        if not wanted:
+            return
+        found: dict[str, float] = {}
+        remaining = set(wanted)
+        for n, bucket in enumerate(self._buckets):
+            hits = remaining.intersection(bucket)
+            for key in hits:
+                found[key] = 10.0 ** (-n / 100.0)
+            remaining -= hits
+            if not remaining:
+                break
+        for key, word in wanted.items():
+            frequency = found.get(key, 0.0)
+            self._prices[word] = -math.log2(max(frequency, UNKNOWN_WORD_FREQUENCY))
 
     def bits(self, word: str) -> float:
-        price = self._cache.get(word)
-        if price is None:
-            key = word.casefold()
-            frequency = self._table.get(key, 0.0)
-            price = -math.log2(max(frequency, UNKNOWN_WORD_FREQUENCY))
-            self._cache[word] = price
-        return price
+        if word not in self._prices:
+            self.price([word])
+        return self._prices[word]
 
     def run_bits(self, words: Iterable[str]) -> float:
-        return round(sum(self.bits(w) for w in words), 1)
+        words = list(words)
+        self.price(words)
+        return round(sum(self._prices[w] for w in words), 1)
 
 
 def is_common_phrase(bits: float) -> bool:

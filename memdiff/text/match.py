@@ -52,13 +52,15 @@ class KgramIndex:
 
     def lookup(self, fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each fingerprint, the ``[lo, hi)`` range of ``self.order`` holding it."""
-        lo = np.searchsorted(self.sorted, fingerprints, side="left")
-        hi = np.searchsorted(self.sorted, fingerprints, side="right")
+        # Searching in sorted order walks the table once instead of jumping
+        # about in it: several times faster on large texts.
+        order = np.argsort(fingerprints, kind="stable")
+        queries = fingerprints[order]
+        lo = np.empty(len(fingerprints), dtype=np.int64)
+        hi = np.empty(len(fingerprints), dtype=np.int64)
+        lo[order] = np.searchsorted(self.sorted, queries, side="left")
+        hi[order] = np.searchsorted(self.sorted, queries, side="right")
         return lo, hi
-
-
-def as_array(ids: list[int]) -> np.ndarray:
-    return np.asarray(ids, dtype=np.int64)
 
 
 def kgram_fingerprints(ids: np.ndarray, k: int) -> np.ndarray:

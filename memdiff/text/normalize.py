@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 from memdiff.evidence import Parameters
 
@@ -58,16 +61,47 @@ _INVISIBLE = str.maketrans({"\u00ad": None, "\u200c": None, "\u200d": None})
 class Tokens:
     """The words of one extracted text: ids for matching, offsets for showing."""
 
-    ids: list[int]
-    starts: list[int]
-    ends: list[int]
+    ids: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def char_range(self, first_word: int, end_word: int) -> tuple[int, int]:
         """Extracted-text ``[start, end)`` of the words ``[first_word, end_word)``."""
-        return self.starts[first_word], self.ends[end_word - 1]
+        return int(self.starts[first_word]), int(self.ends[end_word - 1])
+
+
+@dataclass(frozen=True)
+class WordSplit:
+    """A text cut into words and the gaps between them, before any normalisation.
+
+    ``gaps[n]`` is the text after word ``n`` up to the next word (or the end).
+    Computed once per text and shared by the word count and the matcher.
+    """
+
+    words: list[str]
+    gaps: list[str]
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
+
+
+@lru_cache(maxsize=2)
+def split_words(text: str) -> WordSplit:
+    # re.split with a capturing group yields gap, word, gap, word, ..., gap:
+    # every piece comes out of C code, and the offsets are running sums of
+    # the pieces' lengths, so a million words take a fraction of a second.
+    parts = _SPLIT_RE.split(text)
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    offsets = np.cumsum(lengths)
+    words = parts[1::2]
+    ends = offsets[1::2]
+    starts = ends - lengths[1::2]
+    return WordSplit(words, parts[2::2], starts, ends)
 
 
 class Vocabulary:
@@ -91,17 +125,19 @@ class Vocabulary:
         """The normalised form behind an id (used to verify matches and to price words)."""
         return self._forms[word_id]
 
-    def id_of(self, raw: str) -> int:
-        word_id = self._raw.get(raw)
-        if word_id is None:
-            form = normalise_word(raw, self.parameters)
-            word_id = self._ids.get(form)
-            if word_id is None:
-                word_id = len(self._forms)
-                self._ids[form] = word_id
-                self._forms.append(form)
-            self._raw[raw] = word_id
-        return word_id
+    def ids_of(self, raw_words: list[str]) -> np.ndarray:
+        """The ids of a list of words as written, new forms added in order of first appearance."""
+        known = self._raw
+        for raw in dict.fromkeys(raw_words):  # distinct words, in text order
+            if raw not in known:
+                form = normalise_word(raw, self.parameters)
+                word_id = self._ids.get(form)
+                if word_id is None:
+                    word_id = len(self._forms)
+                    self._ids[form] = word_id
+                    self._forms.append(form)
+                known[raw] = word_id
+        return np.fromiter(map(known.__getitem__, raw_words), dtype=np.int64, count=len(raw_words))
 
 
 def normalise_word(raw: str, parameters: Parameters) -> str:
@@ -131,37 +167,43 @@ def _hyphen_breaks(text: str) -> dict[int, int]:
 def tokenize(text: str, vocabulary: Vocabulary) -> Tokens:
     """Split ``text`` into words and give each its id in ``vocabulary``."""
     parameters = vocabulary.parameters
-    ids: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    id_of = vocabulary.id_of
-    breaks = _hyphen_breaks(text) if parameters.join_hyphenation else {}
-    keep_punctuation = not parameters.ignore_punctuation
-    pieces: list[str] = []
-
-    for m in WORD_RE.finditer(text):
-        start = m.start()
-        if breaks and start in breaks and ends and ends[-1] == breaks[start]:
-            # Second half of "repro-\nduction": fold it into the previous word.
-            pieces[-1] += m.group()
-            ends[-1] = m.end()
-            continue
-        pieces.append(m.group())
-        starts.append(start)
-        ends.append(m.end())
-
-    if keep_punctuation:
+    split = split_words(text)
+    words, gaps, starts, ends = split.words, split.gaps, split.starts, split.ends
+    if parameters.join_hyphenation:
+        words, gaps, starts, ends = _join_hyphen_breaks(text, words, gaps, starts, ends)
+    if not parameters.ignore_punctuation:
         # Each word carries the punctuation that follows it (whitespace dropped),
         # so "end." and "end" differ while spacing still does not matter.
-        for n, piece in enumerate(pieces):
-            gap_end = starts[n + 1] if n + 1 < len(starts) else len(text)
-            tail = "".join(text[ends[n] : gap_end].split())
-            ids.append(id_of(piece + tail if tail else piece))
-    else:
-        ids = [id_of(piece) for piece in pieces]
-    return Tokens(ids, starts, ends)
+        words = [word + "".join(gap.split()) for word, gap in zip(words, gaps)]
+    return Tokens(vocabulary.ids_of(words), starts, ends)
+
+
+def _join_hyphen_breaks(
+    text: str, words: list[str], gaps: list[str], starts: np.ndarray, ends: np.ndarray
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Fold the second half of each "repro-\nduction" into the word before it."""
+    breaks = _hyphen_breaks(text)
+    if not breaks:
+        return words, gaps, starts, ends
+    continuing = np.searchsorted(starts, np.fromiter(breaks, dtype=np.int64, count=len(breaks)))
+    drop = np.zeros(len(words), dtype=bool)
+    words = list(words)
+    gaps = list(gaps)
+    ends = ends.copy()
+    for n in sorted(int(i) for i in continuing):
+        if 0 < n < len(words) and int(starts[n]) in breaks and int(ends[n - 1]) == breaks[int(starts[n])]:
+            keep = n - 1
+            while drop[keep]:  # a word broken over three lines
+                keep -= 1
+            words[keep] += words[n]
+            ends[keep] = ends[n]
+            gaps[keep] = gaps[n]
+            drop[n] = True
+    kept = np.nonzero(~drop)[0]
+    return [words[i] for i in kept], [gaps[i] for i in kept], starts[kept], ends[kept]
 
 
 def count_words(text: str) -> int:
     """Number of words in ``text`` as matching counts them (hyphen-broken words count once)."""
-    return sum(1 for _ in WORD_RE.finditer(text)) - len(_hyphen_breaks(text))
+    split = split_words(text)
+    return len(_join_hyphen_breaks(text, split.words, split.gaps, split.starts, split.ends)[0])
