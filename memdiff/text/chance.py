@@ -120,7 +120,7 @@ def _chinese_to_simplified() -> dict[int, str]:
     if path is None:
         return {}
     with gzip.open(path, "rb") as handle:
-        mapping = msgpack.load(handle, raw=False)
+        mapping = msgpack.load(handle, raw=False, strict_map_key=False)
     return str.maketrans(mapping)
 
 

@@ -1,0 +1,202 @@
+"""The text engine on real prose: exact spans, near-verbatim passages, chance, figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from memdiff.analyse import compare
+from memdiff.evidence import Parameters
+from memdiff.ingest import load_text
+from memdiff.text.normalize import Vocabulary, normalise_word, tokenize
+
+from prose import AUSTEN, UNRELATED
+
+
+def _texts(comparison, original, suspect):
+    return [
+        (s.kind, original.text[s.original.start : s.original.end], suspect.text[s.suspect.start : s.suspect.end])
+        for s in comparison.spans
+    ]
+
+
+def test_no_copying_gives_no_spans():
+    original, suspect = load_text(AUSTEN, "austen"), load_text(UNRELATED, "minutes")
+    result = compare(original, suspect)
+    assert result.spans == ()
+    assert result.summary.span_count == 0
+    assert result.summary.suspect_coverage == 0.0
+
+
+def test_reordered_copies_are_all_found():
+    paragraphs = [p for p in AUSTEN.split("\n\n") if len(p.split()) >= 12]
+    # Quote paragraph 3, then 1, then 2, with commentary in between.
+    output = f"First: {paragraphs[2]} Then {paragraphs[0]} and finally {paragraphs[1]} That is all."
+    original, suspect = load_text(AUSTEN, "austen"), load_text(output, "output")
+    result = compare(original, suspect, Parameters(near=False))
+    found = [o for _, o, _ in _texts(result, original, suspect)]
+    assert found == [paragraphs[n].strip("\u201c\u201d?.") for n in (2, 0, 1)]
+    # Spans are ordered by their place in the output, numbered from 1.
+    assert [s.id for s in result.spans] == [1, 2, 3]
+    assert [s.suspect.start for s in result.spans] == sorted(s.suspect.start for s in result.spans)
+
+
+def test_case_quotes_and_punctuation_are_ignored_by_default():
+    output = "my dear mr bennet said his lady to him one day have you heard that netherfield park is let at last"
+    original, suspect = load_text(AUSTEN, "austen"), load_text(output, "output")
+    result = compare(original, suspect)
+    assert len(result.spans) == 1
+    span = result.spans[0]
+    assert span.kind == "exact" and span.words == 21
+    assert original.text[span.original.start : span.original.end].startswith("My dear Mr. Bennet,\u201d said")
+    assert suspect.text[span.suspect.start : span.suspect.end] == output
+
+
+def test_normalisation_switches_change_the_findings():
+    output = "MY DEAR MR. BENNET, said his lady to him one day, have you heard that Netherfield Park"
+    original, suspect = load_text(AUSTEN, "austen"), load_text(output, "output")
+    assert compare(original, suspect).spans[0].words == 17
+    strict = compare(original, suspect, Parameters(casefold=False, near=False))
+    # Without case folding the capitalised opening no longer matches; the rest still does.
+    assert all(suspect.text[s.suspect.start : s.suspect.end].startswith("said") for s in strict.spans)
+    punctuated = compare(original, suspect, Parameters(ignore_punctuation=False, near=False))
+    # "Bennet," is followed by a closing quote in the original: words carry their punctuation.
+    assert all(s.words < 17 for s in punctuated.spans)
+
+
+def test_min_words_is_respected():
+    output = "Mr. Bennet replied that he had not."  # 7 words
+    original, suspect = load_text(AUSTEN, "austen"), load_text(output, "output")
+    assert compare(original, suspect).spans == ()
+    result = compare(original, suspect, Parameters(min_words=7))
+    assert [s.words for s in result.spans] == [7]
+
+
+def test_repeated_passage_in_original_is_reported_once_with_the_others_counted():
+    refrain = "we shall fight on the beaches we shall fight on the landing grounds"
+    original_text = f"{refrain}. Some words between. {refrain}. More words here. {refrain} and never surrender."
+    original, suspect = load_text(original_text, "speech"), load_text(f"He said {refrain} and never surrender.", "out")
+    result = compare(original, suspect, Parameters(near=False))
+    assert len(result.spans) == 1
+    span = result.spans[0]
+    # The third occurrence extends furthest ("... and never surrender").
+    assert original.text[span.original.start : span.original.end].endswith("never surrender")
+    assert span.other_occurrences == 2
+
+
+def test_repeated_passage_in_output_is_reported_at_each_place():
+    sentence = "Mr. Bennet made no answer and his wife cried impatiently for an answer"
+    original = load_text(f"{sentence}.", "o")
+    suspect = load_text(f"Once: {sentence}. Twice: {sentence}.", "s")
+    result = compare(original, suspect, Parameters(near=False))
+    assert len(result.spans) == 2
+    assert result.summary.suspect_words_in_spans == 2 * 13
+    # Both output places map to the same original words: counted once there.
+    assert result.summary.original_words_in_spans == 13
+    assert result.summary.original_coverage == 1.0
+
+
+def test_near_verbatim_passage_joins_small_edits_and_stays_separate_in_figures():
+    original_text = (
+        "However little known the feelings or views of such a man may be on his first entering a "
+        "neighbourhood, this truth is so well fixed in the minds of the surrounding families, that he "
+        "is considered the rightful property of some one or other of their daughters."
+    )
+    # One word changed roughly every seven words: no 8-word exact run survives in most places.
+    edited = (
+        "However little known the feelings or opinions of such a man may be on his first arriving in a "
+        "neighbourhood, this truth is so firmly fixed in the minds of the nearby families, that he "
+        "is considered the lawful property of some one or another of their daughters."
+    )
+    original, suspect = load_text(original_text, "o"), load_text(edited, "s")
+    result = compare(original, suspect)
+    near = [s for s in result.spans if s.kind == "near"]
+    assert len(near) == 1
+    assert 0.8 <= near[0].similarity < 1.0
+    assert near[0].words >= 40
+    summary = result.summary
+    assert summary.suspect_words_in_spans > summary.suspect_words_in_exact_spans
+    assert summary.near_span_count == 1
+    off = compare(original, suspect, Parameters(near=False))
+    assert all(s.kind == "exact" for s in off.spans)
+    assert off.summary.suspect_words_in_spans == off.summary.suspect_words_in_exact_spans
+
+
+def test_near_threshold_rejects_loose_paraphrase():
+    original_text = "the quick brown fox jumps over the lazy dog while the farmer sleeps in the warm afternoon sun"
+    loose = "the quick brown fox leaps across a sleepy hound while the old farmer naps under the hot midday sun"
+    result = compare(load_text(original_text, "o"), load_text(loose, "s"))
+    assert result.spans == ()
+
+
+def test_hyphenated_line_breaks_are_joined_for_matching():
+    original_text = "the evidence of repro-\nduction in the output of the model is clear to every reader"
+    suspect_text = "the evidence of reproduction in the output of the model is clear to every reader"
+    original, suspect = load_text(original_text, "o"), load_text(suspect_text, "s")
+    result = compare(original, suspect)
+    assert [s.words for s in result.spans] == [15]
+    assert original.text[result.spans[0].original.start : result.spans[0].original.end] == original_text
+    assert compare(original, suspect, Parameters(join_hyphenation=False, near=False)).spans[0].words < 15
+
+
+def test_cjk_characters_are_words():
+    original_text = "天下大勢，分久必合，合久必分。周末七國分爭，并入於秦。及秦滅之後，楚、漢分爭，又并入於漢。"
+    suspect_text = "小說開頭寫道：周末七國分爭并入於秦，及秦滅之後。"
+    original, suspect = load_text(original_text, "o"), load_text(suspect_text, "s")
+    result = compare(original, suspect)
+    assert len(result.spans) == 1
+    span = result.spans[0]
+    assert span.words == 15
+    assert original.text[span.original.start : span.original.end] == "周末七國分爭，并入於秦。及秦滅之後"
+    assert result.summary.language == "zh"
+
+
+def test_chance_separates_stock_phrases_from_distinctive_prose():
+    original_text = (
+        "at the end of the day it is what it is. "
+        "Netherfield Park is let at last, and Mrs. Long has just been here to tell me all about it."
+    )
+    suspect_text = (
+        "Well, at the end of the day it is what it is. I was told by a neighbour that "
+        "Netherfield Park is let at last and Mrs. Long has just been here to tell me all about it."
+    )
+    result = compare(load_text(original_text, "o"), load_text(suspect_text, "s"), Parameters(near=False))
+    by_start = sorted(result.spans, key=lambda s: s.suspect.start)
+    stock, distinctive = by_start
+    assert stock.chance.common_phrase is True
+    assert distinctive.chance.common_phrase is False
+    assert distinctive.chance.bits > 2 * stock.chance.bits
+
+
+def test_offsets_and_pages_follow_page_starts():
+    from memdiff.evidence import Document
+    from memdiff.text import compare_texts
+
+    page1 = "Chapter one begins here with some words of its own.\n\n"
+    page2 = "It is a truth universally acknowledged, that a single man in possession of a good fortune."
+    text = page1 + page2
+    original = Document(
+        name="book.pdf", sha256="0" * 64, size_bytes=1, media_type="application/pdf", kind="text",
+        text=text, page_starts=(0, len(page1)), words=30,
+    )
+    suspect = load_text("He wrote that a single man in possession of a good fortune must marry.", "s")
+    span = compare_texts(original, suspect, Parameters()).spans[0]
+    assert span.original.pages == (2,)
+    assert span.suspect.pages is None
+    assert original.text[span.original.start : span.original.end] == "that a single man in possession of a good fortune"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("\ufb01ne", "fine"), ("Caf\u00e9", "caf\u00e9"), ("CAFE\u0301", "caf\u00e9"), ("\uff21\uff22", "ab"), ("STRASSE", "strasse")],
+)
+def test_word_normalisation(raw, expected):
+    assert normalise_word(raw, Parameters()) == expected
+
+
+def test_tokens_map_back_to_extracted_text():
+    text = "Don\u2019t stop\u2014ever: caf\u00e9 \u6771\u4eac 42nd repro-\nduction"
+    vocabulary = Vocabulary(Parameters())
+    tokens = tokenize(text, vocabulary)
+    pieces = [text[s:e] for s, e in zip(tokens.starts.tolist(), tokens.ends.tolist())]
+    assert pieces == ["Don", "t", "stop", "ever", "caf\u00e9", "\u6771", "\u4eac", "42nd", "repro-\nduction"]
+    assert vocabulary.form(int(tokens.ids[-1])) == "reproduction"
