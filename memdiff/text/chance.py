@@ -91,7 +91,7 @@ def _wordfreq_data(filename: str) -> Path | None:
 
 
 @lru_cache(maxsize=4)
-def _frequency_buckets(language: str) -> tuple[frozenset[str], ...]:
+def _frequency_buckets(language: str) -> tuple[list[str], ...]:
     """wordfreq's table for ``language``: bucket ``n`` holds the words of frequency 10^(-n/100).
 
     This is wordfreq's documented "cBpack" format (a header, then one list of
@@ -107,7 +107,7 @@ def _frequency_buckets(language: str) -> tuple[frozenset[str], ...]:
             header, buckets = pack[0], pack[1:]
             if not isinstance(header, dict) or header.get("format") != "cB":
                 raise ValueError(f"unexpected wordfreq table format in {path}")
-            return tuple(frozenset(bucket) for bucket in buckets)
+            return tuple(buckets)
     return ()
 
 
@@ -129,7 +129,6 @@ class WordPrices:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._buckets = _frequency_buckets(language)
         self._prices: dict[str, float] = {}
 
     def _key(self, word: str) -> str:
@@ -145,7 +144,9 @@ class WordPrices:
             return
         found: dict[str, float] = {}
         remaining = set(wanted)
-        for n, bucket in enumerate(self._buckets):
+        # The table is read only when a span needs pricing: most outputs of a
+        # batch share no span with the original and never pay for it.
+        for n, bucket in enumerate(_frequency_buckets(self.language)):
             hits = remaining.intersection(bucket)
             for key in hits:
                 found[key] = 10.0 ** (-n / 100.0)
