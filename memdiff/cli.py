@@ -221,6 +221,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
         parameters.validate()
     except ValueError as err:
         raise UsageError(f"{err}.") from None
+    if parameters.language != "auto":
+        from memdiff.text.chance import available_languages
+
+        languages = available_languages()
+        if parameters.language not in languages:
+            raise UsageError(
+                f"--language {parameters.language} has no word-frequency table; use auto or one of: "
+                f"{', '.join(languages)}."
+            )
     suspects = _suspect_paths(args.suspects)
     if len(suspects) > 1 and args.report:
         raise UsageError("--report takes one output; use --batch-report for several.")

@@ -200,3 +200,34 @@ def test_tokens_map_back_to_extracted_text():
     pieces = [text[s:e] for s, e in zip(tokens.starts.tolist(), tokens.ends.tolist())]
     assert pieces == ["Don", "t", "stop", "ever", "caf\u00e9", "\u6771", "\u4eac", "42nd", "repro-\nduction"]
     assert vocabulary.form(int(tokens.ids[-1])) == "reproduction"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Der Hund und die Katze sind in dem Haus, das nicht auf dem Berg ist, und es ist mit einer Mauer", "de"),
+        ("Le chat et le chien sont dans la maison qui est sur la colline, et ne sont pas pour les enfants", "fr"),
+        ("It was the best of times, it was the worst of times, it was the age of wisdom", "en"),
+        ("\u5b66\u800c\u65f6\u4e60\u4e4b\uff0c\u4e0d\u4ea6\u8bf4\u4e4e\uff1f\u6709\u670b\u81ea\u8fdc\u65b9\u6765", "zh"),
+        ("\u3053\u308c\u306f\u65e5\u672c\u8a9e\u306e\u6587\u7ae0\u3067\u3059\u3002\u3072\u3089\u304c\u306a\u3082\u3042\u308a\u307e\u3059", "ja"),
+    ],
+)
+def test_language_is_detected_for_the_chance_estimate(text, language):
+    from memdiff.text.chance import detect_language
+
+    vocabulary = Vocabulary(Parameters())
+    tokens = tokenize(text, vocabulary)
+    assert detect_language(vocabulary.form(int(i)) for i in tokens.ids) == language
+
+
+def test_word_prices_follow_frequency():
+    from memdiff.text.chance import UNKNOWN_WORD_FREQUENCY, WordPrices
+
+    prices = WordPrices("en")
+    assert prices.bits("the") < prices.bits("fortune") < prices.bits("netherfield")
+    import math
+
+    assert prices.bits("qzxvbnmw") == pytest.approx(-math.log2(UNKNOWN_WORD_FREQUENCY))
+    # Traditional Chinese characters are priced through wordfreq's simplified table.
+    zh = WordPrices("zh")
+    assert zh.bits("\u570b") == zh.bits("\u56fd") < 20

@@ -80,14 +80,28 @@ def detect_language(words: Iterable[str]) -> str:
     return best if scores[best] > len(sample) / 50 else "en"
 
 
-def _wordfreq_data(filename: str) -> Path | None:
+def _wordfreq_folder() -> Path | None:
     # Located without importing wordfreq itself, whose import (ftfy, langcodes,
     # regex) would cost more than the whole comparison of a short text.
     spec = importlib.util.find_spec("wordfreq")
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(spec.submodule_search_locations[0]) / "data" / filename
-    return path if path.is_file() else None
+    return Path(spec.submodule_search_locations[0]) / "data"
+
+
+def _wordfreq_data(filename: str) -> Path | None:
+    folder = _wordfreq_folder()
+    path = folder / filename if folder else None
+    return path if path is not None and path.is_file() else None
+
+
+def available_languages() -> list[str]:
+    """Language codes for which a word-frequency table is installed."""
+    folder = _wordfreq_folder()
+    if folder is None:
+        return []
+    names = (p.name for p in folder.glob("*_*.msgpack.gz"))
+    return sorted({n.split("_", 1)[1].removesuffix(".msgpack.gz") for n in names if n.startswith(("large_", "small_"))})
 
 
 @lru_cache(maxsize=4)
