@@ -1,0 +1,79 @@
+"""The evidence model's JSON, its findings digest, and atomic output."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from memdiff.analyse import compare
+from memdiff.atomic import atomic_output, write_text
+from memdiff.errors import OutputError
+from memdiff.evidence import Comparison, ImageRegion, ImageSummary, Parameters
+from memdiff.ingest import load_text
+from prose import AUSTEN
+
+
+def _comparison():
+    suspect = "He wrote: it is a truth universally acknowledged, that a single man in possession of a good fortune."
+    return compare(load_text(AUSTEN, "austen.txt"), load_text(suspect, "output.txt"))
+
+
+def test_text_result_round_trips_through_json():
+    result = _comparison()
+    again = Comparison.from_json(result.to_json())
+    assert again == result
+    assert again.findings_digest() == result.findings_digest()
+
+
+def test_image_result_round_trips_through_json():
+    base = _comparison()
+    image = Comparison(
+        mode="image",
+        parameters=Parameters(),
+        original=base.original,
+        suspect=base.suspect,
+        summary=ImageSummary(
+            match=True, verdict="partial copy", transform={"scale": 0.5, "rotation": 0.0, "dx": 10, "dy": 20, "mirrored": False},
+            hashes={"phash": {"distance": 4, "bits": 64, "similarity": 0.9375}},
+            matched_fraction_of_suspect=0.93, matched_fraction_of_original=0.41,
+        ),
+        regions=(ImageRegion((0, 0, 10, 10), (5, 5, 25, 25), 0.97),),
+    )
+    assert Comparison.from_json(image.to_json()) == image
+    assert "spans" not in image.to_dict() and image.to_dict()["regions"][0]["suspect"] == [5, 5, 25, 25]
+
+
+def test_digest_changes_with_the_findings_and_not_with_the_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = _comparison()
+    assert first.created == "2023-11-14T22:13:20Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    second = _comparison()
+    assert first.findings_digest() == second.findings_digest()
+    fewer = compare(load_text(AUSTEN, "austen.txt"), load_text("a single man in possession of a good fortune", "o"))
+    assert fewer.findings_digest() != first.findings_digest()
+
+
+def test_foreign_json_is_refused():
+    with pytest.raises(ValueError, match="not a memdiff result"):
+        Comparison.from_dict({"schema": "something/else@1"})
+
+
+def test_atomic_output_replaces_only_on_success(tmp_path):
+    target = tmp_path / "report.json"
+    write_text(target, "first\n")
+    with pytest.raises(RuntimeError):
+        with atomic_output(target) as handle:
+            handle.write(b"half of the second")
+            raise RuntimeError("crash in the middle of writing")
+    assert target.read_text() == "first\n"
+    assert sorted(os.listdir(tmp_path)) == ["report.json"]
+    write_text(target, "second\n")
+    assert target.read_text() == "second\n"
+    assert sorted(os.listdir(tmp_path)) == ["report.json"]
+
+
+def test_unwritable_folder_gives_a_clear_sentence(tmp_path):
+    with pytest.raises(OutputError, match="Cannot write"):
+        write_text(tmp_path / "missing" / "out.json", "x")
