@@ -1,0 +1,215 @@
+"""The image findings: both pictures with matched boxes, the output aligned onto the original, the heatmap.
+
+Pictures are scaled down for the page and embedded as JPEG at fixed quality
+(deterministic bytes, small files). Boxes are drawn in red with a white and
+black edge and a number, so they stay visible on any picture and in grey
+scale; the heatmap prints each tile's score where the tile is large enough.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.units import inch
+from reportlab.platypus import Image as PdfImage
+from reportlab.platypus import Paragraph, Spacer, Table
+
+from memdiff.evidence import Comparison, Document, ImageSummary
+from memdiff.report.styles import GRID, Styles, markup, table_style
+from memdiff.resources import path as resource_path
+
+#: Longest side, in pixels, of a picture placed in the report (about 200 dpi at 3.3 inches).
+MAX_PIXELS = 700
+JPEG_QUALITY = 85
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(resource_path("fonts", "DejaVuSans-Bold.ttf")), size)
+
+
+def scaled(image: Image.Image, max_pixels: int = MAX_PIXELS) -> tuple[Image.Image, float]:
+    """A copy of ``image`` (RGB) no larger than ``max_pixels`` on its long side, and the factor applied."""
+    rgb = image.convert("RGB")
+    factor = min(1.0, max_pixels / max(rgb.width, rgb.height, 1))
+    if factor < 1.0:
+        size = (max(1, round(rgb.width * factor)), max(1, round(rgb.height * factor)))
+        rgb = rgb.resize(size, Image.Resampling.LANCZOS)
+    return rgb, factor
+
+
+def draw_boxes(image: Image.Image, boxes: list[tuple[int, int, int, int]], factor: float) -> Image.Image:
+    """Numbered boxes (in the image's own pixel coordinates, scaled by ``factor``)."""
+    out = image.copy()
+    draw = ImageDraw.Draw(out)
+    width = max(2, round(max(out.size) / 200))
+    font = _font(max(10, round(max(out.size) / 40)))
+    for n, (x0, y0, x1, y1) in enumerate(boxes, start=1):
+        box = [round(x0 * factor), round(y0 * factor), round(x1 * factor) - 1, round(y1 * factor) - 1]
+        draw.rectangle([box[0] - width, box[1] - width, box[2] + width, box[3] + width], outline=(0, 0, 0), width=1)
+        draw.rectangle(box, outline=(255, 255, 255), width=width + 2)
+        draw.rectangle(box, outline=(200, 0, 0), width=width)
+        label = str(n)
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+        tx, ty = box[0] + width + 2, box[1] + width + 2
+        draw.rectangle([tx - 2, ty - 2, tx + right - left + 2, ty + bottom - top + 4], fill=(255, 255, 255))
+        draw.text((tx - left, ty - top), label, fill=(0, 0, 0), font=font)
+    return out
+
+
+def heatmap(image: Image.Image, grid_info: dict[str, Any], factor: float) -> Image.Image:
+    """The original dimmed, each tile tinted by its score (1 = same content); hatched where not covered."""
+    base = image.convert("L").convert("RGB")
+    overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    tile_w, tile_h = grid_info.get("tile", [0, 0])
+    grid = grid_info.get("grid") or []
+    tw, th = tile_w * factor, tile_h * factor
+    font = _font(max(8, min(14, int(min(tw, th) / 3)))) if tw and th else None
+    for r, row in enumerate(grid):
+        for col, value in enumerate(row):
+            x0, y0 = col * tw, r * th
+            x1, y1 = min(base.width, x0 + tw), min(base.height, y0 + th)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            if value is None:
+                draw.rectangle([x0, y0, x1, y1], fill=(255, 255, 255, 150))
+                step = max(6, int(min(tw, th) / 4))
+                for k in range(-int(th), int(tw), step):
+                    draw.line([x0 + k, y0, x0 + k + th, y1], fill=(90, 90, 90, 200), width=1)
+                continue
+            v = max(0.0, min(1.0, float(value)))
+            # Matching tiles red, the rest dark: two cues, hue and lightness.
+            draw.rectangle([x0, y0, x1, y1], fill=(int(200 * v), 0, 0, int(90 + 80 * (1 - v))))
+            draw.rectangle([x0, y0, x1, y1], outline=(255, 255, 255, 120), width=1)
+            if font is not None and tw >= 30 and th >= 18:
+                label = f"{v:.2f}"
+                left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+                cx, cy = (x0 + x1) / 2 - (right - left) / 2, (y0 + y1) / 2 - (bottom - top) / 2
+                draw.rectangle([cx - 2, cy - 1, cx + right - left + 2, cy + bottom - top + 3], fill=(255, 255, 255, 220))
+                draw.text((cx - left, cy - top), label, fill=(0, 0, 0, 255), font=font)
+    return Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB")
+
+
+def aligned(original: Image.Image, suspect: Image.Image, transform: dict[str, Any]) -> Image.Image:
+    """The output image mapped onto the original's frame by the found transform, blended half and half.
+
+    The transform maps output (suspect) pixel coordinates onto the original:
+    mirror horizontally if ``mirrored``, rotate by ``rotation`` degrees
+    (counter-clockwise), scale by ``scale``, then shift by ``dx``, ``dy``.
+    """
+    scale = float(transform.get("scale", 1.0)) or 1.0
+    angle = math.radians(float(transform.get("rotation", 0.0)))
+    dx, dy = float(transform.get("dx", 0.0)), float(transform.get("dy", 0.0))
+    source = suspect.convert("RGB")
+    if transform.get("mirrored"):
+        source = source.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    # Forward: o = s * R * p + t (image y runs downwards, so counter-clockwise is -angle).
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    # Inverse for PIL: p = R^-1 (o - t) / s.
+    a, b = cos / scale, sin / scale
+    d, e = -sin / scale, cos / scale
+    c = -(a * dx + b * dy)
+    f = -(d * dx + e * dy)
+    warped = source.transform(original.size, Image.Transform.AFFINE, (a, b, c, d, e, f),
+                              resample=Image.Resampling.BILINEAR, fillcolor=(255, 255, 255))
+    mask = Image.new("L", source.size, 255).transform(original.size, Image.Transform.AFFINE, (a, b, c, d, e, f),
+                                                       resample=Image.Resampling.NEAREST, fillcolor=0)
+    base = original.convert("RGB")
+    blended = Image.blend(base, warped, 0.5)
+    return Image.composite(blended, base, mask)
+
+
+def pdf_image(image: Image.Image, width: float, max_height: float) -> PdfImage:
+    """A reportlab Image of ``image`` as JPEG, sized to fit ``width`` × ``max_height`` points."""
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+    buffer.seek(0)
+    ratio = min(width / image.width, max_height / image.height)
+    return PdfImage(buffer, width=image.width * ratio, height=image.height * ratio)
+
+
+def image_findings(c: Comparison, original: Document, suspect: Document, st: Styles, outline: Any, width: float,
+                   *, level: int = 0, heading: str | None = "Findings") -> list[Any]:
+    """Pictures, alignment, heatmap, hash table, regions; ``heading=None`` leaves the heading to the caller."""
+    s: ImageSummary = c.summary  # type: ignore[assignment]
+    story: list[Any] = []
+    if heading:
+        story.append(outline.heading(heading, st.h1 if level == 0 else st.h2, level))
+    sub = level + 1 if heading else level
+    col = (width - 12) / 2
+    if original.image is None or suspect.image is None:
+        story.append(Paragraph("The pictures were not available when this report was written; the figures below "
+                               "come from the result file.", st.body))
+    else:
+        o_img, o_factor = scaled(original.image)
+        s_img, s_factor = scaled(suspect.image)
+        o_boxes = draw_boxes(o_img, [r.original for r in c.regions], o_factor)
+        s_boxes = draw_boxes(s_img, [r.suspect for r in c.regions], s_factor)
+        story.append(Paragraph(
+            "Matched regions are drawn as numbered boxes in red with a white edge; the numbers refer to the table "
+            "of regions below. Each picture is shown reduced to fit the page.", st.body))
+        story.append(_pair(pdf_image(o_boxes, col, 3.4 * inch), pdf_image(s_boxes, col, 3.4 * inch),
+                           f"Original: {original.name}", f"Model output: {suspect.name}", st, col))
+        second_left = second_right = None
+        left_caption = right_caption = ""
+        if s.transform:
+            second_left = pdf_image(aligned(o_img, s_img, _scaled_transform(s.transform, o_factor, s_factor)),
+                                    col, 3.4 * inch)
+            left_caption = "The output aligned onto the original (half-and-half blend)"
+        if s.heatmap and s.heatmap.get("grid"):
+            second_right = pdf_image(heatmap(o_img, s.heatmap, o_factor), col, 3.4 * inch)
+            right_caption = ("Tile scores over the original (1.00 = same content; red = matching, dark = "
+                             "different, hatched = not covered by the output)")
+        if second_left is not None or second_right is not None:
+            story.append(Spacer(1, 8))
+            story.append(_pair(second_left or "", second_right or "", left_caption, right_caption, st, col))
+
+    story.append(outline.heading("Hash distances", st.h2 if sub else st.h1, sub))
+    story.append(Paragraph(
+        "Hamming distance between the two images’ perceptual hashes: 0 means the hashes are identical; "
+        "about half the bits is what unrelated images give.", st.body))
+    rows = [["Hash", "Distance", "Bits", "Similarity"]]
+    for name in sorted(s.hashes):
+        h = s.hashes[name]
+        sim = h.get("similarity")
+        rows.append([name, str(h.get("distance", "–")), str(h.get("bits", "–")),
+                     f"{float(sim):.3f}" if isinstance(sim, (int, float)) else "–"])
+    story.append(_simple_table(rows, st, [1.5 * inch, 1.0 * inch, 1.0 * inch, 1.0 * inch]))
+
+    story.append(outline.heading("Matched regions", st.h2 if sub else st.h1, sub))
+    if not c.regions:
+        story.append(Paragraph("No matched region was found.", st.body))
+    else:
+        rows = [["#", "Original box (x0, y0, x1, y1)", "Output box (x0, y0, x1, y1)", "Score"]]
+        for n, r in enumerate(c.regions, start=1):
+            rows.append([str(n), ", ".join(map(str, r.original)), ", ".join(map(str, r.suspect)), f"{r.score:.3f}"])
+        story.append(_simple_table(rows, st, [0.4 * inch, 2.2 * inch, 2.2 * inch, 0.8 * inch]))
+    return story
+
+
+def _scaled_transform(t: dict[str, Any], o_factor: float, s_factor: float) -> dict[str, Any]:
+    """The transform restated for the reduced pictures shown on the page."""
+    out = dict(t)
+    out["scale"] = float(t.get("scale", 1.0)) * o_factor / s_factor
+    out["dx"] = float(t.get("dx", 0.0)) * o_factor
+    out["dy"] = float(t.get("dy", 0.0)) * o_factor
+    return out
+
+
+def _pair(left: Any, right: Any, left_caption: str, right_caption: str, st: Styles, col: float) -> Table:
+    data = [[left, right], [Paragraph(markup(left_caption), st.muted), Paragraph(markup(right_caption), st.muted)]]
+    table = Table(data, colWidths=[col + 6, col + 6], hAlign="LEFT")
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def _simple_table(rows: list[list[str]], st: Styles, widths: list[float]) -> Table:
+    data = [[Paragraph(markup(cell), st.cell_bold if i == 0 else st.cell) for cell in row] for i, row in enumerate(rows)]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(table_style([("GRID", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BACKGROUND", (0, 0), (-1, 0), "#E8E8E8")]))
+    return table

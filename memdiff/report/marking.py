@@ -1,0 +1,195 @@
+"""Word-level marking of reproduced text for display: which words are copied, which differ.
+
+The report never recomputes findings; it only shows them. Inside each span it
+lines up the two sides word by word (with the same normalisation the
+comparison used) so that copied words can be drawn red and underlined and the
+words that differ inside a near-verbatim passage can be drawn distinctly. A
+long span is cut into rows of roughly equal size whose two sides stay aligned,
+because a table cell can never be taller than a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from memdiff.evidence import Parameters, Span
+from memdiff.report.styles import copied, different, markup
+from memdiff.text.normalize import Tokens, Vocabulary, tokenize
+
+Status = Literal["plain", "copied", "different"]
+PLAIN, COPIED, DIFFERENT = 0, 1, 2
+
+#: Words per side in one row of the side-by-side table: short enough that a
+#: row of two narrow columns always fits on a page.
+ROW_WORDS = 110
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of one row: a stretch of extracted text and the status of each word in it."""
+
+    text: str
+    starts: tuple[int, ...]  # word starts, relative to ``text``
+    ends: tuple[int, ...]
+    status: tuple[int, ...]
+
+    def to_markup(self) -> str:
+        return marked_markup(self.text, self.starts, self.ends, self.status, keep_lines=True)
+
+
+@dataclass(frozen=True)
+class Row:
+    original: Side
+    suspect: Side
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A span's two sides tokenised and aligned word by word."""
+
+    original_text: str
+    suspect_text: str
+    original_tokens: Tokens
+    suspect_tokens: Tokens
+    opcodes: tuple[tuple[str, int, int, int, int], ...]
+
+    def suspect_status(self) -> np.ndarray:
+        """Status of each of the suspect side's words: copied, or different (in a near span)."""
+        status = np.full(len(self.suspect_tokens), DIFFERENT, dtype=np.int8)
+        for tag, _a0, _a1, b0, b1 in self.opcodes:
+            if tag == "equal":
+                status[b0:b1] = COPIED
+        return status
+
+    def original_status(self) -> np.ndarray:
+        status = np.full(len(self.original_tokens), DIFFERENT, dtype=np.int8)
+        for tag, a0, a1, _b0, _b1 in self.opcodes:
+            if tag == "equal":
+                status[a0:a1] = COPIED
+        return status
+
+    def rows(self, row_words: int = ROW_WORDS) -> list[Row]:
+        """The span cut into rows of about ``row_words`` words per side, sides kept aligned."""
+        pieces: list[tuple[int, int, int, int]] = []
+        for tag, a0, a1, b0, b1 in self.opcodes:
+            if tag == "equal":
+                # Identical stretches may be cut anywhere, at the same word on both sides.
+                for k in range(0, a1 - a0, row_words):
+                    step = min(row_words, a1 - a0 - k)
+                    pieces.append((a0 + k, a0 + k + step, b0 + k, b0 + k + step))
+            else:
+                pieces.append((a0, a1, b0, b1))
+        cuts = [(0, 0)]
+        for a0, a1, b0, b1 in pieces:
+            row_a, row_b = cuts[-1]
+            if (a1 - row_a > row_words or b1 - row_b > row_words) and (a0, b0) != (row_a, row_b):
+                cuts.append((a0, b0))
+        end = (len(self.original_tokens), len(self.suspect_tokens))
+        if cuts[-1] != end:
+            cuts.append(end)
+        a_status = self.original_status()
+        b_status = self.suspect_status()
+        rows: list[Row] = []
+        for (a_from, b_from), (a_to, b_to) in zip(cuts, cuts[1:]):
+            rows.append(
+                Row(
+                    _side(self.original_text, self.original_tokens, a_status, a_from, a_to),
+                    _side(self.suspect_text, self.suspect_tokens, b_status, b_from, b_to),
+                )
+            )
+        return rows
+
+
+def _side(text: str, tokens: Tokens, status: np.ndarray, first: int, end: int) -> Side:
+    """The text of words ``[first, end)`` with the gap after them (up to the next row's first word)."""
+    n = len(tokens)
+    if n == 0:
+        return Side(text, (), (), ())
+    char_from = 0 if first == 0 else int(tokens.starts[first]) if first < n else len(text)
+    char_to = len(text) if end >= n else int(tokens.starts[end])
+    starts = tuple(int(s) - char_from for s in tokens.starts[first:end])
+    ends = tuple(int(e) - char_from for e in tokens.ends[first:end])
+    return Side(text[char_from:char_to], starts, ends, tuple(int(s) for s in status[first:end]))
+
+
+def align(original_text: str, suspect_text: str, span: Span, vocabulary: Vocabulary) -> Alignment:
+    """Line up one span's two sides word by word (both texts are the full extracted texts)."""
+    a_text = original_text[span.original.start : span.original.end]
+    b_text = suspect_text[span.suspect.start : span.suspect.end]
+    a = tokenize(a_text, vocabulary)
+    b = tokenize(b_text, vocabulary)
+    a_ids = a.ids.tolist()
+    b_ids = b.ids.tolist()
+    if a_ids == b_ids:
+        opcodes: tuple[tuple[str, int, int, int, int], ...] = (("equal", 0, len(a_ids), 0, len(b_ids)),)
+    else:
+        opcodes = tuple(
+            (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+            for op in Levenshtein.opcodes(a_ids, b_ids)
+        )
+    return Alignment(a_text, b_text, a, b, opcodes)
+
+
+def marked_markup(
+    text: str,
+    starts: tuple[int, ...] | list[int],
+    ends: tuple[int, ...] | list[int],
+    status: tuple[int, ...] | list[int],
+    *,
+    keep_lines: bool,
+    markers: dict[int, str] | None = None,
+) -> str:
+    """Paragraph markup for ``text``, its words drawn by status; runs of equal status share one tag.
+
+    ``markers`` maps a word index to markup placed just before that word (span numbers).
+    """
+    out: list[str] = []
+    pos = 0
+    n = len(starts)
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and status[j + 1] == status[i] and not (markers and (j + 1) in markers):
+            j += 1
+        out.append(markup(text[pos : starts[i]], keep_lines=keep_lines))
+        if markers and i in markers:
+            out.append(markers[i])
+        chunk = markup(text[starts[i] : ends[j]], keep_lines=keep_lines)
+        if status[i] == COPIED:
+            out.append(copied(chunk))
+        elif status[i] == DIFFERENT:
+            out.append(different(chunk))
+        else:
+            out.append(chunk)
+        pos = ends[j]
+        i = j + 1
+    out.append(markup(text[pos:], keep_lines=keep_lines))
+    return "".join(out)
+
+
+def output_word_status(
+    suspect_text: str, alignments: list[tuple[Span, Alignment]], vocabulary: Vocabulary
+) -> tuple[Tokens, np.ndarray]:
+    """Every word of the whole output with its status: copied, different (inside a near span) or plain.
+
+    A word copied in any span counts as copied even if another, near span
+    marks it different.
+    """
+    tokens = tokenize(suspect_text, vocabulary)
+    status = np.zeros(len(tokens), dtype=np.int8)
+    for span, alignment in alignments:
+        first = int(np.searchsorted(tokens.starts, span.suspect.start, side="left"))
+        local = alignment.suspect_status()
+        count = min(len(local), len(tokens) - first)
+        view = status[first : first + count]
+        np.maximum(view, np.where(local[:count] == COPIED, 3, local[:count]).astype(np.int8), out=view)
+    status[status == 3] = COPIED
+    return tokens, status
+
+
+def default_vocabulary(parameters: Parameters) -> Vocabulary:
+    return Vocabulary(parameters)

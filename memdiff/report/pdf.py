@@ -1,0 +1,223 @@
+"""The page machinery of a report: page templates, header and footer, "Page n of N", Bates numbers, bookmarks.
+
+Sections (``sections.py``) produce flowables; this module lays them out on
+Letter or A4 pages and turns the result into finished, archival PDF bytes.
+"Page n of N" needs N before the last page is known, so the canvas keeps each
+finished page aside and draws the page count on all of them at the end
+(one layout pass instead of two); bookmarks are replayed at that moment too,
+so that each points at the right page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+from memdiff import __version__
+from memdiff.errors import Cancelled
+from memdiff.progress import SILENT, Progress
+from memdiff.report import pdfa
+from memdiff.report.styles import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean, register_fonts
+
+PAGE_SIZES = {"letter": LETTER, "a4": A4}
+MARGIN_X = 0.85 * inch
+MARGIN_TOP = 0.95 * inch
+MARGIN_BOTTOM = 0.9 * inch
+
+
+@dataclass(frozen=True)
+class PageDecoration:
+    """What every page carries besides its content."""
+
+    case_number: str = ""
+    exhibit: str = ""
+    title: str = ""
+    confidentiality: str = ""
+    bates_prefix: str = ""
+    bates_start: int | None = None
+
+    def bates(self, page: int) -> str:
+        """The Bates number of 1-based ``page``, or "" when Bates numbering is off."""
+        if not self.bates_prefix and self.bates_start is None:
+            return ""
+        first = self.bates_start if self.bates_start is not None else 1
+        return f"{self.bates_prefix}{first + page - 1:06d}"
+
+
+class Heading(Paragraph):
+    """A section heading that also becomes a PDF bookmark at ``level`` (0 = top)."""
+
+    def __init__(self, text_markup: str, style: Any, *, level: int, outline: str, key: str) -> None:
+        super().__init__(text_markup, style)
+        self.outline_level = level
+        self.outline_title = outline
+        self.outline_key = key
+
+
+class ReportCanvas(Canvas):
+    """A canvas that holds finished pages back until the total page count is known."""
+
+    decoration = PageDecoration()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept_pages: list[dict[str, Any]] = []
+        self._page_bookmarks: list[str] = []
+
+    def bookmark_here(self, key: str) -> None:
+        self._page_bookmarks.append(key)
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._kept_pages.append(dict(self.__dict__))
+        self._page_bookmarks = []
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._kept_pages)
+        for state in self._kept_pages:
+            self.__dict__.update(state)
+            for key in state["_page_bookmarks"]:
+                Canvas.bookmarkPage(self, key, fit="XYZ", left=0, top=self._pagesize[1], zoom=0)
+            self._draw_page_count(total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _draw_page_count(self, total: int) -> None:
+        width, _ = self._pagesize
+        self.saveState()
+        self.setFont(SANS, 8.5)
+        self.setFillColor(RULE)
+        self.drawCentredString(width / 2, MARGIN_BOTTOM - 0.42 * inch, f"Page {self._pageNumber} of {total}")
+        self.restoreState()
+
+
+class ReportTemplate(BaseDocTemplate):
+    """Letter or A4 pages with a header (case number, exhibit) and footer (legend, Bates); bookmarks."""
+
+    def __init__(self, buffer: io.BytesIO, decoration: PageDecoration, *, page_size: str, title: str,
+                 author: str, progress: Progress) -> None:
+        register_fonts()
+        size = PAGE_SIZES.get(page_size.lower(), LETTER)
+        super().__init__(
+            buffer,
+            pagesize=size,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=title,
+            author=author,
+            creator=f"memdiff {__version__}",
+            invariant=1,
+            pageCompression=1,
+            initialFontName=SANS,
+            initialFontSize=9.5,
+            lang="en",
+        )
+        self.decoration = decoration
+        self._progress = progress
+        self._bookmark_count = 0
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="body", frames=[frame], onPage=self._decorate, pagesize=size)])
+        self.setProgressCallBack(self._on_progress)
+
+    def _on_progress(self, kind: str, value: int) -> None:
+        if kind == "SIZE_EST":
+            self._size_estimate = max(1, value)
+        elif kind == "PROGRESS":
+            total = getattr(self, "_size_estimate", 0) or 1
+            self._progress.report(min(1.0, value / total), "Laying out the report")
+            if self._progress.is_cancelled():
+                raise Cancelled("Writing the report was cancelled.")
+
+    def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's name
+        if isinstance(flowable, Heading):
+            canvas = self.canv
+            canvas.bookmark_here(flowable.outline_key)
+            canvas.addOutlineEntry(flowable.outline_title, flowable.outline_key, level=flowable.outline_level,
+                                   closed=flowable.outline_level > 0)
+
+    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        d = self.decoration
+        width, height = doc.pagesize
+        left, right = MARGIN_X, width - MARGIN_X
+        canvas.saveState()
+        top = height - MARGIN_TOP + 0.38 * inch
+        canvas.setFillColor(RULE)
+        canvas.setFont(SANS_BOLD, 8.5)
+        if d.case_number:
+            canvas.drawString(left, top, clean(f"Case No. {d.case_number}"))
+        if d.exhibit:
+            canvas.drawRightString(right, top, clean(_exhibit_label(d.exhibit)))
+        if d.title:
+            canvas.setFont(SANS, 8)
+            canvas.setFillColor(MUTED)
+            canvas.drawCentredString(width / 2, top, _fit(clean(d.title), SANS, 8, (right - left) * 0.5))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(left, top - 6, right, top - 6)
+
+        bottom = MARGIN_BOTTOM - 0.42 * inch
+        canvas.line(left, bottom + 13, right, bottom + 13)
+        canvas.setFillColor(RULE)
+        if d.confidentiality:
+            canvas.setFont(SANS_BOLD, 7.5)
+            canvas.drawString(left, bottom, _fit(clean(d.confidentiality), SANS_BOLD, 7.5, (right - left) * 0.38))
+        bates = d.bates(doc.page)
+        if bates:
+            canvas.setFont(MONO, 9)
+            canvas.drawRightString(right, bottom, bates)
+        canvas.restoreState()
+
+
+def _exhibit_label(exhibit: str) -> str:
+    return exhibit if exhibit.lower().startswith("exhibit") else f"Exhibit {exhibit}"
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` shortened with an ellipsis so it fits ``width`` points."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def render(story: list[Any], decoration: PageDecoration, *, page_size: str, title: str, author: str,
+           subject: str, record: dict[str, Any], moment: _dt.datetime, progress: Progress = SILENT) -> bytes:
+    """Lay out ``story`` and return the finished archival PDF bytes (nothing is written to disk)."""
+    buffer = io.BytesIO()
+    doc = ReportTemplate(buffer, decoration, page_size=page_size, title=title, author=author, progress=progress)
+
+    def canvas_maker(*args: Any, **kwargs: Any) -> ReportCanvas:
+        canvas = ReportCanvas(*args, **kwargs)
+        canvas.setPageCompression(1)
+        return canvas
+
+    doc.build(story, canvasmaker=canvas_maker)
+    progress.check()
+    return pdfa.finish(
+        buffer.getvalue(),
+        title=title,
+        author=author,
+        subject=subject,
+        keywords="memdiff; reproduction; comparison",
+        creator_tool=f"memdiff {__version__}",
+        producer=f"memdiff {__version__} (reportlab, pikepdf)",
+        moment=moment,
+        record=record,
+    )
+
+
+def styles() -> Styles:
+    return Styles()

@@ -1,0 +1,196 @@
+"""Archival finishing of a report: PDF/A-2b identification, sRGB output intent, fixed metadata and ID.
+
+reportlab writes the pages; this step (with pikepdf) adds what an archival
+PDF needs and reportlab does not write: an XMP metadata packet that names the
+file PDF/A-2b and repeats the document information, and an output intent with
+an sRGB colour profile. It also stores memdiff's *record* (parameters, input
+hashes, findings digest) as a custom XMP property, declared through the
+PDF/A extension-schema mechanism, which is what ``memdiff verify`` reads back.
+No attachments, no JavaScript, no encryption.
+
+What cannot be checked on this machine: full conformance needs a validator
+such as veraPDF (Java), which is not available here. The tests check the
+parts that can be checked: XMP identification, output intent, every font
+embedded, no JavaScript, attachments or encryption, and Info/XMP agreement.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import os
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pikepdf
+from PIL import ImageCms
+
+RECORD_NS = "urn:memdiff:ns:report:1.0/"
+XMP_MARKER = "memdiff:record"
+
+
+def report_moment() -> _dt.datetime:
+    """The report's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), otherwise now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    return _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+
+
+@lru_cache(maxsize=1)
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile made by LittleCMS, with its creation date fixed so the bytes never vary."""
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # Bytes 24..35 hold the creation date (six big-endian 16-bit numbers);
+    # the profile ID (84..99) is left zero, which means "not computed".
+    data[24:36] = bytes.fromhex("07d0 0001 0001 0000 0000 0000".replace(" ", ""))
+    return bytes(data)
+
+
+def _pdf_date(moment: _dt.datetime) -> str:
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _xmp_date(moment: _dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def xmp_packet(
+    *, title: str, author: str, subject: str, keywords: str, creator_tool: str, producer: str,
+    moment: _dt.datetime, record: dict[str, Any],
+) -> bytes:
+    """The XMP metadata packet, written by hand so its bytes are fully determined by its content."""
+    record_text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    when = _xmp_date(moment)
+    creator = (
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>" if author else ""
+    )
+    description = (
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(subject)}</rdf:li></rdf:Alt></dc:description>'
+        if subject
+        else ""
+    )
+    text = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+{creator}{description}
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreateDate>{when}</xmp:CreateDate>
+<xmp:ModifyDate>{when}</xmp:ModifyDate>
+<xmp:MetadataDate>{when}</xmp:MetadataDate>
+<xmp:CreatorTool>{escape(creator_tool)}</xmp:CreatorTool>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>{escape(producer)}</pdf:Producer>
+<pdf:Keywords>{escape(keywords)}</pdf:Keywords>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>memdiff report record</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>{RECORD_NS}</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>memdiff</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>record</pdfaProperty:name>
+<pdfaProperty:valueType>Text</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>JSON: parameters, input hashes, tool version and findings digest, read by memdiff verify</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:memdiff="{RECORD_NS}">
+<{XMP_MARKER}>{escape(record_text)}</{XMP_MARKER}>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return text.encode("utf-8")
+
+
+def finish(
+    pdf: bytes, *, title: str, author: str, subject: str, keywords: str, creator_tool: str, producer: str,
+    moment: _dt.datetime, record: dict[str, Any], language: str = "en",
+) -> bytes:
+    """Add XMP, output intent, matching document information and a content-derived ID."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        root = doc.Root
+        packet = xmp_packet(
+            title=title, author=author, subject=subject, keywords=keywords, creator_tool=creator_tool,
+            producer=producer, moment=moment, record=record,
+        )
+        metadata = pikepdf.Stream(doc, packet)
+        metadata.Type = pikepdf.Name.Metadata
+        metadata.Subtype = pikepdf.Name.XML
+        root.Metadata = doc.make_indirect(metadata)
+
+        profile = pikepdf.Stream(doc, srgb_profile())
+        profile.N = 3
+        profile.Alternate = pikepdf.Name.DeviceRGB
+        intent = pikepdf.Dictionary(
+            Type=pikepdf.Name.OutputIntent,
+            S=pikepdf.Name.GTS_PDFA1,
+            OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"),
+            Info=pikepdf.String("sRGB IEC61966-2.1"),
+            RegistryName=pikepdf.String("http://www.color.org"),
+            DestOutputProfile=doc.make_indirect(profile),
+        )
+        root.OutputIntents = pikepdf.Array([doc.make_indirect(intent)])
+        root.Lang = pikepdf.String(language)
+
+        info = pikepdf.Dictionary(
+            Title=pikepdf.String(title),
+            Creator=pikepdf.String(creator_tool),
+            Producer=pikepdf.String(producer),
+            Keywords=pikepdf.String(keywords),
+            CreationDate=pikepdf.String(_pdf_date(moment)),
+            ModDate=pikepdf.String(_pdf_date(moment)),
+        )
+        if author:
+            info.Author = pikepdf.String(author)
+        if subject:
+            info.Subject = pikepdf.String(subject)
+        doc.trailer.Info = doc.make_indirect(info)
+
+        out = io.BytesIO()
+        doc.save(
+            out,
+            min_version="1.7",
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        return out.getvalue()
+
+
+def read_record(pdf_path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The memdiff record stored in a report's XMP metadata, or None when there is none."""
+    import xml.etree.ElementTree as ET
+
+    with pikepdf.open(pdf_path) as doc:
+        metadata = doc.Root.get("/Metadata")
+        if metadata is None:
+            return None
+        packet = metadata.read_bytes()
+    try:
+        start = packet.index(b"<x:xmpmeta")
+        end = packet.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+        tree = ET.fromstring(packet[start:end])
+    except (ValueError, ET.ParseError):
+        return None
+    node = tree.find(f".//{{{RECORD_NS}}}record")
+    if node is None or not node.text:
+        return None
+    try:
+        record = json.loads(node.text)
+    except json.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) else None

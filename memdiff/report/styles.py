@@ -1,0 +1,197 @@
+"""The report's look in one place: bundled fonts, paragraph styles, colours and text markup.
+
+Only the fonts bundled in ``resources/fonts`` are ever used, so every font in a
+report is embedded (a court's archival rules reject unembedded fonts) and the
+pages look the same on every machine. Characters that DejaVu Sans lacks
+(Chinese, Japanese, Korean) are set in Droid Sans Fallback, run by run.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import TableStyle
+
+from memdiff.resources import path as resource_path
+
+SANS = "MemdiffSans"
+SANS_BOLD = "MemdiffSans-Bold"
+SANS_ITALIC = "MemdiffSans-Oblique"
+MONO = "MemdiffMono"
+CJK = "MemdiffCJK"
+
+_FONT_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    SANS_ITALIC: "DejaVuSans-Oblique.ttf",
+    MONO: "DejaVuSansMono.ttf",
+    CJK: "DroidSansFallbackFull.ttf",
+}
+
+# Colours. Copied words are red *and* underlined so the marking survives a
+# black-and-white copy; near-verbatim differences are black italic on a light
+# grey ground, which stays distinct from the underlined red in grey scale.
+COPIED = colors.HexColor("#C00000")
+DIFFERENT_GROUND = colors.HexColor("#D9D9D9")
+RULE = colors.HexColor("#404040")
+HEADER_GROUND = colors.HexColor("#E8E8E8")
+SPAN_GROUND = colors.HexColor("#F4F4F4")
+MUTED = colors.HexColor("#505050")
+GRID = colors.HexColor("#9A9A9A")
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> None:
+    """Register the bundled fonts with reportlab (once per process)."""
+    for name, filename in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+    pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD)
+    pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
+
+
+@lru_cache(maxsize=1)
+def _sans_covers() -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(SANS).face.charToGlyph)
+
+
+@lru_cache(maxsize=1)
+def _cjk_covers() -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(CJK).face.charToGlyph)
+
+
+# Controls other than line breaks would draw as boxes; tabs become spaces.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Everything DejaVu Sans surely has needs no per-character look-up.
+_BEYOND_LATIN = re.compile(r"[^\x00-\u024f]+")
+
+
+def clean(text: str) -> str:
+    """Text as it can be drawn: tabs as spaces, other control characters removed."""
+    text = text.replace("\t", "    ")
+    return _CONTROLS.sub("", text)
+
+
+def markup(text: str, *, keep_lines: bool = False) -> str:
+    """Escape ``text`` for a reportlab Paragraph, switching to the CJK font where DejaVu has no glyph.
+
+    ``keep_lines`` turns line breaks into ``<br/>`` (otherwise they are spaces,
+    as in any paragraph).
+    """
+    text = clean(text)
+    if _BEYOND_LATIN.search(text) is None:
+        out = escape(text)
+    else:
+        out = _with_fallback_font(text)
+    if keep_lines:
+        out = out.replace("\r\n", "\n").replace("\n", "<br/>")
+    return out
+
+
+def _with_fallback_font(text: str) -> str:
+    sans = _sans_covers()
+    cjk = _cjk_covers()
+    parts: list[str] = []
+    pos = 0
+    for m in _BEYOND_LATIN.finditer(text):
+        parts.append(escape(text[pos : m.start()]))
+        run: list[str] = []
+        in_cjk = False
+        for ch in m.group():
+            wants_cjk = ord(ch) not in sans and ord(ch) in cjk
+            if wants_cjk != in_cjk and run:
+                parts.append(_font_run("".join(run), in_cjk))
+                run = []
+            in_cjk = wants_cjk
+            run.append(ch)
+        if run:
+            parts.append(_font_run("".join(run), in_cjk))
+        pos = m.end()
+    parts.append(escape(text[pos:]))
+    return "".join(parts)
+
+
+def _font_run(text: str, cjk: bool) -> str:
+    return f'<font face="{CJK}">{escape(text)}</font>' if cjk else escape(text)
+
+
+def copied(inner_markup: str) -> str:
+    """Markup for words reproduced from the original: red and underlined."""
+    return f'<font color="{COPIED.hexval()}"><u>{inner_markup}</u></font>' if inner_markup else ""
+
+
+def different(inner_markup: str) -> str:
+    """Markup for words that differ inside a near-verbatim passage: italic on grey."""
+    return f'<span backColor="{DIFFERENT_GROUND.hexval()}"><i>{inner_markup}</i></span>' if inner_markup else ""
+
+
+def monospace(text: str) -> str:
+    return f'<font face="{MONO}">{markup(text)}</font>'
+
+
+def breakable(text: str, every: int = 16) -> str:
+    """Markup for a long unbroken string (a hash, a path): allows line breaks every few characters."""
+    return "\u200b".join(text[i : i + every] for i in range(0, len(text), every))
+
+
+class Styles:
+    """The paragraph styles of one report (sizes are fixed; nothing depends on the machine)."""
+
+    def __init__(self) -> None:
+        register_fonts()
+        base = ParagraphStyle(
+            "body", fontName=SANS, bulletFontName=SANS, fontSize=9.5, leading=13, spaceAfter=5, alignment=TA_LEFT
+        )
+        self.body = base
+        self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, spaceAfter=3)
+        self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11, spaceAfter=0)
+        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=SANS_BOLD)
+        self.cell_mono = ParagraphStyle("cell_mono", parent=self.cell, fontName=MONO, fontSize=7.5, leading=10)
+        self.quote = ParagraphStyle("quote", parent=base, fontSize=9, leading=12.5, spaceAfter=0)
+        self.output_text = ParagraphStyle("output_text", parent=base, fontSize=9.5, leading=14, spaceAfter=6)
+        self.code = ParagraphStyle("code", parent=base, fontName=MONO, fontSize=7.5, leading=10, spaceAfter=4)
+        self.bullet = ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3)
+        self.h1 = ParagraphStyle(
+            "h1", parent=base, fontName=SANS_BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=8,
+            keepWithNext=1,
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=5,
+            keepWithNext=1,
+        )
+        self.h3 = ParagraphStyle(
+            "h3", parent=base, fontName=SANS_BOLD, fontSize=9.5, leading=13, spaceBefore=6, spaceAfter=3,
+            keepWithNext=1,
+        )
+        self.caption_court = ParagraphStyle(
+            "caption_court", parent=base, fontName=SANS_BOLD, fontSize=11, leading=15, alignment=TA_CENTER,
+            spaceAfter=10,
+        )
+        self.caption = ParagraphStyle("caption", parent=base, fontSize=10, leading=14, alignment=TA_CENTER)
+        self.exhibit = ParagraphStyle(
+            "exhibit", parent=base, fontName=SANS_BOLD, fontSize=20, leading=26, alignment=TA_CENTER,
+            spaceBefore=14, spaceAfter=10,
+        )
+        self.title = ParagraphStyle(
+            "title", parent=base, fontName=SANS_BOLD, fontSize=15, leading=20, alignment=TA_CENTER,
+            spaceBefore=6, spaceAfter=12,
+        )
+        self.legend = ParagraphStyle(
+            "legend", parent=base, fontName=SANS_BOLD, fontSize=9.5, leading=13, alignment=TA_CENTER,
+            spaceBefore=4, spaceAfter=8,
+        )
+
+
+def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    """A TableStyle whose cells default to the bundled font (reportlab's default is unembedded Helvetica)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("FONTSIZE", (0, 0), (-1, -1), 8.5), *commands])

@@ -1,0 +1,203 @@
+"""``memdiff verify``: check a report against the two files it claims to be about.
+
+Every report stores a *record* in its XMP metadata (see ``pdfa.py``): the
+tool version, the parameters, each input's SHA-256, each output's findings
+digest and the positions of its spans or regions. Verification reads that
+record, hashes the files given, runs the comparison again with the recorded
+parameters and compares the findings digest, then says "verified" or exactly
+what differs: a changed input, another tool version, or different findings
+(how many spans were not found again and how many are new).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from memdiff import __version__
+from memdiff.errors import InputError
+from memdiff.evidence import Comparison, Parameters
+
+RECORD_SCHEMA = "memdiff/report-record@1"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    lines: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- the record
+
+
+def _findings_keys(c: Comparison) -> list[list[Any]]:
+    """Compact positions of every finding, enough to say which ones differ on a re-run."""
+    if c.mode == "text":
+        return [
+            [s.kind, s.original.start, s.original.end, s.suspect.start, s.suspect.end, s.words]
+            for s in c.spans
+        ]
+    return [[*r.original, *r.suspect, round(r.score, 6)] for r in c.regions]
+
+
+def make_record(comparisons: list[Comparison], *, batch: bool) -> dict[str, Any]:
+    """The record a report stores about itself (parameters, hashes, digests, finding positions)."""
+    first = comparisons[0]
+    o = first.original
+    return {
+        "schema": RECORD_SCHEMA,
+        "kind": "batch" if batch else "single",
+        "tool_version": first.tool_version,
+        "parameters": first.parameters.to_dict(),
+        "original": {"name": o.name, "sha256": o.sha256, "size_bytes": o.size_bytes},
+        "outputs": [
+            {
+                "name": c.suspect.name,
+                "sha256": c.suspect.sha256,
+                "size_bytes": c.suspect.size_bytes,
+                "mode": c.mode,
+                "created": c.created,
+                "findings_sha256": c.findings_digest(),
+                "findings": _findings_keys(c),
+            }
+            for c in comparisons
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def verify(
+    report_pdf: str | os.PathLike[str],
+    original_path: str | os.PathLike[str],
+    suspect_path: str | os.PathLike[str],
+    *,
+    password: str | None = None,
+) -> VerifyResult:
+    """Re-run a report's comparison on the given files and say whether its findings hold."""
+    from memdiff import ingest
+    from memdiff.analyse import compare
+    from memdiff.report.pdfa import read_record
+
+    report = Path(report_pdf)
+    record = _read(report, read_record)
+    if record is None or record.get("schema") != RECORD_SCHEMA:
+        return VerifyResult(False, [
+            f"{report.name} carries no memdiff record in its metadata: it was not written by memdiff, or its "
+            "metadata was removed or changed.",
+            "NOT verified.",
+        ])
+
+    lines: list[str] = []
+    problems: list[str] = []
+    recorded_version = str(record.get("tool_version", "?"))
+    outputs = [o for o in record.get("outputs", []) if isinstance(o, dict)]
+    lines.append(
+        f"Report: {report.name} ({'batch of ' + str(len(outputs)) + ' outputs' if record.get('kind') == 'batch' else 'one output'}, "
+        f"made with memdiff {recorded_version})."
+    )
+
+    original = ingest.load(original_path, password=password)
+    suspect = ingest.load(suspect_path)
+
+    want = record.get("original", {})
+    if original.sha256 == want.get("sha256"):
+        lines.append(f"Original: {original.name}: SHA-256 matches the report ({original.sha256}).")
+    else:
+        problems.append("the original differs")
+        lines.append(
+            f"Original: {original.name} is NOT the file the report was made from: its SHA-256 is {original.sha256}, "
+            f"the report records {want.get('sha256')} for {want.get('name')}."
+        )
+
+    row, position = _row_for(outputs, suspect.sha256, suspect.name)
+    where = f" (output {position} of {len(outputs)})" if len(outputs) > 1 else ""
+    if row is None:
+        return VerifyResult(False, [*lines, f"Output: {suspect.name} is not among the outputs this report covers.",
+                                    "NOT verified."])
+    if suspect.sha256 == row.get("sha256"):
+        lines.append(f"Output: {suspect.name}: SHA-256 matches the report{where} ({suspect.sha256}).")
+    else:
+        problems.append("the output differs")
+        lines.append(
+            f"Output: {suspect.name} is NOT the file the report was made from{where}: its SHA-256 is "
+            f"{suspect.sha256}, the report records {row.get('sha256')} for {row.get('name')}."
+        )
+
+    if recorded_version != __version__:
+        lines.append(f"Tool version: the report was made with memdiff {recorded_version}; this is memdiff {__version__}.")
+    else:
+        lines.append(f"Tool version: memdiff {__version__}, as in the report.")
+
+    parameters = Parameters.from_dict(record.get("parameters", {}))
+    try:
+        rerun = compare(original, suspect, parameters, mode=row.get("mode", "auto"))
+    except InputError as err:
+        problems.append("the comparison could not be run again")
+        lines.append(f"Re-run: not possible: {err}")
+        rerun = None
+    if rerun is not None:
+        digest = rerun.findings_digest()
+        if digest == row.get("findings_sha256"):
+            lines.append(f"Findings: running the comparison again with the recorded parameters gives the same "
+                         f"findings digest ({digest}).")
+        else:
+            problems.append("the findings differ")
+            lines.append(f"Findings: DIFFERENT. The report records digest {row.get('findings_sha256')}; running "
+                         f"again gives {digest}.")
+            lines.append(_difference(row.get("findings", []), _findings_keys(rerun), rerun.mode))
+            if recorded_version != __version__:
+                lines.append("The difference may come from the other tool version; run the recorded version to "
+                             "check.")
+
+    if problems:
+        lines.append("NOT verified: " + "; ".join(problems) + ".")
+        return VerifyResult(False, lines)
+    lines.append("verified")
+    return VerifyResult(True, lines)
+
+
+def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
+    import pikepdf
+
+    if not report.is_file():
+        raise InputError(f"{report} does not exist; give the path of a memdiff report PDF.")
+    try:
+        return read_record(report)
+    except (pikepdf.PdfError, OSError) as err:
+        raise InputError(f"{report.name} cannot be read as a PDF ({err}); give the path of a memdiff report.") from None
+
+
+def _row_for(outputs: list[dict[str, Any]], sha256: str, name: str) -> tuple[dict[str, Any] | None, int]:
+    """The report's row for this output: by hash first, then (to explain a change) by name or the only row."""
+    for n, row in enumerate(outputs, start=1):
+        if row.get("sha256") == sha256:
+            return row, n
+    for n, row in enumerate(outputs, start=1):
+        if row.get("name") == name:
+            return row, n
+    if len(outputs) == 1:
+        return outputs[0], 1
+    return None, 0
+
+
+def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) -> str:
+    """How many findings of the report were not found again, and how many new ones appeared."""
+    what = "spans" if mode == "text" else "regions"
+    before = [tuple(x) for x in recorded]
+    after = [tuple(x) for x in found]
+    remaining = list(after)
+    lost = 0
+    for item in before:
+        if item in remaining:
+            remaining.remove(item)
+        else:
+            lost += 1
+    new = len(remaining)
+    if not lost and not new:
+        return (f"The same {len(before)} {what} were found; the summary figures differ.")
+    return (f"Of the report's {len(before)} {what}, {lost} were not found again; {new} {what} were found that "
+            f"the report does not list ({len(after)} in all now).")

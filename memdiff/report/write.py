@@ -1,0 +1,170 @@
+"""Writing reports: one comparison (``write_report``) or one original against many outputs (``write_batch_report``).
+
+Each call assembles the sections, lays them out, finishes the PDF for
+archiving and writes two files atomically: the PDF and, beside it, the JSON
+result (``report.pdf`` -> ``report.json``). Nothing is recomputed here: the
+report shows the Comparison it is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import CondPageBreak, PageBreak
+
+from memdiff.atomic import write_bytes, write_text
+from memdiff.evidence import Comparison, Document
+from memdiff.progress import SILENT, Progress, Stage
+from memdiff.report import pdfa, sections
+from memdiff.report.images import image_findings
+from memdiff.report.pdf import MARGIN_X, PAGE_SIZES, PageDecoration, render
+from memdiff.report.sections import DEFAULT_BATCH_TITLE, DEFAULT_TITLE, FrontMatter, Outline, Provenance
+from memdiff.report.styles import Styles
+from memdiff.report.verify import make_record
+
+BATCH_SCHEMA = "memdiff/batch@1"
+
+
+def _decoration(front: FrontMatter, title: str) -> PageDecoration:
+    return PageDecoration(
+        case_number=front.case_number,
+        exhibit=front.exhibit,
+        title=title,
+        confidentiality=front.confidentiality,
+        bates_prefix=front.bates_prefix,
+        bates_start=front.bates_start,
+    )
+
+
+def _frame_width(front: FrontMatter) -> float:
+    size = PAGE_SIZES.get(front.page_size.lower(), PAGE_SIZES["letter"])
+    return size[0] - 2 * MARGIN_X
+
+
+def _findings(c: Comparison, original: Document, suspect: Document, st: Styles, outline: Outline, width: float,
+              **kwargs: Any) -> list[Any]:
+    if c.mode == "image":
+        return image_findings(c, original, suspect, st, outline, width, **kwargs)
+    return sections.text_findings(c, original, suspect, st, outline, width, **kwargs)
+
+
+def _subject(comparisons: list[Comparison]) -> str:
+    first = comparisons[0]
+    if len(comparisons) == 1:
+        return f"memdiff comparison of {first.suspect.name} with {first.original.name}"
+    return f"memdiff comparison of {len(comparisons)} outputs with {first.original.name}"
+
+
+def write_report(
+    comparison: Comparison,
+    original: Document,
+    suspect: Document,
+    pdf_path: str | os.PathLike[str],
+    *,
+    front: FrontMatter = FrontMatter(),
+    provenance: Provenance = Provenance(),
+    command: list[str] | None = None,
+    progress: Progress = SILENT,
+) -> Path:
+    """Write the court report for one comparison, and its JSON result beside it; return the PDF's path."""
+    pdf_path = Path(pdf_path)
+    progress.report(0.0, "Preparing the report")
+    st = Styles()
+    outline = Outline()
+    width = _frame_width(front)
+    moment = pdfa.report_moment()
+    report_date = moment.strftime("%Y-%m-%d %H:%M UTC")
+    title = front.title or DEFAULT_TITLE
+
+    story: list[Any] = []
+    story += sections.front_matter(front, title, report_date, st)
+    story += sections.summary(comparison, st, outline, width)
+    story.append(CondPageBreak(2.5 * 72))
+    story += sections.inputs(comparison, st, outline, width)
+    story.append(CondPageBreak(2 * 72))
+    story += sections.provenance_section(provenance, st, outline, width)
+    story.append(PageBreak())
+    story += sections.method(comparison, st, outline, width)
+    story.append(PageBreak())
+    progress.check()
+    story += _findings(comparison, original, suspect, st, outline, width)
+    story += sections.reproducibility([comparison], command, pdf_path.name, report_date, st, outline, width)
+    progress.report(0.1, "Laying out the report")
+
+    pdf = render(
+        story,
+        _decoration(front, title),
+        page_size=front.page_size,
+        title=title,
+        author=front.examiner,
+        subject=_subject([comparison]),
+        record=make_record([comparison], batch=False),
+        moment=moment,
+        progress=Stage(progress, 0.1, 0.95),
+    )
+    write_text(pdf_path.with_suffix(".json"), comparison.to_json())
+    write_bytes(pdf_path, pdf)
+    progress.report(1.0, "Report written")
+    return pdf_path
+
+
+def write_batch_report(
+    original: Document,
+    items: list[tuple[Document, Comparison]],
+    pdf_path: str | os.PathLike[str],
+    *,
+    front: FrontMatter = FrontMatter(),
+    provenance: Provenance = Provenance(),
+    command: list[str] | None = None,
+    progress: Progress = SILENT,
+) -> Path:
+    """One exhibit for many outputs of one original: a summary row per output, then each output's findings."""
+    if not items:
+        raise ValueError("a batch report needs at least one output")
+    pdf_path = Path(pdf_path)
+    progress.report(0.0, "Preparing the batch report")
+    comparisons = [c for _, c in items]
+    st = Styles()
+    outline = Outline()
+    width = _frame_width(front)
+    moment = pdfa.report_moment()
+    report_date = moment.strftime("%Y-%m-%d %H:%M UTC")
+    title = front.title or DEFAULT_BATCH_TITLE
+
+    story: list[Any] = []
+    story += sections.front_matter(front, title, report_date, st)
+    story += sections.batch_summary(comparisons[0].original, comparisons, st, outline, width)
+    story.append(CondPageBreak(2.5 * 72))
+    story += sections.batch_inputs(comparisons[0].original, comparisons, st, outline, width)
+    story.append(CondPageBreak(2 * 72))
+    story += sections.provenance_section(provenance, st, outline, width)
+    story.append(PageBreak())
+    story += sections.method(comparisons[0], st, outline, width)
+    for n, (suspect, c) in enumerate(items, start=1):
+        progress.check()
+        story.append(PageBreak())
+        story.append(outline.heading(sections.output_block_heading(n, c), st.h1, 0))
+        story += sections.batch_output_summary(c, st, width)
+        story += _findings(c, original, suspect, st, outline, width, level=1, heading=None)
+        progress.report(0.1 * n / len(items), "Preparing the batch report")
+    story += sections.reproducibility(comparisons, command, pdf_path.name, report_date, st, outline, width)
+
+    pdf = render(
+        story,
+        _decoration(front, title),
+        page_size=front.page_size,
+        title=title,
+        author=front.examiner,
+        subject=_subject(comparisons),
+        record=make_record(comparisons, batch=True),
+        moment=moment,
+        progress=Stage(progress, 0.1, 0.95),
+    )
+    body = {"schema": BATCH_SCHEMA, "comparisons": [c.to_dict() for c in comparisons]}
+    write_text(pdf_path.with_suffix(".json"), json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    write_bytes(pdf_path, pdf)
+    progress.report(1.0, "Report written")
+    return pdf_path
