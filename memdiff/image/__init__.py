@@ -1,0 +1,162 @@
+"""Image comparison: does the suspect picture reproduce the original, where, and how was that decided.
+
+``compare_images`` runs four steps, reporting progress and honouring cancel
+between them: working copies and global perceptual hashes (``hashes``),
+keypoint alignment of the suspect as given and mirrored (``align``), a
+tile-by-tile check of the best alignment (``regions``), and the verdict from
+fixed thresholds (``verdict``). Every number in the result is rounded so that
+the JSON is the same on every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from memdiff.errors import InputError
+from memdiff.evidence import Comparison, Document, DocumentRecord, ImageRegion, ImageSummary, Parameters
+from memdiff.image import align, hashes, regions, verdict
+from memdiff.progress import SILENT, Progress
+
+__all__ = ["compare_images"]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """One candidate alignment after its tiles were scored."""
+
+    alignment: align.Alignment
+    tiles: regions.TileMap
+    evidence: verdict.Evidence
+
+
+def _picture(doc: Document) -> Image.Image:
+    if doc.kind != "image" or doc.image is None:
+        raise InputError(f"{doc.name} holds no picture, so it cannot be compared as an image.")
+    picture = doc.image
+    return picture if picture.mode == "RGB" else picture.convert("RGB")
+
+
+def compare_images(
+    original: Document,
+    suspect: Document,
+    parameters: Parameters,
+    *,
+    progress: Progress = SILENT,
+) -> Comparison:
+    """Compare the ``suspect`` picture (the model output) against the ``original``."""
+    original_picture = _picture(original)
+    suspect_picture = _picture(suspect)
+
+    progress.report(0.02, "Preparing working copies")
+    original_rgb, original_factor = align.working_rgb(original_picture)
+    suspect_rgb, suspect_factor = align.working_rgb(suspect_picture)
+    original_copy = align.working_copy(original_rgb, original_factor, original_picture.size)
+    suspect_copy = align.working_copy(suspect_rgb, suspect_factor, suspect_picture.size)
+    progress.check()
+
+    progress.report(0.1, "Perceptual hashes")
+    original_hashes = hashes.hash_values(original_rgb)
+    as_given = hashes.compare_hashes(original_hashes, hashes.hash_values(suspect_rgb))
+    mirrored = hashes.compare_hashes(original_hashes, hashes.hash_values(ImageOps.mirror(suspect_rgb)))
+    progress.check()
+
+    progress.report(0.2, "Keypoints")
+    original_keys = align.keypoints(original_copy.gray)
+    progress.check()
+    candidates: list[align.Alignment] = []
+    for index, flip in enumerate((False, True)):
+        progress.report(0.35 + 0.25 * index, "Aligning the mirrored picture" if flip else "Aligning the picture")
+        copy = align.mirrored_copy(suspect_copy) if flip else suspect_copy
+        found = align.fit(original_copy, original_keys, copy, align.keypoints(copy.gray), mirrored=flip)
+        if found is not None:
+            candidates.append(found)
+        progress.check()
+
+    progress.report(0.8, "Comparing tiles")
+    grid = regions.grid_for(original_picture.width, original_picture.height)
+    frame, inside = regions.original_frame(original_copy.gray, original_copy, grid)
+    checked = [_check(candidate, suspect_copy, grid, frame, inside) for candidate in candidates]
+    # Best: the most matched area, then the most inliers, then the picture as given (listed first).
+    best = max(
+        checked,
+        key=lambda c: (verdict.is_match(c.evidence), c.evidence.matched_fraction_of_original, c.alignment.inliers),
+        default=None,
+    )
+    progress.check()
+
+    decided = verdict.verdict(best.evidence if best else None)
+    matched = decided != verdict.NO_MATCH
+    progress.report(0.95, "Writing up the result")
+    found_regions: list[regions.FoundRegion] = []
+    if matched and best is not None:
+        found_regions = regions.find_regions(best.tiles, best.alignment)
+    use_mirror = bool(matched and best is not None and best.alignment.mirrored)
+    chosen_hashes = mirrored if use_mirror else as_given
+    other_hashes = as_given if use_mirror else mirrored
+    for name, figures in chosen_hashes.items():
+        figures["other_orientation_distance"] = other_hashes[name]["distance"]
+
+    summary = ImageSummary(
+        match=matched,
+        verdict=decided,
+        transform=_transform(best.alignment) if (best is not None and matched) else None,
+        hashes=chosen_hashes,
+        matched_fraction_of_suspect=round(best.evidence.matched_fraction_of_suspect, 4) if matched and best else 0.0,
+        matched_fraction_of_original=round(best.evidence.matched_fraction_of_original, 4) if matched and best else 0.0,
+        orientation="mirrored" if use_mirror else "as given",
+        inliers=best.alignment.inliers if best is not None else 0,
+        heatmap=regions.heatmap(best.tiles) if (best is not None and matched) else None,
+        thresholds={**verdict.thresholds(), "textured_matched_tiles": best.evidence.textured_matched_tiles if best else 0},
+    )
+    progress.report(1.0, "Done")
+    return Comparison(
+        mode="image",
+        parameters=parameters,
+        original=DocumentRecord.of(original),
+        suspect=DocumentRecord.of(suspect),
+        summary=summary,
+        regions=tuple(ImageRegion(r.original, r.suspect, r.score) for r in found_regions),
+    )
+
+
+def _check(
+    candidate: align.Alignment,
+    suspect_copy: align.WorkingCopy,
+    grid: regions.Grid,
+    frame: np.ndarray,
+    inside: np.ndarray,
+) -> _Checked:
+    warped, covered = regions.warp_suspect(suspect_copy, candidate, grid)
+    tiles = regions.score_tiles(frame, inside, warped, covered, grid)
+    area = regions.matched_pixels(tiles)
+    original_area = float(grid.width * grid.height)
+    suspect_area_in_original = candidate.suspect_width * candidate.suspect_height * candidate.scale**2
+    evidence = verdict.Evidence(
+        inliers=candidate.inliers,
+        textured_matched_tiles=int((tiles.matched & tiles.textured).sum()),
+        matched_fraction_of_suspect=min(1.0, area / suspect_area_in_original) if suspect_area_in_original else 0.0,
+        matched_fraction_of_original=min(1.0, area / original_area),
+    )
+    return _Checked(candidate, tiles, evidence)
+
+
+def _transform(alignment: align.Alignment) -> dict[str, object]:
+    """The transform from suspect pixels (as given) onto original pixels, rounded for stable JSON."""
+    return {
+        "scale": round(alignment.scale, 4),
+        "rotation": round(alignment.rotation, 4),
+        "dx": round(float(alignment.matrix[0, 2]), 4),
+        "dy": round(float(alignment.matrix[1, 2]), 4),
+        "mirrored": alignment.mirrored,
+        "matrix": [[round(float(v), 6) for v in row] for row in alignment.full_matrix().tolist()],
+        "matches": alignment.matches,
+        "convention": (
+            "if mirrored, the suspect is first flipped left to right (x -> width - x); then "
+            "x_original = scale*(cos(rotation)*x - sin(rotation)*y) + dx, "
+            "y_original = scale*(sin(rotation)*x + cos(rotation)*y) + dy, in pixels with (0, 0) at the top-left "
+            "corner and y downwards; 'matrix' is the same mapping from the suspect as given, mirror included"
+        ),
+    }

@@ -1,0 +1,234 @@
+"""Checking an alignment tile by tile: the similarity map over the original and the matched boxes.
+
+Keypoints say *where* the suspect would sit; the tiles say whether the
+pixels there really agree. The original is divided into a grid of square
+tiles (about ``GRID_LONG_SIDE`` along its long side), the suspect is warped
+onto it through the alignment, and each tile covered by the suspect gets a
+structural similarity score: the SSIM structure-and-contrast term on
+greyscale, after the suspect's overall brightness and contrast are matched to
+the original's (so a brightened or greyscale copy still scores high, while a
+different picture does not). Matched tiles are grouped into connected
+regions, and each region's box is mapped back into the suspect.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from memdiff.image.align import Alignment, WorkingCopy
+
+#: Tiles along the original's long side.
+GRID_LONG_SIDE = 32
+#: Each tile is compared at this many working pixels square.
+TILE_PIXELS = 16
+#: A tile is scored only when the suspect covers at least this share of it.
+MIN_COVERAGE = 0.5
+#: A tile whose score reaches this counts as matched.
+TILE_MATCH = 0.5
+#: SSIM's stabilising constant for 8-bit images, (0.03 * 255) ** 2: flat tiles compare as similar
+#: only when both are flat.
+SSIM_C2 = (0.03 * 255) ** 2
+#: A tile is "textured" (carries evidence by itself) when either side's standard deviation exceeds this.
+TEXTURE_STD = 8.0
+#: Smallest matched region reported, in tiles.
+MIN_REGION_TILES = 2
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The tile grid over the original: tile size in original pixels and the working frame."""
+
+    tile: int  # original pixels per tile side
+    cols: int
+    rows: int
+    width: int  # original full-size width
+    height: int
+
+    @property
+    def factor(self) -> float:
+        """Working pixels per original pixel."""
+        return TILE_PIXELS / self.tile
+
+
+def grid_for(width: int, height: int) -> Grid:
+    tile = max(2, math.ceil(max(width, height) / GRID_LONG_SIDE))
+    return Grid(tile=tile, cols=math.ceil(width / tile), rows=math.ceil(height / tile), width=width, height=height)
+
+
+@dataclass(frozen=True)
+class TileMap:
+    """Per-tile scores (NaN where the suspect does not cover the tile) and the counts behind them."""
+
+    grid: Grid
+    scores: np.ndarray  # rows x cols float64, NaN = not covered
+    textured: np.ndarray  # rows x cols bool
+    coverage: np.ndarray  # rows x cols float64, share of each tile covered by the suspect and inside the original
+
+    @property
+    def matched(self) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return np.nan_to_num(self.scores, nan=0.0) >= TILE_MATCH
+
+
+def original_frame(original_gray_work: np.ndarray, original: WorkingCopy, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """The original resampled onto the tile frame, and the mask of pixels inside the picture."""
+    frame_w, frame_h = grid.cols * TILE_PIXELS, grid.rows * TILE_PIXELS
+    inside_w = min(frame_w, max(1, round(grid.width * grid.factor)))
+    inside_h = min(frame_h, max(1, round(grid.height * grid.factor)))
+    interpolation = cv2.INTER_AREA if inside_w < original_gray_work.shape[1] else cv2.INTER_LINEAR
+    resized = cv2.resize(original_gray_work, (inside_w, inside_h), interpolation=interpolation)
+    frame = np.zeros((frame_h, frame_w), np.float32)
+    frame[:inside_h, :inside_w] = resized
+    inside = np.zeros((frame_h, frame_w), np.float32)
+    inside[:inside_h, :inside_w] = 1.0
+    return frame, inside
+
+
+def warp_suspect(suspect: WorkingCopy, alignment: Alignment, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """The suspect warped into the original's tile frame, and the mask of pixels it covers."""
+    frame_w, frame_h = grid.cols * TILE_PIXELS, grid.rows * TILE_PIXELS
+    gray = suspect.gray
+    if alignment.mirrored:
+        gray = np.ascontiguousarray(gray[:, ::-1])
+    # suspect working -> suspect full (/fs) -> original full (matrix) -> frame (* grid factor)
+    to_frame = alignment.matrix * grid.factor
+    to_frame = np.hstack([to_frame[:, :2] / suspect.factor, to_frame[:, 2:]])
+    shrink = math.hypot(to_frame[0, 0], to_frame[1, 0])
+    if shrink < 0.8:
+        # Shrinking by warpAffine alone aliases; reduce first with area averaging.
+        new_w = max(1, round(gray.shape[1] * shrink))
+        new_h = max(1, round(gray.shape[0] * shrink))
+        sx, sy = gray.shape[1] / new_w, gray.shape[0] / new_h
+        gray = cv2.resize(gray, (new_w, new_h), interpolation=cv2.INTER_AREA)
+        to_frame = np.hstack([to_frame[:, :1] * sx, to_frame[:, 1:2] * sy, to_frame[:, 2:]])
+    # warpAffine works with pixel centres at integers; our matrices use corners at integers.
+    centre = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.0, 0.0, 1.0]])
+    back = np.array([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5], [0.0, 0.0, 1.0]])
+    m = (back @ np.vstack([to_frame, [0, 0, 1]]) @ centre)[:2]
+    warped = cv2.warpAffine(
+        gray.astype(np.float32), m, (frame_w, frame_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+    )
+    ones = np.ones(gray.shape, np.float32)
+    covered = cv2.warpAffine(ones, m, (frame_w, frame_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    # Only pixels the suspect fully covers count (the bilinear rim mixes in the black border).
+    return warped, (covered > 0.999).astype(np.float32)
+
+
+def score_tiles(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.ndarray, covered: np.ndarray, grid: Grid) -> TileMap:
+    """SSIM structure-and-contrast per tile, after matching the suspect's global brightness and contrast."""
+    valid = inside * covered
+    o = cv2.GaussianBlur(original_frame_gray, (0, 0), 1.0)
+    s = cv2.GaussianBlur(warped * covered, (0, 0), 1.0)
+    # Blurring spreads the black outside the suspect into its rim; drop that rim from the comparison.
+    rim = cv2.GaussianBlur(covered, (0, 0), 1.0)
+    valid = valid * (rim > 0.99)
+    total = float(valid.sum())
+    if total >= 16:
+        mo = float((o * valid).sum() / total)
+        ms = float((s * valid).sum() / total)
+        so = math.sqrt(max(float((((o - mo) ** 2) * valid).sum() / total), 1e-6))
+        ss = math.sqrt(max(float((((s - ms) ** 2) * valid).sum() / total), 1e-6))
+        gain = min(8.0, max(1 / 8.0, so / ss))
+        s = (s - ms) * gain + mo
+
+    t = TILE_PIXELS
+    shape = (grid.rows, t, grid.cols, t)
+
+    def per_tile(values: np.ndarray) -> np.ndarray:
+        return values.reshape(shape).sum(axis=(1, 3))
+
+    weight = per_tile(valid)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n = np.where(weight > 0, weight, np.nan)
+        mean_o = per_tile(o * valid) / n
+        mean_s = per_tile(s * valid) / n
+        var_o = per_tile(o * o * valid) / n - mean_o**2
+        var_s = per_tile(s * s * valid) / n - mean_s**2
+        cov = per_tile(o * s * valid) / n - mean_o * mean_s
+        var_o = np.maximum(var_o, 0.0)
+        var_s = np.maximum(var_s, 0.0)
+        score = (2 * cov + SSIM_C2) / (var_o + var_s + SSIM_C2)
+    coverage = weight / float(t * t)
+    score = np.clip(score, 0.0, 1.0)
+    score = np.where(coverage >= MIN_COVERAGE, score, np.nan)
+    textured = (np.sqrt(np.nan_to_num(np.maximum(var_o, var_s))) > TEXTURE_STD) & (coverage >= MIN_COVERAGE)
+    return TileMap(grid=grid, scores=score.astype(np.float64), textured=textured, coverage=coverage.astype(np.float64))
+
+
+@dataclass(frozen=True)
+class FoundRegion:
+    original: tuple[int, int, int, int]
+    suspect: tuple[int, int, int, int]
+    score: float
+    tiles: int
+
+
+def footprint_box(alignment: Alignment, grid: Grid) -> tuple[float, float, float, float]:
+    """Bounding box, in original pixels, of the suspect's outline mapped onto the original."""
+    w, h = alignment.suspect_width, alignment.suspect_height
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
+    mapped = alignment.to_original(corners)
+    x0, y0 = mapped.min(axis=0)
+    x1, y1 = mapped.max(axis=0)
+    return (max(0.0, x0), max(0.0, y0), min(float(grid.width), x1), min(float(grid.height), y1))
+
+
+def find_regions(tiles: TileMap, alignment: Alignment) -> list[FoundRegion]:
+    """Connected groups of matched tiles as boxes in both pictures, largest first."""
+    grid = tiles.grid
+    matched = tiles.matched.astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(matched, connectivity=8)
+    fx0, fy0, fx1, fy1 = footprint_box(alignment, grid)
+    found: list[FoundRegion] = []
+    for label in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[label])
+        if area < MIN_REGION_TILES:
+            continue
+        member = labels == label
+        box = (
+            max(x * grid.tile, fx0),
+            max(y * grid.tile, fy0),
+            min((x + w) * grid.tile, fx1, grid.width),
+            min((y + h) * grid.tile, fy1, grid.height),
+        )
+        if box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        original_box = _round_box(box, grid.width, grid.height)
+        corners = np.array(
+            [[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], dtype=np.float64
+        )
+        back = alignment.to_suspect(corners)
+        sx0, sy0 = back.min(axis=0)
+        sx1, sy1 = back.max(axis=0)
+        suspect_box = _round_box((sx0, sy0, sx1, sy1), alignment.suspect_width, alignment.suspect_height)
+        score = float(np.nanmean(np.where(member, tiles.scores, np.nan)))
+        found.append(FoundRegion(original_box, suspect_box, round(score, 4), area))
+    found.sort(key=lambda r: (-r.tiles, r.original))
+    return found
+
+
+def _round_box(box: tuple[float, float, float, float], width: int, height: int) -> tuple[int, int, int, int]:
+    x0 = min(max(0, int(math.floor(box[0] + 1e-6))), width)
+    y0 = min(max(0, int(math.floor(box[1] + 1e-6))), height)
+    x1 = min(max(0, int(math.ceil(box[2] - 1e-6))), width)
+    y1 = min(max(0, int(math.ceil(box[3] - 1e-6))), height)
+    return (x0, y0, x1, y1)
+
+
+def matched_pixels(tiles: TileMap) -> float:
+    """Area of the matched tiles actually covered by the suspect, in original full-size pixels."""
+    grid = tiles.grid
+    per_tile_area = np.minimum(tiles.coverage, 1.0) * grid.tile * grid.tile
+    return float((per_tile_area * tiles.matched).sum())
+
+
+def heatmap(tiles: TileMap) -> dict[str, object]:
+    """The grid as plain lists: rounded scores, None where the suspect does not cover the tile."""
+    grid_values = [
+        [None if math.isnan(v) else round(float(v), 4) for v in row] for row in tiles.scores.tolist()
+    ]
+    return {"tile": [tiles.grid.tile, tiles.grid.tile], "grid": grid_values}

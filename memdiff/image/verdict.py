@@ -1,0 +1,83 @@
+"""The image verdict and the fixed thresholds it is taken with.
+
+The thresholds are constants, printed with every result, and justified by
+``benchmarks/image_calibration.py`` (12 public-domain photographs, 12
+transformations each, every unrelated pair as an impostor): they are set
+with a margin above the largest value any impostor pair reached, so that the
+calibration set has zero false positives, and below the values the true
+copies reach. Change them only together with a new calibration run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from memdiff.image import align, regions
+
+#: A keypoint alignment is evidence only with at least this many RANSAC inliers.
+MIN_INLIERS = 12
+#: ... and at least this many textured tiles that agree after warping.
+MIN_TEXTURED_TILES = 4
+#: ... covering at least this share of the smaller of the two pictures' matched fractions' maximum.
+MIN_MATCHED_FRACTION = 0.05
+#: Both pictures at least this much matched: "near-identical" (the whole picture is reproduced,
+#: however rescaled, recompressed, mirrored or recoloured); below it, "partial copy".
+NEAR_IDENTICAL_FRACTION = 0.75
+
+NEAR_IDENTICAL = "near-identical"
+PARTIAL_COPY = "partial copy"
+NO_MATCH = "no match found"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The figures the verdict is taken from, for one candidate alignment."""
+
+    inliers: int
+    textured_matched_tiles: int
+    matched_fraction_of_suspect: float
+    matched_fraction_of_original: float
+
+
+def is_match(evidence: Evidence) -> bool:
+    return (
+        evidence.inliers >= MIN_INLIERS
+        and evidence.textured_matched_tiles >= MIN_TEXTURED_TILES
+        and max(evidence.matched_fraction_of_suspect, evidence.matched_fraction_of_original) >= MIN_MATCHED_FRACTION
+    )
+
+
+def verdict(evidence: Evidence | None) -> str:
+    if evidence is None or not is_match(evidence):
+        return NO_MATCH
+    if (
+        evidence.matched_fraction_of_suspect >= NEAR_IDENTICAL_FRACTION
+        and evidence.matched_fraction_of_original >= NEAR_IDENTICAL_FRACTION
+    ):
+        return NEAR_IDENTICAL
+    return PARTIAL_COPY
+
+
+def thresholds() -> dict[str, object]:
+    """Every fixed value that can change a finding, as printed in the result."""
+    return {
+        "min_inliers": MIN_INLIERS,
+        "min_textured_tiles": MIN_TEXTURED_TILES,
+        "min_matched_fraction": MIN_MATCHED_FRACTION,
+        "near_identical_fraction": NEAR_IDENTICAL_FRACTION,
+        "tile_match": regions.TILE_MATCH,
+        "tile_min_coverage": regions.MIN_COVERAGE,
+        "tile_texture_std": regions.TEXTURE_STD,
+        "grid_long_side": regions.GRID_LONG_SIDE,
+        "min_region_tiles": regions.MIN_REGION_TILES,
+        "work_long_side": align.WORK_LONG_SIDE,
+        "work_min_long_side": align.WORK_MIN_LONG_SIDE,
+        "orb_features": align.ORB_FEATURES,
+        "orb_levels": align.ORB_LEVELS,
+        "orb_fast_threshold": align.ORB_FAST_THRESHOLD,
+        "ratio_test": align.RATIO,
+        "ransac_reprojection_px": align.RANSAC_REPROJECTION,
+        "ransac_iterations": align.RANSAC_ITERATIONS,
+        "ransac_seed": align.RNG_SEED,
+        "calibration": "benchmarks/image_calibration.py",
+    }
