@@ -10,6 +10,7 @@ because a table cell can never be taller than a page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,7 +39,9 @@ class Side:
     status: tuple[int, ...]
 
     def to_markup(self) -> str:
-        return marked_markup(self.text, self.starts, self.ends, self.status, keep_lines=True)
+        # In a narrow table cell a source's hard line wraps would make ragged
+        # lines: single line breaks read as spaces, paragraph breaks stay.
+        return marked_markup(self.text, self.starts, self.ends, self.status, keep_lines=True, join_lines=True)
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,9 @@ def align(original_text: str, suspect_text: str, span: Span, vocabulary: Vocabul
     return Alignment(a_text, b_text, a, b, opcodes)
 
 
+_PARAGRAPH_BREAK = re.compile(r"(?:<br/>[ \t]*){2,}")
+
+
 def marked_markup(
     text: str,
     starts: tuple[int, ...] | list[int],
@@ -142,6 +148,7 @@ def marked_markup(
     *,
     keep_lines: bool,
     markers: dict[int, str] | None = None,
+    join_lines: bool = False,
 ) -> str:
     """Paragraph markup for ``text``, its words drawn by status; runs of equal status share one tag.
 
@@ -168,7 +175,11 @@ def marked_markup(
         pos = ends[j]
         i = j + 1
     out.append(markup(text[pos:], keep_lines=keep_lines))
-    return "".join(out)
+    body = "".join(out)
+    if join_lines:
+        body = _PARAGRAPH_BREAK.sub("\x00", body.replace("\r\n", "\n"))
+        body = body.replace("<br/>", " ").replace("\x00", "<br/><br/>")
+    return body
 
 
 def output_word_status(

@@ -24,7 +24,18 @@ from memdiff import __version__
 from memdiff.errors import Cancelled
 from memdiff.progress import SILENT, Progress
 from memdiff.report import pdfa
-from memdiff.report.styles import MONO, MUTED, RULE, SANS, SANS_BOLD, Styles, clean, register_fonts
+from memdiff.report.styles import (
+    MONO,
+    MUTED,
+    RULE,
+    SANS,
+    SANS_BOLD,
+    Styles,
+    clean,
+    draw_mixed,
+    mixed_width,
+    register_fonts,
+)
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN_X = 0.85 * inch
@@ -152,15 +163,20 @@ class ReportTemplate(BaseDocTemplate):
         canvas.saveState()
         top = height - MARGIN_TOP + 0.38 * inch
         canvas.setFillColor(RULE)
-        canvas.setFont(SANS_BOLD, 8.5)
+        used_left = used_right = 0.0
         if d.case_number:
-            canvas.drawString(left, top, clean(f"Case No. {d.case_number}"))
+            label = clean(f"Case No. {d.case_number}")
+            draw_mixed(canvas, left, top, label, SANS_BOLD, 8.5)
+            used_left = mixed_width(label, SANS_BOLD, 8.5)
         if d.exhibit:
-            canvas.drawRightString(right, top, clean(_exhibit_label(d.exhibit)))
-        if d.title:
-            canvas.setFont(SANS, 8)
+            label = clean(_exhibit_label(d.exhibit))
+            draw_mixed(canvas, right, top, label, SANS_BOLD, 8.5, align="right")
+            used_right = mixed_width(label, SANS_BOLD, 8.5)
+        # The title goes in the middle only where it clears both sides.
+        room = (right - left) / 2 - max(used_left, used_right) - 12
+        if d.title and room > 60:
             canvas.setFillColor(MUTED)
-            canvas.drawCentredString(width / 2, top, _fit(clean(d.title), SANS, 8, (right - left) * 0.5))
+            draw_mixed(canvas, width / 2, top, _fit(clean(d.title), SANS, 8, 2 * room), SANS, 8, align="centre")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(left, top - 6, right, top - 6)
@@ -169,8 +185,14 @@ class ReportTemplate(BaseDocTemplate):
         canvas.line(left, bottom + 13, right, bottom + 13)
         canvas.setFillColor(RULE)
         if d.confidentiality:
-            canvas.setFont(SANS_BOLD, 7.5)
-            canvas.drawString(left, bottom, _fit(clean(d.confidentiality), SANS_BOLD, 7.5, (right - left) * 0.38))
+            # The legend must appear whole on every page: shrink it to the
+            # page width rather than cut it, and only cut a legend of absurd length.
+            legend = clean(d.confidentiality)
+            size = 8.0
+            while size > 5.5 and mixed_width(legend, SANS_BOLD, size) > right - left:
+                size -= 0.25
+            draw_mixed(canvas, width / 2, bottom + 19, _fit(legend, SANS_BOLD, size, right - left), SANS_BOLD, size,
+                       align="centre")
         bates = d.bates(doc.page)
         if bates:
             canvas.setFont(MONO, 9)
@@ -184,11 +206,9 @@ def _exhibit_label(exhibit: str) -> str:
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` shortened with an ellipsis so it fits ``width`` points."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(text, font, size) <= width:
+    if mixed_width(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
+    while text and mixed_width(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 

@@ -515,7 +515,7 @@ def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[An
         row = [_p(markup(left[i][0]), st.cell), _p(markup(left[i][1]), st.cell)]
         row += [_p(markup(right[i][0]), st.cell), _p(markup(right[i][1]), st.cell)] if i < len(right) else ["", ""]
         data.append(row)
-    table = Table(data, colWidths=[1.6 * inch, width / 2 - 1.6 * inch] * 2, hAlign="LEFT")
+    table = Table(data, colWidths=[1.9 * inch, width / 2 - 1.9 * inch] * 2, hAlign="LEFT")
     table.setStyle(table_style([("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
     story.append(table)

@@ -48,11 +48,35 @@ MUTED = colors.HexColor("#505050")
 GRID = colors.HexColor("#9A9A9A")
 
 
+class BundledFont(TTFont):
+    """A TrueType font that remembers the width of each string it has measured.
+
+    Line breaking measures the same words over and over; without reportlab's
+    optional C accelerator each measurement is a Python loop over characters,
+    which made measuring most of the cost of a long report.
+    """
+
+    _CACHE_LIMIT = 500_000
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._unit_widths: dict[str, float] = {}
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802 - reportlab's name
+        unit = self._unit_widths.get(text)
+        if unit is None:
+            unit = TTFont.stringWidth(self, text, 1000.0, encoding)
+            if len(self._unit_widths) >= self._CACHE_LIMIT:
+                self._unit_widths.clear()
+            self._unit_widths[text] = unit
+        return unit * size / 1000.0
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
     """Register the bundled fonts with reportlab (once per process)."""
     for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+        pdfmetrics.registerFont(BundledFont(name, str(resource_path("fonts", filename))))
     pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD)
     pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
 
@@ -195,3 +219,36 @@ class Styles:
 def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     """A TableStyle whose cells default to the bundled font (reportlab's default is unembedded Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("FONTSIZE", (0, 0), (-1, -1), 8.5), *commands])
+
+
+def font_runs(text: str, font: str) -> list[tuple[str, str]]:
+    """``text`` cut into (font name, piece) runs: ``font`` where it has glyphs, the CJK font elsewhere."""
+    if _BEYOND_LATIN.search(text) is None:
+        return [(font, text)]
+    covers = frozenset(pdfmetrics.getFont(font).face.charToGlyph) if font != SANS else _sans_covers()
+    cjk = _cjk_covers()
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        name = CJK if ord(ch) not in covers and ord(ch) in cjk else font
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1] + ch)
+        else:
+            runs.append((name, ch))
+    return runs
+
+
+def mixed_width(text: str, font: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in font_runs(text, font))
+
+
+def draw_mixed(canvas: Any, x: float, y: float, text: str, font: str, size: float, *, align: str = "left") -> None:
+    """Draw one line on a canvas with the CJK fallback where needed; ``align`` left, centre or right of ``x``."""
+    width = mixed_width(text, font, size)
+    if align == "right":
+        x -= width
+    elif align == "centre":
+        x -= width / 2
+    for name, piece in font_runs(text, font):
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, piece)
+        x += pdfmetrics.stringWidth(piece, name, size)

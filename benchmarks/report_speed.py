@@ -1,0 +1,113 @@
+"""Report speed: a 200,000-word original and a 10,000-word output with hundreds of spans.
+
+Prints the time to write the report as a ratio to the comparison itself
+(target: at most 2x), the PDF's size (target: at most 5 MB) and its page
+count. The texts are generated with a fixed seed from wordfreq's English word
+list, so every run measures the same work. Run: python benchmarks/report_speed.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+from wordfreq import top_n_list
+
+from memdiff.analyse import compare
+from memdiff.ingest import load_text
+from memdiff.report import FrontMatter, Provenance, write_report
+
+
+def prose(rng: random.Random, vocabulary: list[str], words: int) -> str:
+    """Sentence-shaped text: capitalised, punctuated, in paragraphs of a few sentences."""
+    out: list[str] = []
+    count = 0
+    sentence_left = 0
+    paragraph_left = rng.randint(4, 9)
+    while count < words:
+        if sentence_left == 0:
+            sentence_left = rng.randint(6, 24)
+            word = vocabulary[min(int(rng.paretovariate(0.9)), len(vocabulary) - 1)].capitalize()
+        else:
+            word = vocabulary[min(int(rng.paretovariate(0.9)), len(vocabulary) - 1)]
+        sentence_left -= 1
+        count += 1
+        if sentence_left == 0:
+            paragraph_left -= 1
+            if paragraph_left == 0:
+                paragraph_left = rng.randint(4, 9)
+                out.append(word + ".\n\n")
+            else:
+                out.append(word + ". ")
+        else:
+            out.append(word + (", " if rng.random() < 0.06 else " "))
+    return "".join(out).strip() + "\n"
+
+
+def make_case(original_words: int, output_words: int, seed: int = 1) -> tuple[str, str]:
+    """An original and an output that copies many passages of it (some with small edits)."""
+    rng = random.Random(seed)
+    vocabulary = top_n_list("en", 20000)
+    original = prose(rng, vocabulary, original_words)
+    source = original.split(" ")
+    parts: list[str] = []
+    made = 0
+    while made < output_words:
+        if rng.random() < 0.5:
+            n = rng.randint(10, 60)
+            start = rng.randrange(0, len(source) - n)
+            passage = source[start : start + n]
+            if rng.random() < 0.3:  # a near-verbatim passage: a few words changed
+                for _ in range(max(1, n // 15)):
+                    passage[rng.randrange(n)] = rng.choice(vocabulary[:2000])
+            parts.append(" ".join(passage))
+            made += n
+        else:
+            n = rng.randint(5, 40)
+            parts.append(prose(rng, vocabulary, n).strip())
+            made += n
+    return original, "\n\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--original-words", type=int, default=200_000)
+    parser.add_argument("--output-words", type=int, default=10_000)
+    args = parser.parse_args(argv)
+
+    original_text, output_text = make_case(args.original_words, args.output_words)
+    original = load_text(original_text, "original.txt")
+    output = load_text(output_text, "output.txt")
+
+    started = time.perf_counter()
+    comparison = compare(original, output)
+    compare_seconds = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "report.pdf"
+        started = time.perf_counter()
+        write_report(comparison, original, output, target,
+                     front=FrontMatter(case_number="1:23-cv-00001", exhibit="B-7", bates_prefix="BENCH"),
+                     provenance=Provenance(model="benchmark"), command=["memdiff", "compare", "..."])
+        report_seconds = time.perf_counter() - started
+        size = target.stat().st_size
+        pages = len(PdfReader(target).pages)
+
+    s = comparison.summary
+    print(f"original words        {original.words:,}")
+    print(f"output words          {output.words:,}")
+    print(f"spans                 {s.span_count:,} ({s.exact_span_count} verbatim, {s.near_span_count} near)")
+    print(f"compare               {compare_seconds:.2f} s")
+    print(f"report                {report_seconds:.2f} s")
+    print(f"report / compare      {report_seconds / compare_seconds:.2f}x   (target <= 2x)")
+    print(f"PDF size              {size / 1e6:.2f} MB ({pages} pages)   (target <= 5 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

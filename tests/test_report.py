@@ -1,0 +1,298 @@
+"""The court report: content, page furniture, fonts, archival metadata, determinism and atomic writing."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+import subprocess
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from memdiff import __version__, ingest
+from memdiff.analyse import compare
+from memdiff.errors import Cancelled
+from memdiff.progress import Progress
+from memdiff.report import FrontMatter, Provenance, write_report
+from memdiff.resources import path as resource_path
+
+EPOCH = "1796000000"  # 2026-11-30 00:53:20 UTC
+
+FRONT = FrontMatter(
+    court="United States District Court, Southern District of New York",
+    case_title="Example Press v. Model Labs",
+    case_number="1:23-cv-11195",
+    exhibit="J",
+    examiner="Dr. A. Examiner",
+    confidentiality="CONFIDENTIAL – SUBJECT TO PROTECTIVE ORDER",
+    bates_prefix="MEMD",
+    bates_start=1201,
+)
+PROVENANCE = Provenance(model="ExampleLM 4", prompt="Continue the story:\n\nAlice was beginning", generated_on="2026-11-20",
+                        attempts=3, sampling="temperature 0.7")
+
+
+@pytest.fixture(scope="module")
+def case():
+    original = ingest.load(resource_path("samples", "original.txt"))
+    suspect = ingest.load(resource_path("samples", "model-output.txt"))
+    return original, suspect, compare(original, suspect)
+
+
+@pytest.fixture
+def report(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    original, suspect, comparison = case
+    target = tmp_path / "exhibit-j.pdf"
+    write_report(comparison, original, suspect, target, front=FRONT, provenance=PROVENANCE,
+                 command=["memdiff", "compare", "original.txt", "model-output.txt", "--report", "exhibit-j.pdf"])
+    return target
+
+
+def pages_text(path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_report_states_hashes_figures_and_span_texts(case, report):
+    original, suspect, comparison = case
+    text = flat(" ".join(pages_text(report)))
+    nospace = re.sub(r"\s+", "", text)
+    assert original.sha256 in nospace and suspect.sha256 in nospace
+    assert comparison.findings_digest() in nospace
+    s = comparison.summary
+    assert f"{s.suspect_coverage * 100:.1f}%" in text
+    assert f"{s.span_count} ({s.exact_span_count} verbatim, {s.near_span_count} near-verbatim)" in text
+    assert f"{s.longest_span_words} words" in text
+    # The text of every span's output side is there, searchable.
+    for span in comparison.spans:
+        words = suspect.text[span.suspect.start : span.suspect.end].split()
+        assert " ".join(words[:6]) in text, span.id
+        assert f"Span {span.id}" in text
+    assert "ExampleLM 4" in text and "temperature 0.7" in text and "Generations made to obtain it 3" in text
+    assert "memdiff compare original.txt model-output.txt --report exhibit-j.pdf" in text
+    assert __version__ in text
+    for word in ("infringes", "infringed", "plagiar", "stolen"):
+        assert word not in text.lower()
+
+
+def test_every_page_has_header_footer_page_count_and_bates(report):
+    texts = pages_text(report)
+    total = len(texts)
+    assert total >= 5
+    for n, page in enumerate(texts, start=1):
+        assert f"Page {n} of {total}" in page
+        assert f"MEMD{1200 + n:06d}" in page
+        assert "Case No. 1:23-cv-11195" in page
+        assert "Exhibit J" in page
+        assert "CONFIDENTIAL – SUBJECT TO PROTECTIVE ORDER" in page
+
+
+def test_json_result_is_written_beside_the_pdf(case, report):
+    _, _, comparison = case
+    beside = report.with_suffix(".json")
+    assert json.loads(beside.read_text(encoding="utf-8")) == json.loads(comparison.to_json())
+
+
+def test_bookmarks_name_each_section(report):
+    reader = PdfReader(report)
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    found = list(titles(reader.outline))
+    for section in ("Summary of findings", "Inputs", "Provenance of the model output", "Method", "Findings",
+                    "Spans side by side", "The complete model output", "Reproducibility"):
+        assert section in found
+    # Each bookmark points at the page where its heading is printed.
+    for item in reader.outline:
+        if not isinstance(item, list) and item.title == "Reproducibility":
+            page = reader.get_destination_page_number(item)
+            assert "Reproducibility" in reader.pages[page].extract_text()
+
+
+def _fonts(pdf: pikepdf.Pdf):
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources", {})
+        for font in resources.get("/Font", {}).values():
+            yield font
+        for xobject in resources.get("/XObject", {}).values():
+            for font in xobject.get("/Resources", {}).get("/Font", {}).values():
+                yield font
+
+
+def test_every_font_is_embedded_and_bundled(report):
+    with pikepdf.open(report) as pdf:
+        fonts = list(_fonts(pdf))
+        assert fonts
+        for font in fonts:
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None, font.get("/BaseFont")
+            assert "/FontFile2" in descriptor, font.get("/BaseFont")
+            assert "DejaVu" in str(font.BaseFont) or "Droid" in str(font.BaseFont)
+    if shutil.which("pdffonts"):
+        listing = subprocess.run(["pdffonts", str(report)], capture_output=True, text=True, check=True).stdout
+        rows = listing.splitlines()[2:]
+        assert rows and all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), listing
+
+
+def test_archival_metadata_and_nothing_forbidden(report):
+    with pikepdf.open(report) as pdf:
+        root = pdf.Root
+        xmp = root.Metadata.read_bytes().decode("utf-8")
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        intent = root.OutputIntents[0]
+        assert intent.S == pikepdf.Name.GTS_PDFA1
+        profile = intent.DestOutputProfile
+        assert int(profile.N) == 3 and profile.read_bytes()[36:40] == b"acsp"
+        assert str(pdf.trailer.Info.Title) in xmp
+        assert "/Encrypt" not in pdf.trailer
+        assert "/Names" not in root or "/EmbeddedFiles" not in root.Names
+        assert "/OpenAction" not in root and "/AA" not in root
+        assert not pdf.attachments
+        raw = report.read_bytes()
+        assert b"/JavaScript" not in raw and b"/JS" not in raw
+        # The record verify reads is stored in the XMP, not as an attachment.
+        assert "memdiff:record" in xmp
+
+
+def test_same_inputs_give_byte_identical_pdfs(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    original, suspect, comparison = case
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first = write_report(comparison, original, suspect, tmp_path / "one" / "r.pdf", front=FRONT, provenance=PROVENANCE)
+    second = write_report(comparison, original, suspect, tmp_path / "two" / "r.pdf", front=FRONT, provenance=PROVENANCE)
+    assert first.read_bytes() == second.read_bytes()
+    info = PdfReader(first).metadata
+    assert info["/CreationDate"].startswith("D:20261130005320")
+
+
+def test_empty_front_matter_renders_cleanly(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    original, suspect, comparison = case
+    target = write_report(comparison, original, suspect, tmp_path / "plain.pdf")
+    texts = pages_text(target)
+    joined = " ".join(texts)
+    assert "Case No." not in joined and "Exhibit" not in joined and "Prepared by" not in joined
+    assert "No information about how the model output was generated" in flat(joined)
+    assert "No command line was recorded" in flat(joined)
+    for n, page in enumerate(texts, start=1):
+        assert f"Page {n} of {len(texts)}" in page
+        assert not re.search(r"\b[A-Z]*\d{6}\b", page.splitlines()[-1])
+    assert PdfReader(target).pages[0].mediabox.width == pytest.approx(612)
+
+
+def test_a4_page_size(case, tmp_path):
+    original, suspect, comparison = case
+    target = write_report(comparison, original, suspect, tmp_path / "a4.pdf", front=FrontMatter(page_size="a4"))
+    for page in PdfReader(target).pages:
+        assert float(page.mediabox.width) == pytest.approx(595.28, abs=0.1)
+        assert float(page.mediabox.height) == pytest.approx(841.89, abs=0.1)
+
+
+class CancelSoon(Progress):
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self.calls += 1
+
+    def is_cancelled(self) -> bool:
+        return self.calls > 3
+
+
+def test_cancelled_report_leaves_no_file(case, tmp_path):
+    original, suspect, comparison = case
+    target = tmp_path / "never.pdf"
+    with pytest.raises(Cancelled):
+        write_report(comparison, original, suspect, target, progress=CancelSoon())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_over_existing_file_replaces_it_whole(case, tmp_path):
+    original, suspect, comparison = case
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"old exhibit")
+    write_report(comparison, original, suspect, target)
+    assert target.read_bytes().startswith(b"%PDF-1.7")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.pdf"]
+
+
+def test_a_report_with_no_spans_says_so(case, tmp_path):
+    original, _, _ = case
+    unrelated = ingest.load(resource_path("samples", "unrelated-output.txt"))
+    comparison = compare(original, unrelated)
+    assert comparison.summary.span_count == 0
+    target = write_report(comparison, original, unrelated, tmp_path / "none.pdf")
+    text = flat(" ".join(pages_text(target)))
+    assert "It found no run of 8 or more consecutive words" in text
+    assert "No span was found" in text
+
+
+def test_large_output_with_hundreds_of_spans_renders(tmp_path):
+    import random
+
+    rng = random.Random(5)
+    from wordfreq import top_n_list
+
+    vocabulary = top_n_list("en", 5000)
+    original_words = [rng.choice(vocabulary) for _ in range(20_000)]
+    pieces: list[str] = []
+    # One very long copied passage (longer than a page) and many short ones.
+    pieces.append(" ".join(original_words[1000:2500]))
+    for _ in range(250):
+        start = rng.randrange(0, 19_000)
+        pieces.append(" ".join(original_words[start : start + rng.randint(9, 30)]))
+        pieces.append(" ".join(rng.choice(vocabulary) for _ in range(rng.randint(3, 12))) + ".")
+    original = ingest.load_text(" ".join(original_words), "long-original.txt")
+    suspect = ingest.load_text("\n\n".join(pieces), "long-output.txt")
+    comparison = compare(original, suspect)
+    assert comparison.summary.span_count >= 200
+    assert comparison.summary.longest_span_words >= 1500
+    target = write_report(comparison, original, suspect, tmp_path / "long.pdf")
+    reader = PdfReader(target)
+    assert len(reader.pages) > 40
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert f"Span {comparison.spans[-1].id} " in text
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+    assert target.stat().st_size < 5_000_000
+
+
+def test_tool_version_and_parameters_are_printed(case, tmp_path):
+    original, suspect, comparison = case
+    changed = dataclasses.replace(comparison, parameters=comparison.parameters.with_changes(min_words=12))
+    target = write_report(changed, original, suspect, tmp_path / "p.pdf")
+    text = flat(" ".join(pages_text(target)))
+    assert "min_words 12 shortest verbatim span reported, in words" in text
+    assert "common_phrase_bits 80" in text
+
+
+def test_bytes_do_not_depend_on_the_hash_seed(case, tmp_path, monkeypatch):
+    import os
+    import sys
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    original, suspect, _ = case
+    (tmp_path / "here").mkdir()
+    here = write_report(compare(original, suspect), original, suspect, tmp_path / "here" / "r.pdf")
+    script = (
+        "import sys; from memdiff import ingest; from memdiff.analyse import compare; "
+        "from memdiff.report import write_report; from memdiff.resources import path; "
+        "o = ingest.load(path('samples', 'original.txt')); s = ingest.load(path('samples', 'model-output.txt')); "
+        "write_report(compare(o, s), o, s, sys.argv[1])"
+    )
+    (tmp_path / "there").mkdir()
+    env = dict(os.environ, PYTHONHASHSEED="12345", SOURCE_DATE_EPOCH=EPOCH)
+    subprocess.run([sys.executable, "-c", script, str(tmp_path / "there" / "r.pdf")], env=env, check=True)
+    assert (tmp_path / "there" / "r.pdf").read_bytes() == here.read_bytes()
