@@ -67,7 +67,7 @@ def heatmap(image: Image.Image, grid_info: dict[str, Any], factor: float) -> Ima
     tile_w, tile_h = grid_info.get("tile", [0, 0])
     grid = grid_info.get("grid") or []
     tw, th = tile_w * factor, tile_h * factor
-    font = _font(max(8, min(14, int(min(tw, th) / 3)))) if tw and th else None
+    font = _font(max(11, min(24, int(min(tw, th) / 4)))) if tw and th else None
     for r, row in enumerate(grid):
         for col, value in enumerate(row):
             x0, y0 = col * tw, r * th

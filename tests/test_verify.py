@@ -1,0 +1,112 @@
+"""`verify`: a report checks out against its own inputs and says exactly what differs otherwise."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pikepdf
+import pytest
+
+from memdiff import ingest
+from memdiff.analyse import compare
+from memdiff.errors import InputError
+from memdiff.report import verify, write_report
+from memdiff.report.pdfa import read_record
+from memdiff.resources import path as resource_path
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    original = tmp_path / "novel.txt"
+    output = tmp_path / "chat.txt"
+    shutil.copyfile(resource_path("samples", "original.txt"), original)
+    shutil.copyfile(resource_path("samples", "model-output.txt"), output)
+    return original, output
+
+
+def make_report(original_path, output_path, target, **changes):
+    original = ingest.load(original_path)
+    suspect = ingest.load(output_path)
+    comparison = compare(original, suspect)
+    if changes:
+        comparison = dataclasses.replace(comparison, **changes)
+    return write_report(comparison, original, suspect, target), comparison
+
+
+def test_untouched_report_verifies(inputs, tmp_path):
+    original, output = inputs
+    report, comparison = make_report(original, output, tmp_path / "r.pdf")
+    result = verify(report, original, output)
+    assert result.ok, result.lines
+    assert result.lines[-1] == "verified"
+    assert any(comparison.findings_digest() in line for line in result.lines)
+    record = read_record(report)
+    assert record["original"]["sha256"] == comparison.original.sha256
+    assert record["parameters"] == comparison.parameters.to_dict()
+
+
+def test_changed_original_is_named_as_the_reason(inputs, tmp_path):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    text = original.read_text(encoding="utf-8")
+    original.write_text(text.replace("Alice", "Alicia", 1), encoding="utf-8")
+    result = verify(report, original, output)
+    assert not result.ok
+    assert any(line.startswith("Original: novel.txt is NOT the file the report was made from") for line in result.lines)
+    assert result.lines[-1].startswith("NOT verified: the original differs")
+
+
+def test_changed_output_changes_findings_and_says_how_many_spans(inputs, tmp_path):
+    original, output = inputs
+    report, comparison = make_report(original, output, tmp_path / "r.pdf")
+    first = comparison.spans[0]
+    text = output.read_text(encoding="utf-8")
+    # Cut the first span out of the output: that span can no longer be found.
+    output.write_text(text[: first.suspect.start] + text[first.suspect.end :], encoding="utf-8")
+    result = verify(report, original, output)
+    assert not result.ok
+    joined = "\n".join(result.lines)
+    assert "Output: chat.txt is NOT the file the report was made from" in joined
+    assert "Findings: DIFFERENT" in joined
+    assert f"Of the report's {len(comparison.spans)} spans," in joined
+    assert "the output differs; the findings differ" in result.lines[-1]
+
+
+def test_findings_that_differ_from_a_rerun_are_counted(inputs, tmp_path):
+    original, output = inputs
+    real = compare(ingest.load(original), ingest.load(output))
+    # A report whose findings lack two spans the analysis does find.
+    report, _ = make_report(original, output, tmp_path / "r.pdf", spans=real.spans[2:])
+    result = verify(report, original, output)
+    assert not result.ok
+    assert any(f"Of the report's {len(real.spans) - 2} spans, 0 were not found again; 2 spans were found" in line
+               for line in result.lines), result.lines
+
+
+def test_other_tool_version_is_reported(inputs, tmp_path):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf", tool_version="0.0.9")
+    result = verify(report, original, output)
+    assert any("the report was made with memdiff 0.0.9; this is memdiff" in line for line in result.lines)
+    assert result.ok  # same files, same findings: the version alone is stated, not a failure
+
+
+def test_a_pdf_without_a_record_does_not_verify(inputs, tmp_path):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    with pikepdf.open(report) as pdf:
+        del pdf.Root.Metadata
+        pdf.save(tmp_path / "stripped.pdf")
+    result = verify(tmp_path / "stripped.pdf", original, output)
+    assert not result.ok
+    assert "carries no memdiff record" in result.lines[0]
+
+
+def test_a_missing_or_broken_report_is_bad_input(inputs, tmp_path):
+    original, output = inputs
+    with pytest.raises(InputError, match="does not exist"):
+        verify(tmp_path / "absent.pdf", original, output)
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    with pytest.raises(InputError, match="cannot be read as a PDF"):
+        verify(tmp_path / "broken.pdf", original, output)
