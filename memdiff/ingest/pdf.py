@@ -1,0 +1,387 @@
+"""PDF: the text of every page through pypdf, with page boundaries, passwords and safety limits.
+
+The extracted text (what ``memdiff extract`` prints and every offset indexes)
+is the text of each page in page order, **pages separated by one blank line
+("\\n\\n")**; ``page_starts`` holds the offset where each page's text begins,
+one entry per page, an empty page included (its entry is where its empty text
+sits, between two separators). Within a page:
+
+- the line breaks pypdf reports are kept, trailing spaces on a line dropped,
+  runs of blank lines reduced to one, and the page trimmed at both ends;
+- the Latin ligatures U+FB00..U+FB06 are expanded ("ﬁ" -> "fi", "ﬀ" -> "ff",
+  "ﬆ" -> "st"), because a typeset book and a model's output spell them apart;
+- hyphenated line breaks ("repro-\\nduction") are left as they are: the
+  normaliser joins them for matching, and the highlight must cover what is
+  printed on the page;
+- control characters other than tab and newline (a NUL from an unmapped glyph,
+  a form feed) are removed.
+
+Encrypted files are decrypted with pikepdf (qpdf), which reads both RC4 and
+AES encryption with the user or the owner password; a file with an empty user
+password (only owner restrictions on printing or copying) opens without one.
+
+Limits, each stated in its error: at most :data:`MAX_PAGES` pages,
+:data:`MAX_PAGE_CHARACTERS` characters of text per page and
+:data:`MAX_CHARACTERS` in all. Text is counted as pypdf meets each
+text-showing operator, so a content stream that draws the same words a
+million times, or a form repeated thousands of times, is stopped early.
+pypdf's own limits apply beneath (75 MB per decompressed stream, 2 million
+tokens per content stream, 5,000 form invocations per page) and are reported
+as the same kind of error. What remains unbounded by memdiff is the time
+pypdf takes to tokenise one content stream within its 2-million-token limit
+(about 15 seconds at worst on this kind of machine).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+import warnings
+from contextlib import contextmanager
+from io import BytesIO
+from typing import Any, Iterator
+
+from memdiff.errors import InputError, LimitExceeded, MemdiffError, NeedsOCR, PasswordRequired
+from memdiff.ingest import Extracted
+
+MEDIA_TYPE = "application/pdf"
+
+#: The most pages memdiff reads from one PDF.
+MAX_PAGES = 5_000
+
+#: The most characters of text memdiff extracts from one PDF (a 5,000-page book
+#: has about 10 million); more means a decompression bomb or a broken file.
+MAX_CHARACTERS = 50_000_000
+
+#: The most characters of text one page may draw. A dense printed page holds
+#: about 5,000; a poster or a map a few tens of thousands. pypdf's time to
+#: assemble a page's text grows faster than its length, so this also bounds
+#: the time a hostile page can take.
+MAX_PAGE_CHARACTERS = 1_000_000
+
+PAGE_SEPARATOR = "\n\n"
+
+_LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+_LIGATURE_TABLE = str.maketrans(_LIGATURES)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TRAILING_SPACES = re.compile(r"[ \t\u00a0]+\n")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+# pypdf reports the damage it repairs through the "pypdf" logger and, in some
+# versions, through warnings. Both are process-wide, so reading is serialised:
+# pypdf is pure Python and holds the GIL anyway, so nothing is lost.
+_READ_LOCK = threading.Lock()
+
+
+class _TextBudgetSpent(Exception):
+    """Raised from inside pypdf's extraction when a file yields more text than allowed."""
+
+
+class _RepairLog(logging.Handler):
+    """Collects what pypdf says about damage it worked around, to become a note."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.messages) < 20:
+            self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[_RepairLog]:
+    """Keep pypdf's warnings off the console (and out of pytest's error filter); hand them back."""
+    logger = logging.getLogger("pypdf")
+    repair_log = _RepairLog()
+    with _READ_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        propagate = logger.propagate
+        logger.addHandler(repair_log)
+        logger.propagate = False
+        try:
+            yield repair_log
+        finally:
+            logger.removeHandler(repair_log)
+            logger.propagate = propagate
+
+
+def read(
+    data: bytes,
+    name: str,
+    *,
+    password: str | None = None,
+    max_pages: int = MAX_PAGES,
+    max_characters: int = MAX_CHARACTERS,
+    max_page_characters: int = MAX_PAGE_CHARACTERS,
+) -> Extracted:
+    """Extract the text of every page of the PDF in ``data`` (see the module docstring for its form)."""
+    with _quiet_pypdf() as repair_log:
+        try:
+            return _read(data, name, password, max_pages, max_characters, max_page_characters, repair_log)
+        except MemdiffError:
+            raise
+        except MemoryError:
+            raise LimitExceeded(
+                f"{name} needs more memory to read than this computer has; "
+                "split it or extract the relevant pages first."
+            ) from None
+        except RecursionError:
+            raise InputError(
+                f"{name} is nested too deeply to be read as a PDF (it is damaged or hostile); "
+                "re-save it from the program that made it."
+            ) from None
+        except Exception as err:  # pypdf raises many kinds of error on damaged files
+            raise _damaged(name, err) from None
+
+
+def _read(
+    data: bytes,
+    name: str,
+    password: str | None,
+    max_pages: int,
+    max_characters: int,
+    max_page_characters: int,
+    repair_log: _RepairLog,
+) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
+
+    notes: list[str] = []
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+    except DependencyError:
+        # pypdf needs the "cryptography" package for AES; qpdf does not.
+        encrypted = True
+    except LimitReachedError as err:
+        raise _beyond_pypdf_limits(name, err) from None
+    except PdfReadError as err:
+        raise _damaged(name, err) from None
+    if encrypted:
+        plain, owner_only = _decrypt(data, name, password)
+        if owner_only:
+            notes.append(
+                f"{name} is protected by an owner password only (restrictions on printing or "
+                "copying); memdiff read its text without a password."
+            )
+        reader = PdfReader(BytesIO(plain), strict=False)
+
+    try:
+        page_count = len(reader.pages)
+    except LimitReachedError as err:
+        raise _beyond_pypdf_limits(name, err) from None
+    if page_count > max_pages:
+        raise LimitExceeded(
+            f"{name} has {page_count:,} pages, above memdiff's limit of {max_pages:,} pages per PDF; "
+            "split it and compare the part that matters."
+        )
+    if page_count == 0:
+        raise InputError(f"{name} has no pages; check that it is the right file.")
+    # What pypdf logged while finding the objects and pages is damage to the file;
+    # what it logs later concerns fonts in otherwise sound files, and is not news.
+    structural_repairs = list(repair_log.messages)
+
+    budget = _TextBudget(max_characters, min(max_page_characters, max_characters))
+    page_texts: list[str] = []
+    unreadable: list[int] = []
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            raw = page.extract_text(visitor_operand_before=budget.see_operation)
+        except _TextBudgetSpent as spent:
+            if spent.args == ("page",):
+                raise _too_much_page_text(name, number, budget.page_limit) from None
+            raise _too_much_text(name, max_characters) from None
+        except LimitReachedError as err:
+            raise _beyond_pypdf_limits(name, err) from None
+        except (MemdiffError, MemoryError, RecursionError):
+            raise
+        except Exception:  # one damaged page should not hide the rest; it is named in a note
+            unreadable.append(number)
+            raw = ""
+        text = clean_page(raw)
+        if len(text) > budget.page_limit:
+            raise _too_much_page_text(name, number, budget.page_limit)
+        budget.settle(len(text))
+        if budget.spent > max_characters:
+            raise _too_much_text(name, max_characters)
+        page_texts.append(text)
+
+    empty = [n for n, text in enumerate(page_texts, start=1) if not text and n not in unreadable]
+    if len(unreadable) == page_count:
+        raise InputError(
+            f"{name} is damaged: none of its {page_count:,} pages could be read; "
+            "re-save it from the program that made it or get another copy."
+        )
+    if len(empty) + len(unreadable) == page_count:
+        raise NeedsOCR(
+            f"{name} has no text layer (it looks like a scan); run it through OCR first "
+            "(for example your PDF program's 'recognise text' function) and compare the OCR'd copy."
+        )
+    if unreadable:
+        notes.append(
+            f"{_page_list(unreadable)} of {name} could not be read (damaged content); "
+            "their text is missing from the comparison."
+        )
+    if empty:
+        notes.append(
+            f"{_page_list(empty)} of {name} have no text layer (blank or scanned pages); "
+            "their content is not compared."
+        )
+    if structural_repairs:
+        notes.append(
+            f"{name} is damaged ({structural_repairs[0].rstrip('.')}); memdiff repaired it while reading, "
+            "so check the extracted text against the printed document."
+        )
+    text, page_starts = join_pages(page_texts)
+    unmapped = text.count("\ufffd")
+    if unmapped:
+        notes.append(
+            f"{unmapped:,} characters of {name} use glyphs without a Unicode mapping and were "
+            "extracted as '\ufffd'; words containing them cannot match."
+        )
+    return Extracted(text, MEDIA_TYPE, page_starts=page_starts, notes=tuple(notes))
+
+
+class _TextBudget:
+    """Counts the text a PDF draws while pypdf reads it, so a bomb stops long before it fills memory.
+
+    pypdf calls :meth:`see_operation` before it handles each operator (forms
+    included); the strings given to the text-showing operators are counted
+    there, before pypdf's own text assembly, whose cost grows faster than the
+    text. A font with two-byte codes draws one character per two bytes, so the
+    byte budget is twice the character limit.
+    """
+
+    _SHOWS_TEXT = frozenset({b"Tj", b"TJ", b"'", b'"'})
+
+    def __init__(self, limit: int, page_limit: int) -> None:
+        self.limit = limit
+        self.page_limit = page_limit
+        self.spent = 0
+        self._page_bytes = 0
+
+    def see_operation(self, operator: bytes, operands: Any, *_: Any) -> None:
+        if operator not in self._SHOWS_TEXT:
+            return
+        self._page_bytes += _string_bytes(operands)
+        if self._page_bytes > 2 * self.page_limit:
+            raise _TextBudgetSpent("page")
+        if self.spent + self._page_bytes > 2 * self.limit:
+            raise _TextBudgetSpent("file")
+
+    def settle(self, page_characters: int) -> None:
+        """Count a finished page by its cleaned text."""
+        self.spent += page_characters
+        self._page_bytes = 0
+
+
+def _string_bytes(operands: Any) -> int:
+    total = 0
+    for operand in operands if isinstance(operands, list) else ():
+        if isinstance(operand, (bytes, str)):
+            total += len(operand)
+        elif isinstance(operand, list):  # TJ: strings with kerning numbers between them
+            total += sum(len(part) for part in operand if isinstance(part, (bytes, str)))
+    return total
+
+
+def clean_page(raw: str) -> str:
+    """One page's text in the form described in the module docstring."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_LIGATURE_TABLE)
+    text = _CONTROLS.sub("", text)
+    text = _TRAILING_SPACES.sub("\n", text + "\n")
+    text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
+
+
+def join_pages(page_texts: list[str]) -> tuple[str, tuple[int, ...]]:
+    """Join page texts with :data:`PAGE_SEPARATOR`; return the text and where each page starts."""
+    starts: list[int] = []
+    offset = 0
+    for text in page_texts:
+        starts.append(offset)
+        offset += len(text) + len(PAGE_SEPARATOR)
+    return PAGE_SEPARATOR.join(page_texts), tuple(starts)
+
+
+def _decrypt(data: bytes, name: str, password: str | None) -> tuple[bytes, bool]:
+    """Return an unencrypted copy of the PDF and whether it opened without a password."""
+    import pikepdf
+
+    try:
+        return _decrypt_with(data, password or ""), not password
+    except pikepdf.PasswordError:
+        if password:
+            # The same habit password is often typed for every file; a file whose
+            # restrictions need no password to open should still open.
+            try:
+                return _decrypt_with(data, ""), True
+            except pikepdf.PasswordError:
+                pass
+        if not password:
+            raise PasswordRequired(
+                f"{name} is encrypted; give its password (with --password, --suspect-password "
+                "for a suspect file, or in the password dialog) and try again."
+            ) from None
+        raise PasswordRequired(
+            f"The password given for {name} does not open it; check the password (it is "
+            "case-sensitive) and try again."
+        ) from None
+    except pikepdf.PdfError as err:
+        raise _damaged(name, err) from None
+
+
+def _decrypt_with(data: bytes, password: str) -> bytes:
+    import pikepdf
+
+    with pikepdf.open(BytesIO(data), password=password) as pdf:
+        out = BytesIO()
+        # Streams are copied as they are (decrypted, still compressed): decoding
+        # them here would let a bomb expand before any limit applies.
+        pdf.save(out, encryption=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def _page_list(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"Page {numbers[0]}"
+    shown = ", ".join(str(n) for n in numbers[:20])
+    more = f" and {len(numbers) - 20:,} more" if len(numbers) > 20 else ""
+    return f"Pages {shown}{more}"
+
+
+def _damaged(name: str, err: BaseException) -> InputError:
+    reason = str(err).strip().rstrip(".") or type(err).__name__
+    if len(reason) > 120:
+        reason = reason[:117] + "..."
+    return InputError(
+        f"{name} is damaged or incomplete and cannot be read as a PDF ({reason}); "
+        "get a complete copy or re-save it from the program that made it."
+    )
+
+
+def _beyond_pypdf_limits(name: str, err: BaseException) -> LimitExceeded:
+    reason = str(err).strip().rstrip(".") or "a safety limit was reached"
+    return LimitExceeded(
+        f"{name} holds a stream or structure beyond the PDF reader's safety limits ({reason}; "
+        "at most 75 MB per decompressed stream), which is how decompression bombs look; "
+        "memdiff will not read it, so print it to a new PDF if it is genuine."
+    )
+
+
+def _too_much_page_text(name: str, number: int, limit: int) -> LimitExceeded:
+    return LimitExceeded(
+        f"Page {number} of {name} draws more than {limit:,} characters of text, above memdiff's "
+        "limit per page (it may be a decompression bomb); check the file or extract the relevant pages."
+    )
+
+
+def _too_much_text(name: str, limit: int) -> LimitExceeded:
+    return LimitExceeded(
+        f"{name} yields more than {limit:,} characters of text, above memdiff's limit per PDF "
+        "(it may be a decompression bomb); split it or extract the relevant pages first."
+    )

@@ -1,0 +1,127 @@
+"""Real documents made on the fly for the ingest tests: PDFs (reportlab, pypdf, pikepdf) and Word files.
+
+Each function returns the bytes of a genuine file, written by the same
+libraries that make such files in the wild, so the readers are tested against
+real structure and never against mocks.
+"""
+
+from __future__ import annotations
+
+import zlib
+from io import BytesIO
+
+def _dejavu_font() -> str:
+    """Register DejaVu Sans with reportlab (it has the ﬁ/ﬂ ligature glyphs) and return its name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from memdiff.resources import path as resource_path
+
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(resource_path("fonts", "DejaVuSans.ttf"))))
+    return "DejaVuSans"
+
+
+def text_pdf(pages: list[list[str]], *, unicode_font: bool = True) -> bytes:
+    """A PDF with one page per entry, each line drawn at the left margin; [] makes a blank page."""
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    font = _dejavu_font() if unicode_font else "Helvetica"
+    for lines in pages:
+        pdf.setFont(font, 12)
+        for row, line in enumerate(lines):
+            pdf.drawString(72, 720 - 16 * row, line)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def scanned_pdf(pages: int = 1, *, text_pages: tuple[int, ...] = ()) -> bytes:
+    """A PDF whose pages carry only a picture of words (like a scan); pages in ``text_pages`` also get real text."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    picture = Image.new("RGB", (400, 120), "white")
+    ImageDraw.Draw(picture).text((10, 50), "These words are only pixels.", fill="black")
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    for number in range(1, pages + 1):
+        pdf.drawImage(ImageReader(picture), 72, 500, 400, 120)
+        if number in text_pages:
+            pdf.setFont("Helvetica", 12)
+            pdf.drawString(72, 400, f"Typed text on page {number}.")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def encrypted_pdf(data: bytes, *, user: str, owner: str, aes: bool) -> bytes:
+    """``data`` encrypted with AES-256 (pikepdf, as Acrobat does today) or RC4-128 (pypdf, as older tools did)."""
+    if aes:
+        import pikepdf
+
+        with pikepdf.open(BytesIO(data)) as pdf:
+            out = BytesIO()
+            pdf.save(out, encryption=pikepdf.Encryption(user=user, owner=owner, R=6))
+        return out.getvalue()
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
+    writer.encrypt(user_password=user, owner_password=owner, algorithm="RC4-128")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def blank_pages_pdf(count: int) -> bytes:
+    """A PDF with ``count`` empty pages (cheap to make in any number)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(count):
+        writer.add_blank_page(width=200, height=200)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def content_stream_pdf(content: bytes) -> bytes:
+    """A one-page PDF whose page content is ``content``, Flate-compressed (how a compression bomb is built)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(zlib.compress(content, 9), filter=pikepdf.Name.FlateDecode)
+    page.Contents = stream
+    out = BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def word_docx(blocks: list[str | list[list[str]]]) -> bytes:
+    """A .docx with a paragraph per string and a table per list of rows, in the order given."""
+    import docx
+
+    document = docx.Document()
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+        else:
+            table = document.add_table(rows=len(block), cols=len(block[0]))
+            for r, row in enumerate(block):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,221 @@
+"""The PDF reader on real PDFs: page boundaries, ligatures, passwords, scans, damage and limits."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+
+import pytest
+from fixtures_docs import (
+    blank_pages_pdf,
+    content_stream_pdf,
+    encrypted_pdf,
+    scanned_pdf,
+    text_pdf,
+)
+
+from memdiff import cli
+from memdiff.errors import InputError, LimitExceeded, NeedsOCR, PasswordRequired
+from memdiff.ingest import load, pdf
+
+THREE_PAGES = [
+    ["The first page begins the story.", "It has two lines."],
+    ["Page two carries on."],
+    ["The third and last page ends it."],
+]
+
+
+def test_every_page_in_order_with_page_starts():
+    extracted = pdf.read(text_pdf(THREE_PAGES), "story.pdf")
+    assert extracted.text == (
+        "The first page begins the story.\nIt has two lines."
+        "\n\nPage two carries on."
+        "\n\nThe third and last page ends it."
+    )
+    starts = extracted.page_starts
+    assert len(starts) == 3
+    assert extracted.text[starts[0] :].startswith("The first page")
+    assert extracted.text[starts[1] :].startswith("Page two carries on.")
+    assert extracted.text[starts[2] :].startswith("The third and last")
+    assert extracted.media_type == "application/pdf"
+    assert extracted.notes == ()
+
+
+def test_an_empty_page_keeps_its_own_start_and_is_named_in_a_note():
+    extracted = pdf.read(text_pdf([["Before the gap."], [], ["After the gap."]]), "gap.pdf")
+    assert extracted.text == "Before the gap.\n\n\n\nAfter the gap."
+    assert extracted.page_starts == (0, 17, 19)
+    assert extracted.text[17:17] == ""
+    assert any("Page 2 of gap.pdf" in note and "no text layer" in note for note in extracted.notes)
+
+
+def test_ligatures_are_expanded_and_line_break_hyphens_kept():
+    lines = ["We \ufb01nd the \ufb02ower in the o\ufb03ce, a\ufb00ord it, and make a repro-", "duction of it."]
+    extracted = pdf.read(text_pdf([lines]), "ligatures.pdf")
+    assert extracted.text == "We find the flower in the office, afford it, and make a repro-\nduction of it."
+    assert not re.search("[\ufb00-\ufb06]", extracted.text)
+
+
+def test_clean_page_removes_controls_and_trailing_spaces_and_extra_blank_lines():
+    raw = "line one   \r\n\x00line two\x0c\n\n\n\n\nline \ufb06hree\t \n  "
+    assert pdf.clean_page(raw) == "line one\nline two\n\nline sthree"
+
+
+def test_load_records_the_pdf_document(tmp_path):
+    data = text_pdf(THREE_PAGES)
+    path = tmp_path / "book.pdf"
+    path.write_bytes(data)
+    document = load(path)
+    assert document.media_type == "application/pdf"
+    assert document.pages == 3
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.size_bytes == len(data)
+    assert document.words == 6 + 4 + 4 + 7
+    assert document.page_of(document.text.index("carries")) == 2
+    assert document.pages_of(0, len(document.text)) == (1, 2, 3)
+    assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("aes", [False, True], ids=["rc4", "aes256"])
+def test_encrypted_pdf_asks_for_its_password_and_opens_with_it(tmp_path, aes):
+    data = encrypted_pdf(text_pdf(THREE_PAGES), user="s3cret", owner="owner-pw", aes=aes)
+    with pytest.raises(PasswordRequired) as missing:
+        pdf.read(data, "locked.pdf")
+    assert "locked.pdf is encrypted" in str(missing.value)
+    assert "--password" in str(missing.value)
+    with pytest.raises(PasswordRequired) as wrong:
+        pdf.read(data, "locked.pdf", password="guess")
+    assert "does not open it" in str(wrong.value)
+    assert str(wrong.value) != str(missing.value)
+    for password in ("s3cret", "owner-pw"):
+        opened = pdf.read(data, "locked.pdf", password=password)
+        assert opened.text.startswith("The first page begins the story.")
+        assert len(opened.page_starts) == 3
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(data)
+    assert load(path, password="s3cret").pages == 3
+
+
+@pytest.mark.parametrize("aes", [False, True], ids=["rc4", "aes256"])
+def test_pdf_with_only_owner_restrictions_opens_without_a_password(aes):
+    data = encrypted_pdf(text_pdf(THREE_PAGES), user="", owner="owner-pw", aes=aes)
+    for password in (None, "a habit password"):
+        extracted = pdf.read(data, "restricted.pdf", password=password)
+        assert extracted.text.endswith("The third and last page ends it.")
+        assert any("owner password only" in note for note in extracted.notes)
+
+
+def test_scan_without_text_layer_needs_ocr():
+    with pytest.raises(NeedsOCR) as err:
+        pdf.read(scanned_pdf(2), "scan.pdf")
+    assert "scan.pdf has no text layer" in str(err.value)
+    assert "OCR" in str(err.value)
+
+
+def test_scanned_pages_among_typed_ones_are_named():
+    extracted = pdf.read(scanned_pdf(4, text_pages=(2,)), "mixed.pdf")
+    assert extracted.text == "\n\nTyped text on page 2.\n\n\n\n"
+    assert extracted.page_starts == (0, 2, 25, 27)
+    assert any(note.startswith("Pages 1, 3, 4 of mixed.pdf have no text layer") for note in extracted.notes)
+
+
+@pytest.mark.parametrize("keep", [0.05, 0.5, 0.97])
+def test_truncated_pdf_is_a_clear_input_error(keep, caplog):
+    data = text_pdf(THREE_PAGES)
+    with caplog.at_level(logging.DEBUG):
+        with pytest.raises(InputError) as err:
+            pdf.read(data[: int(len(data) * keep)], "cut.pdf")
+    message = str(err.value)
+    assert message.startswith("cut.pdf is damaged or incomplete")
+    assert "\n" not in message
+    assert not [record for record in caplog.records if record.name.startswith("pypdf")]
+
+
+def test_truncated_pdf_through_the_cli_exits_2_without_traceback(tmp_path, capsys):
+    data = text_pdf(THREE_PAGES)
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    assert cli.main(["extract", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "cut.pdf is damaged or incomplete" in captured.err
+    assert captured.out == ""
+
+
+def test_broken_xref_is_repaired_with_a_note(caplog):
+    data = text_pdf(THREE_PAGES)
+    pointer = re.search(rb"startxref\s+(\d+)", data)
+    broken = data[: pointer.start(1)] + b"9" * len(pointer.group(1)) + data[pointer.end(1) :]
+    with caplog.at_level(logging.DEBUG):
+        extracted = pdf.read(broken, "broken.pdf")
+    assert extracted.text == pdf.read(data, "whole.pdf").text
+    assert any(note.startswith("broken.pdf is damaged") and "repaired" in note for note in extracted.notes)
+    assert not [record for record in caplog.records if record.name.startswith("pypdf")]
+
+
+def test_garbage_behind_a_pdf_header_is_an_input_error():
+    with pytest.raises(InputError) as err:
+        pdf.read(b"%PDF-1.7\n" + bytes(range(256)) * 40, "noise.pdf")
+    assert "noise.pdf" in str(err.value)
+
+
+def test_pdf_without_pages_is_an_input_error():
+    with pytest.raises(InputError, match="no pages"):
+        pdf.read(blank_pages_pdf(0), "nothing.pdf")
+
+
+def test_more_pages_than_the_limit_are_refused_with_the_limit_stated():
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(blank_pages_pdf(pdf.MAX_PAGES + 1), "huge.pdf")
+    assert "5,001 pages" in str(err.value)
+    assert "limit of 5,000 pages" in str(err.value)
+
+
+def test_two_thousand_pages_are_read_in_full():
+    pages = [[f"This is page {n} of a long book."] for n in range(1, 2001)]
+    extracted = pdf.read(text_pdf(pages, unicode_font=False), "long.pdf")
+    assert len(extracted.page_starts) == 2000
+    last = extracted.page_starts[-1]
+    assert extracted.text[last:] == "This is page 2000 of a long book."
+    assert extracted.text[extracted.page_starts[999] :].startswith("This is page 1000 ")
+
+
+def test_text_beyond_the_character_limit_is_refused():
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(text_pdf(THREE_PAGES), "wordy.pdf", max_characters=60)
+    assert "more than 60 characters" in str(err.value)
+
+
+def test_a_page_drawing_the_same_words_over_and_over_stops_at_the_page_limit():
+    # 1.2 million characters from a stream of a few kilobytes. The budget stops
+    # pypdf as it meets the operators, before its slow assembly of the text.
+    content = b"BT /F1 12 Tf 10 10 Td " + b"(many words drawn again) Tj " * 50_000 + b"ET"
+    data = content_stream_pdf(content)
+    assert len(data) < 20_000
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(data, "repeat.pdf")
+    assert str(err.value).startswith("Page 1 of repeat.pdf draws more than 1,000,000 characters")
+
+
+def test_the_limit_for_the_whole_file_counts_pages_together():
+    pages = [["Twenty-five characters ok"]] * 8
+    assert len(pdf.read(text_pdf(pages), "eight.pdf", max_characters=8 * 25 + 7 * 2).text) == 214
+    with pytest.raises(LimitExceeded, match="eight.pdf yields more than 150 characters"):
+        pdf.read(text_pdf(pages), "eight.pdf", max_characters=150)
+
+
+def test_compression_bomb_is_refused():
+    # 100 MB of text in a stream of about 100 KB: beyond pypdf's 75 MB per stream.
+    bomb = b"BT /F1 12 Tf 10 10 Td (" + b"A" * 100_000_000 + b") Tj ET"
+    data = content_stream_pdf(bomb)
+    assert len(data) < 1_000_000
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(data, "bomb.pdf")
+    assert "bomb.pdf" in str(err.value)
+    assert "75 MB" in str(err.value)
+
+
+def test_reading_twice_gives_identical_results():
+    data = scanned_pdf(3, text_pages=(1, 3))
+    assert pdf.read(data, "x.pdf") == pdf.read(data, "x.pdf")
