@@ -1,0 +1,277 @@
+"""RTF: the text of a Rich Text Format document, read by a small interpreter of RTF's syntax.
+
+What is understood: groups, control words and symbols; ``\\'hh`` bytes in the
+document's code page (``\\ansicpg``, ``\\mac``, ``\\pc``, ``\\pca``) or the
+current font's (``\\fcharset`` / ``\\cpg`` in the font table), multi-byte code
+pages (Shift-JIS, GBK, Big5, Korean) included; ``\\uN`` Unicode characters
+with the ``\\ucN`` fallback skipping, surrogate pairs included; ``\\binN`` data
+skipped; the special characters (``\\emdash``, ``\\lquote``, ``\\~``,
+``\\_``...); hidden text (``\\v``); field results (a hyperlink's visible text).
+
+Skipped as not part of the prose: the font, colour, style and list tables,
+document information, pictures and embedded objects, headers and footers,
+footnotes and annotations, and every ``{\\*\\...}`` destination.
+
+The extracted text has ``\\par`` (and ``\\page``, ``\\sect``) as paragraph
+breaks, shown as a blank line; ``\\line`` as a line break; ``\\tab`` and
+``\\cell`` as a tab, ``\\row`` as a line break. Trailing spaces are dropped
+and runs of blank lines reduced to one.
+
+Not supported: tables' layout beyond that, list numbering (``\\pntext`` and
+``\\listtext`` are kept where the writer put them), right-to-left and
+vertical text ordering, and character sets not given by a code page.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, replace
+
+from memdiff.errors import InputError, LimitExceeded
+from memdiff.ingest import Extracted
+
+MEDIA_TYPE = "application/rtf"
+
+#: How deeply groups may nest; real documents stay below a few dozen levels.
+MAX_GROUP_DEPTH = 10_000
+
+_TOKEN = re.compile(
+    rb"\\([a-zA-Z]{1,32})(-?[0-9]{1,10})? ?"  # control word, optional number, its delimiting space
+    rb"|\\'([0-9a-fA-F]{2})"  # a byte in hex
+    rb"|\\([^a-zA-Z'])"  # control symbol
+    rb"|([{}])"  # group
+    rb"|([\r\n]+)"  # line ends in the source are not text
+    rb"|([^\\{}\r\n]+)",  # text
+)
+
+# Destinations whose content is never text of the document.
+_SKIPPED = frozenset(
+    {
+        "fonttbl", "colortbl", "stylesheet", "listtable", "listoverridetable", "info", "pict",
+        "object", "objdata", "header", "headerl", "headerr", "headerf", "footer", "footerl",
+        "footerr", "footerf", "footnote", "annotation", "atnid", "atnauthor", "xmlnstbl",
+        "rsidtbl", "generator", "themedata", "colorschememapping", "latentstyles", "datastore",
+        "revtbl", "filetbl", "mmathPr", "fldinst", "bkmkstart", "bkmkend", "nonshppict", "shp",
+        "template", "docvar", "pgdsctbl", "private", "userprops", "field_instructions",
+    }
+)
+
+_SPECIAL = {
+    "par": "\n\n", "page": "\n\n", "sect": "\n\n", "line": "\n", "row": "\n",
+    "tab": "\t", "cell": "\t", "nestcell": "\t",
+    "emdash": "\u2014", "endash": "\u2013", "emspace": "\u2003", "enspace": "\u2002",
+    "qmspace": "\u2005", "bullet": "\u2022", "lquote": "\u2018", "rquote": "\u2019",
+    "ldblquote": "\u201c", "rdblquote": "\u201d", "zwj": "\u200d", "zwnj": "\u200c",
+    "ltrmark": "\u200e", "rtlmark": "\u200f",
+}
+_SYMBOLS = {"~": "\u00a0", "_": "-", "-": "", "\\": "\\", "{": "{", "}": "}", "\n": "\n\n", "\r": "\n\n"}
+
+# \fcharsetN -> code page (the RTF 1.9.1 specification's table); None means the
+# document's own code page (\ansicpg), which is what writers intend by ANSI.
+_CHARSETS = {
+    0: None, 1: None, 2: None, 77: "mac_roman", 128: "cp932", 129: "cp949", 130: "johab",
+    134: "gbk", 136: "cp950", 161: "cp1253", 162: "cp1254", 163: "cp1258", 177: "cp1255",
+    178: "cp1256", 186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250", 254: "cp437",
+}
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACES = re.compile(r"[ \t]+\n")
+
+
+@dataclass(frozen=True)
+class _State:
+    """What a group inherits from its parent and restores when it ends."""
+
+    skip: bool = False
+    hidden: bool = False
+    font: int | None = None
+    unicode_skip: int = 1
+    destination: str = ""
+
+
+def read(data: bytes, name: str) -> Extracted:
+    """Extract the text of the RTF document in ``data`` (see the module docstring)."""
+    start = data.find(b"{\\rtf")
+    if start < 0 or data[:start].strip(b"\xef\xbb\xbf \t\r\n"):
+        raise InputError(f"{name} is not an RTF document (it does not start with {{\\rtf); check the file.")
+    return Extracted(_Interpreter(data[start:], name).run(), MEDIA_TYPE, encoding="rtf")
+
+
+class _Interpreter:
+    def __init__(self, data: bytes, name: str) -> None:
+        self.data = data
+        self.name = name
+        self.out: list[str] = []
+        self.pending_bytes = bytearray()
+        self.pending_codepage = "cp1252"
+        self.codepage = "cp1252"
+        self.font_codepages: dict[int, str] = {}
+        self.font_being_defined: int | None = None
+        self.state = _State()
+        self.stack: list[_State] = []
+        self.to_skip = 0  # fallback characters still to drop after a \uN
+
+    def run(self) -> str:
+        position = 0
+        length = len(self.data)
+        while position < length:
+            match = _TOKEN.match(self.data, position)
+            if match is None:  # a lone backslash at the very end
+                break
+            position = match.end()
+            word, number, hex_byte, symbol, brace, _line_end, text = match.groups()
+            if word is not None:
+                parameter = int(number) if number is not None else None
+                if word == b"bin" and parameter:
+                    position += max(0, parameter)  # binary data: never text
+                    self.to_skip = 0
+                    continue
+                self._control_word(word.decode("ascii"), parameter)
+            elif hex_byte is not None:
+                if self.to_skip:
+                    self.to_skip -= 1
+                elif not self._suppressed():
+                    self._add_byte(int(hex_byte, 16))
+            elif symbol is not None:
+                self._control_symbol(symbol.decode("latin-1"))
+            elif brace is not None:
+                self._brace(brace)
+            elif text is not None:
+                self._text(text)
+        self._flush_bytes()
+        return _tidy("".join(self.out))
+
+    # -- tokens
+
+    def _brace(self, brace: bytes) -> None:
+        self._flush_bytes()
+        self.to_skip = 0
+        if brace == b"{":
+            if len(self.stack) >= MAX_GROUP_DEPTH:
+                raise LimitExceeded(
+                    f"{self.name} nests groups more than {MAX_GROUP_DEPTH:,} deep, above memdiff's limit "
+                    "for RTF (the file is damaged or hostile); save it again from a word processor."
+                )
+            self.stack.append(self.state)
+            self.state = replace(self.state, destination="")
+        elif self.stack:
+            if self.state.destination == "fonttbl" or self.font_being_defined is not None:
+                self.font_being_defined = None
+            self.state = self.stack.pop()
+
+    def _control_word(self, word: str, parameter: int | None) -> None:
+        if self.to_skip:  # a control word counts as one fallback character
+            self.to_skip -= 1
+            return
+        state = self.state
+        if word in _SKIPPED:
+            self._flush_bytes()
+            self.state = replace(state, skip=True, destination=word)
+            return
+        if word == "u" and parameter is not None:
+            if not self._suppressed():
+                self._flush_bytes()
+                self.out.append(chr(parameter + 65536 if parameter < 0 else parameter))
+            self.to_skip = state.unicode_skip
+            return
+        if word == "uc" and parameter is not None:
+            self.state = replace(state, unicode_skip=max(0, parameter))
+            return
+        if word == "ansicpg" and parameter:
+            self.codepage = _codepage(f"cp{parameter}") or self.codepage
+            return
+        if word in ("mac", "pc", "pca"):
+            self.codepage = {"mac": "mac_roman", "pc": "cp437", "pca": "cp850"}[word]
+            return
+        if word == "f" and parameter is not None:
+            if state.skip:
+                self.font_being_defined = parameter
+            else:
+                self._flush_bytes()
+                self.state = replace(state, font=parameter)
+            return
+        if word in ("fcharset", "cpg") and parameter is not None and self.font_being_defined is not None:
+            codepage = _CHARSETS.get(parameter) if word == "fcharset" else _codepage(f"cp{parameter}")
+            if codepage:
+                self.font_codepages[self.font_being_defined] = codepage
+            return
+        if word == "v":
+            self.state = replace(state, hidden=parameter != 0)
+            return
+        if word == "pard" or word == "plain":
+            if word == "plain":
+                self.state = replace(state, hidden=False)
+            return
+        special = _SPECIAL.get(word)
+        if special is not None and not self._suppressed():
+            self._flush_bytes()
+            self.out.append(special)
+
+    def _control_symbol(self, symbol: str) -> None:
+        if symbol == "*":
+            # An optional destination: skipped unless understood, and none of them are text.
+            self._flush_bytes()
+            self.state = replace(self.state, skip=True, destination="*")
+            return
+        if self.to_skip:
+            self.to_skip -= 1
+            return
+        replacement = _SYMBOLS.get(symbol)
+        if replacement is not None and not self._suppressed():
+            self._flush_bytes()
+            self.out.append(replacement)
+
+    def _text(self, text: bytes) -> None:
+        if self.to_skip:
+            dropped = min(self.to_skip, len(text))
+            self.to_skip -= dropped
+            text = text[dropped:]
+        if not text or self._suppressed():
+            return
+        if text.isascii():
+            self._flush_bytes()
+            self.out.append(text.decode("ascii"))
+        else:  # raw 8-bit bytes are in the current code page, like \'hh
+            for byte in text:
+                self._add_byte(byte)
+
+    # -- bytes in a code page
+
+    def _suppressed(self) -> bool:
+        return self.state.skip or self.state.hidden
+
+    def _current_codepage(self) -> str:
+        font = self.state.font
+        if font is not None and font in self.font_codepages:
+            return self.font_codepages[font]
+        return self.codepage
+
+    def _add_byte(self, byte: int) -> None:
+        codepage = self._current_codepage()
+        if self.pending_bytes and codepage != self.pending_codepage:
+            self._flush_bytes()
+        self.pending_codepage = codepage
+        self.pending_bytes.append(byte)
+
+    def _flush_bytes(self) -> None:
+        if self.pending_bytes:
+            self.out.append(bytes(self.pending_bytes).decode(self.pending_codepage, errors="replace"))
+            self.pending_bytes.clear()
+
+
+def _codepage(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _tidy(text: str) -> str:
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # \u pairs for characters beyond the Basic Multilingual Plane arrive as halves.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _TRAILING_SPACES.sub("\n", text + "\n")
+    text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
