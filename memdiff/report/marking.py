@@ -18,7 +18,6 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from memdiff.evidence import Parameters, Span
-from memdiff.report.styles import copied, different, markup
 from memdiff.text.normalize import Tokens, Vocabulary, tokenize
 
 Status = Literal["plain", "copied", "different"]
@@ -38,10 +37,10 @@ class Side:
     ends: tuple[int, ...]
     status: tuple[int, ...]
 
-    def to_markup(self) -> str:
-        # In a narrow table cell a source's hard line wraps would make ragged
+    def pieces(self) -> list[tuple[str, str]]:
+        # In a narrow column a source's hard line wraps would make ragged
         # lines: single line breaks read as spaces, paragraph breaks stay.
-        return marked_markup(self.text, self.starts, self.ends, self.status, keep_lines=True, join_lines=True)
+        return marked_pieces(self.text, self.starts, self.ends, self.status, join_lines=True)
 
 
 @dataclass(frozen=True)
@@ -137,24 +136,38 @@ def align(original_text: str, suspect_text: str, span: Span, vocabulary: Vocabul
     return Alignment(a_text, b_text, a, b, opcodes)
 
 
-_PARAGRAPH_BREAK = re.compile(r"(?:<br/>[ \t]*){2,}")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_KIND_OF_STATUS = {PLAIN: "plain", COPIED: "copied", DIFFERENT: "different"}
 
 
-def marked_markup(
+def joined_lines(text: str) -> str:
+    """Single line breaks as spaces, paragraph breaks (blank lines) as one blank line."""
+    if "\n" not in text:
+        return text
+    return _PARAGRAPH_BREAK.sub("\x00", text.replace("\r\n", "\n")).replace("\n", " ").replace("\x00", "\n\n")
+
+
+def marked_pieces(
     text: str,
     starts: tuple[int, ...] | list[int],
     ends: tuple[int, ...] | list[int],
     status: tuple[int, ...] | list[int],
     *,
-    keep_lines: bool,
     markers: dict[int, str] | None = None,
     join_lines: bool = False,
-) -> str:
-    """Paragraph markup for ``text``, its words drawn by status; runs of equal status share one tag.
+) -> list[tuple[str, str]]:
+    """``text`` cut into (kind, text) pieces: "plain", "copied", "different" runs, and "marker" labels.
 
-    ``markers`` maps a word index to markup placed just before that word (span numbers).
+    Consecutive words of the same status share one piece (so an underline runs
+    on through the spaces between them); ``markers`` maps a word index to a
+    label placed just before that word (span numbers).
     """
-    out: list[str] = []
+    pieces: list[tuple[str, str]] = []
+
+    def add(kind: str, piece: str) -> None:
+        if piece:
+            pieces.append((kind, joined_lines(piece) if join_lines else piece))
+
     pos = 0
     n = len(starts)
     i = 0
@@ -162,24 +175,14 @@ def marked_markup(
         j = i
         while j + 1 < n and status[j + 1] == status[i] and not (markers and (j + 1) in markers):
             j += 1
-        out.append(markup(text[pos : starts[i]], keep_lines=keep_lines))
+        add("plain", text[pos : starts[i]])
         if markers and i in markers:
-            out.append(markers[i])
-        chunk = markup(text[starts[i] : ends[j]], keep_lines=keep_lines)
-        if status[i] == COPIED:
-            out.append(copied(chunk))
-        elif status[i] == DIFFERENT:
-            out.append(different(chunk))
-        else:
-            out.append(chunk)
+            pieces.append(("marker", markers[i]))
+        add(_KIND_OF_STATUS[int(status[i])], text[starts[i] : ends[j]])
         pos = ends[j]
         i = j + 1
-    out.append(markup(text[pos:], keep_lines=keep_lines))
-    body = "".join(out)
-    if join_lines:
-        body = _PARAGRAPH_BREAK.sub("\x00", body.replace("\r\n", "\n"))
-        body = body.replace("<br/>", " ").replace("\x00", "<br/><br/>")
-    return body
+    add("plain", text[pos:])
+    return pieces
 
 
 def output_word_status(

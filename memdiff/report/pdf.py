@@ -10,11 +10,14 @@ so that each points at the right page.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
@@ -213,6 +216,17 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+@contextlib.contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Skip reportlab's ASCII85 encoding of page streams: pikepdf recompresses them anyway."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
 def render(story: list[Any], decoration: PageDecoration, *, page_size: str, title: str, author: str,
            subject: str, record: dict[str, Any], moment: _dt.datetime, progress: Progress = SILENT) -> bytes:
     """Lay out ``story`` and return the finished archival PDF bytes (nothing is written to disk)."""
@@ -224,7 +238,8 @@ def render(story: list[Any], decoration: PageDecoration, *, page_size: str, titl
         canvas.setPageCompression(1)
         return canvas
 
-    doc.build(story, canvasmaker=canvas_maker)
+    with _binary_streams():
+        doc.build(story, canvasmaker=canvas_maker)
     progress.check()
     return pdfa.finish(
         buffer.getvalue(),

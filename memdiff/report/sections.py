@@ -22,8 +22,9 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 from memdiff import __version__
 from memdiff.evidence import Comparison, Document, DocumentRecord, ImageSummary, Parameters, Span, TextSummary
 from memdiff.report import validation
-from memdiff.report.marking import COPIED, DIFFERENT, Alignment, align, marked_markup, output_word_status
+from memdiff.report.marking import Alignment, align, marked_pieces, output_word_status
 from memdiff.report.pdf import Heading
+from memdiff.report.sidebyside import SideBySide
 from memdiff.report.styles import (
     GRID,
     HEADER_GROUND,
@@ -624,54 +625,46 @@ def legend(st: Styles) -> Paragraph:
     )
 
 
-def span_heading_text(span: Span) -> str:
+def span_heading_pieces(span: Span, *, continued: bool = False) -> list[tuple[str, str]]:
+    """The line above a span: its number, kind, length, chance estimate and flags, as (kind, text) pieces."""
     kind = "verbatim" if span.kind == "exact" else f"near-verbatim, similarity {span.similarity:.2f}"
-    pieces = [f"<b>Span {span.id}</b>", kind]
+    pieces = [kind]
     if span.kind == "near" and span.original_words != span.words:
         pieces.append(f"{plural(span.words, 'word')} in the output, {plural(span.original_words, 'word')} in the original")
     else:
         pieces.append(plural(span.words, "word"))
     pieces.append(f"chance estimate {span.chance.bits:,.1f} bits")
-    if span.chance.common_phrase:
-        pieces.append("<b>flagged: common phrase</b>")
     if span.other_occurrences:
         pieces.append(f"also at {plural(span.other_occurrences, 'other place')} in the original")
-    return " · ".join(pieces)
+    out = [("bold", f"Span {span.id}" + (" (continued)" if continued else "")), ("plain", " · " + " · ".join(pieces))]
+    if span.chance.common_phrase:
+        out.append(("plain", " · "))
+        out.append(("bold", "flagged: common phrase"))
+    return out
 
 
-def span_table(span: Span, alignment: Alignment, st: Styles, width: float) -> Table:
+def span_table(span: Span, alignment: Alignment, st: Styles, width: float) -> SideBySide:
+    """One span as two aligned columns, cut into rows that may fall on different pages."""
     loc_o, loc_s = span.original, span.suspect
-    o_label = f"<b>Original</b> · characters {loc_o.start:,}–{loc_o.end:,}"
+    o_label = f" · characters {loc_o.start:,}–{loc_o.end:,}"
     if loc_o.pages:
         o_label += f" · {pages_text(loc_o.pages)}"
-    s_label = f"<b>Model output</b> · characters {loc_s.start:,}–{loc_s.end:,}"
+    s_label = f" · characters {loc_s.start:,}–{loc_s.end:,}"
     if loc_s.pages:
         s_label += f" · {pages_text(loc_s.pages)}"
-    data: list[list[Any]] = [
-        [_p(span_heading_text(span), st.cell), ""],
-        [_p(o_label, st.small), _p(s_label, st.small)],
-    ]
-    for row in alignment.rows():
-        data.append([_p(row.original.to_markup(), st.quote), _p(row.suspect.to_markup(), st.quote)])
-    table = Table(data, colWidths=[width / 2, width / 2], repeatRows=2, hAlign="LEFT", splitByRow=1)
-    table.setStyle(
-        table_style(
-            [
-                ("SPAN", (0, 0), (1, 0)),
-                ("BACKGROUND", (0, 0), (1, 0), HEADER_GROUND),
-                ("BACKGROUND", (0, 1), (1, 1), SPAN_GROUND),
-                ("BOX", (0, 0), (-1, -1), 0.6, GRID),
-                ("LINEAFTER", (0, 1), (0, -1), 0.4, GRID),
-                ("LINEBELOW", (0, 0), (-1, 1), 0.4, GRID),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ]
-        )
+    quote = st.fragments(st.quote)
+    cell = st.fragments(st.cell)
+    small = st.fragments(st.small)
+    rows = [(quote.paragraph(row.original.pieces(), keep_lines=True),
+             quote.paragraph(row.suspect.pieces(), keep_lines=True))
+            for row in alignment.rows()]
+    return SideBySide(
+        cell.paragraph(span_heading_pieces(span), keep_lines=False),
+        (small.paragraph([("bold", "Original"), ("plain", o_label)], keep_lines=False),
+         small.paragraph([("bold", "Model output"), ("plain", s_label)], keep_lines=False)),
+        rows,
+        continued_heading=cell.paragraph(span_heading_pieces(span, continued=True), keep_lines=False),
     )
-    return table
 
 
 def text_findings(c: Comparison, original: Document, suspect: Document, st: Styles, outline: Outline,
@@ -688,7 +681,6 @@ def text_findings(c: Comparison, original: Document, suspect: Document, st: Styl
     if not alignments:
         story.append(_p("No span was found, so there is nothing to show side by side.", st.body))
     for span, alignment in alignments:
-        story.append(CondPageBreak(1.2 * inch))
         story.append(span_table(span, alignment, st, width))
         story.append(Spacer(1, 8))
     story.append(outline.heading("The complete model output", st.h2, sub))
@@ -710,6 +702,7 @@ def full_output(text: str, alignments: list[tuple[Span, Alignment]], vocabulary:
     import numpy as np
 
     tokens, status = output_word_status(text, alignments, vocabulary)
+    paragraphs = st.fragments(st.output_text)
     starts = tokens.starts
     ends = tokens.ends
     span_starts: dict[int, list[int]] = {}
@@ -727,13 +720,11 @@ def full_output(text: str, alignments: list[tuple[Span, Alignment]], vocabulary:
         local_starts = [int(x) - b_start for x in starts[first:last]]
         local_ends = [min(int(x), b_end) - b_start for x in ends[first:last]]
         markers = {
-            k - first: "".join(f'<font size="6.5" color="#707070"><super>[{i}]</super></font>' for i in ids)
-            for k, ids in span_starts.items()
-            if first <= k < last
+            k - first: "".join(f"[{i}]" for i in ids) for k, ids in span_starts.items() if first <= k < last
         }
-        body = marked_markup(text[b_start:b_end], local_starts, local_ends, status[first:last].tolist(),
-                             keep_lines=True, markers=markers)
-        story.append(Paragraph(body, st.output_text))
+        pieces = marked_pieces(text[b_start:b_end], local_starts, local_ends, status[first:last].tolist(),
+                               markers=markers)
+        story.append(paragraphs.paragraph(pieces, keep_lines=True))
     return story
 
 

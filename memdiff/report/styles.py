@@ -74,11 +74,20 @@ class BundledFont(TTFont):
 
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
-    """Register the bundled fonts with reportlab (once per process)."""
+    """Register the bundled Latin fonts with reportlab (once per process); the CJK font waits until needed."""
     for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(BundledFont(name, str(resource_path("fonts", filename))))
+        if name != CJK:
+            pdfmetrics.registerFont(BundledFont(name, str(resource_path("fonts", filename))))
     pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD)
     pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
+
+
+@lru_cache(maxsize=1)
+def register_cjk_font() -> None:
+    """Register the 4 MB CJK font only when a report has a character DejaVu lacks."""
+    pdfmetrics.registerFont(BundledFont(CJK, str(resource_path("fonts", _FONT_FILES[CJK]))))
+    # The fallback has one face; <b> and <i> around CJK text use it as it is.
+    pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +98,7 @@ def _sans_covers() -> frozenset[int]:
 
 @lru_cache(maxsize=1)
 def _cjk_covers() -> frozenset[int]:
-    register_fonts()
+    register_cjk_font()
     return frozenset(pdfmetrics.getFont(CJK).face.charToGlyph)
 
 
@@ -214,6 +223,16 @@ class Styles:
             "legend", parent=base, fontName=SANS_BOLD, fontSize=9.5, leading=13, alignment=TA_CENTER,
             spaceBefore=4, spaceAfter=8,
         )
+        self._fragments: dict[str, Any] = {}
+
+    def fragments(self, style: ParagraphStyle) -> Any:
+        """The fast paragraph maker for marked text in ``style`` (one per style and report)."""
+        from memdiff.report.fragments import FragmentParagraphs
+
+        maker = self._fragments.get(style.name)
+        if maker is None:
+            maker = self._fragments[style.name] = FragmentParagraphs(style)
+        return maker
 
 
 def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
