@@ -41,7 +41,9 @@ WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _CJK_RE = re.compile(rf"[{_CJK}]")
 
 #: Every way a planted passage can be changed, in the order tables print them.
-PERTURBATIONS = ("exact", "case", "punctuation", "quotes", "linebreaks", "near", "control")
+PERTURBATIONS = (
+    "exact", "case", "punctuation", "quotes", "linebreaks", "unicode", "invisible", "near", "mixed", "control",
+)
 
 DESCRIPTIONS = {
     "exact": "copied verbatim",
@@ -49,7 +51,10 @@ DESCRIPTIONS = {
     "punctuation": "punctuation dropped, replaced or added between words",
     "quotes": "straight and curly quotation marks swapped",
     "linebreaks": "re-wrapped with line breaks, some words hyphenated across lines",
+    "unicode": "typographic Unicode: no-break spaces, fi/fl ligatures, soft hyphens, full-width letters",
+    "invisible": "zero-width characters (U+200B, U+2060, U+FEFF) hidden inside some words",
     "near": "near-verbatim: a word changed, dropped or inserted every 8-12 words",
+    "mixed": "case, punctuation, quotes, line breaks and near-verbatim edits all at once",
     "control": "no copying at all (filler only)",
 }
 
@@ -468,6 +473,52 @@ def _other_word(rng: random.Random, vocabulary: list[str], word: str) -> str:
     return "zzz" if not _CJK_RE.match(word) else "〇"
 
 
+_LIGATURES = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("fi", "\ufb01"), ("fl", "\ufb02"), ("ff", "\ufb00"))
+
+
+def _unicode(rng: random.Random, pieces: list[_Piece], vocabulary: list[str], cjk: bool) -> list[_Piece]:
+    """What copying through a PDF, a word processor or a web page does to text, and NFKC undoes."""
+    out = []
+    for p in pieces:
+        word, gap = p.word, p.gap
+        for plain, ligature in _LIGATURES:
+            word = word.replace(plain, ligature)
+        if len(word) >= 8 and rng.random() < 0.3:
+            word = word[: len(word) // 2] + "\u00ad" + word[len(word) // 2 :]  # soft hyphen
+        elif word.isascii() and word.isalpha() and rng.random() < 0.05:
+            word = "".join(chr(ord(c) + 0xFEE0) for c in word)  # full-width Latin
+        if " " in gap and rng.random() < 0.3:
+            gap = gap.replace(" ", "\u00a0")
+        elif cjk and not gap and rng.random() < 0.1:
+            gap = "\u3000"  # ideographic space
+        out.append(_Piece(word, gap, p.copied))
+    return out
+
+
+_INVISIBLE = ("\u200b", "\u2060", "\ufeff")
+
+
+def _invisible(rng: random.Random, pieces: list[_Piece], vocabulary: list[str], cjk: bool) -> list[_Piece]:
+    """Zero-width characters inside words: invisible on screen, a known trick to defeat copy checkers."""
+    out = []
+    for p in pieces:
+        word = p.word
+        if len(word) >= 4 and rng.random() < 0.15:
+            cut = rng.randint(1, len(word) - 1)
+            word = word[:cut] + rng.choice(_INVISIBLE) + word[cut:]
+        gap = p.gap
+        if cjk and not gap and rng.random() < 0.15:
+            gap = rng.choice(_INVISIBLE)
+        out.append(_Piece(word, gap, p.copied))
+    return out
+
+
+def _mixed(rng: random.Random, pieces: list[_Piece], vocabulary: list[str], cjk: bool) -> list[_Piece]:
+    for step in (_near, _case, _punctuation, _quotes, _linebreaks):
+        pieces = step(rng, pieces, vocabulary, cjk)
+    return pieces
+
+
 def _control(rng: random.Random, pieces: list[_Piece], vocabulary: list[str], cjk: bool) -> list[_Piece]:
     raise AssertionError("control cases plant nothing")
 
@@ -478,7 +529,10 @@ PERTURB = {
     "punctuation": _punctuation,
     "quotes": _quotes,
     "linebreaks": _linebreaks,
+    "unicode": _unicode,
+    "invisible": _invisible,
     "near": _near,
+    "mixed": _mixed,
     "control": _control,
 }
 

@@ -57,7 +57,7 @@ def test_cases_are_deterministic_and_seeds_differ(english):
 def test_each_perturbation_changes_what_it_says(english):
     src, fill = english[0], english[2]
     exact = corpus.plant_case(src, fill, "exact", seed=1)
-    for kind in ("case", "punctuation", "quotes", "linebreaks", "near"):
+    for kind in ("case", "punctuation", "quotes", "linebreaks", "unicode", "invisible", "near", "mixed"):
         changed = corpus.plant_case(src, fill, kind, seed=1)
         copied = [changed.suspect[s:e] for s, e in (corpus.word_ranges(changed.suspect)[i] for i in changed.copied_words)]
         assert copied, kind
@@ -65,7 +65,11 @@ def test_each_perturbation_changes_what_it_says(english):
             assert any(w != w.lower() and w == w.upper() or w.istitle() for w in copied)
         if kind == "linebreaks":
             assert re.search(r"[a-z]-\n[a-z]", changed.suspect), "no hyphenated line break was planted"
-        if kind == "near":
+        if kind == "unicode":
+            assert "\u00ad" in changed.suspect or "\u00a0" in changed.suspect
+        if kind == "invisible":
+            assert re.search("[\u200b\u2060\ufeff]", changed.suspect)
+        if kind in ("near", "mixed"):
             assert len(changed.passage_words) > len(changed.copied_words), "no word was inserted or changed"
     assert corpus.plant_case(src, fill, "control", seed=1).copied_words == ()
     assert exact.copied_words
