@@ -1,0 +1,250 @@
+"""The Word, HTML, RTF and Markdown readers on real files, alone and through ``memdiff.ingest.load``."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from io import BytesIO
+
+import pytest
+from fixtures_docs import word_docx
+
+from memdiff import cli
+from memdiff.errors import InputError, LimitExceeded
+from memdiff.ingest import docx as docx_format
+from memdiff.ingest import html as html_format
+from memdiff.ingest import load
+from memdiff.ingest import rtf as rtf_format
+
+# --------------------------------------------------------------------------- Word
+
+
+def test_docx_paragraphs_and_tables_in_document_order():
+    data = word_docx(
+        [
+            "The opening paragraph.",
+            [["Name", "Role"], ["Alice", "Witness"]],
+            "",
+            "A closing paragraph\twith a tab.",
+        ]
+    )
+    extracted = docx_format.read(data, "brief.docx")
+    assert extracted.text == (
+        "The opening paragraph.\n\nName\n\nRole\n\nAlice\n\nWitness\n\nA closing paragraph\twith a tab."
+    )
+    assert extracted.media_type.endswith("wordprocessingml.document")
+
+
+def test_docx_reads_tracked_changes_as_accepted_and_line_breaks_as_newlines():
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Kept words ")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.append(
+        parse_xml(f'<w:ins {w} w:id="1" w:author="A"><w:r><w:t xml:space="preserve">inserted words </w:t></w:r></w:ins>')
+    )
+    paragraph._p.append(
+        parse_xml(f'<w:del {w} w:id="2" w:author="A"><w:r><w:delText>deleted words </w:delText></w:r></w:del>')
+    )
+    run = paragraph.add_run("end of line")
+    run.add_break()
+    run.add_text("next line.")
+    out = BytesIO()
+    document.save(out)
+    assert docx_format.read(out.getvalue(), "tracked.docx").text == (
+        "Kept words inserted words end of line\nnext line."
+    )
+
+
+def test_docx_through_load_records_the_document(tmp_path):
+    data = word_docx(["Seven words are in this first paragraph.", "And three more."])
+    path = tmp_path / "letter.docx"
+    path.write_bytes(data)
+    document = load(path)
+    assert document.media_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert document.text == "Seven words are in this first paragraph.\n\nAnd three more."
+    assert document.words == 10
+    assert document.pages is None
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.size_bytes == len(data)
+
+
+def test_damaged_docx_is_a_clear_input_error():
+    data = word_docx(["Some text."])
+    broken = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(broken, "w") as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "word/document.xml":
+                content = content[: len(content) // 2]  # XML cut off in the middle
+            target.writestr(member, content)
+    with pytest.raises(InputError) as err:
+        docx_format.read(broken.getvalue(), "half.docx")
+    assert str(err.value).startswith("half.docx is damaged and cannot be read as a Word document")
+    with pytest.raises(InputError, match="cut.docx is damaged"):
+        docx_format.read(data[: len(data) // 2], "cut.docx")
+
+
+def test_docx_that_unpacks_beyond_the_limit_is_refused():
+    data = word_docx(["Some text."])
+    with pytest.raises(LimitExceeded) as err:
+        docx_format.read(data, "bomb.docx", max_unpacked_bytes=1000)
+    assert "bomb.docx unpacks to" in str(err.value)
+    assert "limit" in str(err.value)
+
+
+def test_docx_with_a_zip_bomb_member_is_refused_before_unpacking():
+    data = word_docx(["Some text."])
+    bomb = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member.filename))
+        target.writestr("word/media/filler.bin", bytes(600 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 2 * 1024 * 1024
+    with pytest.raises(LimitExceeded, match="above memdiff's limit of 512 MB"):
+        docx_format.read(bomb.getvalue(), "bomb.docx")
+
+
+# --------------------------------------------------------------------------- HTML
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Chat export</title>
+<style>p { color: red }</style>
+<script>var s = "<p>not text</p>";</script></head>
+<body>
+<h1>Answer &amp; source</h1>
+<p>The model   wrote
+   this <b>sentence</b>&nbsp;here.<br>And a second line.</p>
+<div>First block</div><div>Second block</div>
+<ul><li>one</li><li>two</li></ul>
+<table><tr><td>cell a</td><td>cell b</td></tr></table>
+<pre>  kept
+    as is</pre>
+<p>caf&eacute; &#8212; &#x2019;quoted&#x2019;</p>
+<noscript>Enable JavaScript</noscript>
+</body></html>"""
+
+
+def test_html_visible_text_only():
+    extracted = html_format.read(PAGE.encode("utf-8"), "chat.html")
+    assert extracted.text == (
+        "Answer & source\n\n"
+        "The model wrote this sentence\u00a0here.\nAnd a second line.\n\n"
+        "First block\nSecond block\n\n"
+        "one\ntwo\n\n"
+        "cell a\tcell b\n\n"
+        "  kept\n    as is\n\n"
+        "caf\u00e9 \u2014 \u2019quoted\u2019"
+    )
+    assert extracted.encoding == "utf-8"
+    assert "not text" not in extracted.text and "color" not in extracted.text
+
+
+def test_html_encoding_from_meta_and_a_head_without_end_tag():
+    page = (
+        b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        b"<title>t</title><p>Fran\xe7ais \x96 ok</p>"
+    )
+    extracted = html_format.read(page, "old.htm")
+    assert extracted.text == "Fran\u00e7ais \u2013 ok"
+    assert extracted.encoding == "windows-1252"
+
+
+def test_html_through_load(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.encode("utf-8"))
+    document = load(path)
+    assert document.media_type == "text/html"
+    assert document.encoding == "utf-8"
+    assert document.text.startswith("Answer & source\n\nThe model wrote")
+    assert document.sha256 == hashlib.sha256(PAGE.encode("utf-8")).hexdigest()
+
+
+def test_html_with_only_script_has_no_text(tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_bytes(b"<html><head><script>alert(1)</script></head><body> </body></html>")
+    with pytest.raises(InputError, match="empty.html contains no text"):
+        load(path)
+
+
+# --------------------------------------------------------------------------- RTF
+
+WORDPAD = rb"""{\rtf1\ansi\ansicpg1252\deff0\nouicompat{\fonttbl{\f0\fnil\fcharset0 Calibri;}{\f1\fnil\fcharset204 Arial Cyr;}}
+{\colortbl ;\red255\green0\blue0;}
+{\*\generator Riched20 10.0.19041}\viewkind4\uc1
+\pard\sa200\sl276\slmult1\f0\fs22\lang9 Caf\'e9 au lait \u8212? a \ldblquote quote\rdblquote .\par
+Second {\b bold} paragraph\line with a break.\par
+{\f1\'cf\'f0\'e8\'e2\'e5\'f2} and \u-10179\'3f\u-8704\'3f.\par
+{\v hidden}shown {\field{\*\fldinst{HYPERLINK "http://example.org"}}{\fldrslt{link text}}}\par
+{\pict\wmetafile8\picw10 0102abcdef}{\header Running head\par}\par\par
+Tab\tab end\par
+}"""
+
+
+def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
+    extracted = rtf_format.read(WORDPAD, "letter.rtf")
+    assert extracted.text == (
+        "Caf\u00e9 au lait \u2014 a \u201cquote\u201d.\n\n"
+        "Second bold paragraph\nwith a break.\n\n"
+        "\u041f\u0440\u0438\u0432\u0435\u0442 and \U0001f600.\n\n"
+        "shown link text\n\n"
+        "Tab\tend"
+    )
+    assert extracted.media_type == "application/rtf"
+
+
+def test_rtf_unicode_fallback_count_and_binary_data():
+    # \bin4 is followed by four raw bytes that look like RTF syntax and must be skipped.
+    data = rb"{\rtf1\ansi{\uc2 two\u8220\'93\'93 fallbacks}\bin4 " + b"\x00{}\\" + rb" one\u8221? done}"
+    assert rtf_format.read(data, "x.rtf").text == "two\u201c fallbacks one\u201d done"
+
+
+def test_rtf_through_load(tmp_path):
+    path = tmp_path / "letter.rtf"
+    path.write_bytes(WORDPAD)
+    document = load(path)
+    assert document.media_type == "application/rtf"
+    assert document.text.startswith("Caf\u00e9 au lait")
+    assert document.sha256 == hashlib.sha256(WORDPAD).hexdigest()
+
+
+def test_rtf_nested_beyond_the_limit_is_refused():
+    data = b"{\\rtf1 " + b"{" * (rtf_format.MAX_GROUP_DEPTH + 5) + b"deep"
+    with pytest.raises(LimitExceeded, match="deep.rtf nests groups more than 10,000 deep"):
+        rtf_format.read(data, "deep.rtf")
+
+
+def test_rtf_cut_short_keeps_what_was_written(tmp_path):
+    # A truncated RTF has no closing braces; the text up to the cut is still the text.
+    extracted = rtf_format.read(WORDPAD[: WORDPAD.index(b"Second")], "cut.rtf")
+    assert extracted.text == "Caf\u00e9 au lait \u2014 a \u201cquote\u201d."
+
+
+# --------------------------------------------------------------------------- Markdown and the CLI
+
+
+def test_markdown_is_read_as_plain_text(tmp_path):
+    source = "# Title\n\nSome *emphasis* and a [link](http://example.org).\r\n"
+    path = tmp_path / "notes.md"
+    path.write_bytes(source.encode("utf-8"))
+    document = load(path)
+    assert document.media_type == "text/markdown"
+    assert document.text == "# Title\n\nSome *emphasis* and a [link](http://example.org).\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.html", PAGE.encode("utf-8")),
+        ("letter.rtf", WORDPAD),
+        ("brief.docx", word_docx(["The opening paragraph.", "The end."])),
+    ],
+)
+def test_extract_prints_exactly_the_extracted_text(tmp_path, capsys, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert cli.main(["extract", str(path)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.rstrip("\n") == load(path).text
