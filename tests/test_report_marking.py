@@ -1,0 +1,106 @@
+"""Word-level marking inside spans: copied words, near-verbatim differences, aligned rows, CJK fallback."""
+
+from __future__ import annotations
+
+import re
+
+from pypdf import PdfReader
+
+from memdiff.evidence import Chance, Location, Parameters, Span
+from memdiff.ingest import load_text
+from memdiff.analyse import compare
+from memdiff.report import write_report
+from memdiff.report.marking import COPIED, DIFFERENT, PLAIN, align, marked_pieces, output_word_status
+from memdiff.report.styles import markup
+from memdiff.text.normalize import Vocabulary
+
+
+def span_over(original: str, suspect: str, o_text: str, s_text: str, kind: str = "near") -> Span:
+    o = original.index(o_text)
+    s = suspect.index(s_text)
+    return Span(id=1, kind=kind, words=len(s_text.split()), similarity=0.9 if kind == "near" else 1.0,
+                original=Location(o, o + len(o_text)), suspect=Location(s, s + len(s_text)), chance=Chance(100.0, False))
+
+
+def test_near_span_marks_the_changed_words_and_only_them():
+    original = "Intro. It was a bright cold day in April, and the clocks were striking thirteen. End."
+    suspect = "It was a bright warm day in April, and all the clocks were striking thirteen."
+    span = span_over(original, suspect, original[7:-6], suspect)
+    alignment = align(original, suspect, span, Vocabulary(Parameters()))
+    (row,) = alignment.rows()
+    differ_o = [text for kind, text in row.original.pieces() if kind == "different"]
+    differ_s = [text for kind, text in row.suspect.pieces() if kind == "different"]
+    assert differ_o == ["cold"]
+    assert differ_s == ["warm", "all"]
+    copied_s = " ".join(text for kind, text in row.suspect.pieces() if kind == "copied")
+    assert "It was a bright" in copied_s and "clocks were striking thirteen" in copied_s
+    # Nothing is lost: the pieces put together give back the text.
+    assert "".join(text for _, text in row.suspect.pieces()) == suspect
+
+
+def test_exact_span_differing_only_in_case_and_quotes_is_all_copied():
+    original = "He said \u201cNever again\u201d and left the room quietly that night."
+    suspect = 'HE SAID "never again" AND LEFT THE ROOM QUIETLY THAT NIGHT.'
+    span = span_over(original, suspect, original[:-1], suspect[:-1], kind="exact")
+    alignment = align(original, suspect, span, Vocabulary(Parameters()))
+    assert {kind for row in alignment.rows() for kind, _ in row.suspect.pieces()} == {"copied"}
+
+
+def test_long_span_rows_stay_aligned_and_cover_everything():
+    words = [f"w{i}" for i in range(1000)]
+    original = " ".join(words)
+    changed = list(words)
+    changed[500] = "CHANGED"
+    suspect = " ".join(changed)
+    span = span_over(original, suspect, original, suspect)
+    alignment = align(original, suspect, span, Vocabulary(Parameters()))
+    rows = alignment.rows(row_words=100)
+    assert len(rows) >= 10
+    assert "".join(r.original.text for r in rows) == original
+    assert "".join(r.suspect.text for r in rows) == suspect
+    for row in rows:
+        assert len(row.original.starts) <= 100 and len(row.suspect.starts) <= 100
+        # Each row starts at the same word on both sides (identical stretches are cut in step).
+        assert row.original.text.split()[0] == row.suspect.text.split()[0] or "CHANGED" in row.suspect.text
+
+
+def test_output_status_prefers_copied_over_different():
+    original = "alpha beta gamma delta epsilon zeta eta theta iota kappa"
+    suspect = "alpha beta gamma delta XX zeta eta theta iota kappa"
+    near = span_over(original, suspect, original, suspect)
+    exact = span_over(original, suspect, "zeta eta theta iota kappa", "zeta eta theta iota kappa", kind="exact")
+    vocabulary = Vocabulary(Parameters())
+    alignments = [(s, align(original, suspect, s, vocabulary)) for s in (near, exact)]
+    tokens, status = output_word_status(suspect, alignments, vocabulary)
+    assert status.tolist() == [COPIED] * 4 + [DIFFERENT] + [COPIED] * 5
+    outside = output_word_status("plain words only", [], vocabulary)[1]
+    assert outside.tolist() == [PLAIN] * 3
+
+
+def test_markers_go_before_their_word():
+    pieces = marked_pieces("one two three", [0, 4, 8], [3, 7, 13], [0, 1, 1], markers={1: "[4]"})
+    assert pieces == [("plain", "one"), ("plain", " "), ("marker", "[4]"), ("copied", "two three")]
+
+
+def test_markup_escapes_and_switches_font_for_cjk():
+    assert markup("a < b & c") == "a &lt; b &amp; c"
+    assert '<font face="MemdiffCJK">漢字</font>' in markup("Text 漢字 text")
+    assert markup("Привет") == "Привет"  # DejaVu has Cyrillic: no switch
+
+
+def test_cjk_report_is_searchable_and_embeds_the_fallback_font(tmp_path):
+    text = "天地玄黄，宇宙洪荒。日月盈昃，辰宿列张。寒来暑往，秋收冬藏。闰余成岁，律吕调阳。云腾致雨，露结为霜。"
+    original = load_text(text * 2, "千字文.txt")
+    suspect = load_text("模型输出：" + text[10:40] + "结束。", "output.txt")
+    comparison = compare(original, suspect, Parameters(language="en"))
+    assert comparison.spans
+    target = write_report(comparison, original, suspect, tmp_path / "cjk.pdf")
+    reader = PdfReader(target)
+    extracted = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    assert text[10:30] in extracted
+    assert "千字文.txt" in extracted
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("DroidSansFallback" in f for f in fonts)
