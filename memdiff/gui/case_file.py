@@ -1,0 +1,162 @@
+"""Case files (``.memdiff``): what a comparison was made from, so it can be reopened and checked.
+
+A case records both inputs (path and SHA-256; pasted text is kept in the file
+itself because it has no path), the parameters and the report's front matter
+and provenance. It is JSON with a schema name, written atomically. Reopening
+compares each input's SHA-256 with the one saved, so a file that changed since
+is noticed before anyone relies on the old findings. No Qt here: the format is
+plain data and is tested without a window.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from memdiff import __version__
+from memdiff.atomic import write_text
+from memdiff.errors import InputError
+from memdiff.evidence import Document, Parameters
+
+SCHEMA = "memdiff/case@1"
+SUFFIX = ".memdiff"
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """One side of a case: where the input was and what its bytes hashed to."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+    path: str | None = None
+    relative_path: str | None = None
+    #: The text itself, for output pasted from a chat window (it exists nowhere else).
+    pasted_text: str | None = None
+
+    @classmethod
+    def of(cls, document: Document, case_path: str | os.PathLike[str]) -> CaseInput:
+        if document.path is None:
+            return cls(document.name, document.sha256, document.size_bytes, pasted_text=document.text)
+        absolute = os.path.abspath(document.path)
+        try:
+            relative: str | None = os.path.relpath(absolute, os.path.dirname(os.path.abspath(case_path)))
+        except ValueError:  # another drive on Windows
+            relative = None
+        return cls(document.name, document.sha256, document.size_bytes, path=absolute, relative_path=relative)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "sha256": self.sha256, "size_bytes": self.size_bytes}
+        if self.pasted_text is not None:
+            d["pasted_text"] = self.pasted_text
+        else:
+            d["path"] = self.path
+            d["relative_path"] = self.relative_path
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CaseInput:
+        return cls(
+            name=str(d["name"]),
+            sha256=str(d["sha256"]),
+            size_bytes=int(d["size_bytes"]),
+            path=d.get("path"),
+            relative_path=d.get("relative_path"),
+            pasted_text=d.get("pasted_text"),
+        )
+
+    def locate(self, case_path: str | os.PathLike[str]) -> Path | None:
+        """The input's file: its saved path, else the same place relative to the case file; None if gone."""
+        if self.path and Path(self.path).is_file():
+            return Path(self.path)
+        if self.relative_path:
+            candidate = Path(os.path.abspath(case_path)).parent / self.relative_path
+            if candidate.is_file():
+                return candidate
+        return None
+
+
+@dataclass(frozen=True)
+class Case:
+    original: CaseInput | None
+    suspect: CaseInput | None
+    parameters: Parameters = field(default_factory=Parameters)
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    saved: str = ""
+    tool_version: str = __version__
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "tool": {"name": "memdiff", "version": self.tool_version},
+            "saved": self.saved,
+            "original": self.original.to_dict() if self.original else None,
+            "suspect": self.suspect.to_dict() if self.suspect else None,
+            "parameters": self.parameters.to_dict(),
+            "front_matter": dict(sorted(self.front_matter.items())),
+            "provenance": dict(sorted(self.provenance.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Case:
+        return cls(
+            original=CaseInput.from_dict(d["original"]) if d.get("original") else None,
+            suspect=CaseInput.from_dict(d["suspect"]) if d.get("suspect") else None,
+            parameters=Parameters.from_dict(d.get("parameters") or {}),
+            front_matter=dict(d.get("front_matter") or {}),
+            provenance=dict(d.get("provenance") or {}),
+            saved=str(d.get("saved", "")),
+            tool_version=str((d.get("tool") or {}).get("version", "")),
+        )
+
+
+def now() -> str:
+    return _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def save_case(case: Case, path: str | os.PathLike[str]) -> Path:
+    """Write ``case`` to ``path`` atomically (a crash never leaves half a case file)."""
+    target = Path(path)
+    write_text(target, json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    return target
+
+
+def read_case(path: str | os.PathLike[str]) -> Case:
+    """Read a case file; a clear sentence (InputError) when it is not one."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"The case file {p} does not exist; check the path.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"The case file {p.name} cannot be read ({err}).") from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise InputError(f"{p.name} is not a memdiff case file (it is not valid JSON).") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise InputError(f"{p.name} is not a memdiff case file (expected the schema {SCHEMA}).")
+    try:
+        case = Case.from_dict(data)
+        case.parameters.validate()
+    except (KeyError, TypeError, ValueError) as err:
+        raise InputError(f"The case file {p.name} is damaged ({err}); it cannot be opened.") from None
+    return case
+
+
+def change_warning(side_label: str, saved: CaseInput, loaded: Document, saved_when: str) -> str | None:
+    """A sentence when the input read now differs from the one the case was saved with."""
+    if loaded.sha256 == saved.sha256:
+        return None
+    when = f" on {saved_when}" if saved_when else ""
+    return (
+        f"The {side_label}, {loaded.name}, has changed since the case was saved{when}: "
+        f"its SHA-256 was {saved.sha256[:16]}… and is now {loaded.sha256[:16]}… "
+        f"({saved.size_bytes:,} bytes then, {loaded.size_bytes:,} now). "
+        "The findings shown are for the file as it is now, not as it was when the case was saved."
+    )

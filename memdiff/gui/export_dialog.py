@@ -1,0 +1,236 @@
+"""The Export report dialog: case caption, page furniture and the model output's provenance.
+
+The dialog only gathers values (remembered through :mod:`memdiff.gui.settings`
+by the window); writing the report is the core's job and runs in the
+background once the dialog is accepted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+CONFIDENTIALITY_CHOICES = (
+    "",
+    "CONFIDENTIAL",
+    "HIGHLY CONFIDENTIAL – ATTORNEYS' EYES ONLY",
+    "CONFIDENTIAL – SUBJECT TO PROTECTIVE ORDER",
+)
+
+PAGE_SIZES = (("letter", "US Letter"), ("a4", "A4"))
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the user asked for: where to write, and the fields of FrontMatter and Provenance."""
+
+    pdf_path: Path
+    front_matter: dict[str, Any]
+    provenance: dict[str, Any]
+
+
+class ExportDialog(QDialog):
+    def __init__(
+        self,
+        front_matter: dict[str, Any],
+        provenance: dict[str, Any],
+        suggested_path: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export report"))
+        self.setMinimumWidth(560)
+
+        self.court = QLineEdit()
+        self.court.setPlaceholderText(self.tr("e.g. United States District Court, Southern District of New York"))
+        self.case_title = QLineEdit()
+        self.case_title.setPlaceholderText(self.tr("e.g. Author v. Model Maker, Inc."))
+        self.case_number = QLineEdit()
+        self.case_number.setPlaceholderText(self.tr("e.g. 1:26-cv-01234"))
+        self.exhibit = QLineEdit()
+        self.exhibit.setPlaceholderText(self.tr("e.g. J"))
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(self.tr("Comparison of a model output with an original work"))
+        self.examiner = QLineEdit()
+        self.examiner.setPlaceholderText(self.tr("Name and role of the person making the comparison"))
+        self.confidentiality = QComboBox()
+        self.confidentiality.setEditable(True)
+        self.confidentiality.addItems(list(CONFIDENTIALITY_CHOICES))
+        self.confidentiality.lineEdit().setPlaceholderText(self.tr("No legend"))
+        self.bates_prefix = QLineEdit()
+        self.bates_prefix.setPlaceholderText(self.tr("e.g. PLTF-"))
+        self.bates_start = QSpinBox()
+        self.bates_start.setRange(0, 99_999_999)
+        self.bates_start.setSpecialValueText(self.tr("no Bates numbers"))
+        self.page_size = QComboBox()
+        for key, label in PAGE_SIZES:
+            self.page_size.addItem(self.tr(label), key)
+
+        caption = QGroupBox(self.tr("Case and exhibit"))
+        form = QFormLayout(caption)
+        form.addRow(self.tr("&Court:"), self.court)
+        form.addRow(self.tr("Case &title:"), self.case_title)
+        form.addRow(self.tr("Case &number:"), self.case_number)
+        form.addRow(self.tr("E&xhibit label:"), self.exhibit)
+        form.addRow(self.tr("Report t&itle:"), self.title)
+        form.addRow(self.tr("E&xaminer:"), self.examiner)
+        form.addRow(self.tr("Confidentiality &legend:"), self.confidentiality)
+        bates = QHBoxLayout()
+        bates.addWidget(self.bates_prefix, 1)
+        bates.addWidget(self.bates_start, 1)
+        form.addRow(self.tr("&Bates prefix / start:"), bates)
+        form.addRow(self.tr("Page si&ze:"), self.page_size)
+
+        self.model = QLineEdit()
+        self.model.setPlaceholderText(self.tr("e.g. ExampleLM 4 (API, 2026-10-01 snapshot)"))
+        self.prompt = QPlainTextEdit()
+        self.prompt.setPlaceholderText(self.tr("The prompt given to the model, word for word"))
+        self.prompt.setTabChangesFocus(True)
+        self.prompt.setFixedHeight(72)
+        self.generated_on = QLineEdit()
+        self.generated_on.setPlaceholderText(self.tr("e.g. 2026-11-20"))
+        self.attempts = QSpinBox()
+        self.attempts.setRange(0, 1_000_000)
+        self.attempts.setSpecialValueText(self.tr("not stated"))
+        self.sampling = QLineEdit()
+        self.sampling.setPlaceholderText(self.tr("e.g. temperature 0.7, top-p 1.0"))
+        origin = QGroupBox(self.tr("How the model output was obtained"))
+        form2 = QFormLayout(origin)
+        form2.addRow(self.tr("&Model:"), self.model)
+        form2.addRow(self.tr("&Prompt:"), self.prompt)
+        form2.addRow(self.tr("&Generated on:"), self.generated_on)
+        form2.addRow(self.tr("&Attempts:"), self.attempts)
+        form2.addRow(self.tr("&Sampling:"), self.sampling)
+
+        self.path = QLineEdit(suggested_path)
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+        destination = QGroupBox(self.tr("Save as"))
+        destination_layout = QVBoxLayout(destination)
+        destination_layout.addLayout(where)
+        hint = QLabel(self.tr("The result file (JSON) is written beside the PDF with the same name."))
+        hint.setEnabled(False)
+        destination_layout.addWidget(hint)
+
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c0392b; font-weight: 600;")
+        self.problem.hide()
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton(self.tr("&Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setDefault(True)
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption)
+        layout.addWidget(origin)
+        layout.addWidget(destination)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+        self._fill(front_matter, provenance)
+
+    # ---- values
+
+    def _fill(self, front: dict[str, Any], provenance: dict[str, Any]) -> None:
+        for name in ("court", "case_title", "case_number", "exhibit", "title", "examiner", "bates_prefix"):
+            getattr(self, name).setText(str(front.get(name) or ""))
+        self.confidentiality.setCurrentText(str(front.get("confidentiality") or ""))
+        self.bates_start.setValue(int(front.get("bates_start") or 0))
+        index = self.page_size.findData(front.get("page_size") or "letter")
+        self.page_size.setCurrentIndex(max(0, index))
+        self.model.setText(str(provenance.get("model") or ""))
+        self.prompt.setPlainText(str(provenance.get("prompt") or ""))
+        self.generated_on.setText(str(provenance.get("generated_on") or ""))
+        self.attempts.setValue(int(provenance.get("attempts") or 0))
+        self.sampling.setText(str(provenance.get("sampling") or ""))
+
+    def front_matter(self) -> dict[str, Any]:
+        return {
+            "court": self.court.text().strip(),
+            "case_title": self.case_title.text().strip(),
+            "case_number": self.case_number.text().strip(),
+            "exhibit": self.exhibit.text().strip(),
+            "title": self.title.text().strip(),
+            "examiner": self.examiner.text().strip(),
+            "confidentiality": self.confidentiality.currentText().strip(),
+            "bates_prefix": self.bates_prefix.text().strip(),
+            "bates_start": self.bates_start.value() or None,
+            "page_size": self.page_size.currentData(),
+        }
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "model": self.model.text().strip(),
+            "prompt": self.prompt.toPlainText().strip(),
+            "generated_on": self.generated_on.text().strip(),
+            "attempts": self.attempts.value() or None,
+            "sampling": self.sampling.text().strip(),
+        }
+
+    def request(self) -> ExportRequest:
+        return ExportRequest(self.pdf_path(), self.front_matter(), self.provenance())
+
+    def pdf_path(self) -> Path:
+        text = self.path.text().strip()
+        path = Path(os.path.expanduser(text))
+        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+    # ---- checks
+
+    def validation_problem(self) -> str | None:
+        if not self.path.text().strip():
+            return self.tr("Choose where to save the report.")
+        folder = self.pdf_path().parent
+        if not folder.is_dir():
+            return self.tr("The folder {folder} does not exist; choose another place for the report.").format(folder=folder)
+        if self.bates_prefix.text().strip() and not self.bates_start.value():
+            return self.tr("A Bates prefix needs a starting number.")
+        return None
+
+    def _accept_if_valid(self) -> None:
+        problem = self.validation_problem()
+        if problem:
+            self.problem.setText(problem)
+            self.problem.show()
+            return
+        self.problem.hide()
+        self.accept()
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report as"), self.path.text(), self.tr("PDF documents (*.pdf)")
+        )
+        if chosen:
+            self.path.setText(chosen)
+
+    def keyPressEvent(self, event: Any) -> None:
+        # Enter inside the prompt box adds a line; elsewhere it exports as usual.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.prompt.hasFocus():
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,1301 @@
+"""The main window: two inputs side by side, the comparison, the match table and the menus.
+
+The window never computes a finding: it loads inputs through ``memdiff.ingest``,
+compares them through ``memdiff.analyse.compare`` and writes reports through
+``memdiff.report``, all in the background (:mod:`memdiff.gui.background`), and
+only displays what comes back. Every message to the user passes through
+:meth:`MainWindow.tell`, the one place tests replace to read what would have
+been shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from memdiff import __version__, ingest
+from memdiff.analyse import compare
+from memdiff.errors import MemdiffError
+from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, Span, TextSummary
+from memdiff.gui import case_file
+from memdiff.gui.background import BackgroundJobs, Job
+from memdiff.gui.crash import CrashDialog, details_text, log_file
+from memdiff.gui.export_dialog import ExportDialog, ExportRequest
+from memdiff.gui.icons import app_icon, icon
+from memdiff.gui.image_view import region_boxes, suspect_to_original
+from memdiff.gui.input_side import InputSide
+from memdiff.gui.parameters_panel import ParametersPanel
+from memdiff.gui.settings import Settings
+from memdiff.gui.span_table import SPAN_ID_ROLE, SpanFilterProxy, SpanTableModel
+from memdiff.gui.theme import apply_theme, span_colours
+from memdiff.progress import Progress
+
+log = logging.getLogger(__name__)
+
+SIDES = ("original", "suspect")
+
+INPUT_FILTER = (
+    "Documents and images (*.pdf *.txt *.md *.markdown *.html *.htm *.docx *.rtf "
+    "*.png *.jpg *.jpeg *.gif *.tif *.tiff *.bmp *.webp);;All files (*)"
+)
+CASE_FILTER = "memdiff cases (*.memdiff);;All files (*)"
+
+LICENCES = (
+    ("memdiff", "Apache License 2.0"),
+    ("Qt 6 / PySide6", "GNU LGPL v3"),
+    ("Pillow", "MIT-CMU (HPND)"),
+    ("pypdf", "BSD 3-Clause"),
+    ("RapidFuzz", "MIT"),
+    ("ReportLab", "BSD 3-Clause"),
+    ("NumPy", "BSD 3-Clause"),
+    ("OpenCV", "Apache License 2.0"),
+    ("ImageHash", "BSD 2-Clause"),
+    ("wordfreq", "Apache License 2.0 (data: CC BY-SA 4.0)"),
+    ("platformdirs", "MIT"),
+    ("DejaVu fonts", "Bitstream Vera / DejaVu licence"),
+    ("Droid Sans Fallback", "Apache License 2.0"),
+)
+
+
+class SummaryBar(QFrame):
+    """The headline figures of the current comparison, in words a court reads."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("summaryBar")
+        self.headline = QLabel()
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.headline)
+        text.addWidget(self.details)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(text, 1)
+        layout.addWidget(self.legend, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def show_message(self, headline: str, details: str = "") -> None:
+        self.headline.setText(headline)
+        self.details.setText(details)
+        self.details.setVisible(bool(details))
+        self.legend.hide()
+
+    def show_legend(self) -> None:
+        colours = span_colours(self.palette())
+        self.legend.setText(
+            "<table cellspacing='4'><tr>"
+            f"<td style='background:{colours.exact_fill.name()}; color:{colours.text.name()};"
+            f" border-bottom:2px solid {colours.exact_line.name()}'>&nbsp;{self.tr('exact')}&nbsp;</td>"
+            f"<td style='background:{colours.near_fill.name()}; color:{colours.text.name()};"
+            f" border-bottom:2px dotted {colours.near_line.name()}'>&nbsp;{self.tr('near-verbatim')}&nbsp;</td>"
+            "</tr></table>"
+        )
+        self.legend.show()
+
+
+def _percent(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+class MainWindow(QMainWindow):
+    documentLoaded = Signal(str)
+    comparisonFinished = Signal(object)
+    comparisonCancelled = Signal()
+    comparisonFailed = Signal(str)
+    loadFailed = Signal(str)
+    exportFinished = Signal(object)
+    exportFailed = Signal(str)
+    caseSaved = Signal(object)
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.setWindowTitle("memdiff")
+        self.setWindowIcon(app_icon())
+        self.setObjectName("memdiffMainWindow")
+        self.jobs = BackgroundJobs(self)
+        self.documents: dict[str, Document | None] = {"original": None, "suspect": None}
+        self.comparison: Comparison | None = None
+        self.case_path: Path | None = None
+        self.export_dialog: ExportDialog | None = None
+        self._compare_job: Job | None = None
+        self._generation = 0
+        self._current_span: int | None = None
+        # A case being opened: what each side was when saved, to warn when it changed.
+        self._expected: dict[str, case_file.CaseInput] = {}
+        self._expected_saved_on = ""
+        self._pending_loads = 0
+
+        self._build_sides()
+        self._build_bottom()
+        self._build_central()
+        self._build_parameters_dock()
+        self._build_status_bar()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._restore_layout()
+        self._show_idle_summary()
+        self._update_actions()
+
+    # ================================================================== construction
+
+    def _build_sides(self) -> None:
+        self.sides: dict[str, InputSide] = {
+            "original": InputSide(
+                "original",
+                self.tr("Original work"),
+                self.tr(
+                    "<p style='font-size:13pt'><b>Drop the original work here</b></p>"
+                    "<p>or choose <b>Open…</b> (Ctrl+O)</p>"
+                    "<p style='color:gray'>PDF, Word, HTML, Markdown, plain text, or an image</p>"
+                ),
+                accepts_text=False,
+            ),
+            "suspect": InputSide(
+                "suspect",
+                self.tr("Model output"),
+                self.tr(
+                    "<p style='font-size:13pt'><b>Drop the model output here</b></p>"
+                    "<p>or choose <b>Open…</b> (Ctrl+Shift+O), or <b>paste</b> the text (Ctrl+V)</p>"
+                    "<p style='color:gray'>Text copied from a chat window, a file, or an image</p>"
+                ),
+                accepts_text=True,
+            ),
+        }
+        for side, widget in self.sides.items():
+            widget.openRequested.connect(lambda s=side: self.choose_and_load(s))
+            widget.filesDropped.connect(lambda files, s=side: self._files_dropped(s, files))
+            widget.text.spanActivated.connect(lambda span_id, s=side: self.show_span(span_id, clicked_side=s))
+            widget.picture.zoomChanged.connect(lambda zoom, s=side: self._zoom_changed(s, zoom))
+        self.sides["suspect"].textDropped.connect(self.load_pasted_text)
+        self.sides["suspect"].pasteRequested.connect(self.paste_output)
+
+    @property
+    def original_pane(self):  # noqa: ANN201 - TextPane, typed by InputSide
+        return self.sides["original"].text
+
+    @property
+    def output_pane(self):  # noqa: ANN201
+        return self.sides["suspect"].text
+
+    def _build_bottom(self) -> None:
+        # The match table, for text comparisons.
+        self.span_model = SpanTableModel(self)
+        self.span_proxy = SpanFilterProxy(self)
+        self.span_proxy.setSourceModel(self.span_model)
+        self.table = QTableView()
+        self.table.setObjectName("matchTable")
+        self.table.setModel(self.span_proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem(self.tr("All spans"), None)
+        self.kind_filter.addItem(self.tr("Exact only"), "exact")
+        self.kind_filter.addItem(self.tr("Near-verbatim only"), "near")
+        self.kind_filter.currentIndexChanged.connect(lambda: self.span_proxy.set_kind(self.kind_filter.currentData()))
+        self.table_caption = QLabel(self.tr("Reproduced spans"))
+        caption_font = self.table_caption.font()
+        caption_font.setBold(True)
+        self.table_caption.setFont(caption_font)
+        bar = QHBoxLayout()
+        bar.addWidget(self.table_caption)
+        bar.addStretch(1)
+        show = QLabel(self.tr("&Show:"))
+        show.setBuddy(self.kind_filter)
+        bar.addWidget(show)
+        bar.addWidget(self.kind_filter)
+        text_page = QWidget()
+        text_layout = QVBoxLayout(text_page)
+        text_layout.setContentsMargins(0, 4, 0, 0)
+        text_layout.addLayout(bar)
+        text_layout.addWidget(self.table, 1)
+
+        # The hash table and region list, for image comparisons.
+        self.hash_table = QTableWidget(0, 4)
+        self.hash_table.setObjectName("hashTable")
+        self.hash_table.setHorizontalHeaderLabels(
+            [self.tr("Hash"), self.tr("Distance"), self.tr("Bits"), self.tr("Similarity")]
+        )
+        self.hash_table.verticalHeader().hide()
+        self.hash_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.hash_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.region_table = QTableWidget(0, 4)
+        self.region_table.setObjectName("regionTable")
+        self.region_table.setHorizontalHeaderLabels(
+            [self.tr("#"), self.tr("Score"), self.tr("Box in the original"), self.tr("Box in the output")]
+        )
+        self.region_table.verticalHeader().hide()
+        self.region_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.region_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.region_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.region_table.horizontalHeader().setStretchLastSection(True)
+        self.region_table.currentCellChanged.connect(lambda row, *_: self._region_selected(row))
+        image_page = QSplitter(Qt.Orientation.Horizontal)
+        for caption, table in ((self.tr("Perceptual hashes"), self.hash_table), (self.tr("Matched regions"), self.region_table)):
+            box = QWidget()
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 4, 0, 0)
+            label = QLabel(caption)
+            label.setFont(caption_font)
+            column.addWidget(label)
+            column.addWidget(table, 1)
+            image_page.addWidget(box)
+
+        self.bottom = QStackedWidget()
+        self.bottom.addWidget(text_page)
+        self.bottom.addWidget(image_page)
+        self._text_page, self._image_page = text_page, image_page
+
+    def _build_image_controls(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("imageControls")
+        self.outlines_box = QCheckBox(self.tr("&Outline matched regions"))
+        self.outlines_box.setChecked(True)
+        self.outlines_box.toggled.connect(self._apply_image_layers)
+        self.heatmap_box = QCheckBox(self.tr("&Heatmap"))
+        self.heatmap_box.setToolTip(self.tr("Similarity of each tile of the original to the aligned output"))
+        self.heatmap_box.toggled.connect(self._apply_image_layers)
+        self.overlay_box = QCheckBox(self.tr("Output &aligned over the original"))
+        self.overlay_box.setToolTip(self.tr("Draw the model output on the original, moved and scaled as the analysis found"))
+        self.overlay_box.toggled.connect(self._apply_image_layers)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(50)
+        self.opacity.setFixedWidth(140)
+        self.opacity.setToolTip(self.tr("Opacity of the aligned output"))
+        self.opacity.valueChanged.connect(
+            lambda v: self.sides["original"].picture.set_overlay_opacity(v / 100)
+        )
+        opacity_label = QLabel(self.tr("O&pacity:"))
+        opacity_label.setBuddy(self.opacity)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(8, 2, 8, 2)
+        for widget in (self.outlines_box, self.heatmap_box, self.overlay_box, opacity_label, self.opacity):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        for name, tip, slot in (
+            ("zoom-out", self.tr("Zoom out (Ctrl+-)"), lambda: self.zoom_images(1 / 1.25)),
+            ("zoom-in", self.tr("Zoom in (Ctrl++)"), lambda: self.zoom_images(1.25)),
+            ("zoom-fit", self.tr("Fit both pictures (Ctrl+0)"), self.fit_images),
+        ):
+            button = QToolButton()
+            button.setIcon(icon(name))
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        self.link_zoom = QCheckBox(self.tr("&Link zoom"))
+        self.link_zoom.setChecked(True)
+        layout.addWidget(self.link_zoom)
+        return bar
+
+    def _build_central(self) -> None:
+        self.summary = SummaryBar()
+        self.image_controls = self._build_image_controls()
+        self.image_controls.hide()
+        self.sides_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.sides_splitter.setObjectName("sidesSplitter")
+        self.sides_splitter.setChildrenCollapsible(False)
+        self.sides_splitter.addWidget(self.sides["original"])
+        self.sides_splitter.addWidget(self.sides["suspect"])
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.sides_splitter)
+        self.main_splitter.addWidget(self.bottom)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([560, 220])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.image_controls)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+        self.setStyleSheet(
+            "#summaryBar { border: 1px solid palette(mid); border-radius: 6px; background: palette(base); }"
+            "#dropHint { border: 2px dashed palette(mid); border-radius: 8px; background: palette(base); }"
+            "#dropHint[dragging='true'] { border-color: palette(highlight); background: palette(alternate-base); }"
+            "InputSide, #side_original, #side_suspect { border: none; }"
+        )
+
+    def _build_parameters_dock(self) -> None:
+        self.parameters_panel = ParametersPanel(self.settings.parameters)
+        self.parameters_panel.changed.connect(self._parameters_changed)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.parameters_panel)
+        self.parameters_dock = QDockWidget(self.tr("Parameters"), self)
+        self.parameters_dock.setObjectName("parametersDock")
+        self.parameters_dock.setWidget(scroll)
+        self.parameters_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.parameters_dock)
+
+    def _build_status_bar(self) -> None:
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFixedWidth(220)
+        self.progress.setTextVisible(False)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton(icon("cancel"), self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the running comparison (Esc)"))
+        self.cancel_button.clicked.connect(self.cancel_comparison)
+        status = self.statusBar()
+        status.addPermanentWidget(self.progress_label)
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
+        self._set_busy(False)
+
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None, icon_name: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+            action.setData(icon_name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        t = self.tr
+        self.open_original_action = self._action(
+            t("Open &original work…"), lambda: self.choose_and_load("original"), "Ctrl+O", "open-original",
+            t("Open the original work (Ctrl+O)"),
+        )
+        self.open_output_action = self._action(
+            t("Open model o&utput…"), lambda: self.choose_and_load("suspect"), "Ctrl+Shift+O", "open-output",
+            t("Open the model output (Ctrl+Shift+O)"),
+        )
+        self.paste_action = self._action(
+            t("&Paste model output"), self.paste_output, QKeySequence.StandardKey.Paste, "paste",
+            t("Use the text on the clipboard as the model output (Ctrl+V)"),
+        )
+        self.open_case_action = self._action(t("Open &case…"), self.choose_and_open_case, "Ctrl+Alt+O", "open-case")
+        self.save_case_action = self._action(t("&Save case"), self.save_case, QKeySequence.StandardKey.Save, "save-case",
+                                             t("Save both inputs, the parameters and the report details as a case file"))
+        self.save_case_as_action = self._action(t("Save case &as…"), lambda: self.save_case(ask=True), "Ctrl+Shift+S")
+        self.export_action = self._action(
+            t("&Export report…"), self.export_report, "Ctrl+E", "export-report",
+            t("Write the court report (PDF) and the result file (JSON)"),
+        )
+        self.quit_action = self._action(t("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.compare_action = self._action(t("&Compare again"), self.start_comparison, "F5", "compare",
+                                           t("Run the comparison again (F5)"))
+        self.cancel_action = self._action(t("C&ancel"), self.cancel_comparison, "Esc", "cancel")
+        self.next_action = self._action(t("&Next match"), self.next_span, "F3", "next-match", t("Next match (F3)"))
+        self.previous_action = self._action(t("&Previous match"), self.previous_span, "Shift+F3", "previous-match",
+                                            t("Previous match (Shift+F3)"))
+        self.swap_action = self._action(t("&Swap sides"), self.swap_sides, "Ctrl+Shift+X")
+        self.zoom_in_action = self._action(t("Zoom &in"), lambda: self.zoom_images(1.25), QKeySequence.StandardKey.ZoomIn)
+        self.zoom_out_action = self._action(t("Zoom &out"), lambda: self.zoom_images(1 / 1.25), QKeySequence.StandardKey.ZoomOut)
+        self.fit_action = self._action(t("&Fit pictures"), self.fit_images, "Ctrl+0")
+        self.focus_table_action = self._action(t("Go to the match &table"), lambda: self.table.setFocus(), "Ctrl+T")
+        self.about_action = self._action(t("&About memdiff"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.log_action = self._action(t("Open the &log folder"), self._open_log_folder)
+
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for key, label in (("system", t("Follow the &system")), ("light", t("&Light")), ("dark", t("&Dark"))):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(self.settings.theme == key)
+            action.triggered.connect(lambda _checked=False, k=key: self.set_theme(k))
+            self.theme_group.addAction(action)
+            self.theme_actions[key] = action
+
+    def _build_menus_and_toolbar(self) -> None:
+        t = self.tr
+        menu = self.menuBar()
+        file_menu = menu.addMenu(t("&File"))
+        file_menu.addAction(self.open_original_action)
+        file_menu.addAction(self.open_output_action)
+        file_menu.addAction(self.paste_action)
+        self.recent_menu = file_menu.addMenu(t("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_case_action)
+        file_menu.addAction(self.save_case_action)
+        file_menu.addAction(self.save_case_as_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        compare_menu = menu.addMenu(t("&Comparison"))
+        for action in (self.compare_action, self.cancel_action, None, self.next_action, self.previous_action,
+                       self.focus_table_action, None, self.swap_action):
+            compare_menu.addSeparator() if action is None else compare_menu.addAction(action)
+
+        view_menu = menu.addMenu(t("&View"))
+        view_menu.addAction(self.parameters_dock.toggleViewAction())
+        self.parameters_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+P"))
+        view_menu.addSeparator()
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu(t("&Appearance"))
+        for action in self.theme_actions.values():
+            theme_menu.addAction(action)
+
+        help_menu = menu.addMenu(t("&Help"))
+        help_menu.addAction(self.log_action)
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar(t("Main toolbar"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.open_original_action, self.open_output_action, self.paste_action, None,
+                       self.previous_action, self.next_action, None, self.save_case_action, self.export_action):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        self.open_original_action.setIconText(t("Original…"))
+        self.open_output_action.setIconText(t("Output…"))
+        self.paste_action.setIconText(t("Paste"))
+        self.previous_action.setIconText(t("Previous"))
+        self.next_action.setIconText(t("Next"))
+        self.save_case_action.setIconText(t("Save case"))
+        self.export_action.setIconText(t("Export report"))
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    # ================================================================== the one boundary for messages
+
+    def tell(
+        self,
+        level: str,
+        title: str,
+        text: str,
+        *,
+        details: str | None = None,
+        buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+        default: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+    ) -> QMessageBox.StandardButton:
+        """Show a message and return the button pressed. Tests replace this method.
+
+        ``level`` is "information", "warning", "error", "question" or "bug"
+        (a bug shows the crash dialog with copyable details).
+        """
+        if level == "bug":
+            dialog = CrashDialog(details or text, log_file() if log_file().exists() else None, self)
+            dialog.exec()
+            return QMessageBox.StandardButton.Close
+        icons = {
+            "information": QMessageBox.Icon.Information,
+            "warning": QMessageBox.Icon.Warning,
+            "error": QMessageBox.Icon.Critical,
+            "question": QMessageBox.Icon.Question,
+        }
+        box = QMessageBox(icons.get(level, QMessageBox.Icon.NoIcon), title, text, buttons, self)
+        box.setDefaultButton(default)
+        if details:
+            box.setDetailedText(details)
+        return QMessageBox.StandardButton(box.exec())
+
+    def show_error(self, error: BaseException | str, title: str | None = None) -> None:
+        """A MemdiffError (or a sentence) becomes a dialog; anything else is a bug and says so."""
+        title = title or self.tr("memdiff")
+        if isinstance(error, str) or isinstance(error, MemdiffError):
+            self.tell("error", title, str(error))
+            return
+        details = details_text(type(error), error, error.__traceback__)
+        log.error("unexpected error\n%s", details)
+        self.tell(
+            "bug",
+            title,
+            self.tr("Something went wrong inside memdiff (a bug): {error}").format(error=error),
+            details=details,
+        )
+
+    def choose_open_path(self, title: str, filter_text: str) -> str | None:
+        """Ask for a file to open (tests replace this); None when the user cancelled."""
+        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_folder, filter_text)
+        return path or None
+
+    def choose_save_path(self, title: str, suggested: str, filter_text: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, suggested, filter_text)
+        return path or None
+
+    def open_externally(self, path: Path) -> bool:
+        """Open a file with the system's viewer (tests replace this)."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # ================================================================== loading
+
+    def choose_and_load(self, side: str) -> None:
+        title = self.tr("Open the original work") if side == "original" else self.tr("Open the model output")
+        path = self.choose_open_path(title, self.tr(INPUT_FILTER))
+        if path:
+            self.load_file(side, path)
+
+    def _files_dropped(self, side: str, files: list[str]) -> None:
+        if len(files) >= 2:
+            # Two files dropped together: the first is the original, the second the output.
+            self.load_file("original", files[0])
+            self.load_file("suspect", files[1])
+        elif files:
+            self.load_file(side, files[0])
+
+    def load_file(self, side: str, path: str | os.PathLike[str]) -> Job:
+        """Read ``path`` in the background and show it on ``side`` ("original" or "suspect")."""
+        if side not in SIDES:
+            raise ValueError(f"unknown side {side!r}")
+        path = str(path)
+        self.settings.last_folder = str(Path(path).parent)
+        self._pending_loads += 1
+        self._set_busy(True, self.tr("Reading {name}…").format(name=Path(path).name), indeterminate=True)
+
+        def done(document: Document) -> None:
+            self._pending_loads -= 1
+            self.settings.add_recent_file("original" if side == "original" else "output", path)
+            self.set_document(side, document)
+
+        def failed(error: BaseException) -> None:
+            self._pending_loads -= 1
+            self._expected.pop(side, None)
+            self._set_busy(self.jobs.busy)
+            self.loadFailed.emit(str(error))
+            self.show_error(error, self.tr("Cannot open the file"))
+
+        return self.jobs.run(lambda _progress: ingest.load(path), description=f"reading {path}",
+                             on_success=done, on_error=failed)
+
+    def paste_output(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            self.tell("information", self.tr("Nothing to paste"),
+                      self.tr("The clipboard holds no text; copy the model's answer first, then paste it here."))
+            return
+        current = self.documents["suspect"]
+        if current is not None:
+            answer = self.tell(
+                "question", self.tr("Replace the model output?"),
+                self.tr("Replace {name} with the text on the clipboard?").format(name=current.name),
+                buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                default=QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.load_pasted_text(text)
+
+    def load_pasted_text(self, text: str) -> None:
+        try:
+            document = ingest.load_text(text, name=self.tr("pasted text"))
+        except MemdiffError as err:
+            self.show_error(err, self.tr("Cannot use the pasted text"))
+            return
+        self.set_document("suspect", document)
+
+    def set_document(self, side: str, document: Document | None) -> None:
+        self.documents[side] = document
+        self.sides[side].set_document(document)
+        self._clear_results()
+        expected = self._expected.pop(side, None)
+        if document is not None and expected is not None:
+            label = self.tr("original work") if side == "original" else self.tr("model output")
+            warning = case_file.change_warning(label, expected, document, self._expected_saved_on)
+            if warning:
+                self.tell("warning", self.tr("An input has changed"), warning)
+        self._update_title()
+        self._update_actions()
+        if document is not None:
+            self.documentLoaded.emit(side)
+        if self._pending_loads == 0:
+            self._set_busy(False)
+        if all(self.documents.values()) and self._pending_loads == 0:
+            self.start_comparison()
+        elif document is not None and not all(self.documents.values()):
+            missing = self.tr("model output") if side == "original" else self.tr("original work")
+            self.summary.show_message(self.tr("Now load the {missing}.").format(missing=missing),
+                                      self.tr("The comparison starts by itself once both sides are loaded."))
+
+    def swap_sides(self) -> None:
+        original, suspect = self.documents["original"], self.documents["suspect"]
+        self.documents = {"original": None, "suspect": None}
+        self.sides["original"].set_document(None)
+        self.sides["suspect"].set_document(None)
+        if suspect is not None:
+            self.set_document("original", suspect)
+        if original is not None:
+            self.set_document("suspect", original)
+
+    # ================================================================== comparing
+
+    def _parameters_changed(self, parameters: Parameters) -> None:
+        self.settings.parameters = parameters
+        if all(self.documents.values()):
+            self.start_comparison()
+
+    def start_comparison(self) -> Job | None:
+        original, suspect = self.documents["original"], self.documents["suspect"]
+        if original is None or suspect is None:
+            return None
+        if self._compare_job is not None and not self._compare_job.done:
+            self._compare_job.cancel()
+        self._generation += 1
+        generation = self._generation
+        parameters = self.parameters_panel.parameters()
+        self._set_busy(True, self.tr("Comparing…"))
+        self.summary.show_message(self.tr("Comparing…"), self.tr("{a} against {b}").format(a=suspect.name, b=original.name))
+
+        def work(progress: Progress) -> Comparison:
+            return compare(original, suspect, parameters, progress=progress)
+
+        self._compare_job = self.jobs.run(
+            work,
+            description="comparison",
+            on_success=lambda result: self._comparison_done(generation, result),
+            on_error=lambda error: self._comparison_failed(generation, error),
+            on_cancel=lambda: self._comparison_cancelled(generation),
+            on_progress=lambda fraction, message: self._progress(generation, fraction, message),
+        )
+        return self._compare_job
+
+    def cancel_comparison(self) -> None:
+        if self._compare_job is not None and not self._compare_job.done:
+            self._compare_job.cancel()
+            self.progress_label.setText(self.tr("Cancelling…"))
+
+    def _progress(self, generation: int, fraction: float, message: str) -> None:
+        if generation != self._generation:
+            return
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        if message:
+            self.progress_label.setText(message)
+
+    def _comparison_done(self, generation: int, comparison: Comparison) -> None:
+        if generation != self._generation:
+            return  # a newer run was started; this result is for old settings
+        self._set_busy(self._pending_loads > 0)
+        self.comparison = comparison
+        if comparison.mode == "text":
+            self._show_text_results(comparison)
+        else:
+            self._show_image_results(comparison)
+        self._update_actions()
+        self.statusBar().showMessage(self.tr("Comparison finished."), 4000)
+        self.comparisonFinished.emit(comparison)
+
+    def _comparison_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._set_busy(self._pending_loads > 0)
+        self._show_idle_summary(self.tr("The comparison could not be made."), str(error))
+        self.comparisonFailed.emit(str(error))
+        self.show_error(error, self.tr("Cannot compare"))
+
+    def _comparison_cancelled(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._set_busy(self._pending_loads > 0)
+        self._clear_results()
+        self.summary.show_message(self.tr("Comparison cancelled."),
+                                  self.tr("Press F5 or change a parameter to run it again."))
+        self.comparisonCancelled.emit()
+
+    # ================================================================== showing results
+
+    def _clear_results(self) -> None:
+        self.comparison = None
+        self._current_span = None
+        self.span_model.set_spans((), None)
+        for side in self.sides.values():
+            side.text.set_spans(())
+            side.picture.set_outlines(())
+            side.picture.set_heatmap(None)
+            side.picture.set_overlay(None, None)
+        self.hash_table.setRowCount(0)
+        self.region_table.setRowCount(0)
+        self._update_actions()
+
+    def _show_text_results(self, c: Comparison) -> None:
+        self.image_controls.hide()
+        self.bottom.setCurrentWidget(self._text_page)
+        self.parameters_panel.set_text_settings_enabled(True)
+        spans = c.spans
+        self.original_pane.set_spans(spans)
+        self.output_pane.set_spans(spans)
+        self.span_model.set_spans(spans, self.documents["original"])
+        original = self.documents["original"]
+        self.table.setColumnHidden(SpanTableModel.COLUMNS.index("original_pages"), not (original and original.pages))
+        self.table.resizeColumnsToContents()
+        self._current_span = None
+        s = c.summary
+        assert isinstance(s, TextSummary)
+        if not spans:
+            self.summary.show_message(
+                self.tr("No reproduced spans found."),
+                self.tr("No run of {n} or more words of the model output appears in the original.").format(
+                    n=c.parameters.min_words),
+            )
+        else:
+            self.summary.show_message(
+                self.tr("{pct} of the model output reproduces the original").format(pct=_percent(s.suspect_coverage)),
+                self.tr(
+                    "{words} of {total} output words in {spans} ({exact} exact, {near} near-verbatim)  ·  "
+                    "longest {longest}  ·  covers {orig} of the original  ·  {common} flagged as common phrases"
+                ).format(
+                    words=f"{s.suspect_words_in_spans:,}",
+                    total=f"{c.suspect.words or 0:,}",
+                    spans=_plural(s.span_count, self.tr("span"), self.tr("spans")),
+                    exact=s.exact_span_count,
+                    near=s.near_span_count,
+                    longest=_plural(s.longest_span_words, self.tr("word"), self.tr("words")),
+                    orig=_percent(s.original_coverage),
+                    common=s.common_phrase_spans,
+                ),
+            )
+            self.summary.show_legend()
+        self.table_caption.setText(self.tr("Reproduced spans ({n})").format(n=len(spans)))
+
+    def _show_image_results(self, c: Comparison) -> None:
+        self.image_controls.show()
+        self.bottom.setCurrentWidget(self._image_page)
+        self.parameters_panel.set_text_settings_enabled(False)
+        s = c.summary
+        assert isinstance(s, ImageSummary)
+        self.sides["original"].picture.set_outlines(region_boxes(c.regions, "original"))
+        self.sides["suspect"].picture.set_outlines(region_boxes(c.regions, "suspect"))
+        self._apply_image_layers()
+        self.hash_table.setRowCount(0)
+        for name in sorted(s.hashes):
+            figures = s.hashes[name]
+            row = self.hash_table.rowCount()
+            self.hash_table.insertRow(row)
+            similarity = figures.get("similarity")
+            for column, value in enumerate((
+                name,
+                str(figures.get("distance", "–")),
+                str(figures.get("bits", "–")),
+                _percent(float(similarity)) if similarity is not None else "–",
+            )):
+                item = QTableWidgetItem(value)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.hash_table.setItem(row, column, item)
+        self.region_table.setRowCount(0)
+        for number, region in enumerate(c.regions, start=1):
+            row = self.region_table.rowCount()
+            self.region_table.insertRow(row)
+            for column, value in enumerate((
+                str(number), f"{region.score:.2f}",
+                "{} , {} – {} , {}".format(*region.original), "{} , {} – {} , {}".format(*region.suspect),
+            )):
+                self.region_table.setItem(row, column, QTableWidgetItem(value))
+        self.region_table.resizeColumnsToContents()
+        t = s.transform or {}
+        transform_words = (
+            self.tr("scale {scale:.2f}, rotation {rotation:.0f}°, shift {dx:.0f}, {dy:.0f} px{mirror}").format(
+                scale=float(t.get("scale", 1.0)), rotation=float(t.get("rotation", 0.0)),
+                dx=float(t.get("dx", 0.0)), dy=float(t.get("dy", 0.0)),
+                mirror=self.tr(", mirrored") if t.get("mirrored") else "",
+            )
+            if s.transform
+            else self.tr("no alignment found")
+        )
+        self.summary.show_message(
+            s.verdict[:1].upper() + s.verdict[1:],
+            self.tr("{suspect} of the output matches {original} of the original  ·  {regions}  ·  {transform}").format(
+                suspect=_percent(s.matched_fraction_of_suspect),
+                original=_percent(s.matched_fraction_of_original),
+                regions=_plural(len(c.regions), self.tr("matched region"), self.tr("matched regions")),
+                transform=transform_words,
+            ),
+        )
+
+    def _apply_image_layers(self) -> None:
+        c = self.comparison
+        original_view = self.sides["original"].picture
+        suspect_view = self.sides["suspect"].picture
+        for view in (original_view, suspect_view):
+            view.set_outlines_visible(self.outlines_box.isChecked())
+        if c is None or c.mode != "image":
+            return
+        s = c.summary
+        assert isinstance(s, ImageSummary)
+        original_view.set_heatmap(s.heatmap if self.heatmap_box.isChecked() else None)
+        suspect = self.documents["suspect"]
+        if self.overlay_box.isChecked() and s.transform and suspect is not None and suspect.image is not None:
+            original_view.set_overlay(
+                suspect.image, suspect_to_original(s.transform, suspect.image.width), self.opacity.value() / 100
+            )
+        else:
+            original_view.set_overlay(None, None)
+        self.opacity.setEnabled(self.overlay_box.isChecked() and bool(s.transform))
+        self.overlay_box.setEnabled(bool(s.transform))
+        self.heatmap_box.setEnabled(bool(s.heatmap))
+
+    def _region_selected(self, row: int) -> None:
+        if self.comparison is None or not 0 <= row < len(self.comparison.regions):
+            return
+        region = self.comparison.regions[row]
+        self.sides["original"].picture.center_on_box(region.original)
+        self.sides["suspect"].picture.center_on_box(region.suspect)
+
+    def zoom_images(self, factor: float) -> None:
+        for side in self.sides.values():
+            if side.picture.has_picture:
+                side.picture.zoom_by(factor)
+
+    def fit_images(self) -> None:
+        for side in self.sides.values():
+            side.picture.fit()
+
+    def _zoom_changed(self, side: str, zoom: float) -> None:
+        # Linked zoom keeps both pictures at the same magnification relative to their fitted size.
+        if not self.link_zoom.isChecked() or getattr(self, "_linking", False):
+            return
+        other = self.sides["suspect" if side == "original" else "original"].picture
+        if not other.has_picture or self.sides[side].picture._fitted:
+            return
+        self._linking = True
+        try:
+            other.set_zoom(zoom)
+        finally:
+            self._linking = False
+
+    # ================================================================== walking through spans
+
+    def span_by_id(self, span_id: int) -> Span | None:
+        row = self.span_model.row_of(span_id)
+        return None if row is None else self.span_model.span_at(row)
+
+    def show_span(self, span_id: int, *, clicked_side: str | None = None, from_table: bool = False) -> None:
+        """Select span ``span_id`` in both panes (and in the table), scrolling each to it.
+
+        The pane that was clicked keeps its scroll position: the user is looking at it.
+        """
+        span = self.span_by_id(span_id)
+        if span is None:
+            return
+        self._current_span = span_id
+        for side, pane in (("original", self.original_pane), ("suspect", self.output_pane)):
+            where = span.original if side == "original" else span.suspect
+            if side == clicked_side:
+                pane.select_location(where)
+            else:
+                pane.show_location(where)
+        if not from_table:
+            row = self.span_model.row_of(span_id)
+            proxy_index = self.span_proxy.mapFromSource(self.span_model.index(row, 0)) if row is not None else QModelIndex()
+            if proxy_index.isValid():
+                self.table.selectionModel().setCurrentIndex(
+                    proxy_index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(proxy_index)
+        kind = self.tr("exact") if span.kind == "exact" else self.tr("near-verbatim")
+        self.statusBar().showMessage(
+            self.tr("Span {id}: {kind}, {words} words, similarity {sim}").format(
+                id=span.id, kind=kind, words=f"{span.words:,}", sim=_percent(span.similarity)
+            )
+        )
+
+    def _table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        span_id = current.data(SPAN_ID_ROLE)
+        if span_id is not None and span_id != self._current_span:
+            self.show_span(int(span_id), from_table=True)
+        elif span_id is not None:
+            self.show_span(int(span_id), from_table=True)
+
+    def _step(self, delta: int) -> None:
+        rows = self.span_proxy.rowCount()
+        if not rows:
+            return
+        current = self.table.currentIndex()
+        row = current.row() if current.isValid() else (-1 if delta > 0 else 0)
+        row = (row + delta) % rows
+        index = self.span_proxy.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+
+    def next_span(self) -> None:
+        self._step(1)
+
+    def previous_span(self) -> None:
+        self._step(-1)
+
+    # ================================================================== cases
+
+    def current_case(self, path: Path) -> case_file.Case:
+        return case_file.Case(
+            original=case_file.CaseInput.of(self.documents["original"], path) if self.documents["original"] else None,
+            suspect=case_file.CaseInput.of(self.documents["suspect"], path) if self.documents["suspect"] else None,
+            parameters=self.parameters_panel.parameters(),
+            front_matter=self.settings.front_matter,
+            provenance=self.settings.provenance,
+            saved=case_file.now(),
+        )
+
+    def save_case(self, *, ask: bool = False, path: str | os.PathLike[str] | None = None) -> Path | None:
+        if not any(self.documents.values()):
+            self.tell("information", self.tr("Nothing to save"),
+                      self.tr("Load the original work or the model output first; a case records them."))
+            return None
+        self.parameters_panel.flush()
+        if path is None:
+            if self.case_path is not None and not ask:
+                path = self.case_path
+            else:
+                suggested = str(Path(self.settings.last_folder or Path.home()) / self._default_stem()) + case_file.SUFFIX
+                chosen = self.choose_save_path(self.tr("Save the case as"), suggested, self.tr(CASE_FILTER))
+                if not chosen:
+                    return None
+                path = chosen
+        target = Path(path)
+        if target.suffix != case_file.SUFFIX:
+            target = target.with_name(target.name + case_file.SUFFIX)
+        try:
+            case_file.save_case(self.current_case(target), target)
+        except MemdiffError as err:
+            self.show_error(err, self.tr("Cannot save the case"))
+            return None
+        self.case_path = target
+        self._update_title()
+        self.statusBar().showMessage(self.tr("Case saved to {path}").format(path=target), 5000)
+        self.caseSaved.emit(target)
+        return target
+
+    def choose_and_open_case(self) -> None:
+        path = self.choose_open_path(self.tr("Open a case"), self.tr(CASE_FILTER))
+        if path:
+            self.open_case(path)
+
+    def open_case(self, path: str | os.PathLike[str]) -> bool:
+        """Load a saved case: its parameters, front matter and both inputs (checked against their SHA-256)."""
+        try:
+            case = case_file.read_case(path)
+        except MemdiffError as err:
+            self.show_error(err, self.tr("Cannot open the case"))
+            return False
+        missing: list[str] = []
+        for side, saved in (("original", case.original), ("suspect", case.suspect)):
+            if saved is not None and saved.pasted_text is None and saved.locate(path) is None:
+                label = self.tr("original work") if side == "original" else self.tr("model output")
+                missing.append(self.tr("The {label}, {name}, is no longer at {path}.").format(
+                    label=label, name=saved.name, path=saved.path))
+        if missing:
+            self.tell("error", self.tr("Cannot open the case"),
+                      " ".join(missing) + " " + self.tr("Move it back, or load the inputs again by hand."))
+            return False
+        self.case_path = Path(path)
+        self.parameters_panel.set_parameters(case.parameters)
+        self.settings.parameters = case.parameters
+        if case.front_matter:
+            self.settings.front_matter = case.front_matter
+        if case.provenance:
+            self.settings.provenance = case.provenance
+        self.documents = {"original": None, "suspect": None}
+        for side in self.sides.values():
+            side.set_document(None)
+        self._clear_results()
+        self._expected = {}
+        self._expected_saved_on = case.saved
+        for side, saved in (("original", case.original), ("suspect", case.suspect)):
+            if saved is None:
+                continue
+            self._expected[side] = saved
+            if saved.pasted_text is not None:
+                document = ingest.load_text(saved.pasted_text, name=saved.name)
+                self.set_document(side, document)
+            else:
+                located = saved.locate(path)
+                assert located is not None
+                self.load_file(side, located)
+        self._update_title()
+        return True
+
+    # ================================================================== the report
+
+    def report_writer(self) -> Callable[..., Path] | None:
+        """memdiff.report.write_report, or None when this build has no report writer."""
+        try:
+            import memdiff.report as report
+        except ImportError:
+            return None
+        return getattr(report, "write_report", None)
+
+    def _default_stem(self) -> str:
+        original, suspect = self.documents["original"], self.documents["suspect"]
+        parts = [Path(d.name).stem for d in (original, suspect) if d is not None]
+        return " vs ".join(parts) if parts else "memdiff"
+
+    def export_report(self) -> ExportDialog | None:
+        """Open the export dialog (window-modal, not blocking); the export starts when it is accepted."""
+        if self.comparison is None:
+            self.tell("information", self.tr("Nothing to export"),
+                      self.tr("Load both inputs and let the comparison finish before exporting a report."))
+            return None
+        if self.report_writer() is None:
+            self.tell("error", self.tr("Report unavailable"),
+                      self.tr("This copy of memdiff has no report writer installed; reinstall memdiff to export reports."))
+            return None
+        folder = self.settings.report_folder or self.settings.last_folder or str(Path.home())
+        suggested = str(Path(folder) / (self._default_stem() + " - memdiff report.pdf"))
+        dialog = ExportDialog(self.settings.front_matter, self.settings.provenance, suggested, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.accepted.connect(lambda: self.start_export(dialog.request()))
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def start_export(self, request: ExportRequest) -> Job | None:
+        writer = self.report_writer()
+        comparison, original, suspect = self.comparison, self.documents["original"], self.documents["suspect"]
+        if writer is None or comparison is None or original is None or suspect is None:
+            return None
+        self.settings.front_matter = request.front_matter
+        self.settings.provenance = request.provenance
+        self.settings.report_folder = str(request.pdf_path.parent)
+        from memdiff.report import FrontMatter, Provenance
+
+        front = FrontMatter(**{k: v for k, v in request.front_matter.items() if k in FrontMatter.__dataclass_fields__})
+        provenance = Provenance(**{k: v for k, v in request.provenance.items() if k in Provenance.__dataclass_fields__})
+        self._set_busy(True, self.tr("Writing the report…"))
+
+        def work(progress: Progress) -> Path:
+            return Path(writer(comparison, original, suspect, request.pdf_path, front=front, provenance=provenance,
+                               progress=progress))
+
+        return self.jobs.run(work, description="report", on_success=self._export_done, on_error=self._export_failed,
+                             on_progress=lambda f, m: self._progress(self._generation, f, m),
+                             on_cancel=lambda: self._set_busy(False))
+
+    def _export_done(self, path: Path) -> None:
+        self._set_busy(self.jobs.busy)
+        self.exportFinished.emit(path)
+        answer = self.tell(
+            "question", self.tr("Report written"),
+            self.tr("The report was written to {pdf}, with the result file {json} beside it. Open the PDF now?").format(
+                pdf=path, json=path.with_suffix(".json").name),
+            buttons=QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+            default=QMessageBox.StandardButton.Open,
+        )
+        if answer == QMessageBox.StandardButton.Open:
+            self.open_externally(path)
+
+    def _export_failed(self, error: BaseException) -> None:
+        self._set_busy(self.jobs.busy)
+        self.exportFailed.emit(str(error))
+        self.show_error(error, self.tr("Cannot write the report"))
+
+    # ================================================================== window state
+
+    def _set_busy(self, busy: bool, message: str = "", *, indeterminate: bool = False) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy and self._compare_job is not None and not self._compare_job.done)
+        self.progress_label.setVisible(busy)
+        if busy:
+            if indeterminate:
+                self.progress.setRange(0, 0)
+            else:
+                self.progress.setRange(0, 1000)
+                self.progress.setValue(0)
+            self.progress_label.setText(message)
+        if hasattr(self, "cancel_action"):
+            self.cancel_action.setEnabled(self.cancel_button.isVisible())
+
+    @property
+    def is_busy(self) -> bool:
+        return self.jobs.busy
+
+    def _show_idle_summary(self, headline: str | None = None, details: str | None = None) -> None:
+        self.summary.show_message(
+            headline or self.tr("Load the original work and the model output to compare them."),
+            details if details is not None else self.tr(
+                "Drop files on the two sides, use File > Open, or paste the model's answer. "
+                "Nothing leaves this computer."),
+        )
+
+    def _update_actions(self) -> None:
+        has_spans = self.comparison is not None and self.comparison.mode == "text" and bool(self.comparison.spans)
+        self.next_action.setEnabled(has_spans)
+        self.previous_action.setEnabled(has_spans)
+        self.export_action.setEnabled(self.comparison is not None)
+        self.save_case_action.setEnabled(any(self.documents.values()))
+        self.save_case_as_action.setEnabled(any(self.documents.values()))
+        self.compare_action.setEnabled(all(self.documents.values()))
+        image_mode = any(d is not None and d.kind == "image" for d in self.documents.values())
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
+            action.setEnabled(image_mode)
+
+    def _update_title(self) -> None:
+        names = [d.name if d is not None else "…" for d in (self.documents["original"], self.documents["suspect"])]
+        title = "memdiff"
+        if any(self.documents.values()):
+            title = f"{names[0]} ↔ {names[1]} — memdiff"
+        if self.case_path is not None:
+            title = f"{self.case_path.name} — " + title
+        self.setWindowTitle(title)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        any_entry = False
+        for key, side, label in (("original", "original", self.tr("Original work")),
+                                 ("output", "suspect", self.tr("Model output"))):
+            entries = self.settings.recent_files(key)
+            if not entries:
+                continue
+            self.recent_menu.addSection(label)
+            for path in entries:
+                action = self.recent_menu.addAction(Path(path).name)
+                action.setToolTip(path)
+                action.setStatusTip(path)
+                action.triggered.connect(lambda _c=False, s=side, p=path: self.load_file(s, p))
+                any_entry = True
+        if not any_entry:
+            empty = self.recent_menu.addAction(self.tr("No recent files"))
+            empty.setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(self.tr("Clear the list"), self.settings.clear_recent_files)
+
+    def set_theme(self, theme: str) -> None:
+        self.settings.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self.refresh_icons()
+        if self.comparison is not None and self.comparison.mode == "text":
+            self.summary.show_legend()
+
+    def refresh_icons(self) -> None:
+        for action in self.findChildren(QAction):
+            name = action.data()
+            if isinstance(name, str) and name:
+                action.setIcon(icon(name))
+
+    def about_text(self) -> str:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        rows = "".join(f"<tr><td>{name}</td><td>&nbsp;&nbsp;{licence}</td></tr>" for name, licence in LICENCES)
+        return self.tr(
+            "<h3>memdiff {version}</h3>"
+            "<p>Shows, with re-runnable evidence, whether and where an AI model's output reproduces an original work.</p>"
+            "<p>Everything runs on this computer: memdiff opens no network connection, sends no telemetry "
+            "and never changes your input files.</p>"
+            "<p>Qt {qt}, PySide6 {pyside}.</p>"
+            "<p><b>Licences</b></p><table>{rows}</table>"
+        ).format(version=__version__, qt=qVersion(), pyside=pyside_version, rows=rows)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About memdiff"), self.about_text())
+
+    def _open_log_folder(self) -> None:
+        folder = log_file().parent
+        folder.mkdir(parents=True, exist_ok=True)
+        self.open_externally(folder)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = QGuiApplication.primaryScreen()
+            available = screen.availableGeometry() if screen is not None else None
+            width, height = 1400, 900
+            if available is not None:
+                width, height = min(width, int(available.width() * 0.92)), min(height, int(available.height() * 0.9))
+            self.resize(width, height)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+        for name, splitter in (("sides", self.sides_splitter), ("main", self.main_splitter)):
+            saved = self.settings.splitter_state(name)
+            if saved is not None:
+                splitter.restoreState(saved)
+
+    def save_layout(self) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.set_splitter_state("sides", self.sides_splitter.saveState())
+        self.settings.set_splitter_state("main", self.main_splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.parameters_panel.flush()
+        self.save_layout()
+        # Stop and wait for the workers so no thread outlives the window.
+        self.jobs.cancel_all()
+        self.jobs.wait(15_000)
+        super().closeEvent(event)
+

@@ -1,0 +1,187 @@
+"""Everything the desktop application remembers between sessions, typed, in one place.
+
+All reads and writes of ``QSettings`` go through :class:`Settings`; no other
+module names a settings key. The stored layout carries a version number and
+:meth:`Settings.upgrade` moves older layouts forward (as Picard's config does),
+so a key can be renamed without losing what users entered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+
+from memdiff.evidence import Parameters
+
+ORGANIZATION = "memdiff"
+APPLICATION = "memdiff"
+
+#: Version of the stored layout; bump it and add a step to ``upgrade`` when keys change.
+LAYOUT_VERSION = 1
+
+#: How many recently used files each side's menu lists.
+RECENT_LIMIT = 10
+
+THEMES = ("system", "light", "dark")
+
+
+class Settings:
+    """Typed access to the application's stored settings (INI format in the user's config folder)."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        if store is None:
+            organization = QCoreApplication.organizationName() or ORGANIZATION
+            application = QCoreApplication.applicationName() or APPLICATION
+            store = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, organization, application)
+        self._store = store
+        self.upgrade()
+
+    @property
+    def file_name(self) -> str:
+        return self._store.fileName()
+
+    def sync(self) -> None:
+        self._store.sync()
+
+    # ---- versioned layout
+
+    def upgrade(self) -> None:
+        version = self._int("layout_version", 0)
+        if version < 1:
+            # Layout 1 is the first; nothing older exists to convert.
+            self._store.setValue("layout_version", LAYOUT_VERSION)
+
+    # ---- raw typed reads (QSettings returns strings from INI files)
+
+    def _int(self, key: str, default: int) -> int:
+        value = self._store.value(key, default)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return default
+
+    def _str(self, key: str, default: str = "") -> str:
+        value = self._store.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._store.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def _json(self, key: str, default: Any) -> Any:
+        raw = self._str(key)
+        if not raw:
+            return default
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return default
+
+    def _set_json(self, key: str, value: Any) -> None:
+        self._store.setValue(key, json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+    # ---- window layout
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._store.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._store.setValue("window/state", value)
+
+    def splitter_state(self, name: str) -> QByteArray | None:
+        return self._bytes(f"window/splitter_{name}")
+
+    def set_splitter_state(self, name: str, value: QByteArray) -> None:
+        self._store.setValue(f"window/splitter_{name}", value)
+
+    @property
+    def theme(self) -> str:
+        value = self._str("appearance/theme", "system")
+        return value if value in THEMES else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        if value not in THEMES:
+            raise ValueError(f"unknown theme {value!r}")
+        self._store.setValue("appearance/theme", value)
+
+    # ---- files
+
+    def recent_files(self, side: str) -> list[str]:
+        value = self._json(f"recent/{side}", [])
+        return [p for p in value if isinstance(p, str)][:RECENT_LIMIT] if isinstance(value, list) else []
+
+    def add_recent_file(self, side: str, path: str) -> None:
+        entries = [path] + [p for p in self.recent_files(side) if p != path]
+        self._set_json(f"recent/{side}", entries[:RECENT_LIMIT])
+
+    def clear_recent_files(self) -> None:
+        for side in ("original", "output"):
+            self._store.remove(f"recent/{side}")
+
+    @property
+    def last_folder(self) -> str:
+        return self._str("files/last_folder")
+
+    @last_folder.setter
+    def last_folder(self, value: str) -> None:
+        self._store.setValue("files/last_folder", value)
+
+    # ---- analysis
+
+    @property
+    def parameters(self) -> Parameters:
+        stored = self._json("analysis/parameters", {})
+        if not isinstance(stored, dict):
+            return Parameters()
+        try:
+            parameters = Parameters.from_dict(stored)
+            parameters.validate()
+        except (TypeError, ValueError):
+            return Parameters()
+        return parameters
+
+    @parameters.setter
+    def parameters(self, value: Parameters) -> None:
+        self._set_json("analysis/parameters", value.to_dict())
+
+    # ---- report front matter and provenance, as plain field dictionaries
+
+    @property
+    def front_matter(self) -> dict[str, Any]:
+        value = self._json("report/front_matter", {})
+        return value if isinstance(value, dict) else {}
+
+    @front_matter.setter
+    def front_matter(self, value: dict[str, Any]) -> None:
+        self._set_json("report/front_matter", value)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        value = self._json("report/provenance", {})
+        return value if isinstance(value, dict) else {}
+
+    @provenance.setter
+    def provenance(self, value: dict[str, Any]) -> None:
+        self._set_json("report/provenance", value)
+
+    @property
+    def report_folder(self) -> str:
+        return self._str("report/folder")
+
+    @report_folder.setter
+    def report_folder(self, value: str) -> None:
+        self._store.setValue("report/folder", value)
+

@@ -1,0 +1,303 @@
+"""One side of the text comparison: the extracted text, read-only, with the spans marked.
+
+The document is built once per input (``setPlainText``); a new comparison only
+replaces the list of *extra selections*, which Qt paints over the visible
+lines. No character format is ever written into the document, so marking
+thousands of spans in a megabyte of text costs about as much as building the
+list (see ``benchmarks/gui_highlight.py``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from memdiff.evidence import Document, Location, Span
+from memdiff.gui.theme import SpanColours, span_colours
+
+
+class Gutter(QWidget):
+    """Line numbers, or page markers for documents that have pages, left of the text."""
+
+    def __init__(self, pane: TextPane) -> None:
+        super().__init__(pane)
+        self._pane = pane
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._pane.gutter_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._pane.paint_gutter(self, event)
+
+
+class TextPane(QPlainTextEdit):
+    """A read-only text view that marks spans and reports clicks on them."""
+
+    #: The id of the span under a click (the shortest one when spans nest).
+    spanActivated = Signal(int)
+
+    def __init__(self, side: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if side not in ("original", "suspect"):
+            raise ValueError(f"side must be 'original' or 'suspect', not {side!r}")
+        self.side = side
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setCenterOnScroll(False)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        font.setPointSizeF(max(10.5, font.pointSizeF() + 0.5))
+        self.setFont(font)
+        self.document().setDocumentMargin(8)
+        self._document: Document | None = None
+        self._spans: tuple[Span, ...] = ()
+        # Span intervals sorted by start, for finding the span under the mouse.
+        self._starts: list[int] = []
+        self._intervals: list[tuple[int, int, int]] = []
+        self._longest = 0
+        self._page_blocks: dict[int, int] = {}
+        self._gutter = Gutter(self)
+        self.blockCountChanged.connect(self._update_gutter_width)
+        self.updateRequest.connect(self._update_gutter)
+        self._update_gutter_width()
+
+    # ---- content
+
+    @property
+    def loaded_document(self) -> Document | None:
+        return self._document
+
+    def set_document(self, document: Document | None) -> None:
+        """Show ``document``'s extracted text (the string every offset indexes)."""
+        self._document = document
+        self.set_spans(())
+        self.setPlainText(document.text if document is not None else "")
+        self._page_blocks = {}
+        if document is not None and document.page_starts:
+            doc = self.document()
+            for page, start in enumerate(document.page_starts, start=1):
+                block = doc.findBlock(min(start, max(0, doc.characterCount() - 1))).blockNumber()
+                self._page_blocks.setdefault(block, page)
+        self._update_gutter_width()
+        self._gutter.update()
+
+    def location_of(self, span: Span) -> Location:
+        return span.original if self.side == "original" else span.suspect
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        """Mark ``spans`` (all at once); replaces any earlier marking."""
+        self._spans = tuple(spans)
+        triples = sorted((self.location_of(s).start, self.location_of(s).end, s.id) for s in self._spans)
+        self._intervals = triples
+        self._starts = [t[0] for t in triples]
+        self._longest = max((end - start for start, end, _ in triples), default=0)
+        self._apply_marks()
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        return self._spans
+
+    def _apply_marks(self) -> None:
+        colours = span_colours(self.palette())
+        formats = {"exact": self._format(colours, "exact"), "near": self._format(colours, "near")}
+        doc = self.document()
+        limit = max(0, doc.characterCount() - 1)
+        selections: list[QTextEdit.ExtraSelection] = []
+        # Near-verbatim passages first so the exact spans inside them are painted on top.
+        for kind in ("near", "exact"):
+            fmt = formats[kind]
+            for span in self._spans:
+                if span.kind != kind:
+                    continue
+                where = self.location_of(span)
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(doc)
+                cursor.setPosition(min(where.start, limit))
+                cursor.setPosition(min(where.end, limit), QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = fmt
+                selections.append(selection)
+        self.setExtraSelections(selections)
+
+    @staticmethod
+    def _format(colours: SpanColours, kind: str) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setBackground(colours.fill(kind))
+        fmt.setForeground(colours.text)
+        fmt.setUnderlineColor(colours.line(kind))
+        fmt.setUnderlineStyle(
+            QTextCharFormat.UnderlineStyle.SingleUnderline
+            if kind == "exact"
+            else QTextCharFormat.UnderlineStyle.WaveUnderline
+        )
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        return fmt
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._spans:
+            self._apply_marks()
+
+    # ---- finding and showing spans
+
+    def span_ids_at(self, position: int) -> list[int]:
+        """Ids of the spans covering character ``position``, shortest first."""
+        # Only spans starting within the longest span's length before ``position`` can cover it.
+        first = bisect.bisect_left(self._starts, position - self._longest)
+        last = bisect.bisect_right(self._starts, position)
+        covering = [(end - start, span_id) for start, end, span_id in self._intervals[first:last] if start <= position < end]
+        return [span_id for _, span_id in sorted(covering)]
+
+    def show_location(self, where: Location) -> None:
+        """Select ``where`` and scroll it into view, its beginning a little below the top."""
+        limit = max(0, self.document().characterCount() - 1)
+        cursor = QTextCursor(self.document())
+        # Anchor at the end and the cursor at the start: the start is what gets scrolled to.
+        cursor.setPosition(min(where.end, limit))
+        cursor.setPosition(min(where.start, limit), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self._scroll_to_block(self.document().findBlock(min(where.start, limit)).blockNumber())
+
+    def select_location(self, where: Location) -> None:
+        """Select ``where`` without moving the view more than needed (the user just clicked it)."""
+        limit = max(0, self.document().characterCount() - 1)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(where.end, limit))
+        cursor.setPosition(min(where.start, limit), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def _scroll_to_block(self, block_number: int) -> None:
+        # QPlainTextEdit scrolls in laid-out lines (wrapped lines count); keep two lines of
+        # context above the span's first line.
+        block = self.document().findBlockByNumber(block_number)
+        cursor_line = block.firstLineNumber()
+        layout = block.layout()
+        if layout is not None and layout.lineCount():
+            position = self.textCursor().position() - block.position()
+            cursor_line += layout.lineForTextPosition(position).lineNumber() if layout.lineForTextPosition(position).isValid() else 0
+        bar = self.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), max(0, cursor_line - 2)))
+        self.ensureCursorVisible()
+
+    def location_visible(self, where: Location) -> bool:
+        """True when the beginning of ``where`` is inside the visible part of the pane."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(where.start, max(0, self.document().characterCount() - 1)))
+        return self.viewport().rect().intersects(self.cursorRect(cursor))
+
+    # ---- mouse
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        ids = self.span_ids_at(self.cursorForPosition(event.position().toPoint()).position())
+        if ids:
+            self.spanActivated.emit(ids[0])
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            ids = self.span_ids_at(self.cursorForPosition(event.pos()).position())
+            if ids:
+                by_id = {s.id: s for s in self._spans}
+                span = by_id[ids[0]]
+                kind = self.tr("exact") if span.kind == "exact" else self.tr("near-verbatim")
+                QToolTip.showText(
+                    event.globalPos(),
+                    self.tr("Span {id}: {kind}, {words} words, {similarity}. Click to show it on the other side.").format(
+                        id=span.id, kind=kind, words=f"{span.words:,}", similarity=f"{span.similarity * 100:.1f}%"
+                    ),
+                    self,
+                )
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    # ---- the gutter
+
+    def gutter_width(self) -> int:
+        metrics = self.fontMetrics()
+        if self._page_blocks:
+            label = f"p. {max(self._page_blocks.values())}"
+        else:
+            label = str(max(1, self.blockCount()))
+        return 14 + metrics.horizontalAdvance(label + "0")
+
+    def _update_gutter_width(self, _count: int = 0) -> None:
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def _update_gutter(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._gutter.scroll(0, dy)
+        else:
+            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
+        if rect.contains(self.viewport().rect()):
+            self._update_gutter_width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        area = self.contentsRect()
+        self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
+
+    def paint_gutter(self, gutter: QWidget, event: QPaintEvent) -> None:
+        painter = QPainter(gutter)
+        palette = self.palette()
+        painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.AlternateBase))
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawLine(gutter.width() - 1, event.rect().top(), gutter.width() - 1, event.rect().bottom())
+        dim = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+        strong = palette.color(QPalette.ColorRole.WindowText)
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.85)
+        painter.setFont(small)
+        block = self.firstVisibleBlock()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        height = self.fontMetrics().height()
+        while block.isValid() and top <= event.rect().bottom():
+            bottom = top + round(self.blockBoundingRect(block).height())
+            if block.isVisible() and bottom >= event.rect().top():
+                number = block.blockNumber()
+                if self._page_blocks:
+                    page = self._page_blocks.get(number)
+                    label = f"p. {page}" if page is not None else ""
+                    painter.setPen(strong)
+                    if page is not None and number:
+                        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+                        painter.drawLine(0, top, gutter.width(), top)
+                        painter.setPen(strong)
+                else:
+                    label = str(number + 1)
+                    painter.setPen(dim)
+                if label:
+                    painter.drawText(
+                        QRect(0, top, gutter.width() - 6, height),
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                        label,
+                    )
+            block = block.next()
+            top = bottom
+        painter.end()
+
+    def gutter(self) -> QWidget:
+        return self._gutter
