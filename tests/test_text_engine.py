@@ -231,3 +231,11 @@ def test_word_prices_follow_frequency():
     # Traditional Chinese characters are priced through wordfreq's simplified table.
     zh = WordPrices("zh")
     assert zh.bits("\u570b") == zh.bits("\u56fd") < 20
+
+
+def test_zero_width_characters_hidden_in_words_do_not_hide_a_copy():
+    hidden = "it is a tr\u200buth universally ack\u2060nowledged, that a sin\ufeffgle man in possession of a good fortune"
+    original, suspect = load_text(AUSTEN, "austen"), load_text(hidden, "output")
+    result = compare(original, suspect)
+    assert [s.words for s in result.spans] == [16]
+    assert result.spans[0].suspect.end == len(hidden)

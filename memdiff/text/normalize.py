@@ -37,7 +37,8 @@ _MARKS = (
     "\u00ad"  # soft hyphen
     "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f"
     "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u180e\u200b-\u200d\u2060\ufeff"  # invisible: zero-width space, joiners, word joiner, BOM
 )
 WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{_MARKS}]+[^\W_{_CJK}]*)*")
 
@@ -54,7 +55,9 @@ _QUOTES_AND_DASHES = str.maketrans(
         "\u2026": "...",
     }
 )
-_INVISIBLE = str.maketrans({"\u00ad": None, "\u200c": None, "\u200d": None})
+# Characters that show nothing: dropped from words before comparing, so a
+# zero-width space hidden inside a copied word does not hide the copy.
+_INVISIBLE = str.maketrans(dict.fromkeys(["\u00ad", "\u180e", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]))
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ class Vocabulary:
 
 def normalise_word(raw: str, parameters: Parameters) -> str:
     """The form a word is compared in, under the normalisation switches of ``parameters``."""
-    word = raw.translate(_INVISIBLE) if parameters.join_hyphenation else raw
+    word = raw.translate(_INVISIBLE)
     if parameters.unicode_nfkc:
         word = unicodedata.normalize("NFKC", word)
     if parameters.unify_quotes:
