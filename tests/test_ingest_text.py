@@ -110,3 +110,44 @@ def test_input_file_is_not_modified(write):
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     load(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_oversized_text_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import memdiff.ingest as ingest
+    from memdiff.errors import LimitExceeded
+
+    monkeypatch.setattr(ingest, "MAX_TEXT_FILE_BYTES", 1000)
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"word " * 1000)
+    with pytest.raises(LimitExceeded, match="limit of 0 MB for a text file") as info:
+        load(path)
+    assert "huge.txt" in str(info.value)
+
+
+def test_extracted_text_above_the_character_limit_is_refused(write, monkeypatch):
+    import memdiff.ingest as ingest
+    from memdiff.errors import LimitExceeded
+
+    monkeypatch.setattr(ingest, "MAX_TEXT_CHARACTERS", 100)
+    with pytest.raises(LimitExceeded, match="above memdiff's limit of 100"):
+        load(write("long.txt", "word " * 50))
+
+
+def test_a_file_that_changes_while_read_is_refused(write, monkeypatch):
+    import os as _os
+
+    path = write("growing.txt", "first version of the text")
+    real_fstat = _os.fstat
+    calls = []
+
+    def fstat_that_sees_a_writer(fd):
+        result = real_fstat(fd)
+        calls.append(result)
+        if len(calls) == 2:  # the check after reading: pretend another program wrote meanwhile
+            path.write_text("second, longer version of the text")
+            return real_fstat(fd)
+        return result
+
+    monkeypatch.setattr("memdiff.ingest.os.fstat", fstat_that_sees_a_writer)
+    with pytest.raises(InputError, match="changed while memdiff was reading it"):
+        load(path)

@@ -22,6 +22,12 @@ from memdiff.evidence import Document
 #: The largest input memdiff reads, in bytes. Larger files are refused with a
 #: sentence that states this limit, rather than exhausting memory.
 MAX_INPUT_BYTES = 512 * 1024 * 1024
+#: The largest plain-text file (text, HTML, RTF, Markdown): decided from the
+#: first bytes, before the rest is read, so a huge file costs no memory.
+MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024
+#: The most characters of extracted text from any one input (about 9 million
+#: words, dozens of novels); the matcher's memory grows with it.
+MAX_TEXT_CHARACTERS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -83,24 +89,35 @@ def _looks_like_bmp(data: bytes) -> bool:
     return len(data) >= 26 and int.from_bytes(data[2:6], "little") in (len(data), 0) and data[6:10] == b"\0\0\0\0"
 
 
+def _is_plain_text_type(media_type: str) -> bool:
+    return media_type.startswith("text/") or media_type == "application/rtf"
+
+
 def is_image_type(media_type: str) -> bool:
     return media_type.startswith("image/")
 
 
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
 def read_input_bytes(path: str | os.PathLike[str]) -> bytes:
-    """Read a whole input file read-only, with clear sentences for the usual failures."""
+    """Read a whole input file read-only, with clear sentences for the usual failures.
+
+    Size limits are checked before reading (plain text by its first bytes),
+    and a file that changes while it is read is refused, so the bytes hashed
+    are the bytes analysed.
+    """
     p = Path(path)
     try:
-        size = p.stat().st_size
         if p.is_dir():
             raise InputError(f"{p} is a folder, not a file; give the path of a document.")
-        if size > MAX_INPUT_BYTES:
-            raise LimitExceeded(
-                f"{p.name} is {size / 2**20:.0f} MB, above memdiff's limit of "
-                f"{MAX_INPUT_BYTES // 2**20} MB per input; split it or extract the relevant part first."
-            )
         with open(p, "rb") as handle:
+            before = os.fstat(handle.fileno())
+            _check_size(p, before.st_size, handle.read(4096))
+            handle.seek(0)
             data = handle.read(MAX_INPUT_BYTES + 1)
+            after = os.fstat(handle.fileno())
     except FileNotFoundError:
         raise InputError(f"{p} does not exist; check the path.") from None
     except PermissionError:
@@ -110,10 +127,25 @@ def read_input_bytes(path: str | os.PathLike[str]) -> bytes:
     except OSError as err:
         raise InputError(f"{p} cannot be read: {err.strerror or err}.") from None
     if len(data) > MAX_INPUT_BYTES:
-        raise LimitExceeded(
-            f"{p.name} grew beyond memdiff's limit of {MAX_INPUT_BYTES // 2**20} MB while it was read."
+        raise LimitExceeded(f"{p.name} grew beyond memdiff's limit of {_mb(MAX_INPUT_BYTES)} while it was read.")
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
+        raise InputError(
+            f"{p.name} changed while memdiff was reading it; wait until nothing is writing to it and try again."
         )
     return data
+
+
+def _check_size(p: Path, size: int, head: bytes) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise LimitExceeded(
+            f"{p.name} is {_mb(size)}, above memdiff's limit of {_mb(MAX_INPUT_BYTES)} per input; "
+            "split it or extract the relevant part first."
+        )
+    if size > MAX_TEXT_FILE_BYTES and not head.startswith(b"PK") and _is_plain_text_type(sniff(head, p.name)):
+        raise LimitExceeded(
+            f"{p.name} is {_mb(size)} of text, above memdiff's limit of {_mb(MAX_TEXT_FILE_BYTES)} for a text file; "
+            "split it or extract the relevant part first."
+        )
 
 
 def load(path: str | os.PathLike[str], *, password: str | None = None) -> Document:
@@ -172,6 +204,11 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
 
     if not extracted.text.strip():
         raise InputError(f"{name} contains no text; there is nothing to compare.")
+    if len(extracted.text) > MAX_TEXT_CHARACTERS:
+        raise LimitExceeded(
+            f"{name} holds {len(extracted.text):,} characters of text, above memdiff's limit of "
+            f"{MAX_TEXT_CHARACTERS:,}; split it or extract the relevant part first."
+        )
     return Document(
         name=name,
         sha256=_sha256(data),
