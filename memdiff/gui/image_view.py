@@ -55,13 +55,20 @@ def to_qimage(picture: Any) -> QImage:
 def suspect_to_original(transform: dict[str, Any], suspect_width: int) -> QTransform:
     """The mapping from output pixels to original pixels stated by the image summary.
 
-    Mirror left to right (if ``mirrored``), rotate by ``rotation`` degrees
-    counter-clockwise, scale by ``scale``, then shift by ``dx``, ``dy`` (the
-    same order the report uses to draw its aligned picture).
+    The summary's ``matrix`` (suspect as given to original, mirror included) is
+    used when present; otherwise the mapping is rebuilt from the stated
+    convention: mirror (x -> width - x) if ``mirrored``, then
+    ``x_o = scale*(cos r*x - sin r*y) + dx``, ``y_o = scale*(sin r*x + cos r*y) + dy``.
     """
+    matrix = transform.get("matrix")
+    if matrix and len(matrix) == 2 and all(len(row) == 3 for row in matrix):
+        # The analysis states the full mapping (mirror included) as a 2x3 matrix: use it as is.
+        (a, b, c), (d, e, f) = matrix
+        return QTransform(float(a), float(d), float(b), float(e), float(c), float(f))
     scale = float(transform.get("scale", 1.0) or 1.0)
-    theta = math.radians(-float(transform.get("rotation", 0.0) or 0.0))
+    theta = math.radians(float(transform.get("rotation", 0.0) or 0.0))
     cos, sin = math.cos(theta), math.sin(theta)
+    # x_o = s(cos*x - sin*y) + dx ; y_o = s(sin*x + cos*y) + dy  (Qt: x' = m11 x + m21 y + dx)
     main = QTransform(
         scale * cos, scale * sin, -scale * sin, scale * cos, float(transform.get("dx", 0.0)), float(transform.get("dy", 0.0))
     )
@@ -85,9 +92,9 @@ def heatmap_image(heatmap: dict[str, Any]) -> QImage | None:
             similarity = max(0.0, min(1.0, float(value)))
             # Similar tiles in vermillion, dissimilar ones in blue: both readable in grayscale by strength.
             if similarity >= 0.5:
-                colour = QColor(213, 94, 0, int(60 + 150 * (similarity - 0.5) * 2))
+                colour = QColor(213, 94, 0, int(30 + 100 * (similarity - 0.5) * 2))
             else:
-                colour = QColor(0, 114, 178, int(40 + 80 * (0.5 - similarity) * 2))
+                colour = QColor(0, 114, 178, int(30 + 70 * (0.5 - similarity) * 2))
             image.setPixelColor(x, y, colour)
     return image
 
@@ -124,7 +131,7 @@ class ImageCanvas(QGraphicsView):
         pixmap = QPixmap.fromImage(to_qimage(picture))
         self._picture = self.scene().addPixmap(pixmap)
         self._picture.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self.scene().setSceneRect(QRectF(pixmap.rect()).adjusted(-20, -20, 20, 20))
+        self.scene().setSceneRect(QRectF(pixmap.rect()))
         self._fitted = True
         self.fit()
 
@@ -235,6 +242,8 @@ class ImageCanvas(QGraphicsView):
         if self._picture is None:
             return
         self.fitInView(self._picture, Qt.AspectRatioMode.KeepAspectRatio)
+        # A little air around the picture, so its edges and outlines are not cut by the frame.
+        self.scale(0.97, 0.97)
         self._fitted = True
         self.zoomChanged.emit(self.zoom)
 

@@ -855,14 +855,15 @@ class MainWindow(QMainWindow):
             self.region_table.insertRow(row)
             for column, value in enumerate((
                 str(number), f"{region.score:.2f}",
-                "{} , {} – {} , {}".format(*region.original), "{} , {} – {} , {}".format(*region.suspect),
+                "({}, {}) – ({}, {})".format(*region.original), "({}, {}) – ({}, {})".format(*region.suspect),
             )):
                 self.region_table.setItem(row, column, QTableWidgetItem(value))
         self.region_table.resizeColumnsToContents()
         t = s.transform or {}
         transform_words = (
-            self.tr("scale {scale:.2f}, rotation {rotation:.0f}°, shift {dx:.0f}, {dy:.0f} px{mirror}").format(
-                scale=float(t.get("scale", 1.0)), rotation=float(t.get("rotation", 0.0)),
+            self.tr("scale {scale:.2f}, rotation {rotation:.1f}°, shift {dx:.0f}, {dy:.0f} px{mirror}").format(
+                scale=float(t.get("scale", 1.0)), rotation=float(t.get("rotation", 0.0)) + 0.0
+                if abs(float(t.get("rotation", 0.0))) >= 0.05 else 0.0,
                 dx=float(t.get("dx", 0.0)), dy=float(t.get("dy", 0.0)),
                 mirror=self.tr(", mirrored") if t.get("mirrored") else "",
             )
@@ -1235,6 +1236,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
+        # Widgets under a style sheet keep their old palette until the sheet is applied again.
+        self.setStyleSheet(self.styleSheet())
         self.refresh_icons()
         if self.comparison is not None and self.comparison.mode == "text":
             self.summary.show_legend()

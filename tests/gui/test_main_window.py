@@ -1,0 +1,296 @@
+"""The main window on the bundled sample case: loading, marking, the table, navigation, re-runs and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMessageBox
+
+from memdiff import ingest
+from memdiff.gui.span_table import SPAN_ID_ROLE, SpanTableModel
+
+from gui_support import load_both
+
+
+def _ranges(pane):
+    return sorted((s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in pane.extraSelections())
+
+
+def _expected(comparison, side):
+    return sorted((getattr(s, side).start, getattr(s, side).end) for s in comparison.spans)
+
+
+def test_both_files_load_compare_and_mark_every_span(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    assert comparison.mode == "text" and len(comparison.spans) >= 5
+    assert window.documents["original"].name == "original.txt"
+    # Every span is marked once on each side, at exactly its offsets.
+    assert _ranges(window.original_pane) == _expected(comparison, "original")
+    assert _ranges(window.output_pane) == _expected(comparison, "suspect")
+    # The table lists the same spans.
+    assert window.span_proxy.rowCount() == len(comparison.spans)
+    ids = {window.span_proxy.index(r, 0).data(SPAN_ID_ROLE) for r in range(window.span_proxy.rowCount())}
+    assert ids == {s.id for s in comparison.spans}
+    # The header states what was loaded.
+    facts = window.sides["original"].facts.text()
+    assert "Plain text" in facts and comparison.original.sha256[:12] in facts
+    assert "%" in window.summary.headline.text()
+    assert not window.is_busy
+
+
+def test_exact_and_near_marks_differ_in_colour_grayscale_and_underline(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    kinds = {(s.original.start, s.original.end): s.kind for s in comparison.spans}
+    formats = {}
+    for selection in window.original_pane.extraSelections():
+        key = (selection.cursor.selectionStart(), selection.cursor.selectionEnd())
+        formats[kinds[key]] = QTextCharFormat(selection.format)
+    exact, near = formats["exact"], formats["near"]
+    assert exact.underlineStyle() == QTextCharFormat.UnderlineStyle.SingleUnderline
+    assert near.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    exact_fill, near_fill = exact.background().color(), near.background().color()
+    assert exact_fill != near_fill
+    # Distinct in grayscale too (printed exhibits, monochrome screens).
+    assert abs(exact_fill.lightness() - near_fill.lightness()) >= 30
+    # Near-verbatim passages are drawn first so the exact spans inside them stay visible.
+    order = [kinds[(s.cursor.selectionStart(), s.cursor.selectionEnd())] for s in window.original_pane.extraSelections()]
+    assert order == sorted(order, key=lambda k: k == "exact")
+
+
+def test_pasted_output_is_compared_like_a_file(qtbot, window, samples):
+    with qtbot.waitSignal(window.documentLoaded, timeout=10_000):
+        window.load_file("original", samples["original"])
+    assert window.sides["suspect"].stack.currentWidget() is window.sides["suspect"].drop_hint
+    QGuiApplication.clipboard().setText(samples["output"].read_text(encoding="utf-8"))
+    assert window.paste_action.shortcut().matches(Qt.Modifier.CTRL | Qt.Key.Key_V).name == "ExactMatch"
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000) as blocker:
+        window.paste_action.trigger()
+    pasted = blocker.args[0]
+    assert window.documents["suspect"].path is None
+    assert window.sides["suspect"].name.text() == "pasted text"
+    from_file = ingest.load(samples["output"])
+    assert pasted.suspect.characters == from_file.characters
+    assert len(pasted.spans) == len(window.span_model.spans) > 0
+    assert window.told.messages == []
+
+
+def test_paste_button_and_empty_clipboard(qtbot, window):
+    QGuiApplication.clipboard().setText("   ")
+    qtbot.mouseClick(window.sides["suspect"].paste_button, Qt.MouseButton.LeftButton)
+    assert window.told.levels() == ["information"]
+    assert "clipboard holds no text" in window.told.texts()[0]
+    assert window.documents["suspect"] is None
+
+
+def test_selecting_a_table_row_shows_both_places(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    # The span furthest into the original, so the pane really has to scroll.
+    span = max(comparison.spans, key=lambda s: s.original.start)
+    row = window.span_proxy.mapFromSource(window.span_model.index(window.span_model.row_of(span.id), 0)).row()
+    rect = window.table.visualRect(window.span_proxy.index(row, 1))
+    window.table.scrollTo(window.span_proxy.index(row, 1))
+    rect = window.table.visualRect(window.span_proxy.index(row, 1))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    for pane, where in ((window.original_pane, span.original), (window.output_pane, span.suspect)):
+        cursor = pane.textCursor()
+        assert (cursor.selectionStart(), cursor.selectionEnd()) == (where.start, where.end)
+        assert cursor.position() == where.start
+        assert pane.location_visible(where)
+    assert window.original_pane.verticalScrollBar().value() > 0
+    assert f"Span {span.id}" in window.statusBar().currentMessage()
+
+
+def test_clicking_a_mark_shows_its_counterpart(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    span = min((s for s in comparison.spans if s.kind == "exact"), key=lambda s: s.suspect.start)
+    pane = window.output_pane
+    pane.show_location(span.suspect)
+    qtbot.wait(20)
+    cursor = QTextCursor(pane.document())
+    cursor.setPosition((span.suspect.start + span.suspect.end) // 2)
+    point = pane.cursorRect(cursor).center()
+    clicked = pane.span_ids_at(pane.cursorForPosition(point).position())
+    assert clicked, "the click lands on a marked span"
+    target = window.span_by_id(clicked[0])
+    qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    original_cursor = window.original_pane.textCursor()
+    assert (original_cursor.selectionStart(), original_cursor.selectionEnd()) == (target.original.start, target.original.end)
+    assert window.original_pane.location_visible(target.original)
+    assert window.table.currentIndex().data(SPAN_ID_ROLE) == target.id
+
+
+def test_next_and_previous_walk_the_table(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    assert window.next_action.shortcut().toString() == "F3"
+    assert window.previous_action.shortcut().toString() == "Shift+F3"
+    proxy = window.span_proxy
+    window.next_action.trigger()
+    window.next_action.trigger()
+    second = window.span_by_id(proxy.index(1, 0).data(SPAN_ID_ROLE))
+    assert window.table.currentIndex().row() == 1
+    assert window.output_pane.textCursor().selectionStart() == second.suspect.start
+    window.previous_action.trigger()
+    assert window.table.currentIndex().row() == 0
+    window.previous_action.trigger()  # wraps around to the last span
+    assert window.table.currentIndex().row() == len(comparison.spans) - 1
+
+
+def test_changing_a_parameter_runs_the_comparison_again(qtbot, window, samples):
+    first = load_both(qtbot, window, samples["original"], samples["output"])
+    assert any(s.words < 30 for s in first.spans if s.kind == "exact")
+    panel = window.parameters_panel
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000) as blocker:
+        panel.min_words.setValue(30)
+        panel.near.setChecked(False)
+    second = blocker.args[0]
+    assert second.parameters.min_words == 30 and second.parameters.near is False
+    assert all(s.kind == "exact" and s.words >= 30 for s in second.spans)
+    assert len(second.spans) < len(first.spans)
+    assert _ranges(window.output_pane) == _expected(second, "suspect")
+    assert window.span_proxy.rowCount() == len(second.spans)
+    # The new value is remembered for the next session.
+    assert window.settings.parameters.min_words == 30
+
+
+def test_cancel_stops_the_comparison(qtbot, window, samples):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    with qtbot.waitSignal(window.comparisonCancelled, timeout=10_000):
+        window.start_comparison()
+        window.cancel_comparison()
+    assert window.comparison is None
+    assert window.original_pane.extraSelections() == []
+    assert "cancelled" in window.summary.headline.text().lower()
+    assert window.told.messages == []
+
+
+def test_unreadable_and_empty_files_show_a_sentence(qtbot, window, tmp_path):
+    with qtbot.waitSignal(window.loadFailed, timeout=10_000):
+        window.load_file("original", tmp_path / "missing.pdf")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with qtbot.waitSignal(window.loadFailed, timeout=10_000):
+        window.load_file("suspect", empty)
+    levels, texts = window.told.levels(), window.told.texts()
+    assert levels == ["error", "error"]
+    assert "missing.pdf does not exist" in texts[0]
+    assert "empty.txt is empty" in texts[1]
+    assert window.documents == {"original": None, "suspect": None}
+    assert not window.is_busy
+
+
+def test_a_text_and_an_image_cannot_be_compared(qtbot, window, samples, tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "photo.png"
+    Image.new("RGB", (64, 48), (200, 80, 30)).save(picture)
+    with qtbot.waitSignal(window.comparisonFailed, timeout=20_000):
+        window.load_file("original", samples["original"])
+        window.load_file("suspect", picture)
+    assert window.told.levels() == ["error"]
+    assert "compare a text with a text or an image with an image" in window.told.texts()[0]
+
+
+def test_an_unexpected_error_is_reported_as_a_bug(qtbot, window, samples, monkeypatch):
+    def broken(path, password=None):
+        raise RuntimeError("simulated fault in a reader")
+
+    monkeypatch.setattr(ingest, "load", broken)
+    with qtbot.waitSignal(window.loadFailed, timeout=10_000):
+        window.load_file("original", samples["original"])
+    level, _title, text, details = window.told.messages[0]
+    assert level == "bug"
+    assert "bug" in text and "simulated fault" in text
+    assert "RuntimeError" in details and "Traceback" in details
+
+
+def test_two_files_dropped_together_fill_both_sides(qtbot, window, samples):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(samples["original"])), QUrl.fromLocalFile(str(samples["output"]))])
+    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        window.sides["suspect"].dropEvent(event)
+    assert window.documents["original"].name == "original.txt"
+    assert window.documents["suspect"].name == "model-output.txt"
+
+
+def test_text_dropped_on_the_output_side_is_used_as_pasted_text(qtbot, window, samples):
+    mime = QMimeData()
+    mime.setText("A sentence dragged out of a chat window and dropped on memdiff.")
+    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.sides["suspect"].dropEvent(event)
+    assert window.documents["suspect"] is not None
+    assert window.documents["suspect"].text.startswith("A sentence dragged")
+
+
+def test_recent_files_are_offered(qtbot, window, samples):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    assert window.settings.recent_files("original")[0] == str(samples["original"])
+    assert window.settings.recent_files("output")[0] == str(samples["output"])
+    window._fill_recent_menu()
+    names = [a.text() for a in window.recent_menu.actions()]
+    assert "original.txt" in names and "model-output.txt" in names
+
+
+def test_window_geometry_is_remembered(qtbot, window):
+    from memdiff.gui.main_window import MainWindow
+
+    # The off-screen test screen is 800 pixels wide; a saved size must fit on it to be restored as is.
+    window.resize(761, 543)
+    window.close()
+    again = MainWindow(window.settings)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (761, 543)
+
+
+def test_dark_palette_recolours_the_marks(qtbot, window, samples):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    def fills():
+        return {QTextCharFormat(s.format).background().color().name() for s in window.original_pane.extraSelections()}
+
+    light = fills()
+    window.set_theme("dark")
+    qtbot.waitUntil(lambda: fills() != light)
+    dark = fills()
+    assert QGuiApplication.palette().base().color().lightness() < 128
+    assert dark.isdisjoint(light)
+    assert window.settings.theme == "dark"
+
+
+def test_about_box_states_version_and_licences(window):
+    from memdiff import __version__
+
+    text = window.about_text()
+    assert __version__ in text
+    assert "LGPL" in text and "Apache License 2.0" in text
+    assert "no network connection" in text
+
+
+def test_keyboard_shortcuts_of_the_file_menu(window):
+    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["Open original work…"] == "Ctrl+O"
+    assert shortcuts["Open model output…"] == "Ctrl+Shift+O"
+    assert shortcuts["Export report…"] == "Ctrl+E"
+    assert shortcuts["Compare again"] == "F5"
+
+
+def test_column_for_pages_only_with_paged_originals(qtbot, window, samples):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    assert window.table.isColumnHidden(SpanTableModel.COLUMNS.index("original_pages"))
+
+
+@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+def test_pasting_over_a_loaded_output_asks_first(qtbot, window, samples, answer):
+    with qtbot.waitSignal(window.documentLoaded, timeout=10_000):
+        window.load_file("suspect", samples["output"])
+    QGuiApplication.clipboard().setText("Replacement text from the clipboard, long enough to read.")
+    window.told.answers.append(answer)
+    window.paste_output()
+    assert window.told.levels() == ["question"]
+    replaced = window.documents["suspect"].name == "pasted text"
+    assert replaced is (answer == QMessageBox.StandardButton.Yes)
+    assert isinstance(Path(samples["output"]), Path)

@@ -1,0 +1,97 @@
+"""The typed settings module and the one background-job helper."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from memdiff.errors import Cancelled, InputError
+from memdiff.evidence import Parameters
+from memdiff.gui.background import BackgroundJobs
+from memdiff.gui.settings import RECENT_LIMIT, Settings
+
+
+def test_settings_live_in_the_test_folder(private_settings):
+    settings = Settings()
+    settings.theme = "dark"
+    settings.sync()
+    assert str(private_settings) in settings.file_name
+    assert Settings().theme == "dark"
+
+
+def test_recent_files_newest_first_without_duplicates():
+    settings = Settings()
+    for i in range(RECENT_LIMIT + 3):
+        settings.add_recent_file("original", f"/cases/{i}.pdf")
+    settings.add_recent_file("original", "/cases/5.pdf")
+    recent = settings.recent_files("original")
+    assert recent[0] == "/cases/5.pdf"
+    assert len(recent) == RECENT_LIMIT
+    assert len(set(recent)) == len(recent)
+    assert settings.recent_files("output") == []
+    settings.clear_recent_files()
+    assert settings.recent_files("original") == []
+
+
+def test_parameters_round_trip_and_bad_values_fall_back():
+    settings = Settings()
+    settings.parameters = Parameters(min_words=15, near=False, casefold=False)
+    assert Settings().parameters == Parameters(min_words=15, near=False, casefold=False)
+    settings._store.setValue("analysis/parameters", '{"min_words": 1}')
+    assert Settings().parameters == Parameters()
+
+
+def test_unknown_theme_is_refused():
+    with pytest.raises(ValueError):
+        Settings().theme = "purple"
+
+
+def test_job_result_and_progress_come_back_on_the_main_thread(qtbot):
+    jobs = BackgroundJobs()
+    main = threading.get_ident()
+    seen = []
+
+    def work(progress):
+        progress.report(0.5, "half way")
+        return threading.get_ident()
+
+    job = jobs.run(work, description="test", on_progress=lambda f, m: seen.append((f, m, threading.get_ident())))
+    with qtbot.waitSignal(job.signals.succeeded, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0] != main  # the work ran in a pool thread
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0] == (0.5, "half way", main)  # the report arrived in the main thread
+    assert jobs.wait(5000)
+
+
+def test_job_errors_are_delivered_not_lost(qtbot):
+    jobs = BackgroundJobs()
+
+    def work(progress):
+        raise InputError("draft.txt is empty; there is nothing to compare.")
+
+    job = jobs.run(work, description="failing")
+    with qtbot.waitSignal(job.signals.failed, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], InputError)
+    assert str(blocker.args[0]).startswith("draft.txt is empty")
+
+
+def test_cancel_ends_a_job_quietly(qtbot):
+    jobs = BackgroundJobs()
+    started = threading.Event()
+
+    def work(progress):
+        started.set()
+        while True:
+            progress.check()  # raises Cancelled once the user asked to stop
+            threading.Event().wait(0.01)
+
+    job = jobs.run(work, description="endless")
+    assert started.wait(5)
+    with qtbot.waitSignal(job.signals.cancelled, timeout=5000):
+        job.cancel()
+    assert jobs.wait(5000)
+    assert not jobs.busy
+    assert issubclass(Cancelled, Exception)

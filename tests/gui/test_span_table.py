@@ -1,0 +1,82 @@
+"""The match table model, without any window: rows, raw-number sorting and the kind filter."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from memdiff import ingest
+from memdiff.analyse import compare
+from memdiff.evidence import Parameters
+from memdiff.gui.span_table import SORT_ROLE, SPAN_ID_ROLE, SpanFilterProxy, SpanTableModel
+
+from gui_support import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def sample_comparison():
+    original = ingest.load(SAMPLES / "original.txt")
+    output = ingest.load(SAMPLES / "model-output.txt")
+    return original, compare(original, output, Parameters())
+
+
+def _column(name: str) -> int:
+    return SpanTableModel.COLUMNS.index(name)
+
+
+def test_one_row_per_span_with_its_figures(sample_comparison):
+    original, comparison = sample_comparison
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    assert model.rowCount() == len(comparison.spans) > 0
+    assert model.columnCount() == len(SpanTableModel.COLUMNS)
+    for row, span in enumerate(comparison.spans):
+        assert model.index(row, _column("id")).data() == str(span.id)
+        assert model.index(row, _column("words")).data(SORT_ROLE) == span.words
+        assert model.index(row, _column("chance")).data(SORT_ROLE) == span.chance.bits
+        assert model.index(row, _column("kind")).data() == ("exact" if span.kind == "exact" else "near-verbatim")
+        assert model.index(row, _column("excerpt")).data(SPAN_ID_ROLE) == span.id
+        excerpt = model.index(row, _column("excerpt")).data()
+        first_words = " ".join(original.text[span.original.start : span.original.end].split())[:20]
+        assert excerpt.startswith(first_words)
+
+
+def test_sorting_uses_numbers_not_display_text(sample_comparison):
+    original, comparison = sample_comparison
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    proxy = SpanFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(_column("words"), Qt.SortOrder.AscendingOrder)
+    shown = [int(proxy.index(r, _column("words")).data(SORT_ROLE)) for r in range(proxy.rowCount())]
+    assert shown == sorted(s.words for s in comparison.spans)
+    # As text, "19" would sort before "8"; the smallest span must come first.
+    assert shown[0] == min(s.words for s in comparison.spans)
+    proxy.sort(_column("chance"), Qt.SortOrder.DescendingOrder)
+    bits = [proxy.index(r, _column("chance")).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert bits == sorted(bits, reverse=True)
+
+
+def test_kind_filter(sample_comparison):
+    original, comparison = sample_comparison
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    proxy = SpanFilterProxy()
+    proxy.setSourceModel(model)
+    near = [s for s in comparison.spans if s.kind == "near"]
+    assert near, "the sample case has near-verbatim passages"
+    proxy.set_kind("near")
+    assert proxy.rowCount() == len(near)
+    assert {proxy.index(r, 0).data(SPAN_ID_ROLE) for r in range(proxy.rowCount())} == {s.id for s in near}
+    proxy.set_kind(None)
+    assert proxy.rowCount() == len(comparison.spans)
+
+
+def test_row_lookup_by_span_id(sample_comparison):
+    original, comparison = sample_comparison
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    last = comparison.spans[-1]
+    assert model.row_of(last.id) == len(comparison.spans) - 1
+    assert model.span_at(model.row_of(last.id)) is last
+    assert model.row_of(10_000) is None
