@@ -69,7 +69,11 @@ class BundledFont(TTFont):
             if len(self._unit_widths) >= self._CACHE_LIMIT:
                 self._unit_widths.clear()
             self._unit_widths[text] = unit
-        return unit * size / 1000.0
+        # The same float operations as reportlab's own measurement, so a
+        # report's bytes do not depend on whether this cache measured a word
+        # or reportlab did (it may hand another registration of the same
+        # face to us: pdfmetrics shares fonts by face name).
+        return 0.001 * size * unit
 
 
 @lru_cache(maxsize=1)
