@@ -82,7 +82,7 @@ def _check_archive(data: bytes, name: str, limit: int) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, EOFError, ValueError) as err:
+    except Exception as err:  # zipfile raises BadZipFile, EOFError, NotImplementedError... on damage
         raise InputError(
             f"{name} is damaged and cannot be read as a Word document ({err}); "
             "open it in Word or LibreOffice and save it again."

@@ -232,7 +232,7 @@ def _read(
         )
     if structural_repairs:
         notes.append(
-            f"{name} is damaged ({structural_repairs[0].rstrip('.')}); memdiff repaired it while reading, "
+            f"{name} is damaged ({_reason(structural_repairs[0])}); memdiff repaired it while reading, "
             "so check the extracted text against the printed document."
         )
     text, page_starts = join_pages(page_texts)
@@ -354,21 +354,39 @@ def _page_list(numbers: list[int]) -> str:
     return f"Pages {shown}{more}"
 
 
+def _reason(err_or_message: BaseException | str) -> str:
+    """pypdf's words for a problem, made short and free of memory addresses (so messages are reproducible)."""
+    reason = str(err_or_message).strip().rstrip(".")
+    if isinstance(err_or_message, BaseException) and not reason:
+        reason = type(err_or_message).__name__
+    reason = _OBJECT_REPR.sub(r"object \1 \2", reason)
+    reason = _MEMORY_ADDRESS.sub("", reason)
+    reason = _QPDF_SOURCE.sub("", reason)
+    return reason if len(reason) <= 120 else reason[:117] + "..."
+
+
+_OBJECT_REPR = re.compile(r"IndirectObject\((\d+), (\d+), \d+\)")
+_MEMORY_ADDRESS = re.compile(r" (?:object )?at 0x[0-9a-fA-F]+")
+_QPDF_SOURCE = re.compile(r"^(?:stream )?<[^>]*>:? ?")
+
+
 def _damaged(name: str, err: BaseException) -> InputError:
-    reason = str(err).strip().rstrip(".") or type(err).__name__
-    if len(reason) > 120:
-        reason = reason[:117] + "..."
     return InputError(
-        f"{name} is damaged or incomplete and cannot be read as a PDF ({reason}); "
+        f"{name} is damaged or incomplete and cannot be read as a PDF ({_reason(err)}); "
         "get a complete copy or re-save it from the program that made it."
     )
 
 
 def _beyond_pypdf_limits(name: str, err: BaseException) -> LimitExceeded:
-    reason = str(err).strip().rstrip(".") or "a safety limit was reached"
+    reason = _reason(err)
+    if "decompress" in reason.lower() or "length" in reason.lower():
+        return LimitExceeded(
+            f"{name} holds a compressed stream that expands beyond the PDF reader's safety limit "
+            f"of 75 MB ({reason}), which is how decompression bombs look; memdiff will not read it, "
+            "so print it to a new PDF if it is genuine."
+        )
     return LimitExceeded(
-        f"{name} holds a stream or structure beyond the PDF reader's safety limits ({reason}; "
-        "at most 75 MB per decompressed stream), which is how decompression bombs look; "
+        f"{name} goes beyond a safety limit of the PDF reader ({reason}), so it is damaged or hostile; "
         "memdiff will not read it, so print it to a new PDF if it is genuine."
     )
 

@@ -124,7 +124,7 @@ class _Interpreter:
             if word is not None:
                 parameter = int(number) if number is not None else None
                 if word == b"bin" and parameter:
-                    position += max(0, parameter)  # binary data: never text
+                    position = min(length, position + max(0, parameter))  # binary data: never text
                     self.to_skip = 0
                     continue
                 self._control_word(word.decode("ascii"), parameter)
@@ -172,7 +172,8 @@ class _Interpreter:
         if word == "u" and parameter is not None:
             if not self._suppressed():
                 self._flush_bytes()
-                self.out.append(chr(parameter + 65536 if parameter < 0 else parameter))
+                # A signed 16-bit number; writers that overflow it are read modulo 2**16.
+                self.out.append(chr(parameter & 0xFFFF))
             self.to_skip = state.unicode_skip
             return
         if word == "uc" and parameter is not None:
