@@ -63,6 +63,10 @@ class Score:
     false_positive: int = 0
     false_negative: int = 0
     suspect_words: int = 0
+    #: Planted passages, and those with at least PASSAGE_FOUND of their copied words marked:
+    #: whole passages are independent units, words within one are not.
+    passages: int = 0
+    passages_found: int = 0
 
     def __add__(self, other: Score) -> Score:
         return Score(
@@ -70,6 +74,8 @@ class Score:
             self.false_positive + other.false_positive,
             self.false_negative + other.false_negative,
             self.suspect_words + other.suspect_words,
+            self.passages + other.passages,
+            self.passages_found + other.passages_found,
         )
 
     @property
@@ -86,21 +92,37 @@ class Score:
         return self.true_positive / marked if marked else None
 
     @property
+    def passage_recall(self) -> float | None:
+        return self.passages_found / self.passages if self.passages else None
+
+    @property
     def false_positive_rate(self) -> float | None:
         """Wrongly marked words per word of output that was not copied."""
         clean = self.suspect_words - self.copied
         return self.false_positive / clean if clean > 0 else None
 
 
+#: A passage counts as found when at least this share of its copied words is marked.
+PASSAGE_FOUND = 0.9
+
+
 def score(case: PlantedCase, predicted: Iterable[int]) -> Score:
     predicted_set = set(predicted)
     copied = set(case.copied_words)
     extent = set(case.passage_words)
+    words = word_ranges(case.suspect)
+    found = 0
+    for p in case.passages:
+        inside = words_in_ranges(words, [(p.suspect_start, p.suspect_end)]) & copied
+        if inside and len(inside & predicted_set) >= PASSAGE_FOUND * len(inside):
+            found += 1
     return Score(
         true_positive=len(predicted_set & copied),
         false_positive=len(predicted_set - extent),
         false_negative=len(copied - predicted_set),
-        suspect_words=case.suspect_word_count,
+        suspect_words=len(words),
+        passages=len(case.passages),
+        passages_found=found,
     )
 
 
@@ -291,6 +313,10 @@ def format_table(totals: dict[tuple[str, str], dict[str, Score]]) -> str:
     return "\n".join(lines)
 
 
+def _rounded(interval: tuple[float, float] | None) -> list[float] | None:
+    return None if interval is None else [round(interval[0], 4), round(interval[1], 4)]
+
+
 def totals_to_json(totals: dict[tuple[str, str], dict[str, Score]]) -> list[dict]:
     rows = []
     for (language, kind), by_method in sorted(totals.items()):
@@ -303,8 +329,10 @@ def totals_to_json(totals: dict[tuple[str, str], dict[str, Score]]) -> list[dict
                     **asdict(s),
                     "recall": s.recall,
                     "precision": s.precision,
-                    "recall_ci95": wilson_interval(s.true_positive, s.copied),
-                    "precision_ci95": wilson_interval(s.true_positive, s.true_positive + s.false_positive),
+                    "passage_recall": s.passage_recall,
+                    "passage_recall_ci95": _rounded(wilson_interval(s.passages_found, s.passages)),
+                    "recall_ci95": _rounded(wilson_interval(s.true_positive, s.copied)),
+                    "precision_ci95": _rounded(wilson_interval(s.true_positive, s.true_positive + s.false_positive)),
                 }
             )
     return rows
@@ -316,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--languages", default="en", help="comma-separated: en, de, zh or all (default: en)")
     parser.add_argument("--seeds", type=int, default=3, help="number of seeds (default 3)")
     parser.add_argument("--min-words", type=int, default=8, help="memdiff's --min-words and difflib's block size")
+    parser.add_argument("--passage-words", default="20,60", metavar="LO,HI",
+                        help="length range of the planted passages in words (default 20,60)")
     parser.add_argument("--no-difflib", action="store_true", help="score memdiff alone")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when memdiff misses a target of issue 2")
@@ -332,7 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = (1,) if args.quick else tuple(range(1, args.seeds + 1))
     parameters = Parameters(min_words=args.min_words)
     started = time.perf_counter()
-    cases = build_cases(languages=langs, seeds=seeds, max_pairs=2 if args.quick else None)
+    lo, hi = (int(x) for x in args.passage_words.split(","))
+    cases = build_cases(languages=langs, seeds=seeds, passage_words=(lo, hi), max_pairs=2 if args.quick else None)
     results = evaluate(cases, parameters, with_difflib=not args.no_difflib)
     totals = summarise(results)
     elapsed = time.perf_counter() - started
@@ -340,7 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Text accuracy: {len(cases)} planted cases, languages {', '.join(langs)}, seeds {list(seeds)}, "
           f"min_words {args.min_words} ({elapsed:.1f} s)")
     print("R = recall, P = precision, over the words of all cases of each kind; 'words' = copied words planted.")
-    print("Each case: 8 passages of 20-60 words from one work, shuffled, between 15-60-word stretches of another.")
+    print(f"Each case: 8 passages of {lo}-{hi} words from one work, shuffled, between 15-60-word stretches "
+          "of another work of the same language.")
     for kind in PERTURBATIONS:
         print(f"  {kind:12} {DESCRIPTIONS[kind]}")
     print()
@@ -357,8 +389,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         from memdiff.atomic import write_text
 
-        write_text(args.json, json.dumps({"min_words": args.min_words, "seeds": list(seeds),
-                                          "rows": totals_to_json(totals)}, indent=2) + "\n")
+        report = {
+            "benchmark": "memdiff text accuracy",
+            "min_words": args.min_words,
+            "seeds": list(seeds),
+            "passage_words": [lo, hi],
+            "languages": langs,
+            "cases": len(cases),
+            "rows": totals_to_json(totals),
+        }
+        write_text(args.json, json.dumps(report, indent=2) + "\n")
     return 1 if args.strict and misses else 0
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -120,17 +121,32 @@ def make_inputs(folder: Path, case: SpeedCase, seed: int = 1) -> tuple[Path, Pat
     return original_path, output_path
 
 
-def timed(command: Sequence[str], repeat: int) -> list[float]:
-    """Wall-clock seconds of ``repeat`` runs of a whole process; a failing run stops the benchmark."""
-    times = []
+@dataclass(frozen=True)
+class Timing:
+    """Medians over the runs: wall-clock seconds, and CPU seconds (user + system) of the process."""
+
+    wall: float
+    cpu: float
+
+
+def timed(command: Sequence[str], repeat: int) -> Timing:
+    """Time ``repeat`` runs of a whole process; a failing run stops the benchmark.
+
+    CPU time is reported beside wall-clock time because it is far less
+    disturbed by other work on a busy machine.
+    """
+    walls, cpus = [], []
     env = dict(os.environ, PYTHONHASHSEED="0")
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, env=env)
-        times.append(time.perf_counter() - started)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
-    return times
+    return Timing(statistics.median(walls), statistics.median(cpus))
 
 
 def memdiff_command(original: Path, output: Path, result: Path) -> list[str]:
@@ -169,34 +185,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Text speed: whole processes, median of {repeat} run(s); floor = Python reading both files and "
           "splitting them with re.finditer(r'\\w+')")
     print(import_report())
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Load average before the runs: {load:.1f} on {os.cpu_count()} CPUs"
+          + ("  (busy machine: trust the CPU-time ratios more than the wall-clock ones)" if load > 1.5 else ""))
     print()
     with tempfile.TemporaryDirectory(prefix="memdiff-speed-") as scratch:
         folder = Path(args.keep) if args.keep else Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        rows = []
+        timings: dict[SpeedCase, tuple[Timing, Timing]] = {}
         for case in CASES:
             started = time.perf_counter()
             original, output = make_inputs(folder, case)
             made = time.perf_counter() - started
             result = Path(scratch) / "result.json"
-            base = statistics.median(timed(baseline_command(original, output), repeat))
-            mem = statistics.median(timed(memdiff_command(original, output, result), repeat))
+            base = timed(baseline_command(original, output), repeat)
+            mem = timed(memdiff_command(original, output, result), repeat)
+            timings[case] = (base, mem)
             words = len(word_ranges(original.read_text(encoding="utf-8")))
-            rows.append((case, base, mem, words))
             print(f"{case.name}: {words:,} original words (inputs made in {made:.1f} s)")
-            verdict = ""
-            if case.target_ratio is not None:
-                met = mem / base <= case.target_ratio
-                verdict = f"  target <= {case.target_ratio:g}x: {'met' if met else 'MISSED'}"
-            print(f"  floor {base:6.2f} s   memdiff {mem:6.2f} s   ratio {mem / base:5.2f}x{verdict}")
-        full = next(r for r in rows if r[0] is CASES[1])
-        half = next(r for r in rows if r[0] is CASES[2])
-        growth = full[2] / half[2]
-        base_growth = full[1] / half[1]
+            for label, b, m in (("wall", base.wall, mem.wall), ("CPU ", base.cpu, mem.cpu)):
+                verdict = ""
+                if case.target_ratio is not None:
+                    verdict = f"  target <= {case.target_ratio:g}x: {'met' if m / b <= case.target_ratio else 'MISSED'}"
+                print(f"  {label} floor {b:6.2f} s   memdiff {m:6.2f} s   ratio {m / b:5.2f}x{verdict}")
+        (base_full, mem_full), (base_half, mem_half) = timings[CASES[1]], timings[CASES[2]]
         print()
-        print(f"Linear growth: doubling the inputs (2 MB+512 KB -> 4 MB+1 MB) multiplied memdiff's time by "
-              f"{growth:.2f} (floor: {base_growth:.2f}); linear is 2.0, start-up cost pulls both below it."
-              f" {'looks linear' if growth <= 2.3 else 'GROWS FASTER THAN LINEAR'}")
+        for label, attr in (("wall", "wall"), ("CPU", "cpu")):
+            growth = getattr(mem_full, attr) / getattr(mem_half, attr)
+            floor_growth = getattr(base_full, attr) / getattr(base_half, attr)
+            print(f"Linear growth ({label}): doubling the inputs (2 MB + 512 KB -> 4 MB + 1 MB) multiplied memdiff's "
+                  f"time by {growth:.2f} (floor: {floor_growth:.2f}); linear is 2.0 or a little less (start-up). "
+                  + ("looks linear" if growth <= 2.3 else "GROWS FASTER THAN LINEAR"))
     return 0
 
 
