@@ -43,7 +43,8 @@ from memdiff.report.styles import (
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN_X = 0.85 * inch
 MARGIN_TOP = 0.95 * inch
-MARGIN_BOTTOM = 0.9 * inch
+MARGIN_BOTTOM = 1.0 * inch
+FOOTER_Y = 0.45 * inch  # baseline of "Page n of N" and the Bates number
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class ReportCanvas(Canvas):
         self.saveState()
         self.setFont(SANS, 8.5)
         self.setFillColor(RULE)
-        self.drawCentredString(width / 2, MARGIN_BOTTOM - 0.42 * inch, f"Page {self._pageNumber} of {total}")
+        self.drawCentredString(width / 2, FOOTER_Y, f"Page {self._pageNumber} of {total}")
         self.restoreState()
 
 
@@ -184,7 +185,7 @@ class ReportTemplate(BaseDocTemplate):
         canvas.setLineWidth(0.6)
         canvas.line(left, top - 6, right, top - 6)
 
-        bottom = MARGIN_BOTTOM - 0.42 * inch
+        bottom = FOOTER_Y
         canvas.line(left, bottom + 13, right, bottom + 13)
         canvas.setFillColor(RULE)
         if d.confidentiality:

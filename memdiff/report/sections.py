@@ -30,7 +30,6 @@ from memdiff.report.styles import (
     HEADER_GROUND,
     SPAN_GROUND,
     Styles,
-    breakable,
     copied,
     different,
     markup,
@@ -348,7 +347,7 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
         rows.append(("Words", words(r.words)))
         if r.encoding:
             rows.append(("Text encoding", markup(r.encoding)))
-    rows.append(("SHA-256", monospace(breakable(r.sha256, 32))))
+    rows.append(("SHA-256", monospace(r.sha256)))
     for note in r.notes:
         rows.append(("Note", markup(note)))
     return rows
@@ -389,7 +388,7 @@ def batch_inputs(original: DocumentRecord, comparisons: Sequence[Comparison], st
         q = c.suspect
         extent = f"{q.width}×{q.height} px" if q.width is not None else f"{words(q.words)} words"
         rows.append([str(n), markup(q.name), f"{size_text(q.size_bytes).split(' (')[0]}<br/>{extent}",
-                     _p(monospace(breakable(q.sha256, 32)), st.cell_mono)])
+                     _p(markup(q.sha256[:32]) + "<br/>" + markup(q.sha256[32:]), st.cell_mono)])
     story.append(grid_table(["#", "File", "Size", "SHA-256"], rows, st,
                             [0.35 * inch, 2.0 * inch, 1.15 * inch, width - 3.5 * inch]))
     return story
@@ -845,7 +844,7 @@ def batch_summary(original: DocumentRecord, comparisons: Sequence[Comparison], s
                 str(n), markup(c.suspect.name), percent(i.matched_fraction_of_suspect), "–", "–",
                 f"{len(c.regions):,}", markup(i.verdict),
             ])
-    widths = [0.35 * inch, 1.9 * inch, 0.75 * inch, 0.75 * inch, 0.7 * inch, 0.55 * inch]
+    widths = [0.3 * inch, 1.55 * inch, 0.8 * inch, 0.8 * inch, 0.75 * inch, 0.6 * inch]
     widths.append(width - sum(widths))
     story.append(grid_table(["#", "Output", "Coverage", "Verbatim", "Longest span (words)", "Spans", "Finding"],
                             rows, st, widths))
@@ -862,9 +861,9 @@ def _text_verdict(c: Comparison) -> str:
     s: TextSummary = c.summary  # type: ignore[assignment]
     if not s.span_count:
         return "no span found"
-    if s.common_phrase_spans == s.span_count:
-        return "only common phrases"
-    return f"{plural(s.span_count - s.common_phrase_spans, 'span')} beyond common phrases"
+    if not s.common_phrase_spans:
+        return f"{plural(s.span_count, 'span')}, none flagged as a common phrase"
+    return f"{plural(s.span_count, 'span')}, {s.common_phrase_spans:,} flagged as common phrases"
 
 
 def output_block_heading(n: int, c: Comparison) -> str:

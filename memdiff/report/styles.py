@@ -175,11 +175,6 @@ def monospace(text: str) -> str:
     return f'<font face="{MONO}">{markup(text)}</font>'
 
 
-def breakable(text: str, every: int = 16) -> str:
-    """Markup for a long unbroken string (a hash, a path): allows line breaks every few characters."""
-    return "\u200b".join(text[i : i + every] for i in range(0, len(text), every))
-
-
 class Styles:
     """The paragraph styles of one report (sizes are fixed; nothing depends on the machine)."""
 
