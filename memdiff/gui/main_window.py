@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from memdiff import __version__, ingest
 from memdiff.analyse import compare
+from memdiff.atomic import write_bytes
 from memdiff.errors import MemdiffError
 from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, Span, TextSummary
 from memdiff.gui import case_file
@@ -1135,8 +1136,19 @@ class MainWindow(QMainWindow):
         self._set_busy(True, self.tr("Writing the report…"))
 
         def work(progress: Progress) -> Path:
-            return Path(writer(comparison, original, suspect, request.pdf_path, front=front, provenance=provenance,
-                               progress=progress))
+            # The writer puts the JSON result in place before the PDF; if the PDF then fails,
+            # put the folder back as it was, so a failed export leaves no file behind.
+            json_path = request.pdf_path.with_suffix(".json")
+            previous_json = json_path.read_bytes() if json_path.is_file() else None
+            try:
+                return Path(writer(comparison, original, suspect, request.pdf_path, front=front,
+                                   provenance=provenance, progress=progress))
+            except BaseException:
+                if previous_json is not None:
+                    write_bytes(json_path, previous_json)
+                elif json_path.is_file():
+                    json_path.unlink()
+                raise
 
         return self.jobs.run(work, description="report", on_success=self._export_done, on_error=self._export_failed,
                              on_progress=lambda f, m: self._progress(self._generation, f, m),

@@ -1,0 +1,150 @@
+"""Saving and reopening cases, the changed-input warning, and exporting the report through its dialog."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pypdf import PdfReader
+
+from memdiff.gui.export_dialog import ExportDialog, ExportRequest
+
+from gui_support import load_both
+
+
+def _reopen(qtbot, window, case_path):
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000) as blocker:
+        assert window.open_case(case_path)
+    return blocker.args[0]
+
+
+def test_save_and_reopen_a_case(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        window.parameters_panel.min_words.setValue(12)
+    case_path = tmp_path / "alice case"
+    saved = window.save_case(path=case_path)
+    assert saved == tmp_path / "alice case.memdiff" and saved.exists()
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["original"]["sha256"] == window.documents["original"].sha256
+    assert data["suspect"]["path"] == str(samples["output"].resolve())
+    assert data["parameters"]["min_words"] == 12
+    assert window.windowTitle().startswith("alice case.memdiff")
+
+    # A fresh start: defaults in the panel, nothing loaded.
+    window.parameters_panel.set_parameters(window.parameters_panel.parameters().with_changes(min_words=8))
+    reopened = _reopen(qtbot, window, saved)
+    assert window.parameters_panel.min_words.value() == 12
+    assert reopened.parameters.min_words == 12
+    assert reopened.original.sha256 == data["original"]["sha256"]
+    assert window.told.messages == []  # nothing changed, so nothing to warn about
+
+
+def test_reopening_warns_when_an_input_changed(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    saved = window.save_case(path=tmp_path / "case.memdiff")
+    old_sha = window.documents["original"].sha256
+    with samples["original"].open("a", encoding="utf-8") as handle:
+        handle.write("\nA paragraph someone added after the case was saved.\n")
+    _reopen(qtbot, window, saved)
+    warnings = window.told.texts("warning")
+    assert len(warnings) == 1
+    assert "original work, original.txt, has changed since the case was saved" in warnings[0]
+    assert old_sha[:16] in warnings[0]
+    assert window.documents["original"].sha256 != old_sha
+
+
+def test_reopening_with_a_missing_input_says_where_it_was(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    saved = window.save_case(path=tmp_path / "case.memdiff")
+    samples["output"].unlink()
+    assert window.open_case(saved) is False
+    assert window.told.levels() == ["error"]
+    assert "model-output.txt, is no longer at" in window.told.texts()[0]
+
+
+def test_a_pasted_output_survives_the_case(qtbot, window, samples, tmp_path):
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        window.load_file("original", samples["original"])
+        window.load_pasted_text(samples["output"].read_text(encoding="utf-8"))
+    pasted_sha = window.documents["suspect"].sha256
+    saved = window.save_case(path=tmp_path / "pasted.memdiff")
+    _reopen(qtbot, window, saved)
+    assert window.documents["suspect"].path is None
+    assert window.documents["suspect"].sha256 == pasted_sha
+
+
+def test_a_damaged_case_file_is_refused_with_a_sentence(window, tmp_path):
+    bad = tmp_path / "bad.memdiff"
+    bad.write_text("{not json", encoding="utf-8")
+    assert window.open_case(bad) is False
+    assert window.told.levels() == ["error"]
+    assert "not a memdiff case file" in window.told.texts()[0]
+
+
+def test_export_through_the_dialog(qtbot, window, samples, tmp_path):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    dialog = window.export_report()
+    assert isinstance(dialog, ExportDialog) and dialog.isVisible()
+    qtbot.keyClicks(dialog.case_title, "Doe v. ExampleAI")
+    qtbot.keyClicks(dialog.case_number, "1:26-cv-01234")
+    qtbot.keyClicks(dialog.exhibit, "J")
+    qtbot.keyClicks(dialog.model, "ExampleLM 4")
+    dialog.attempts.setValue(3)
+    dialog.path.setText(str(tmp_path / "exhibit-j"))
+    with qtbot.waitSignal(window.exportFinished, timeout=90_000) as blocker:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    pdf = blocker.args[0]
+    assert pdf == tmp_path / "exhibit-j.pdf" and pdf.exists()
+    result = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+    assert result["findings_sha256"] == comparison.findings_digest()
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages[:2])
+    assert "Doe v. ExampleAI" in text and "ExampleLM 4" in text
+    # The user was offered the PDF and (by default) it was opened with the system viewer.
+    assert window.told.levels() == ["question"]
+    assert window.opened == [pdf]
+    # The values are remembered for the next report.
+    again = window.export_report()
+    assert again.case_title.text() == "Doe v. ExampleAI"
+    assert again.attempts.value() == 3
+    again.reject()
+
+
+def test_export_dialog_checks_its_fields(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    dialog = window.export_report()
+    dialog.path.setText(str(tmp_path / "no such folder" / "report.pdf"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.problem.isVisible()
+    assert "does not exist" in dialog.problem.text()
+    dialog.path.setText(str(tmp_path / "report.pdf"))
+    qtbot.keyClicks(dialog.bates_prefix, "PLTF-")
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "Bates prefix needs a starting number" in dialog.problem.text()
+    dialog.reject()
+
+
+def test_a_failed_export_leaves_no_file(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    blocked = tmp_path / "out" / "report.pdf"
+    blocked.mkdir(parents=True)  # a folder where the PDF should go: the final rename must fail
+    with qtbot.waitSignal(window.exportFailed, timeout=90_000):
+        window.start_export(ExportRequest(blocked, {"case_title": "X"}, {}))
+    assert window.told.levels() == ["error"]
+    assert "report.pdf" in window.told.texts()[0]
+    leftovers = sorted(p.name for p in blocked.parent.iterdir())
+    assert leftovers == ["report.pdf"] and blocked.is_dir()
+
+
+def test_export_needs_a_finished_comparison(window):
+    assert window.export_report() is None
+    assert window.told.levels() == ["information"]
+
+
+def test_answering_close_does_not_open_the_pdf(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    window.told.answers.append(QMessageBox.StandardButton.Close)
+    with qtbot.waitSignal(window.exportFinished, timeout=90_000):
+        window.start_export(ExportRequest(tmp_path / "r.pdf", {}, {}))
+    assert window.opened == []
