@@ -201,6 +201,14 @@ def test_rtf_unicode_fallback_count_and_binary_data():
     assert rtf_format.read(data, "x.rtf").text == "two\u201c fallbacks one\u201d done"
 
 
+def test_rtf_two_byte_code_pages_from_the_font_table_and_the_document():
+    japanese_font = rb"{\rtf1\ansi{\fonttbl{\f1\fcharset128 MS Mincho;}}\f1 \'93\'fa\'96\'7b\'8c\'ea text}"
+    assert rtf_format.read(japanese_font, "jp.rtf").text == "\u65e5\u672c\u8a9e text"
+    # In Shift-JIS the second byte of a character may be a plain ASCII letter.
+    shift_jis = rb"{\rtf1\ansi\ansicpg932 \'82`\'82a and more}"
+    assert rtf_format.read(shift_jis, "jp.rtf").text == "\uff21\uff22 and more"
+
+
 def test_rtf_through_load(tmp_path):
     path = tmp_path / "letter.rtf"
     path.write_bytes(WORDPAD)

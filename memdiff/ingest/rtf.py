@@ -75,6 +75,8 @@ _CHARSETS = {
     178: "cp1256", 186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250", 254: "cp437",
 }
 
+_MULTIBYTE = frozenset({"cp932", "gbk", "cp949", "cp950", "johab"})
+
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACES = re.compile(r"[ \t]+\n")
 
@@ -230,10 +232,12 @@ class _Interpreter:
             text = text[dropped:]
         if not text or self._suppressed():
             return
-        if text.isascii():
+        if text.isascii() and not (self.pending_bytes and self.pending_codepage in _MULTIBYTE):
             self._flush_bytes()
             self.out.append(text.decode("ascii"))
-        else:  # raw 8-bit bytes are in the current code page, like \'hh
+        else:
+            # Raw 8-bit bytes are in the current code page, like \'hh; and in a
+            # two-byte code page the second byte of a character may be plain ASCII.
             for byte in text:
                 self._add_byte(byte)
 
