@@ -279,6 +279,30 @@ def target_misses(totals: dict[tuple[str, str], dict[str, Score]]) -> list[str]:
     return misses
 
 
+def error_examples(case: PlantedCase, predicted: set[int], limit: int = 3, context: int = 5) -> list[str]:
+    """Lines showing up to ``limit`` missed and ``limit`` wrongly marked words of a case, in context."""
+    words = word_ranges(case.suspect)
+    missed = sorted(set(case.copied_words) - predicted)
+    wrong = sorted(predicted - set(case.passage_words))
+    lines = []
+    for label, found in (("missed", missed), ("wrongly marked", wrong)):
+        shown = 0
+        previous = -10
+        for i in found:
+            if i <= previous + 1:
+                previous = i
+                continue  # one example per stretch of consecutive words
+            previous = i
+            lo = words[max(0, i - context)][0]
+            hi = words[min(len(words) - 1, i + context)][1]
+            here = case.suspect[words[i][0] : words[i][1]]
+            lines.append(f"  {label:14} {here!r} in ...{case.suspect[lo:hi]!r}...")
+            shown += 1
+            if shown == limit:
+                break
+    return lines
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -349,6 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-difflib", action="store_true", help="score memdiff alone")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when memdiff misses a target of issue 2")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="print examples of the words memdiff missed or marked wrongly, per perturbation")
     args = parser.parse_args(argv)
 
     from memdiff.evidence import Parameters
@@ -386,6 +412,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print("All targets of issue 2 met (recall and precision >= 0.99 for exact, case and punctuation; "
               "recall >= 0.95 near-verbatim).")
+    if args.show_errors:
+        print()
+        print("Examples of memdiff's errors (all spans), first case of each language and perturbation that has any:")
+        seen: set[tuple[str, str]] = set()
+        for case in cases:
+            key = (case.language, case.perturbation)
+            if key in seen:
+                continue
+            lines = error_examples(case, memdiff_predictions(case, parameters)["memdiff"])
+            if lines:
+                seen.add(key)
+                print(f"{case.name}:")
+                print("\n".join(lines))
     if args.json:
         from memdiff.atomic import write_text
 
