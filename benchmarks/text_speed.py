@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,11 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpus import markov_text, word_ranges
+
+try:
+    import resource  # CPU time of child processes; Unix only
+except ImportError:  # Windows: wall-clock time alone
+    resource = None
 
 KB = 1024
 MB = 1024 * KB
@@ -138,12 +142,15 @@ def timed(command: Sequence[str], repeat: int) -> Timing:
     walls, cpus = [], []
     env = dict(os.environ, PYTHONHASHSEED="0")
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, env=env)
         walls.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+        if resource and before:
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+        else:
+            cpus.append(float("nan"))
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     return Timing(statistics.median(walls), statistics.median(cpus))
