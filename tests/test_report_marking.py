@@ -104,3 +104,21 @@ def test_cjk_report_is_searchable_and_embeds_the_fallback_font(tmp_path):
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("DroidSansFallback" in f for f in fonts)
+
+
+def test_characters_missing_from_a_face_fall_back_to_one_that_has_them():
+    from memdiff.report.fragments import FragmentParagraphs
+    from memdiff.report.styles import CJK, MONO, SANS, SANS_ITALIC, Styles, covers
+
+    st = Styles()
+    para = st.fragments(st.quote).paragraph([("different", "word مرحبا 漢字")], keep_lines=False)
+    fonts = {frag.text.strip(): frag.fontName for frag in para.frags if frag.text.strip()}
+    assert fonts["word"] == SANS_ITALIC
+    assert fonts["مرحبا"] == SANS  # DejaVu Sans Oblique has no Arabic: upright, still on grey
+    assert fonts["漢字"] == CJK
+    assert all(frag.backColor is not None for frag in para.frags if frag.text.strip())
+    for frag in para.frags:
+        assert all(ord(ch) in covers(frag.fontName) or ch == " " for ch in frag.text)
+    # Commands and hashes are set in the mono face; Hebrew is not in it, so it comes from Sans.
+    assert markup("run שלום", base=MONO) == f'run <font face="{SANS}">שלום</font>'
+    assert FragmentParagraphs(st.quote).paragraph([], keep_lines=False).frags[0].text == ""

@@ -17,7 +17,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
-from memdiff.report.styles import CJK, SANS, clean, copied, different, font_runs
+from memdiff.report.styles import (
+    CJK,
+    DIFFERENT_GROUND,
+    SANS,
+    SANS_BOLD,
+    SANS_ITALIC,
+    clean,
+    copied,
+    different,
+    font_runs,
+    register_cjk_font,
+)
 
 PLAIN = "plain"
 COPIED = "copied"
@@ -28,10 +39,6 @@ BOLD = "bold"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
-def _inner(text: str, cjk: bool) -> str:
-    return f'<font face="{CJK}">{text}</font>' if cjk else text
-
-
 _KIND_MARKUP = {
     PLAIN: lambda inner: inner,
     COPIED: copied,
@@ -39,6 +46,18 @@ _KIND_MARKUP = {
     MARKER: lambda inner: f'<font size="6.5" color="#707070"><super>{inner}</super></font>',
     BOLD: lambda inner: f"<b>{inner}</b>",
 }
+# The face each kind is set in; characters it lacks fall back to upright Sans, then CJK.
+_KIND_FONT = {PLAIN: SANS, COPIED: SANS, DIFFERENT: SANS_ITALIC, MARKER: SANS, BOLD: SANS_BOLD}
+# The upright stand-ins used when the italic or bold face lacks a character.
+_UPRIGHT = {DIFFERENT: lambda inner: f'<span backColor="{DIFFERENT_GROUND.hexval()}">{inner}</span>', BOLD: lambda i: i}
+
+
+def _template_markup(kind: str, font: str) -> str:
+    if font == CJK:
+        return _KIND_MARKUP[kind](f'<font face="{CJK}">x</font>')
+    if font == SANS and _KIND_FONT[kind] != SANS:
+        return _UPRIGHT[kind]("x")
+    return _KIND_MARKUP[kind]("x")
 
 
 class FragmentParagraphs:
@@ -46,18 +65,16 @@ class FragmentParagraphs:
 
     def __init__(self, style: ParagraphStyle) -> None:
         self.style = style
-        self._templates: dict[tuple[str, bool], Any] = {}
+        self._templates: dict[tuple[str, str], Any] = {}
         self._line_break: Any = None
 
-    def _template(self, kind: str, cjk: bool) -> Any:
-        key = (kind, cjk)
+    def _template(self, kind: str, font: str) -> Any:
+        key = (kind, font)
         template = self._templates.get(key)
         if template is None:
-            if cjk:
-                from memdiff.report.styles import register_cjk_font
-
+            if font == CJK:
                 register_cjk_font()
-            _, frags, _ = ParaParser().parse(_KIND_MARKUP[kind](_inner("x", cjk)), self.style)
+            _, frags, _ = ParaParser().parse(_template_markup(kind, font), self.style)
             (template,) = [f for f in frags if getattr(f, "text", "") == "x"]
             self._templates[key] = template
         return template
@@ -79,8 +96,8 @@ class FragmentParagraphs:
                 line = _SPACES.sub(" ", line)
                 if not line:
                     continue
-                for font, run in font_runs(line, SANS):
-                    frags.append(self._template(kind, font == CJK).clone(text=run))
+                for font, run in font_runs(line, _KIND_FONT[kind]):
+                    frags.append(self._template(kind, font).clone(text=run))
         if not frags:
-            frags.append(self._template(PLAIN, False).clone(text=""))
+            frags.append(self._template(PLAIN, SANS).clone(text=""))
         return Paragraph("", self.style, frags=frags)

@@ -27,6 +27,7 @@ from memdiff.report.pdf import Heading
 from memdiff.report.sidebyside import SideBySide
 from memdiff.report.styles import (
     GRID,
+    MONO,
     HEADER_GROUND,
     SPAN_GROUND,
     Styles,
@@ -766,17 +767,17 @@ def reproducibility(comparisons: Sequence[Comparison], command: list[str] | None
     )
     story.append(_p("Command", st.h3))
     if command:
-        story.append(_p(markup(shlex.join(command)), st.code))
+        story.append(_p(markup(shlex.join(command), base=MONO), st.code))
     else:
         if len(comparisons) == 1:
             story.append(_p("No command line was recorded (the report was made from the graphical application). "
                             "This command gives the same findings:", st.body))
-            story.append(_p(markup(shlex.join(equivalent_command(first, report_name))), st.code))
+            story.append(_p(markup(shlex.join(equivalent_command(first, report_name)), base=MONO), st.code))
         else:
             story.append(_p("No command line was recorded (the report was made from the graphical application).",
                             st.body))
     story.append(_p("Parameters", st.h3))
-    story.append(_p(markup(json.dumps(first.parameters.to_dict(), indent=None, sort_keys=False)), st.code))
+    story.append(_p(markup(json.dumps(first.parameters.to_dict(), indent=None, sort_keys=False), base=MONO), st.code))
     story.append(_p("Inputs and findings digests", st.h3))
     story.append(
         _p(

@@ -94,16 +94,14 @@ def register_cjk_font() -> None:
     pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
 
 
-@lru_cache(maxsize=1)
-def _sans_covers() -> frozenset[int]:
-    register_fonts()
-    return frozenset(pdfmetrics.getFont(SANS).face.charToGlyph)
-
-
-@lru_cache(maxsize=1)
-def _cjk_covers() -> frozenset[int]:
-    register_cjk_font()
-    return frozenset(pdfmetrics.getFont(CJK).face.charToGlyph)
+@lru_cache(maxsize=None)
+def covers(font: str) -> frozenset[int]:
+    """The code points ``font`` has glyphs for."""
+    if font == CJK:
+        register_cjk_font()
+    else:
+        register_fonts()
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
 # Controls other than line breaks would draw as boxes; tabs become spaces.
@@ -118,47 +116,24 @@ def clean(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
-def markup(text: str, *, keep_lines: bool = False) -> str:
-    """Escape ``text`` for a reportlab Paragraph, switching to the CJK font where DejaVu has no glyph.
+def markup(text: str, *, keep_lines: bool = False, base: str = SANS) -> str:
+    """Escape ``text`` for a reportlab Paragraph set in ``base``, switching font where ``base`` has no glyph.
 
-    ``keep_lines`` turns line breaks into ``<br/>`` (otherwise they are spaces,
-    as in any paragraph).
+    Missing characters are taken from DejaVu Sans, then from the CJK font.
+    ``keep_lines`` turns line breaks into ``<br/>`` (otherwise they are
+    spaces, as in any paragraph).
     """
     text = clean(text)
     if _BEYOND_LATIN.search(text) is None:
         out = escape(text)
     else:
-        out = _with_fallback_font(text)
+        out = "".join(
+            escape(piece) if font == base else f'<font face="{font}">{escape(piece)}</font>'
+            for font, piece in font_runs(text, base)
+        )
     if keep_lines:
         out = out.replace("\r\n", "\n").replace("\n", "<br/>")
     return out
-
-
-def _with_fallback_font(text: str) -> str:
-    sans = _sans_covers()
-    cjk = _cjk_covers()
-    parts: list[str] = []
-    pos = 0
-    for m in _BEYOND_LATIN.finditer(text):
-        parts.append(escape(text[pos : m.start()]))
-        run: list[str] = []
-        in_cjk = False
-        for ch in m.group():
-            wants_cjk = ord(ch) not in sans and ord(ch) in cjk
-            if wants_cjk != in_cjk and run:
-                parts.append(_font_run("".join(run), in_cjk))
-                run = []
-            in_cjk = wants_cjk
-            run.append(ch)
-        if run:
-            parts.append(_font_run("".join(run), in_cjk))
-        pos = m.end()
-    parts.append(escape(text[pos:]))
-    return "".join(parts)
-
-
-def _font_run(text: str, cjk: bool) -> str:
-    return f'<font face="{CJK}">{escape(text)}</font>' if cjk else escape(text)
 
 
 def copied(inner_markup: str) -> str:
@@ -172,7 +147,7 @@ def different(inner_markup: str) -> str:
 
 
 def monospace(text: str) -> str:
-    return f'<font face="{MONO}">{markup(text)}</font>'
+    return f'<font face="{MONO}">{markup(text, base=MONO)}</font>'
 
 
 class Styles:
@@ -239,15 +214,23 @@ def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("FONTSIZE", (0, 0), (-1, -1), 8.5), *commands])
 
 
-def font_runs(text: str, font: str) -> list[tuple[str, str]]:
-    """``text`` cut into (font name, piece) runs: ``font`` where it has glyphs, the CJK font elsewhere."""
+def font_runs(text: str, base: str) -> list[tuple[str, str]]:
+    """``text`` cut into (font name, piece) runs: ``base`` where it has glyphs, else DejaVu Sans, else CJK."""
     if _BEYOND_LATIN.search(text) is None:
-        return [(font, text)]
-    covers = frozenset(pdfmetrics.getFont(font).face.charToGlyph) if font != SANS else _sans_covers()
-    cjk = _cjk_covers()
+        return [(base, text)]
+    in_base, in_sans = covers(base), covers(SANS)
+    in_cjk: frozenset[int] | None = None
     runs: list[tuple[str, str]] = []
     for ch in text:
-        name = CJK if ord(ch) not in covers and ord(ch) in cjk else font
+        code = ord(ch)
+        if code in in_base or code < 0x250:
+            name = base
+        elif code in in_sans:
+            name = SANS
+        else:
+            if in_cjk is None:
+                in_cjk = covers(CJK)
+            name = CJK if code in in_cjk else base
         if runs and runs[-1][0] == name:
             runs[-1] = (name, runs[-1][1] + ch)
         else:
