@@ -126,19 +126,41 @@ def test_image_report_shows_pictures_hashes_and_regions(tmp_path):
 
 
 def test_aligned_blend_puts_the_output_where_it_came_from():
-    from memdiff.report.images import aligned
+    from memdiff.report.images import aligned, transform_matrix
 
     original = picture(600, 400)
     crop = original.crop((100, 50, 500, 350))  # 400 x 300
     output = crop.resize((200, 150)).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    blend = aligned(original, output, {"scale": 2.0, "dx": 100, "dy": 50, "mirrored": True, "rotation": 0})
+    right = {"scale": 2.0, "dx": 100, "dy": 50, "mirrored": True, "rotation": 0}
+    blend = aligned(original, output, transform_matrix(right, output.width))
     # Inside the matched area the blend equals the original (up to resampling); outside it is untouched.
     inside = [abs(a - b) for a, b in zip(blend.getpixel((300, 250)), original.getpixel((300, 250)))]
     assert max(inside) < 40
     assert blend.getpixel((20, 20)) == original.getpixel((20, 20))
-    wrong = aligned(original, output, {"scale": 2.0, "dx": 100, "dy": 50, "mirrored": False, "rotation": 0})
-    errors = [sum(abs(a - b) for a, b in zip(blend.getpixel((x, 200)), original.getpixel((x, 200))))
-              for x in range(110, 490, 10)]
-    wrong_errors = [sum(abs(a - b) for a, b in zip(wrong.getpixel((x, 200)), original.getpixel((x, 200))))
-                    for x in range(110, 490, 10)]
-    assert sum(errors) < sum(wrong_errors) / 3
+    wrong = aligned(original, output, transform_matrix(dict(right, mirrored=False), output.width))
+
+    def error(image):
+        return sum(sum(abs(a - b) for a, b in zip(image.getpixel((x, 200)), original.getpixel((x, 200))))
+                   for x in range(110, 490, 10))
+
+    assert error(blend) < error(wrong) / 3
+    # The result's own matrix, when given, is used as it is (here: the same mapping written out).
+    matrix = {"matrix": [[-2.0, 0.0, 500.0], [0.0, 2.0, 50.0]]}
+    assert transform_matrix(matrix, output.width) == transform_matrix(right, output.width)
+
+
+def test_real_image_comparison_renders(tmp_path):
+    from memdiff.analyse import compare as analyse
+
+    original_image = picture(900, 600)
+    output_image = original_image.crop((150, 100, 750, 500)).resize((300, 200))
+    for name, image in (("orig.png", original_image), ("out.png", output_image)):
+        image.save(tmp_path / name)
+    original = ingest.load(tmp_path / "orig.png")
+    suspect = ingest.load(tmp_path / "out.png")
+    comparison = analyse(original, suspect)
+    target = write_report(comparison, original, suspect, tmp_path / "real-image.pdf")
+    text = text_of(target)
+    assert f"Result: {comparison.summary.verdict}" in text
+    assert original.sha256 in text.replace(" ", "")
+    assert verify(target, tmp_path / "orig.png", tmp_path / "out.png").ok

@@ -93,33 +93,58 @@ def heatmap(image: Image.Image, grid_info: dict[str, Any], factor: float) -> Ima
     return Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB")
 
 
-def aligned(original: Image.Image, suspect: Image.Image, transform: dict[str, Any]) -> Image.Image:
-    """The output image mapped onto the original's frame by the found transform, blended half and half.
+Matrix = tuple[tuple[float, float, float], tuple[float, float, float]]
 
-    The transform maps output (suspect) pixel coordinates onto the original:
-    mirror horizontally if ``mirrored``, rotate by ``rotation`` degrees
-    (counter-clockwise), scale by ``scale``, then shift by ``dx``, ``dy``.
+
+def transform_matrix(transform: dict[str, Any], suspect_width: int) -> Matrix:
+    """The 2x3 matrix taking output (suspect) pixels, as given, onto the original's pixels.
+
+    Uses the result's own ``matrix`` when it has one; otherwise builds it from
+    the documented convention: flip left to right first if ``mirrored``
+    (x -> width - x), then x' = s(cos r·x - sin r·y) + dx, y' = s(sin r·x + cos r·y) + dy,
+    with y running downwards and r in degrees.
     """
+    given = transform.get("matrix")
+    if given is not None and len(given) == 2 and all(len(row) == 3 for row in given):
+        (a, b, c), (d, e, f) = ([float(v) for v in row] for row in given)
+        return (a, b, c), (d, e, f)
     scale = float(transform.get("scale", 1.0)) or 1.0
     angle = math.radians(float(transform.get("rotation", 0.0)))
     dx, dy = float(transform.get("dx", 0.0)), float(transform.get("dy", 0.0))
-    source = suspect.convert("RGB")
+    a, b = scale * math.cos(angle), -scale * math.sin(angle)
+    d, e = scale * math.sin(angle), scale * math.cos(angle)
     if transform.get("mirrored"):
-        source = source.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    # Forward: o = s * R * p + t (image y runs downwards, so counter-clockwise is -angle).
-    cos, sin = math.cos(-angle), math.sin(-angle)
-    # Inverse for PIL: p = R^-1 (o - t) / s.
-    a, b = cos / scale, sin / scale
-    d, e = -sin / scale, cos / scale
-    c = -(a * dx + b * dy)
-    f = -(d * dx + e * dy)
-    warped = source.transform(original.size, Image.Transform.AFFINE, (a, b, c, d, e, f),
+        # Fold the flip x -> width - x into the matrix.
+        return (-a, b, a * suspect_width + dx), (-d, e, d * suspect_width + dy)
+    return (a, b, dx), (d, e, dy)
+
+
+def scaled_matrix(m: Matrix, original_factor: float, suspect_factor: float) -> Matrix:
+    """The same mapping between the reduced pictures shown on the page."""
+    k = original_factor / suspect_factor
+    (a, b, c), (d, e, f) = m
+    return (a * k, b * k, c * original_factor), (d * k, e * k, f * original_factor)
+
+
+def aligned(original: Image.Image, suspect: Image.Image, m: Matrix) -> Image.Image:
+    """The output image mapped onto the original's frame by ``m``, blended half and half where it lands."""
+    (a, b, c), (d, e, f) = m
+    det = a * e - b * d
+    if abs(det) < 1e-12:
+        return original.convert("RGB")
+    # PIL wants the inverse mapping: for each original pixel, where to read the suspect.
+    ia, ib = e / det, -b / det
+    id_, ie = -d / det, a / det
+    ic = -(ia * c + ib * f)
+    if_ = -(id_ * c + ie * f)
+    coefficients = (ia, ib, ic, id_, ie, if_)
+    source = suspect.convert("RGB")
+    warped = source.transform(original.size, Image.Transform.AFFINE, coefficients,
                               resample=Image.Resampling.BILINEAR, fillcolor=(255, 255, 255))
-    mask = Image.new("L", source.size, 255).transform(original.size, Image.Transform.AFFINE, (a, b, c, d, e, f),
+    mask = Image.new("L", source.size, 255).transform(original.size, Image.Transform.AFFINE, coefficients,
                                                        resample=Image.Resampling.NEAREST, fillcolor=0)
     base = original.convert("RGB")
-    blended = Image.blend(base, warped, 0.5)
-    return Image.composite(blended, base, mask)
+    return Image.composite(Image.blend(base, warped, 0.5), base, mask)
 
 
 def pdf_image(image: Image.Image, width: float, max_height: float) -> PdfImage:
@@ -156,8 +181,8 @@ def image_findings(c: Comparison, original: Document, suspect: Document, st: Sty
         second_left = second_right = None
         left_caption = right_caption = ""
         if s.transform:
-            second_left = pdf_image(aligned(o_img, s_img, _scaled_transform(s.transform, o_factor, s_factor)),
-                                    col, 3.4 * inch)
+            m = scaled_matrix(transform_matrix(s.transform, suspect.image.width), o_factor, s_factor)
+            second_left = pdf_image(aligned(o_img, s_img, m), col, 3.4 * inch)
             left_caption = "The output aligned onto the original (half-and-half blend)"
         if s.heatmap and s.heatmap.get("grid"):
             second_right = pdf_image(heatmap(o_img, s.heatmap, o_factor), col, 3.4 * inch)
@@ -188,15 +213,6 @@ def image_findings(c: Comparison, original: Document, suspect: Document, st: Sty
             rows.append([str(n), ", ".join(map(str, r.original)), ", ".join(map(str, r.suspect)), f"{r.score:.3f}"])
         story.append(_simple_table(rows, st, [0.4 * inch, 2.2 * inch, 2.2 * inch, 0.8 * inch]))
     return story
-
-
-def _scaled_transform(t: dict[str, Any], o_factor: float, s_factor: float) -> dict[str, Any]:
-    """The transform restated for the reduced pictures shown on the page."""
-    out = dict(t)
-    out["scale"] = float(t.get("scale", 1.0)) * o_factor / s_factor
-    out["dx"] = float(t.get("dx", 0.0)) * o_factor
-    out["dy"] = float(t.get("dy", 0.0)) * o_factor
-    return out
 
 
 def _pair(left: Any, right: Any, left_caption: str, right_caption: str, st: Styles, col: float) -> Table:

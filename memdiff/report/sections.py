@@ -294,9 +294,6 @@ def transform_text(t: dict[str, Any]) -> str:
         parts.append(f"shift {float(t.get('dx', 0)):.0f}, {float(t.get('dy', 0)):.0f} pixels")
     if "mirrored" in t:
         parts.append("mirrored" if t["mirrored"] else "not mirrored")
-    for key in sorted(t):
-        if key not in {"scale", "rotation", "dx", "dy", "mirrored"}:
-            parts.append(f"{key} {t[key]}")
     return ", ".join(parts) or "none"
 
 
