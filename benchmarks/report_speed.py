@@ -84,17 +84,19 @@ def main(argv: list[str] | None = None) -> int:
     original = load_text(original_text, "original.txt")
     output = load_text(output_text, "output.txt")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     comparison = compare(original, output)
     compare_seconds = time.perf_counter() - started
+    compare_cpu = time.process_time() - cpu
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "report.pdf"
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         write_report(comparison, original, output, target,
                      front=FrontMatter(case_number="1:23-cv-00001", exhibit="B-7", bates_prefix="BENCH"),
                      provenance=Provenance(model="benchmark"), command=["memdiff", "compare", "..."])
         report_seconds = time.perf_counter() - started
+        report_cpu = time.process_time() - cpu
         size = target.stat().st_size
         pages = len(PdfReader(target).pages)
 
@@ -102,9 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"original words        {original.words:,}")
     print(f"output words          {output.words:,}")
     print(f"spans                 {s.span_count:,} ({s.exact_span_count} verbatim, {s.near_span_count} near)")
-    print(f"compare               {compare_seconds:.2f} s")
-    print(f"report                {report_seconds:.2f} s")
-    print(f"report / compare      {report_seconds / compare_seconds:.2f}x   (target <= 2x)")
+    # CPU time beside wall time: on a busy machine the wall-clock ratio drifts.
+    print(f"compare               {compare_seconds:.2f} s wall, {compare_cpu:.2f} s CPU")
+    print(f"report                {report_seconds:.2f} s wall, {report_cpu:.2f} s CPU")
+    print(f"report / compare      {report_seconds / compare_seconds:.2f}x wall, "
+          f"{report_cpu / compare_cpu:.2f}x CPU   (target <= 2x)")
     print(f"PDF size              {size / 1e6:.2f} MB ({pages} pages)   (target <= 5 MB)")
     return 0
 

@@ -296,3 +296,24 @@ def test_bytes_do_not_depend_on_the_hash_seed(case, tmp_path, monkeypatch):
     env = dict(os.environ, PYTHONHASHSEED="12345", SOURCE_DATE_EPOCH=EPOCH)
     subprocess.run([sys.executable, "-c", script, str(tmp_path / "there" / "r.pdf")], env=env, check=True)
     assert (tmp_path / "there" / "r.pdf").read_bytes() == here.read_bytes()
+
+
+def test_spans_in_a_pdf_original_state_their_pages(tmp_path):
+    import textwrap
+
+    from fixtures_docs import text_pdf
+
+    text = resource_path("samples", "original.txt").read_text(encoding="utf-8")
+    lines = [line for block in text.split("\n") for line in (textwrap.wrap(block, 80) or [""])]
+    (tmp_path / "novel.pdf").write_bytes(text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)]))
+    original = ingest.load(tmp_path / "novel.pdf")
+    suspect = ingest.load(resource_path("samples", "model-output.txt"))
+    comparison = compare(original, suspect)
+    assert original.pages and original.pages > 3
+    target = write_report(comparison, original, suspect, tmp_path / "r.pdf")
+    text = flat(" ".join(pages_text(target)))
+    assert f"Pages {original.pages}" in text
+    for span in comparison.spans:
+        pages = span.original.pages
+        label = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
+        assert f"characters {span.original.start:,}–{span.original.end:,} · {label}" in text
