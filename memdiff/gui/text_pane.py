@@ -1,10 +1,12 @@
 """One side of the text comparison: the extracted text, read-only, with the spans marked.
 
-The document is built once per input (``setPlainText``); a new comparison only
-replaces the list of *extra selections*, which Qt paints over the visible
-lines. No character format is ever written into the document, so marking
-thousands of spans in a megabyte of text costs about as much as building the
-list (see ``benchmarks/gui_highlight.py``).
+The document is built once per input (``setPlainText``) and never edited: the
+spans are painted as *extra selections*. Only the spans that touch the visible
+lines are handed to Qt, and the set is renewed when the view scrolls or
+resizes: Qt lays out every block an extra selection touches, so handing it
+thousands of spans across a megabyte of text would lay out the whole book
+(about half a second), while the visible ones cost a millisecond whatever the
+size of the text (see ``benchmarks/gui_highlight.py``).
 """
 
 from __future__ import annotations
@@ -74,10 +76,14 @@ class TextPane(QPlainTextEdit):
         self._starts: list[int] = []
         self._intervals: list[tuple[int, int, int]] = []
         self._longest = 0
+        self._kinds: dict[int, str] = {}
+        self._formats: dict[str, QTextCharFormat] = {}
+        self._shown_range = (-1, -1)
         self._page_blocks: dict[int, int] = {}
         self._gutter = Gutter(self)
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self.refresh_marks())
         self._update_gutter_width()
 
     # ---- content
@@ -106,33 +112,71 @@ class TextPane(QPlainTextEdit):
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Mark ``spans`` (all at once); replaces any earlier marking."""
         self._spans = tuple(spans)
+        by_id = {s.id: s for s in self._spans}
         triples = sorted((self.location_of(s).start, self.location_of(s).end, s.id) for s in self._spans)
         self._intervals = triples
         self._starts = [t[0] for t in triples]
+        self._kinds = {span_id: by_id[span_id].kind for _, _, span_id in triples}
         self._longest = max((end - start for start, end, _ in triples), default=0)
-        self._apply_marks()
+        self._formats = self._make_formats()
+        self._shown_range = (-1, -1)
+        self.refresh_marks()
 
     @property
     def spans(self) -> tuple[Span, ...]:
         return self._spans
 
-    def _apply_marks(self) -> None:
+    def marked_ranges(self) -> list[tuple[int, int, str]]:
+        """Every marked range ``(start, end, kind)`` in document order, visible or not."""
+        return [(start, end, self._kinds[span_id]) for start, end, span_id in self._intervals]
+
+    def visible_range(self) -> tuple[int, int]:
+        """Character range of the blocks currently (even partly) visible."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return (0, 0)
+        start = block.position()
+        offset = self.contentOffset()
+        bottom = self.viewport().rect().bottom()
+        end = start
+        while block.isValid():
+            end = block.position() + block.length()
+            if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:
+                break
+            block = block.next()
+        return (start, end)
+
+    def _make_formats(self) -> dict[str, QTextCharFormat]:
         colours = span_colours(self.palette())
-        formats = {"exact": self._format(colours, "exact"), "near": self._format(colours, "near")}
+        return {"exact": self._format(colours, "exact"), "near": self._format(colours, "near")}
+
+    def refresh_marks(self) -> None:
+        """Hand Qt the spans touching the visible lines (only those: see the module's note)."""
+        if not self._intervals:
+            if self.extraSelections():
+                self.setExtraSelections([])
+            self._shown_range = (-1, -1)
+            return
+        first, last = self.visible_range()
+        if (first, last) == self._shown_range:
+            return
+        self._shown_range = (first, last)
         doc = self.document()
         limit = max(0, doc.characterCount() - 1)
+        low = bisect.bisect_left(self._starts, first - self._longest)
+        high = bisect.bisect_left(self._starts, last)
+        visible = [t for t in self._intervals[low:high] if t[1] > first]
         selections: list[QTextEdit.ExtraSelection] = []
         # Near-verbatim passages first so the exact spans inside them are painted on top.
         for kind in ("near", "exact"):
-            fmt = formats[kind]
-            for span in self._spans:
-                if span.kind != kind:
+            fmt = self._formats[kind]
+            for start, end, span_id in visible:
+                if self._kinds[span_id] != kind:
                     continue
-                where = self.location_of(span)
                 selection = QTextEdit.ExtraSelection()
                 cursor = QTextCursor(doc)
-                cursor.setPosition(min(where.start, limit))
-                cursor.setPosition(min(where.end, limit), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(min(start, limit))
+                cursor.setPosition(min(end, limit), QTextCursor.MoveMode.KeepAnchor)
                 selection.cursor = cursor
                 selection.format = fmt
                 selections.append(selection)
@@ -155,7 +199,9 @@ class TextPane(QPlainTextEdit):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._spans:
-            self._apply_marks()
+            self._formats = self._make_formats()
+            self._shown_range = (-1, -1)
+            self.refresh_marks()
 
     # ---- finding and showing spans
 
@@ -259,6 +305,8 @@ class TextPane(QPlainTextEdit):
         super().resizeEvent(event)
         area = self.contentsRect()
         self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
+        self._shown_range = (-1, -1)
+        self.refresh_marks()
 
     def paint_gutter(self, gutter: QWidget, event: QPaintEvent) -> None:
         painter = QPainter(gutter)

@@ -16,7 +16,18 @@ from gui_support import load_both
 
 
 def _ranges(pane):
+    """Every range the pane marks (painted when scrolled into view)."""
+    return sorted((start, end) for start, end, _kind in pane.marked_ranges())
+
+
+def _painted(pane):
+    """The ranges handed to Qt right now: those touching the visible lines."""
     return sorted((s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in pane.extraSelections())
+
+
+def _touching(ranges, window_range):
+    first, last = window_range
+    return sorted((a, b) for a, b in ranges if b > first and a < last)
 
 
 def _expected(comparison, side):
@@ -30,6 +41,13 @@ def test_both_files_load_compare_and_mark_every_span(qtbot, window, samples):
     # Every span is marked once on each side, at exactly its offsets.
     assert _ranges(window.original_pane) == _expected(comparison, "original")
     assert _ranges(window.output_pane) == _expected(comparison, "suspect")
+    # Qt paints exactly those touching the visible lines, and follows the scrolling.
+    for pane, side in ((window.original_pane, "original"), (window.output_pane, "suspect")):
+        assert _painted(pane) == _touching(_expected(comparison, side), pane.visible_range())
+    pane = window.original_pane
+    pane.verticalScrollBar().setValue(pane.verticalScrollBar().maximum())
+    assert pane.visible_range()[0] > 0
+    assert _painted(pane) == _touching(_expected(comparison, "original"), pane.visible_range())
     # The table lists the same spans.
     assert window.span_proxy.rowCount() == len(comparison.spans)
     ids = {window.span_proxy.index(r, 0).data(SPAN_ID_ROLE) for r in range(window.span_proxy.rowCount())}
@@ -44,6 +62,8 @@ def test_both_files_load_compare_and_mark_every_span(qtbot, window, samples):
 def test_exact_and_near_marks_differ_in_colour_grayscale_and_underline(qtbot, window, samples):
     comparison = load_both(qtbot, window, samples["original"], samples["output"])
     kinds = {(s.original.start, s.original.end): s.kind for s in comparison.spans}
+    # Bring a near-verbatim passage (with exact spans inside it) into view.
+    window.show_span(next(s.id for s in comparison.spans if s.kind == "near"))
     formats = {}
     for selection in window.original_pane.extraSelections():
         key = (selection.cursor.selectionStart(), selection.cursor.selectionEnd())
@@ -161,7 +181,7 @@ def test_cancel_stops_the_comparison(qtbot, window, samples):
         window.start_comparison()
         window.cancel_comparison()
     assert window.comparison is None
-    assert window.original_pane.extraSelections() == []
+    assert window.original_pane.extraSelections() == [] and window.original_pane.marked_ranges() == []
     assert "cancelled" in window.summary.headline.text().lower()
     assert window.told.messages == []
 
