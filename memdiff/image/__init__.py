@@ -18,13 +18,13 @@ from PIL import Image, ImageOps
 from memdiff.errors import InputError
 from memdiff.evidence import Comparison, Document, DocumentRecord, ImageRegion, ImageSummary, Parameters
 from memdiff.image import align, hashes, regions, verdict
-from memdiff.progress import SILENT, Progress
+from memdiff.progress import SILENT, Progress, Stage
 
-__all__ = ["compare_images"]
+__all__ = ["PictureAnalysis", "analyse_pictures", "compare_images"]
 
 
 @dataclass(frozen=True)
-class _Checked:
+class Checked:
     """One candidate alignment after its tiles were scored."""
 
     alignment: align.Alignment
@@ -39,17 +39,26 @@ def _picture(doc: Document) -> Image.Image:
     return picture if picture.mode == "RGB" else picture.convert("RGB")
 
 
-def compare_images(
-    original: Document,
-    suspect: Document,
-    parameters: Parameters,
-    *,
-    progress: Progress = SILENT,
-) -> Comparison:
-    """Compare the ``suspect`` picture (the model output) against the ``original``."""
-    original_picture = _picture(original)
-    suspect_picture = _picture(suspect)
+@dataclass(frozen=True)
+class PictureAnalysis:
+    """Everything measured on two pictures, before it is written up as a Comparison.
 
+    ``best`` is the candidate alignment with the most matched area (None when
+    no keypoint alignment was found at all); ``verdict`` is taken from it.
+    The calibration benchmark reads ``best.evidence`` even for non-matches,
+    which is how the thresholds are shown to clear every impostor.
+    """
+
+    as_given_hashes: dict[str, dict[str, object]]
+    mirrored_hashes: dict[str, dict[str, object]]
+    best: Checked | None
+    verdict: str
+
+
+def analyse_pictures(
+    original_picture: Image.Image, suspect_picture: Image.Image, *, progress: Progress = SILENT
+) -> PictureAnalysis:
+    """Hashes, alignment (as given and mirrored), tile check and verdict for two RGB pictures."""
     progress.report(0.02, "Preparing working copies")
     original_rgb, original_factor = align.working_rgb(original_picture)
     suspect_rgb, suspect_factor = align.working_rgb(suspect_picture)
@@ -79,37 +88,56 @@ def compare_images(
     grid = regions.grid_for(original_picture.width, original_picture.height)
     frame, inside = regions.original_frame(original_copy.gray, original_copy, grid)
     checked = [_check(candidate, suspect_copy, grid, frame, inside) for candidate in candidates]
-    # Best: the most matched area, then the most inliers, then the picture as given (listed first).
+    # Best: a match before a non-match, then the most matched area, then the most inliers;
+    # max() keeps the first of equals, and the picture as given is listed first.
     best = max(
         checked,
         key=lambda c: (verdict.is_match(c.evidence), c.evidence.matched_fraction_of_original, c.alignment.inliers),
         default=None,
     )
     progress.check()
+    return PictureAnalysis(as_given, mirrored, best, verdict.verdict(best.evidence if best else None))
 
-    decided = verdict.verdict(best.evidence if best else None)
+
+def compare_images(
+    original: Document,
+    suspect: Document,
+    parameters: Parameters,
+    *,
+    progress: Progress = SILENT,
+) -> Comparison:
+    """Compare the ``suspect`` picture (the model output) against the ``original``."""
+    analysis = analyse_pictures(_picture(original), _picture(suspect), progress=Stage(progress, 0.0, 0.95))
+    best = analysis.best
+    decided = analysis.verdict
     matched = decided != verdict.NO_MATCH
     progress.report(0.95, "Writing up the result")
     found_regions: list[regions.FoundRegion] = []
     if matched and best is not None:
         found_regions = regions.find_regions(best.tiles, best.alignment)
     use_mirror = bool(matched and best is not None and best.alignment.mirrored)
-    chosen_hashes = mirrored if use_mirror else as_given
-    other_hashes = as_given if use_mirror else mirrored
-    for name, figures in chosen_hashes.items():
-        figures["other_orientation_distance"] = other_hashes[name]["distance"]
-
+    chosen_hashes = analysis.mirrored_hashes if use_mirror else analysis.as_given_hashes
+    other_hashes = analysis.as_given_hashes if use_mirror else analysis.mirrored_hashes
+    reported_hashes = {
+        name: {**figures, "other_orientation_distance": other_hashes[name]["distance"]}
+        for name, figures in chosen_hashes.items()
+    }
+    evidence = best.evidence if (matched and best is not None) else None
     summary = ImageSummary(
         match=matched,
         verdict=decided,
         transform=_transform(best.alignment) if (best is not None and matched) else None,
-        hashes=chosen_hashes,
-        matched_fraction_of_suspect=round(best.evidence.matched_fraction_of_suspect, 4) if matched and best else 0.0,
-        matched_fraction_of_original=round(best.evidence.matched_fraction_of_original, 4) if matched and best else 0.0,
+        hashes=reported_hashes,
+        matched_fraction_of_suspect=round(evidence.matched_fraction_of_suspect, 4) if evidence else 0.0,
+        matched_fraction_of_original=round(evidence.matched_fraction_of_original, 4) if evidence else 0.0,
         orientation="mirrored" if use_mirror else "as given",
         inliers=best.alignment.inliers if best is not None else 0,
         heatmap=regions.heatmap(best.tiles) if (best is not None and matched) else None,
-        thresholds={**verdict.thresholds(), "textured_matched_tiles": best.evidence.textured_matched_tiles if best else 0},
+        thresholds={
+            **verdict.thresholds(),
+            "textured_matched_tiles": best.evidence.textured_matched_tiles if best is not None else 0,
+            "textured_covered_tiles": best.evidence.textured_covered_tiles if best is not None else 0,
+        },
     )
     progress.report(1.0, "Done")
     return Comparison(
@@ -128,7 +156,7 @@ def _check(
     grid: regions.Grid,
     frame: np.ndarray,
     inside: np.ndarray,
-) -> _Checked:
+) -> Checked:
     warped, covered = regions.warp_suspect(suspect_copy, candidate, grid)
     tiles = regions.score_tiles(frame, inside, warped, covered, grid)
     area = regions.matched_pixels(tiles)
@@ -137,10 +165,11 @@ def _check(
     evidence = verdict.Evidence(
         inliers=candidate.inliers,
         textured_matched_tiles=int((tiles.matched & tiles.textured).sum()),
+        textured_covered_tiles=int(tiles.textured.sum()),
         matched_fraction_of_suspect=min(1.0, area / suspect_area_in_original) if suspect_area_in_original else 0.0,
         matched_fraction_of_original=min(1.0, area / original_area),
     )
-    return _Checked(candidate, tiles, evidence)
+    return Checked(candidate, tiles, evidence)
 
 
 def _transform(alignment: align.Alignment) -> dict[str, object]:

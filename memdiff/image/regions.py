@@ -32,7 +32,8 @@ TILE_MATCH = 0.5
 #: SSIM's stabilising constant for 8-bit images, (0.03 * 255) ** 2: flat tiles compare as similar
 #: only when both are flat.
 SSIM_C2 = (0.03 * 255) ** 2
-#: A tile is "textured" (carries evidence by itself) when either side's standard deviation exceeds this.
+#: A tile is "textured" (carries evidence by itself) when the original's grey levels there have a
+#: standard deviation above this (8-bit scale).
 TEXTURE_STD = 8.0
 #: Smallest matched region reported, in tiles.
 MIN_REGION_TILES = 2
@@ -155,7 +156,9 @@ def score_tiles(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.
     coverage = weight / float(t * t)
     score = np.clip(score, 0.0, 1.0)
     score = np.where(coverage >= MIN_COVERAGE, score, np.nan)
-    textured = (np.sqrt(np.nan_to_num(np.maximum(var_o, var_s))) > TEXTURE_STD) & (coverage >= MIN_COVERAGE)
+    # Texture is judged on the original alone: text or a logo added over a flat part of the
+    # original is not the original's content, so it must not count against the copy.
+    textured = (np.sqrt(np.nan_to_num(var_o)) > TEXTURE_STD) & (coverage >= MIN_COVERAGE)
     return TileMap(grid=grid, scores=score.astype(np.float64), textured=textured, coverage=coverage.astype(np.float64))
 
 

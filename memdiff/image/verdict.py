@@ -18,7 +18,10 @@ from memdiff.image import align, regions
 MIN_INLIERS = 12
 #: ... and at least this many textured tiles that agree after warping.
 MIN_TEXTURED_TILES = 4
-#: ... covering at least this share of the smaller of the two pictures' matched fractions' maximum.
+#: ... and at least this share of the textured tiles the suspect covers must agree: an impostor's
+#: chance alignment lines up flat areas (sky, backdrop) but not texture.
+MIN_TEXTURED_AGREEMENT = 0.5
+#: ... and the matched area must be at least this share of the suspect or of the original.
 MIN_MATCHED_FRACTION = 0.05
 #: Both pictures at least this much matched: "near-identical" (the whole picture is reproduced,
 #: however rescaled, recompressed, mirrored or recoloured); below it, "partial copy".
@@ -35,14 +38,20 @@ class Evidence:
 
     inliers: int
     textured_matched_tiles: int
+    textured_covered_tiles: int
     matched_fraction_of_suspect: float
     matched_fraction_of_original: float
+
+    @property
+    def textured_agreement(self) -> float:
+        return self.textured_matched_tiles / self.textured_covered_tiles if self.textured_covered_tiles else 0.0
 
 
 def is_match(evidence: Evidence) -> bool:
     return (
         evidence.inliers >= MIN_INLIERS
         and evidence.textured_matched_tiles >= MIN_TEXTURED_TILES
+        and evidence.textured_agreement >= MIN_TEXTURED_AGREEMENT
         and max(evidence.matched_fraction_of_suspect, evidence.matched_fraction_of_original) >= MIN_MATCHED_FRACTION
     )
 
@@ -63,6 +72,7 @@ def thresholds() -> dict[str, object]:
     return {
         "min_inliers": MIN_INLIERS,
         "min_textured_tiles": MIN_TEXTURED_TILES,
+        "min_textured_agreement": MIN_TEXTURED_AGREEMENT,
         "min_matched_fraction": MIN_MATCHED_FRACTION,
         "near_identical_fraction": NEAR_IDENTICAL_FRACTION,
         "tile_match": regions.TILE_MATCH,
