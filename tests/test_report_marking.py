@@ -122,3 +122,24 @@ def test_characters_missing_from_a_face_fall_back_to_one_that_has_them():
     # Commands and hashes are set in the mono face; Hebrew is not in it, so it comes from Sans.
     assert markup("run שלום", base=MONO) == f'run <font face="{SANS}">שלום</font>'
     assert FragmentParagraphs(st.quote).paragraph([], keep_lines=False).frags[0].text == ""
+
+
+def test_validation_figures_are_quoted_only_for_the_parameters_they_were_measured_with():
+    from memdiff.report.validation import statements
+
+    original = load_text("one two three four five six seven eight nine ten", "o.txt")
+    comparison = compare(original, original)
+    study = {
+        "version": "2026.1",
+        "figures": [
+            {"mode": "text", "parameters": {"min_words": 8, "near": True}, "statement": "Recall 0.99 [0.98, 1.00]."},
+            {"mode": "text", "parameters": {"min_words": 12}, "statement": "Recall for 12 words."},
+            {"mode": "image", "statement": "Image detection rate."},
+        ],
+    }
+    assert statements(comparison, study) == ["From the validation study, version 2026.1:", "Recall 0.99 [0.98, 1.00]."]
+    other = compare(original, original, Parameters(min_words=5))
+    (line,) = statements(other, study)
+    assert "did not measure error rates with this report’s parameters" in line and "2026.1" in line
+    (missing,) = statements(comparison, {"figures": []})
+    assert "unversioned" in missing
