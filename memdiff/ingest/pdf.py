@@ -69,10 +69,12 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TRAILING_SPACES = re.compile(r"[ \t\u00a0]+\n")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
-# pypdf reports the damage it repairs through the "pypdf" logger and, in some
-# versions, through warnings. Both are process-wide, so reading is serialised:
-# pypdf is pure Python and holds the GIL anyway, so nothing is lost.
+# pypdf reports the damage it repairs through its logger and, in some versions,
+# through warnings; qpdf (under pikepdf, for decryption) through pikepdf's
+# logger. Loggers and warning filters are process-wide, so reading is
+# serialised: pypdf is pure Python and holds the GIL anyway, so nothing is lost.
 _READ_LOCK = threading.Lock()
+_PDF_LOGGERS = ("pypdf", "pikepdf")
 
 
 class _TextBudgetSpent(Exception):
@@ -93,19 +95,21 @@ class _RepairLog(logging.Handler):
 
 @contextmanager
 def _quiet_pypdf() -> Iterator[_RepairLog]:
-    """Keep pypdf's warnings off the console (and out of pytest's error filter); hand them back."""
-    logger = logging.getLogger("pypdf")
+    """Keep pypdf's and qpdf's warnings off the console (and out of pytest's error filter); hand them back."""
+    loggers = [logging.getLogger(name) for name in _PDF_LOGGERS]
     repair_log = _RepairLog()
     with _READ_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        propagate = logger.propagate
-        logger.addHandler(repair_log)
-        logger.propagate = False
+        propagate = [logger.propagate for logger in loggers]
+        for logger in loggers:
+            logger.addHandler(repair_log)
+            logger.propagate = False
         try:
             yield repair_log
         finally:
-            logger.removeHandler(repair_log)
-            logger.propagate = propagate
+            for logger, before in zip(loggers, propagate):
+                logger.removeHandler(repair_log)
+                logger.propagate = before
 
 
 def read(
@@ -379,7 +383,7 @@ def _damaged(name: str, err: BaseException) -> InputError:
 
 def _beyond_pypdf_limits(name: str, err: BaseException) -> LimitExceeded:
     reason = _reason(err)
-    if "decompress" in reason.lower() or "length" in reason.lower():
+    if "decompress" in reason.lower() or "stream length" in reason.lower() or "declared" in reason.lower():
         return LimitExceeded(
             f"{name} holds a compressed stream that expands beyond the PDF reader's safety limit "
             f"of 75 MB ({reason}), which is how decompression bombs look; memdiff will not read it, "
