@@ -59,7 +59,7 @@ class ExportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Export report"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)
 
         self.court = QLineEdit()
         self.court.setPlaceholderText(self.tr("e.g. United States District Court, Southern District of New York"))
@@ -91,14 +91,16 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("&Court:"), self.court)
         form.addRow(self.tr("Case &title:"), self.case_title)
         form.addRow(self.tr("Case &number:"), self.case_number)
-        form.addRow(self.tr("E&xhibit label:"), self.exhibit)
+        form.addRow(self.tr("Ex&hibit label:"), self.exhibit)
         form.addRow(self.tr("Report t&itle:"), self.title)
         form.addRow(self.tr("E&xaminer:"), self.examiner)
         form.addRow(self.tr("Confidentiality &legend:"), self.confidentiality)
         bates = QHBoxLayout()
         bates.addWidget(self.bates_prefix, 1)
         bates.addWidget(self.bates_start, 1)
-        form.addRow(self.tr("&Bates prefix / start:"), bates)
+        bates_label = QLabel(self.tr("&Bates prefix / start:"))
+        bates_label.setBuddy(self.bates_prefix)
+        form.addRow(bates_label, bates)
         form.addRow(self.tr("Page si&ze:"), self.page_size)
 
         self.model = QLineEdit()
