@@ -92,9 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "report.pdf"
         started, cpu = time.perf_counter(), time.process_time()
-        write_report(comparison, original, output, target,
-                     front=FrontMatter(case_number="1:23-cv-00001", exhibit="B-7", bates_prefix="BENCH"),
-                     provenance=Provenance(model="benchmark"), command=["memdiff", "compare", "..."])
+        write_report(
+            comparison,
+            original,
+            output,
+            target,
+            front=FrontMatter(case_number="1:23-cv-00001", exhibit="B-7", bates_prefix="BENCH"),
+            provenance=Provenance(model="benchmark"),
+            command=["memdiff", "compare", "..."],
+        )
         report_seconds = time.perf_counter() - started
         report_cpu = time.process_time() - cpu
         size = target.stat().st_size
@@ -103,12 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     s = comparison.summary
     print(f"original words        {original.words:,}")
     print(f"output words          {output.words:,}")
-    print(f"spans                 {s.span_count:,} ({s.exact_span_count} verbatim, {s.near_span_count} near)")
+    print(
+        f"spans                 {s.span_count:,} ({s.exact_span_count} verbatim, {s.near_span_count} near)"
+    )
     # CPU time beside wall time: on a busy machine the wall-clock ratio drifts.
     print(f"compare               {compare_seconds:.2f} s wall, {compare_cpu:.2f} s CPU")
     print(f"report                {report_seconds:.2f} s wall, {report_cpu:.2f} s CPU")
-    print(f"report / compare      {report_seconds / compare_seconds:.2f}x wall, "
-          f"{report_cpu / compare_cpu:.2f}x CPU   (target <= 2x)")
+    print(
+        f"report / compare      {report_seconds / compare_seconds:.2f}x wall, "
+        f"{report_cpu / compare_cpu:.2f}x CPU   (target <= 2x)"
+    )
     print(f"PDF size              {size / 1e6:.2f} MB ({pages} pages)   (target <= 5 MB)")
     return 0
 

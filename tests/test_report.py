@@ -10,6 +10,7 @@ import subprocess
 
 import pikepdf
 import pytest
+from memdiff.resources import path as resource_path
 from pypdf import PdfReader
 
 from memdiff import __version__, ingest
@@ -17,7 +18,6 @@ from memdiff.analyse import compare
 from memdiff.errors import Cancelled
 from memdiff.progress import Progress
 from memdiff.report import FrontMatter, Provenance, write_report
-from memdiff.resources import path as resource_path
 
 EPOCH = "1796000000"  # 2026-11-30 00:53:20 UTC
 
@@ -31,8 +31,13 @@ FRONT = FrontMatter(
     bates_prefix="MEMD",
     bates_start=1201,
 )
-PROVENANCE = Provenance(model="ExampleLM 4", prompt="Continue the story:\n\nAlice was beginning", generated_on="2026-11-20",
-                        attempts=3, sampling="temperature 0.7")
+PROVENANCE = Provenance(
+    model="ExampleLM 4",
+    prompt="Continue the story:\n\nAlice was beginning",
+    generated_on="2026-11-20",
+    attempts=3,
+    sampling="temperature 0.7",
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +52,22 @@ def report(case, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     original, suspect, comparison = case
     target = tmp_path / "exhibit-j.pdf"
-    write_report(comparison, original, suspect, target, front=FRONT, provenance=PROVENANCE,
-                 command=["memdiff", "compare", "original.txt", "model-output.txt", "--report", "exhibit-j.pdf"])
+    write_report(
+        comparison,
+        original,
+        suspect,
+        target,
+        front=FRONT,
+        provenance=PROVENANCE,
+        command=[
+            "memdiff",
+            "compare",
+            "original.txt",
+            "model-output.txt",
+            "--report",
+            "exhibit-j.pdf",
+        ],
+    )
     return target
 
 
@@ -68,14 +87,20 @@ def test_report_states_hashes_figures_and_span_texts(case, report):
     assert comparison.findings_digest() in nospace
     s = comparison.summary
     assert f"{s.suspect_coverage * 100:.1f}%" in text
-    assert f"{s.span_count} ({s.exact_span_count} verbatim, {s.near_span_count} near-verbatim)" in text
+    assert (
+        f"{s.span_count} ({s.exact_span_count} verbatim, {s.near_span_count} near-verbatim)" in text
+    )
     assert f"{s.longest_span_words} words" in text
     # The text of every span's output side is there, searchable.
     for span in comparison.spans:
         words = suspect.text[span.suspect.start : span.suspect.end].split()
         assert " ".join(words[:6]) in text, span.id
         assert f"Span {span.id}" in text
-    assert "ExampleLM 4" in text and "temperature 0.7" in text and "Generations made to obtain it 3" in text
+    assert (
+        "ExampleLM 4" in text
+        and "temperature 0.7" in text
+        and "Generations made to obtain it 3" in text
+    )
     assert "memdiff compare original.txt model-output.txt --report exhibit-j.pdf" in text
     assert __version__ in text
     for word in ("infringes", "infringed", "plagiar", "stolen"):
@@ -111,8 +136,16 @@ def test_bookmarks_name_each_section(report):
                 yield item.title
 
     found = list(titles(reader.outline))
-    for section in ("Summary of findings", "Inputs", "Provenance of the model output", "Method", "Findings",
-                    "Spans side by side", "The complete model output", "Reproducibility"):
+    for section in (
+        "Summary of findings",
+        "Inputs",
+        "Provenance of the model output",
+        "Method",
+        "Findings",
+        "Spans side by side",
+        "The complete model output",
+        "Reproducibility",
+    ):
         assert section in found
     # Each bookmark points at the page where its heading is printed.
     for item in reader.outline:
@@ -141,7 +174,9 @@ def test_every_font_is_embedded_and_bundled(report):
             assert "/FontFile2" in descriptor, font.get("/BaseFont")
             assert "DejaVu" in str(font.BaseFont) or "Droid" in str(font.BaseFont)
     if shutil.which("pdffonts"):
-        listing = subprocess.run(["pdffonts", str(report)], capture_output=True, text=True, check=True).stdout
+        listing = subprocess.run(
+            ["pdffonts", str(report)], capture_output=True, text=True, check=True
+        ).stdout
         rows = listing.splitlines()[2:]
         assert rows and all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), listing
 
@@ -150,7 +185,10 @@ def test_archival_metadata_and_nothing_forbidden(report):
     with pikepdf.open(report) as pdf:
         root = pdf.Root
         xmp = root.Metadata.read_bytes().decode("utf-8")
-        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        assert (
+            "<pdfaid:part>2</pdfaid:part>" in xmp
+            and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        )
         intent = root.OutputIntents[0]
         assert intent.S == pikepdf.Name.GTS_PDFA1
         profile = intent.DestOutputProfile
@@ -171,8 +209,22 @@ def test_same_inputs_give_byte_identical_pdfs(case, tmp_path, monkeypatch):
     original, suspect, comparison = case
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
-    first = write_report(comparison, original, suspect, tmp_path / "one" / "r.pdf", front=FRONT, provenance=PROVENANCE)
-    second = write_report(comparison, original, suspect, tmp_path / "two" / "r.pdf", front=FRONT, provenance=PROVENANCE)
+    first = write_report(
+        comparison,
+        original,
+        suspect,
+        tmp_path / "one" / "r.pdf",
+        front=FRONT,
+        provenance=PROVENANCE,
+    )
+    second = write_report(
+        comparison,
+        original,
+        suspect,
+        tmp_path / "two" / "r.pdf",
+        front=FRONT,
+        provenance=PROVENANCE,
+    )
     assert first.read_bytes() == second.read_bytes()
     info = PdfReader(first).metadata
     assert info["/CreationDate"].startswith("D:20261130005320")
@@ -195,7 +247,9 @@ def test_empty_front_matter_renders_cleanly(case, tmp_path, monkeypatch):
 
 def test_a4_page_size(case, tmp_path):
     original, suspect, comparison = case
-    target = write_report(comparison, original, suspect, tmp_path / "a4.pdf", front=FrontMatter(page_size="a4"))
+    target = write_report(
+        comparison, original, suspect, tmp_path / "a4.pdf", front=FrontMatter(page_size="a4")
+    )
     for page in PdfReader(target).pages:
         assert float(page.mediabox.width) == pytest.approx(595.28, abs=0.1)
         assert float(page.mediabox.height) == pytest.approx(841.89, abs=0.1)
@@ -271,7 +325,9 @@ def test_large_output_with_hundreds_of_spans_renders(tmp_path):
 
 def test_tool_version_and_parameters_are_printed(case, tmp_path):
     original, suspect, comparison = case
-    changed = dataclasses.replace(comparison, parameters=comparison.parameters.with_changes(min_words=12))
+    changed = dataclasses.replace(
+        comparison, parameters=comparison.parameters.with_changes(min_words=12)
+    )
     target = write_report(changed, original, suspect, tmp_path / "p.pdf")
     text = flat(" ".join(pages_text(target)))
     assert "min_words 12 shortest verbatim span reported, in words" in text
@@ -294,7 +350,9 @@ def test_bytes_do_not_depend_on_the_hash_seed(case, tmp_path, monkeypatch):
     )
     (tmp_path / "there").mkdir()
     env = dict(os.environ, PYTHONHASHSEED="12345", SOURCE_DATE_EPOCH=EPOCH)
-    subprocess.run([sys.executable, "-c", script, str(tmp_path / "there" / "r.pdf")], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "there" / "r.pdf")], env=env, check=True
+    )
     assert (tmp_path / "there" / "r.pdf").read_bytes() == here.read_bytes()
 
 
@@ -305,7 +363,9 @@ def test_spans_in_a_pdf_original_state_their_pages(tmp_path):
 
     text = resource_path("samples", "original.txt").read_text(encoding="utf-8")
     lines = [line for block in text.split("\n") for line in (textwrap.wrap(block, 80) or [""])]
-    (tmp_path / "novel.pdf").write_bytes(text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)]))
+    (tmp_path / "novel.pdf").write_bytes(
+        text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)])
+    )
     original = ingest.load(tmp_path / "novel.pdf")
     suspect = ingest.load(resource_path("samples", "model-output.txt"))
     comparison = compare(original, suspect)

@@ -8,14 +8,21 @@ import json
 import re
 
 import pytest
+from memdiff.resources import path as resource_path
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from memdiff import ingest
 from memdiff.analyse import compare
-from memdiff.evidence import Comparison, Document, DocumentRecord, ImageRegion, ImageSummary, Parameters
+from memdiff.evidence import (
+    Comparison,
+    Document,
+    DocumentRecord,
+    ImageRegion,
+    ImageSummary,
+    Parameters,
+)
 from memdiff.report import FrontMatter, verify, write_batch_report, write_report
-from memdiff.resources import path as resource_path
 
 
 def text_of(path) -> str:
@@ -44,9 +51,13 @@ def test_batch_report_has_a_row_and_a_section_per_output(outputs, tmp_path, monk
     original_path, paths = outputs
     original = ingest.load(original_path)
     items = [(s, compare(original, s)) for s in (ingest.load(p) for p in paths)]
-    target = write_batch_report(original, items, tmp_path / "batch.pdf",
-                                front=FrontMatter(case_number="1:23-cv-1", exhibit="K"),
-                                command=["memdiff", "compare", "original.txt", "chat-1.txt", "chat-2.txt", "chat-3.txt"])
+    target = write_batch_report(
+        original,
+        items,
+        tmp_path / "batch.pdf",
+        front=FrontMatter(case_number="1:23-cv-1", exhibit="K"),
+        command=["memdiff", "compare", "original.txt", "chat-1.txt", "chat-2.txt", "chat-3.txt"],
+    )
     text = text_of(target)
     nospace = text.replace(" ", "")
     assert "memdiff compared 3 model outputs" in text
@@ -83,9 +94,18 @@ def image_document(name: str, image: Image.Image) -> Document:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     data = buffer.getvalue()
-    return Document(name=name, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), media_type="image/png",
-                    kind="image", width=image.width, height=image.height, image_mode="RGB", image_format="PNG",
-                    image=image)
+    return Document(
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        media_type="image/png",
+        kind="image",
+        width=image.width,
+        height=image.height,
+        image_mode="RGB",
+        image_format="PNG",
+        image=image,
+    )
 
 
 def test_image_report_shows_pictures_hashes_and_regions(tmp_path):
@@ -98,16 +118,21 @@ def test_image_report_shows_pictures_hashes_and_regions(tmp_path):
         match=True,
         verdict="partial copy",
         transform={"scale": 2.0, "rotation": 0.0, "dx": 200, "dy": 100, "mirrored": False},
-        hashes={"phash": {"distance": 6, "bits": 64, "similarity": 0.906},
-                "dhash": {"distance": 9, "bits": 64, "similarity": 0.859}},
+        hashes={
+            "phash": {"distance": 6, "bits": 64, "similarity": 0.906},
+            "dhash": {"distance": 9, "bits": 64, "similarity": 0.859},
+        },
         matched_fraction_of_suspect=0.93,
         matched_fraction_of_original=0.41,
         heatmap={"tile": [200, 200], "grid": grid},
         thresholds={"phash_max_distance": 10},
     )
     comparison = Comparison(
-        mode="image", parameters=Parameters(), original=DocumentRecord.of(original),
-        suspect=DocumentRecord.of(suspect), summary=summary,
+        mode="image",
+        parameters=Parameters(),
+        original=DocumentRecord.of(original),
+        suspect=DocumentRecord.of(suspect),
+        summary=summary,
         regions=(ImageRegion((200, 100, 1000, 700), (0, 0, 400, 300), 0.95),),
     )
     target = write_report(comparison, original, suspect, tmp_path / "image.pdf")
@@ -140,8 +165,10 @@ def test_aligned_blend_puts_the_output_where_it_came_from():
     wrong = aligned(original, output, transform_matrix(dict(right, mirrored=False), output.width))
 
     def error(image):
-        return sum(sum(abs(a - b) for a, b in zip(image.getpixel((x, 200)), original.getpixel((x, 200))))
-                   for x in range(110, 490, 10))
+        return sum(
+            sum(abs(a - b) for a, b in zip(image.getpixel((x, 200)), original.getpixel((x, 200))))
+            for x in range(110, 490, 10)
+        )
 
     assert error(blend) < error(wrong) / 3
     # The result's own matrix, when given, is used as it is (here: the same mapping written out).

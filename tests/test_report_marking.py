@@ -6,11 +6,18 @@ import re
 
 from pypdf import PdfReader
 
+from memdiff.analyse import compare
 from memdiff.evidence import Chance, Location, Parameters, Span
 from memdiff.ingest import load_text
-from memdiff.analyse import compare
 from memdiff.report import write_report
-from memdiff.report.marking import COPIED, DIFFERENT, PLAIN, align, marked_pieces, output_word_status
+from memdiff.report.marking import (
+    COPIED,
+    DIFFERENT,
+    PLAIN,
+    align,
+    marked_pieces,
+    output_word_status,
+)
 from memdiff.report.styles import markup
 from memdiff.text.normalize import Vocabulary
 
@@ -18,12 +25,21 @@ from memdiff.text.normalize import Vocabulary
 def span_over(original: str, suspect: str, o_text: str, s_text: str, kind: str = "near") -> Span:
     o = original.index(o_text)
     s = suspect.index(s_text)
-    return Span(id=1, kind=kind, words=len(s_text.split()), similarity=0.9 if kind == "near" else 1.0,
-                original=Location(o, o + len(o_text)), suspect=Location(s, s + len(s_text)), chance=Chance(100.0, False))
+    return Span(
+        id=1,
+        kind=kind,
+        words=len(s_text.split()),
+        similarity=0.9 if kind == "near" else 1.0,
+        original=Location(o, o + len(o_text)),
+        suspect=Location(s, s + len(s_text)),
+        chance=Chance(100.0, False),
+    )
 
 
 def test_near_span_marks_the_changed_words_and_only_them():
-    original = "Intro. It was a bright cold day in April, and the clocks were striking thirteen. End."
+    original = (
+        "Intro. It was a bright cold day in April, and the clocks were striking thirteen. End."
+    )
     suspect = "It was a bright warm day in April, and all the clocks were striking thirteen."
     span = span_over(original, suspect, original[7:-6], suspect)
     alignment = align(original, suspect, span, Vocabulary(Parameters()))
@@ -61,17 +77,22 @@ def test_long_span_rows_stay_aligned_and_cover_everything():
     for row in rows:
         assert len(row.original.starts) <= 100 and len(row.suspect.starts) <= 100
         # Each row starts at the same word on both sides (identical stretches are cut in step).
-        assert row.original.text.split()[0] == row.suspect.text.split()[0] or "CHANGED" in row.suspect.text
+        assert (
+            row.original.text.split()[0] == row.suspect.text.split()[0]
+            or "CHANGED" in row.suspect.text
+        )
 
 
 def test_output_status_prefers_copied_over_different():
     original = "alpha beta gamma delta epsilon zeta eta theta iota kappa"
     suspect = "alpha beta gamma delta XX zeta eta theta iota kappa"
     near = span_over(original, suspect, original, suspect)
-    exact = span_over(original, suspect, "zeta eta theta iota kappa", "zeta eta theta iota kappa", kind="exact")
+    exact = span_over(
+        original, suspect, "zeta eta theta iota kappa", "zeta eta theta iota kappa", kind="exact"
+    )
     vocabulary = Vocabulary(Parameters())
     alignments = [(s, align(original, suspect, s, vocabulary)) for s in (near, exact)]
-    tokens, status = output_word_status(suspect, alignments, vocabulary)
+    _, status = output_word_status(suspect, alignments, vocabulary)
     assert status.tolist() == [COPIED] * 4 + [DIFFERENT] + [COPIED] * 5
     outside = output_word_status("plain words only", [], vocabulary)[1]
     assert outside.tolist() == [PLAIN] * 3
@@ -132,12 +153,19 @@ def test_validation_figures_are_quoted_only_for_the_parameters_they_were_measure
     study = {
         "version": "2026.1",
         "figures": [
-            {"mode": "text", "parameters": {"min_words": 8, "near": True}, "statement": "Recall 0.99 [0.98, 1.00]."},
+            {
+                "mode": "text",
+                "parameters": {"min_words": 8, "near": True},
+                "statement": "Recall 0.99 [0.98, 1.00].",
+            },
             {"mode": "text", "parameters": {"min_words": 12}, "statement": "Recall for 12 words."},
             {"mode": "image", "statement": "Image detection rate."},
         ],
     }
-    assert statements(comparison, study) == ["From the validation study, version 2026.1:", "Recall 0.99 [0.98, 1.00]."]
+    assert statements(comparison, study) == [
+        "From the validation study, version 2026.1:",
+        "Recall 0.99 [0.98, 1.00].",
+    ]
     other = compare(original, original, Parameters(min_words=5))
     (line,) = statements(other, study)
     assert "did not measure error rates with this report’s parameters" in line and "2026.1" in line

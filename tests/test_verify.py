@@ -7,13 +7,13 @@ import shutil
 
 import pikepdf
 import pytest
+from memdiff.resources import path as resource_path
 
 from memdiff import ingest
 from memdiff.analyse import compare
 from memdiff.errors import InputError
 from memdiff.report import verify, write_report
 from memdiff.report.pdfa import read_record
-from memdiff.resources import path as resource_path
 
 
 @pytest.fixture
@@ -53,7 +53,10 @@ def test_changed_original_is_named_as_the_reason(inputs, tmp_path):
     original.write_text(text.replace("Alice", "Alicia", 1), encoding="utf-8")
     result = verify(report, original, output)
     assert not result.ok
-    assert any(line.startswith("Original: novel.txt is NOT the file the report was made from") for line in result.lines)
+    assert any(
+        line.startswith("Original: novel.txt is NOT the file the report was made from")
+        for line in result.lines
+    )
     assert result.lines[-1].startswith("NOT verified: the original differs")
 
 
@@ -80,15 +83,20 @@ def test_findings_that_differ_from_a_rerun_are_counted(inputs, tmp_path):
     report, _ = make_report(original, output, tmp_path / "r.pdf", spans=real.spans[2:])
     result = verify(report, original, output)
     assert not result.ok
-    assert any(f"Of the report's {len(real.spans) - 2} spans, 0 were not found again; 2 spans were found" in line
-               for line in result.lines), result.lines
+    assert any(
+        f"Of the report's {len(real.spans) - 2} spans, 0 were not found again; 2 spans were found"
+        in line
+        for line in result.lines
+    ), result.lines
 
 
 def test_other_tool_version_is_reported(inputs, tmp_path):
     original, output = inputs
     report, _ = make_report(original, output, tmp_path / "r.pdf", tool_version="0.0.9")
     result = verify(report, original, output)
-    assert any("the report was made with memdiff 0.0.9; this is memdiff" in line for line in result.lines)
+    assert any(
+        "the report was made with memdiff 0.0.9; this is memdiff" in line for line in result.lines
+    )
     assert result.ok  # same files, same findings: the version alone is stated, not a failure
 
 

@@ -13,4 +13,11 @@ from memdiff.report.sections import FrontMatter, Provenance
 from memdiff.report.verify import VerifyResult, verify
 from memdiff.report.write import write_batch_report, write_report
 
-__all__ = ["FrontMatter", "Provenance", "VerifyResult", "verify", "write_batch_report", "write_report"]
+__all__ = [
+    "FrontMatter",
+    "Provenance",
+    "VerifyResult",
+    "verify",
+    "write_batch_report",
+    "write_report",
+]

@@ -49,7 +49,10 @@ _KIND_MARKUP = {
 # The face each kind is set in; characters it lacks fall back to upright Sans, then CJK.
 _KIND_FONT = {PLAIN: SANS, COPIED: SANS, DIFFERENT: SANS_ITALIC, MARKER: SANS, BOLD: SANS_BOLD}
 # The upright stand-ins used when the italic or bold face lacks a character.
-_UPRIGHT = {DIFFERENT: lambda inner: f'<span backColor="{DIFFERENT_GROUND.hexval()}">{inner}</span>', BOLD: lambda i: i}
+_UPRIGHT = {
+    DIFFERENT: lambda inner: f'<span backColor="{DIFFERENT_GROUND.hexval()}">{inner}</span>',
+    BOLD: lambda i: i,
+}
 
 
 def _template_markup(kind: str, font: str) -> str:

@@ -40,21 +40,34 @@ def scaled(image: Image.Image, max_pixels: int = MAX_PIXELS) -> tuple[Image.Imag
     return rgb, factor
 
 
-def draw_boxes(image: Image.Image, boxes: list[tuple[int, int, int, int]], factor: float) -> Image.Image:
+def draw_boxes(
+    image: Image.Image, boxes: list[tuple[int, int, int, int]], factor: float
+) -> Image.Image:
     """Numbered boxes (in the image's own pixel coordinates, scaled by ``factor``)."""
     out = image.copy()
     draw = ImageDraw.Draw(out)
     width = max(2, round(max(out.size) / 200))
     font = _font(max(10, round(max(out.size) / 40)))
     for n, (x0, y0, x1, y1) in enumerate(boxes, start=1):
-        box = [round(x0 * factor), round(y0 * factor), round(x1 * factor) - 1, round(y1 * factor) - 1]
-        draw.rectangle([box[0] - width, box[1] - width, box[2] + width, box[3] + width], outline=(0, 0, 0), width=1)
+        box = [
+            round(x0 * factor),
+            round(y0 * factor),
+            round(x1 * factor) - 1,
+            round(y1 * factor) - 1,
+        ]
+        draw.rectangle(
+            [box[0] - width, box[1] - width, box[2] + width, box[3] + width],
+            outline=(0, 0, 0),
+            width=1,
+        )
         draw.rectangle(box, outline=(255, 255, 255), width=width + 2)
         draw.rectangle(box, outline=(200, 0, 0), width=width)
         label = str(n)
         left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
         tx, ty = box[0] + width + 2, box[1] + width + 2
-        draw.rectangle([tx - 2, ty - 2, tx + right - left + 2, ty + bottom - top + 4], fill=(255, 255, 255))
+        draw.rectangle(
+            [tx - 2, ty - 2, tx + right - left + 2, ty + bottom - top + 4], fill=(255, 255, 255)
+        )
         draw.text((tx - left, ty - top), label, fill=(0, 0, 0), font=font)
     return out
 
@@ -88,7 +101,10 @@ def heatmap(image: Image.Image, grid_info: dict[str, Any], factor: float) -> Ima
                 label = f"{v:.2f}"
                 left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
                 cx, cy = (x0 + x1) / 2 - (right - left) / 2, (y0 + y1) / 2 - (bottom - top) / 2
-                draw.rectangle([cx - 2, cy - 1, cx + right - left + 2, cy + bottom - top + 3], fill=(255, 255, 255, 220))
+                draw.rectangle(
+                    [cx - 2, cy - 1, cx + right - left + 2, cy + bottom - top + 3],
+                    fill=(255, 255, 255, 220),
+                )
                 draw.text((cx - left, cy - top), label, fill=(0, 0, 0, 255), font=font)
     return Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB")
 
@@ -139,10 +155,20 @@ def aligned(original: Image.Image, suspect: Image.Image, m: Matrix) -> Image.Ima
     if_ = -(id_ * c + ie * f)
     coefficients = (ia, ib, ic, id_, ie, if_)
     source = suspect.convert("RGB")
-    warped = source.transform(original.size, Image.Transform.AFFINE, coefficients,
-                              resample=Image.Resampling.BILINEAR, fillcolor=(255, 255, 255))
-    mask = Image.new("L", source.size, 255).transform(original.size, Image.Transform.AFFINE, coefficients,
-                                                       resample=Image.Resampling.NEAREST, fillcolor=0)
+    warped = source.transform(
+        original.size,
+        Image.Transform.AFFINE,
+        coefficients,
+        resample=Image.Resampling.BILINEAR,
+        fillcolor=(255, 255, 255),
+    )
+    mask = Image.new("L", source.size, 255).transform(
+        original.size,
+        Image.Transform.AFFINE,
+        coefficients,
+        resample=Image.Resampling.NEAREST,
+        fillcolor=0,
+    )
     base = original.convert("RGB")
     return Image.composite(Image.blend(base, warped, 0.5), base, mask)
 
@@ -150,14 +176,25 @@ def aligned(original: Image.Image, suspect: Image.Image, m: Matrix) -> Image.Ima
 def pdf_image(image: Image.Image, width: float, max_height: float) -> PdfImage:
     """A reportlab Image of ``image`` as JPEG, sized to fit ``width`` × ``max_height`` points."""
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+    image.convert("RGB").save(
+        buffer, format="JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False
+    )
     buffer.seek(0)
     ratio = min(width / image.width, max_height / image.height)
     return PdfImage(buffer, width=image.width * ratio, height=image.height * ratio)
 
 
-def image_findings(c: Comparison, original: Document, suspect: Document, st: Styles, outline: Any, width: float,
-                   *, level: int = 0, heading: str | None = "Findings") -> list[Any]:
+def image_findings(
+    c: Comparison,
+    original: Document,
+    suspect: Document,
+    st: Styles,
+    outline: Any,
+    width: float,
+    *,
+    level: int = 0,
+    heading: str | None = "Findings",
+) -> list[Any]:
     """Pictures, alignment, heatmap, hash table, regions; ``heading=None`` leaves the heading to the caller."""
     s: ImageSummary = c.summary  # type: ignore[assignment]
     story: list[Any] = []
@@ -166,42 +203,75 @@ def image_findings(c: Comparison, original: Document, suspect: Document, st: Sty
     sub = level + 1 if heading else level
     col = (width - 12) / 2
     if original.image is None or suspect.image is None:
-        story.append(Paragraph("The pictures were not available when this report was written; the figures below "
-                               "come from the result file.", st.body))
+        story.append(
+            Paragraph(
+                "The pictures were not available when this report was written; the figures below "
+                "come from the result file.",
+                st.body,
+            )
+        )
     else:
         o_img, o_factor = scaled(original.image)
         s_img, s_factor = scaled(suspect.image)
         o_boxes = draw_boxes(o_img, [r.original for r in c.regions], o_factor)
         s_boxes = draw_boxes(s_img, [r.suspect for r in c.regions], s_factor)
-        story.append(Paragraph(
-            "Matched regions are drawn as numbered boxes in red with a white edge; the numbers refer to the table "
-            "of regions below. Each picture is shown reduced to fit the page.", st.body))
-        story.append(_pair(pdf_image(o_boxes, col, 3.4 * inch), pdf_image(s_boxes, col, 3.4 * inch),
-                           f"Original: {original.name}", f"Model output: {suspect.name}", st, col))
+        story.append(
+            Paragraph(
+                "Matched regions are drawn as numbered boxes in red with a white edge; the numbers refer to the table "
+                "of regions below. Each picture is shown reduced to fit the page.",
+                st.body,
+            )
+        )
+        story.append(
+            _pair(
+                pdf_image(o_boxes, col, 3.4 * inch),
+                pdf_image(s_boxes, col, 3.4 * inch),
+                f"Original: {original.name}",
+                f"Model output: {suspect.name}",
+                st,
+                col,
+            )
+        )
         second_left = second_right = None
         left_caption = right_caption = ""
         if s.transform:
-            m = scaled_matrix(transform_matrix(s.transform, suspect.image.width), o_factor, s_factor)
+            m = scaled_matrix(
+                transform_matrix(s.transform, suspect.image.width), o_factor, s_factor
+            )
             second_left = pdf_image(aligned(o_img, s_img, m), col, 3.4 * inch)
             left_caption = "The output aligned onto the original (half-and-half blend)"
         if s.heatmap and s.heatmap.get("grid"):
             second_right = pdf_image(heatmap(o_img, s.heatmap, o_factor), col, 3.4 * inch)
-            right_caption = ("Tile scores over the original (1.00 = same content; red = matching, dark = "
-                             "different, hatched = not covered by the output)")
+            right_caption = (
+                "Tile scores over the original (1.00 = same content; red = matching, dark = "
+                "different, hatched = not covered by the output)"
+            )
         if second_left is not None or second_right is not None:
             story.append(Spacer(1, 8))
-            story.append(_pair(second_left or "", second_right or "", left_caption, right_caption, st, col))
+            story.append(
+                _pair(second_left or "", second_right or "", left_caption, right_caption, st, col)
+            )
 
     story.append(outline.heading("Hash distances", st.h2 if sub else st.h1, sub))
-    story.append(Paragraph(
-        "Hamming distance between the two images’ perceptual hashes: 0 means the hashes are identical; "
-        "about half the bits is what unrelated images give.", st.body))
+    story.append(
+        Paragraph(
+            "Hamming distance between the two images’ perceptual hashes: 0 means the hashes are identical; "
+            "about half the bits is what unrelated images give.",
+            st.body,
+        )
+    )
     rows = [["Hash", "Distance", "Bits", "Similarity"]]
     for name in sorted(s.hashes):
         h = s.hashes[name]
         sim = h.get("similarity")
-        rows.append([name, str(h.get("distance", "–")), str(h.get("bits", "–")),
-                     f"{float(sim):.3f}" if isinstance(sim, (int, float)) else "–"])
+        rows.append(
+            [
+                name,
+                str(h.get("distance", "–")),
+                str(h.get("bits", "–")),
+                f"{float(sim):.3f}" if isinstance(sim, (int, float)) else "–",
+            ]
+        )
     story.append(_simple_table(rows, st, [1.5 * inch, 1.0 * inch, 1.0 * inch, 1.0 * inch]))
 
     story.append(outline.heading("Matched regions", st.h2 if sub else st.h1, sub))
@@ -210,22 +280,52 @@ def image_findings(c: Comparison, original: Document, suspect: Document, st: Sty
     else:
         rows = [["#", "Original box (x0, y0, x1, y1)", "Output box (x0, y0, x1, y1)", "Score"]]
         for n, r in enumerate(c.regions, start=1):
-            rows.append([str(n), ", ".join(map(str, r.original)), ", ".join(map(str, r.suspect)), f"{r.score:.3f}"])
+            rows.append(
+                [
+                    str(n),
+                    ", ".join(map(str, r.original)),
+                    ", ".join(map(str, r.suspect)),
+                    f"{r.score:.3f}",
+                ]
+            )
         story.append(_simple_table(rows, st, [0.4 * inch, 2.2 * inch, 2.2 * inch, 0.8 * inch]))
     return story
 
 
-def _pair(left: Any, right: Any, left_caption: str, right_caption: str, st: Styles, col: float) -> Table:
-    data = [[left, right], [Paragraph(markup(left_caption), st.muted), Paragraph(markup(right_caption), st.muted)]]
+def _pair(
+    left: Any, right: Any, left_caption: str, right_caption: str, st: Styles, col: float
+) -> Table:
+    data = [
+        [left, right],
+        [Paragraph(markup(left_caption), st.muted), Paragraph(markup(right_caption), st.muted)],
+    ]
     table = Table(data, colWidths=[col + 6, col + 6], hAlign="LEFT")
-    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
 def _simple_table(rows: list[list[str]], st: Styles, widths: list[float]) -> Table:
-    data = [[Paragraph(markup(cell), st.cell_bold if i == 0 else st.cell) for cell in row] for i, row in enumerate(rows)]
+    data = [
+        [Paragraph(markup(cell), st.cell_bold if i == 0 else st.cell) for cell in row]
+        for i, row in enumerate(rows)
+    ]
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(table_style([("GRID", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BACKGROUND", (0, 0), (-1, 0), "#E8E8E8")]))
+    table.setStyle(
+        table_style(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), "#E8E8E8"),
+            ]
+        )
+    )
     return table

@@ -10,6 +10,7 @@ because a table cell can never be taller than a page.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -96,7 +97,7 @@ class Alignment:
         a_status = self.original_status()
         b_status = self.suspect_status()
         rows: list[Row] = []
-        for (a_from, b_from), (a_to, b_to) in zip(cuts, cuts[1:]):
+        for (a_from, b_from), (a_to, b_to) in itertools.pairwise(cuts):
             rows.append(
                 Row(
                     _side(self.original_text, self.original_tokens, a_status, a_from, a_to),
@@ -127,7 +128,9 @@ def align(original_text: str, suspect_text: str, span: Span, vocabulary: Vocabul
     a_ids = a.ids.tolist()
     b_ids = b.ids.tolist()
     if a_ids == b_ids:
-        opcodes: tuple[tuple[str, int, int, int, int], ...] = (("equal", 0, len(a_ids), 0, len(b_ids)),)
+        opcodes: tuple[tuple[str, int, int, int, int], ...] = (
+            ("equal", 0, len(a_ids), 0, len(b_ids)),
+        )
     else:
         opcodes = tuple(
             (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
@@ -144,7 +147,11 @@ def joined_lines(text: str) -> str:
     """Single line breaks as spaces, paragraph breaks (blank lines) as one blank line."""
     if "\n" not in text:
         return text
-    return _PARAGRAPH_BREAK.sub("\x00", text.replace("\r\n", "\n")).replace("\n", " ").replace("\x00", "\n\n")
+    return (
+        _PARAGRAPH_BREAK.sub("\x00", text.replace("\r\n", "\n"))
+        .replace("\n", " ")
+        .replace("\x00", "\n\n")
+    )
 
 
 def marked_pieces(
@@ -200,7 +207,9 @@ def output_word_status(
         local = alignment.suspect_status()
         count = min(len(local), len(tokens) - first)
         view = status[first : first + count]
-        np.maximum(view, np.where(local[:count] == COPIED, 3, local[:count]).astype(np.int8), out=view)
+        np.maximum(
+            view, np.where(local[:count] == COPIED, 3, local[:count]).astype(np.int8), out=view
+        )
     status[status == 3] = COPIED
     return tokens, status
 

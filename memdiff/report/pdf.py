@@ -89,7 +89,7 @@ class ReportCanvas(Canvas):
     def bookmark_here(self, key: str) -> None:
         self._page_bookmarks.append(key)
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._kept_pages.append(dict(self.__dict__))
         self._page_bookmarks = []
         self._startPage()
@@ -116,8 +116,16 @@ class ReportCanvas(Canvas):
 class ReportTemplate(BaseDocTemplate):
     """Letter or A4 pages with a header (case number, exhibit) and footer (legend, Bates); bookmarks."""
 
-    def __init__(self, buffer: io.BytesIO, decoration: PageDecoration, *, page_size: str, title: str,
-                 author: str, progress: Progress) -> None:
+    def __init__(
+        self,
+        buffer: io.BytesIO,
+        decoration: PageDecoration,
+        *,
+        page_size: str,
+        title: str,
+        author: str,
+        progress: Progress,
+    ) -> None:
         register_fonts()
         size = PAGE_SIZES.get(page_size.lower(), LETTER)
         super().__init__(
@@ -139,9 +147,20 @@ class ReportTemplate(BaseDocTemplate):
         self.decoration = decoration
         self._progress = progress
         self._bookmark_count = 0
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="body", frames=[frame], onPage=self._decorate, pagesize=size)])
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [PageTemplate(id="body", frames=[frame], onPage=self._decorate, pagesize=size)]
+        )
         self.setProgressCallBack(self._on_progress)
 
     def _on_progress(self, kind: str, value: int) -> None:
@@ -153,12 +172,16 @@ class ReportTemplate(BaseDocTemplate):
             if self._progress.is_cancelled():
                 raise Cancelled("Writing the report was cancelled.")
 
-    def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's name
+    def afterFlowable(self, flowable: Any) -> None:
         if isinstance(flowable, Heading):
             canvas = self.canv
             canvas.bookmark_here(flowable.outline_key)
-            canvas.addOutlineEntry(flowable.outline_title, flowable.outline_key, level=flowable.outline_level,
-                                   closed=flowable.outline_level > 0)
+            canvas.addOutlineEntry(
+                flowable.outline_title,
+                flowable.outline_key,
+                level=flowable.outline_level,
+                closed=flowable.outline_level > 0,
+            )
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         d = self.decoration
@@ -180,7 +203,15 @@ class ReportTemplate(BaseDocTemplate):
         room = (right - left) / 2 - max(used_left, used_right) - 12
         if d.title and room > 60:
             canvas.setFillColor(MUTED)
-            draw_mixed(canvas, width / 2, top, _fit(clean(d.title), SANS, 8, 2 * room), SANS, 8, align="centre")
+            draw_mixed(
+                canvas,
+                width / 2,
+                top,
+                _fit(clean(d.title), SANS, 8, 2 * room),
+                SANS,
+                8,
+                align="centre",
+            )
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(left, top - 6, right, top - 6)
@@ -195,8 +226,15 @@ class ReportTemplate(BaseDocTemplate):
             size = 8.0
             while size > 5.5 and mixed_width(legend, SANS_BOLD, size) > right - left:
                 size -= 0.25
-            draw_mixed(canvas, width / 2, bottom + 19, _fit(legend, SANS_BOLD, size, right - left), SANS_BOLD, size,
-                       align="centre")
+            draw_mixed(
+                canvas,
+                width / 2,
+                bottom + 19,
+                _fit(legend, SANS_BOLD, size, right - left),
+                SANS_BOLD,
+                size,
+                align="centre",
+            )
         bates = d.bates(doc.page)
         if bates:
             canvas.setFont(MONO, 9)
@@ -228,11 +266,23 @@ def _binary_streams() -> Iterator[None]:
         rl_config.useA85 = saved
 
 
-def render(story: list[Any], decoration: PageDecoration, *, page_size: str, title: str, author: str,
-           subject: str, record: dict[str, Any], moment: _dt.datetime, progress: Progress = SILENT) -> bytes:
+def render(
+    story: list[Any],
+    decoration: PageDecoration,
+    *,
+    page_size: str,
+    title: str,
+    author: str,
+    subject: str,
+    record: dict[str, Any],
+    moment: _dt.datetime,
+    progress: Progress = SILENT,
+) -> bytes:
     """Lay out ``story`` and return the finished archival PDF bytes (nothing is written to disk)."""
     buffer = io.BytesIO()
-    doc = ReportTemplate(buffer, decoration, page_size=page_size, title=title, author=author, progress=progress)
+    doc = ReportTemplate(
+        buffer, decoration, page_size=page_size, title=title, author=author, progress=progress
+    )
 
     def canvas_maker(*args: Any, **kwargs: Any) -> ReportCanvas:
         canvas = ReportCanvas(*args, **kwargs)

@@ -35,8 +35,8 @@ def report_moment() -> _dt.datetime:
     """The report's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), otherwise now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-    return _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
+    return _dt.datetime.now(tz=_dt.UTC).replace(microsecond=0)
 
 
 @lru_cache(maxsize=1)
@@ -58,14 +58,23 @@ def _xmp_date(moment: _dt.datetime) -> str:
 
 
 def xmp_packet(
-    *, title: str, author: str, subject: str, keywords: str, creator_tool: str, producer: str,
-    moment: _dt.datetime, record: dict[str, Any],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    creator_tool: str,
+    producer: str,
+    moment: _dt.datetime,
+    record: dict[str, Any],
 ) -> bytes:
     """The XMP metadata packet, written by hand so its bytes are fully determined by its content."""
     record_text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     when = _xmp_date(moment)
     creator = (
-        f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>" if author else ""
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>"
+        if author
+        else ""
     )
     description = (
         f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(subject)}</rdf:li></rdf:Alt></dc:description>'
@@ -117,15 +126,30 @@ def xmp_packet(
 
 
 def finish(
-    pdf: bytes, *, title: str, author: str, subject: str, keywords: str, creator_tool: str, producer: str,
-    moment: _dt.datetime, record: dict[str, Any], language: str = "en",
+    pdf: bytes,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    creator_tool: str,
+    producer: str,
+    moment: _dt.datetime,
+    record: dict[str, Any],
+    language: str = "en",
 ) -> bytes:
     """Add XMP, output intent, matching document information and a content-derived ID."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root
         packet = xmp_packet(
-            title=title, author=author, subject=subject, keywords=keywords, creator_tool=creator_tool,
-            producer=producer, moment=moment, record=record,
+            title=title,
+            author=author,
+            subject=subject,
+            keywords=keywords,
+            creator_tool=creator_tool,
+            producer=producer,
+            moment=moment,
+            record=record,
         )
         metadata = pikepdf.Stream(doc, packet)
         metadata.Type = pikepdf.Name.Metadata

@@ -17,19 +17,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from memdiff import __version__
-from memdiff.evidence import Comparison, Document, DocumentRecord, ImageSummary, Parameters, Span, TextSummary
+from memdiff.evidence import (
+    Comparison,
+    Document,
+    DocumentRecord,
+    ImageSummary,
+    Parameters,
+    Span,
+    TextSummary,
+)
 from memdiff.report import validation
 from memdiff.report.marking import Alignment, align, marked_pieces, output_word_status
 from memdiff.report.pdf import Heading
 from memdiff.report.sidebyside import SideBySide
 from memdiff.report.styles import (
     GRID,
-    MONO,
     HEADER_GROUND,
-    SPAN_GROUND,
+    MONO,
     Styles,
     copied,
     different,
@@ -68,7 +75,13 @@ class Provenance:
     sampling: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.model or self.prompt or self.generated_on or self.attempts is not None or self.sampling)
+        return not (
+            self.model
+            or self.prompt
+            or self.generated_on
+            or self.attempts is not None
+            or self.sampling
+        )
 
 
 DEFAULT_TITLE = "Comparison of a model output with an original work"
@@ -112,7 +125,9 @@ def _p(text_markup: str, style: Any) -> Paragraph:
     return Paragraph(text_markup, style)
 
 
-def key_value_table(rows: Sequence[tuple[str, Any]], st: Styles, *, width: float, key_width: float = 1.7 * inch) -> Table:
+def key_value_table(
+    rows: Sequence[tuple[str, Any]], st: Styles, *, width: float, key_width: float = 1.7 * inch
+) -> Table:
     """A two-column table of labels and values; values may be markup strings or flowables."""
     data = []
     for key, value in rows:
@@ -134,7 +149,9 @@ def key_value_table(rows: Sequence[tuple[str, Any]], st: Styles, *, width: float
     return table
 
 
-def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]], st: Styles, widths: Sequence[float]) -> Table:
+def grid_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], st: Styles, widths: Sequence[float]
+) -> Table:
     """A table with a shaded header row that repeats on every page it runs over."""
     data = [[_p(markup(h), st.cell_bold) for h in header]]
     for row in rows:
@@ -162,8 +179,13 @@ class Outline:
 
     def heading(self, title: str, style: Any, level: int, *, shown: str | None = None) -> Heading:
         self.count += 1
-        return Heading(markup(shown if shown is not None else title), style, level=level, outline=title,
-                       key=f"section-{self.count}")
+        return Heading(
+            markup(shown if shown is not None else title),
+            style,
+            level=level,
+            outline=title,
+            key=f"section-{self.count}",
+        )
 
 
 # --------------------------------------------------------------------------- front matter
@@ -178,7 +200,11 @@ def front_matter(front: FrontMatter, title: str, report_date: str, st: Styles) -
     if front.case_number:
         story.append(_p(markup(f"Case No. {front.case_number}"), st.caption))
     if front.exhibit:
-        label = front.exhibit if front.exhibit.lower().startswith("exhibit") else f"Exhibit {front.exhibit}"
+        label = (
+            front.exhibit
+            if front.exhibit.lower().startswith("exhibit")
+            else f"Exhibit {front.exhibit}"
+        )
         story.append(_p(markup(label.upper()), st.exhibit))
     elif story:
         story.append(Spacer(1, 14))
@@ -205,8 +231,10 @@ def text_summary_sentences(c: Comparison) -> list[str]:
     out_words = c.suspect.words or 0
     orig_words = c.original.words or 0
     sentences = [
-        f"memdiff compared the model output “{markup(c.suspect.name)}” ({plural(out_words, 'word')}) with the "
-        f"original “{markup(c.original.name)}” ({plural(orig_words, 'word')})."
+        (
+            f"memdiff compared the model output “{markup(c.suspect.name)}” ({plural(out_words, 'word')}) with the "
+            f"original “{markup(c.original.name)}” ({plural(orig_words, 'word')})."
+        )
     ]
     if s.span_count == 0:
         near = (
@@ -219,8 +247,12 @@ def text_summary_sentences(c: Comparison) -> list[str]:
             f"original{near}."
         )
         return sentences
-    parts = [f"{plural(s.suspect_words_in_exact_spans, 'word')} ({percent(s.exact_suspect_coverage)}) in "
-             f"{plural(s.exact_span_count, 'verbatim span')} (identical after normalisation)"]
+    parts = [
+        (
+            f"{plural(s.suspect_words_in_exact_spans, 'word')} ({percent(s.exact_suspect_coverage)}) in "
+            f"{plural(s.exact_span_count, 'verbatim span')} (identical after normalisation)"
+        )
+    ]
     if p.near:
         parts.append(
             f"{plural(s.near_span_count, 'near-verbatim passage')} (word similarity at least {p.min_similarity:.2f})"
@@ -241,7 +273,9 @@ def text_summary_sentences(c: Comparison) -> list[str]:
             "writer could produce without having read the original."
         )
     else:
-        sentences.append(f"No span is flagged as a common phrase (chance estimate under {COMMON_PHRASE_BITS:g} bits).")
+        sentences.append(
+            f"No span is flagged as a common phrase (chance estimate under {COMMON_PHRASE_BITS:g} bits)."
+        )
     return sentences
 
 
@@ -250,18 +284,35 @@ def text_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     out_words = c.suspect.words or 0
     orig_words = c.original.words or 0
     rows = [
-        ("Output words in reproduced passages", f"{s.suspect_words_in_spans:,} of {out_words:,} ({percent(s.suspect_coverage)})"),
-        ("… of which in verbatim spans", f"{s.suspect_words_in_exact_spans:,} ({percent(s.exact_suspect_coverage)})"),
-        ("Original words in reproduced passages", f"{s.original_words_in_spans:,} of {orig_words:,} ({percent(s.original_coverage)})"),
-        ("Spans found", f"{s.span_count:,} ({s.exact_span_count:,} verbatim, {s.near_span_count:,} near-verbatim)"),
-        ("Longest span", f"{plural(s.longest_span_words, 'word')}, {plural(s.longest_span_characters, 'character')}"),
+        (
+            "Output words in reproduced passages",
+            f"{s.suspect_words_in_spans:,} of {out_words:,} ({percent(s.suspect_coverage)})",
+        ),
+        (
+            "… of which in verbatim spans",
+            f"{s.suspect_words_in_exact_spans:,} ({percent(s.exact_suspect_coverage)})",
+        ),
+        (
+            "Original words in reproduced passages",
+            f"{s.original_words_in_spans:,} of {orig_words:,} ({percent(s.original_coverage)})",
+        ),
+        (
+            "Spans found",
+            f"{s.span_count:,} ({s.exact_span_count:,} verbatim, {s.near_span_count:,} near-verbatim)",
+        ),
+        (
+            "Longest span",
+            f"{plural(s.longest_span_words, 'word')}, {plural(s.longest_span_characters, 'character')}",
+        ),
         ("Spans flagged as common phrases", f"{s.common_phrase_spans:,}"),
     ]
     bits = sorted(span.chance.bits for span in c.spans)
     if bits:
         rows.append(
-            ("Chance estimate per span",
-             f"lowest {bits[0]:,.1f} bits, median {statistics.median(bits):,.1f} bits, highest {bits[-1]:,.1f} bits")
+            (
+                "Chance estimate per span",
+                f"lowest {bits[0]:,.1f} bits, median {statistics.median(bits):,.1f} bits, highest {bits[-1]:,.1f} bits",
+            )
         )
     rows.append(("Word-frequency table", s.language or "–"))
     return rows
@@ -271,11 +322,15 @@ def image_summary_sentences(c: Comparison) -> list[str]:
     s: ImageSummary = c.summary  # type: ignore[assignment]
     o, q = c.original, c.suspect
     sentences = [
-        f"memdiff compared the image “{markup(q.name)}” ({q.width}×{q.height} pixels) with the original image "
-        f"“{markup(o.name)}” ({o.width}×{o.height} pixels).",
-        f"Result: <b>{markup(s.verdict)}</b>. "
-        f"{percent(s.matched_fraction_of_suspect)} of the output image and {percent(s.matched_fraction_of_original)} "
-        "of the original image lie in regions that match after alignment.",
+        (
+            f"memdiff compared the image “{markup(q.name)}” ({q.width}×{q.height} pixels) with the original image "
+            f"“{markup(o.name)}” ({o.width}×{o.height} pixels)."
+        ),
+        (
+            f"Result: <b>{markup(s.verdict)}</b>. "
+            f"{percent(s.matched_fraction_of_suspect)} of the output image and {percent(s.matched_fraction_of_original)} "
+            "of the original image lie in regions that match after alignment."
+        ),
     ]
     if s.transform:
         sentences.append(f"Alignment found: {markup(transform_text(s.transform))}.")
@@ -326,7 +381,9 @@ def summary(c: Comparison, st: Styles, outline: Outline, width: float) -> list[A
         )
     )
     rows = text_figures_rows(c) if c.mode == "text" else image_figures_rows(c)
-    story.append(key_value_table([(k, markup(v)) for k, v in rows], st, width=width, key_width=2.4 * inch))
+    story.append(
+        key_value_table([(k, markup(v)) for k, v in rows], st, width=width, key_width=2.4 * inch)
+    )
     return story
 
 
@@ -334,7 +391,11 @@ def summary(c: Comparison, st: Styles, outline: Outline, width: float) -> list[A
 
 
 def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
-    rows = [("File name", markup(r.name)), ("Media type", markup(r.media_type)), ("Size", size_text(r.size_bytes))]
+    rows = [
+        ("File name", markup(r.name)),
+        ("Media type", markup(r.media_type)),
+        ("Size", size_text(r.size_bytes)),
+    ]
     if r.width is not None:
         rows.append(("Pixel size", f"{r.width} × {r.height}"))
         if r.image_mode:
@@ -368,8 +429,13 @@ def inputs(c: Comparison, st: Styles, outline: Outline, width: float) -> list[An
     return story
 
 
-def batch_inputs(original: DocumentRecord, comparisons: Sequence[Comparison], st: Styles, outline: Outline,
-                 width: float) -> list[Any]:
+def batch_inputs(
+    original: DocumentRecord,
+    comparisons: Sequence[Comparison],
+    st: Styles,
+    outline: Outline,
+    width: float,
+) -> list[Any]:
     story: list[Any] = [outline.heading("Inputs", st.h1, 0)]
     story.append(
         _p(
@@ -385,10 +451,22 @@ def batch_inputs(original: DocumentRecord, comparisons: Sequence[Comparison], st
     for n, c in enumerate(comparisons, start=1):
         q = c.suspect
         extent = f"{q.width}×{q.height} px" if q.width is not None else f"{words(q.words)} words"
-        rows.append([str(n), markup(q.name), f"{size_text(q.size_bytes).split(' (')[0]}<br/>{extent}",
-                     _p(markup(q.sha256[:32]) + "<br/>" + markup(q.sha256[32:]), st.cell_mono)])
-    story.append(grid_table(["#", "File", "Size", "SHA-256"], rows, st,
-                            [0.35 * inch, 2.0 * inch, 1.15 * inch, width - 3.5 * inch]))
+        rows.append(
+            [
+                str(n),
+                markup(q.name),
+                f"{size_text(q.size_bytes).split(' (')[0]}<br/>{extent}",
+                _p(markup(q.sha256[:32]) + "<br/>" + markup(q.sha256[32:]), st.cell_mono),
+            ]
+        )
+    story.append(
+        grid_table(
+            ["#", "File", "Size", "SHA-256"],
+            rows,
+            st,
+            [0.35 * inch, 2.0 * inch, 1.15 * inch, width - 3.5 * inch],
+        )
+    )
     return story
 
 
@@ -396,12 +474,20 @@ def provenance_section(prov: Provenance, st: Styles, outline: Outline, width: fl
     story: list[Any] = [outline.heading("Provenance of the model output", st.h1, 0)]
     if prov.is_empty():
         story.append(
-            _p("No information about how the model output was generated (model, prompt, date, number of attempts, "
-               "sampling settings) was supplied for this report.", st.body)
+            _p(
+                "No information about how the model output was generated (model, prompt, date, number of attempts, "
+                "sampling settings) was supplied for this report.",
+                st.body,
+            )
         )
         return story
-    story.append(_p("As stated by the examiner; memdiff did not generate the output and cannot confirm these "
-                    "statements.", st.body))
+    story.append(
+        _p(
+            "As stated by the examiner; memdiff did not generate the output and cannot confirm these "
+            "statements.",
+            st.body,
+        )
+    )
     rows: list[tuple[str, str]] = []
     if prov.model:
         rows.append(("Model and version", markup(prov.model)))
@@ -445,21 +531,41 @@ PARAMETER_MEANINGS = {
     "language": "language of the word-frequency table for the chance estimate",
 }
 
-LIBRARIES = ("rapidfuzz", "numpy", "wordfreq", "pypdf", "python-docx", "Pillow", "ImageHash",
-             "opencv-python-headless", "reportlab", "pikepdf")
+LIBRARIES = (
+    "rapidfuzz",
+    "numpy",
+    "wordfreq",
+    "pypdf",
+    "python-docx",
+    "Pillow",
+    "ImageHash",
+    "opencv-python-headless",
+    "reportlab",
+    "pikepdf",
+)
 
 LITERATURE = (
-    "N. Carlini et al., “Quantifying Memorization Across Neural Language Models”, ICLR 2023: verbatim "
-    "reproduction measured on runs of 50 tokens.",
-    "K. Lee et al., “Deduplicating Training Data Makes Language Models Better”, ACL 2022: 50-token exact "
-    "matches and near-duplicates at edit similarity 0.8.",
-    "T. Chen et al., “CopyBench: Measuring Literal and Non-Literal Reproduction of Copyright-Protected Text in "
-    "Language Model Generation”, 2024: literal copying at ROUGE-L 0.8.",
-    "D. Ippolito et al., “Preventing Generation of Verbatim Memorization in Language Models Gives a False Sense "
-    "of Privacy”, INLG 2023: approximate memorisation at BLEU 0.75.",
-    "G. Somepalli et al., “Diffusion Art or Digital Forgery? Investigating Data Replication in Diffusion "
-    "Models”, CVPR 2023; N. Carlini et al., “Extracting Training Data from Diffusion Models”, USENIX Security "
-    "2023: image replication judged by near-duplicate similarity.",
+    (
+        "N. Carlini et al., “Quantifying Memorization Across Neural Language Models”, ICLR 2023: verbatim "
+        "reproduction measured on runs of 50 tokens."
+    ),
+    (
+        "K. Lee et al., “Deduplicating Training Data Makes Language Models Better”, ACL 2022: 50-token exact "
+        "matches and near-duplicates at edit similarity 0.8."
+    ),
+    (
+        "T. Chen et al., “CopyBench: Measuring Literal and Non-Literal Reproduction of Copyright-Protected Text in "
+        "Language Model Generation”, 2024: literal copying at ROUGE-L 0.8."
+    ),
+    (
+        "D. Ippolito et al., “Preventing Generation of Verbatim Memorization in Language Models Gives a False Sense "
+        "of Privacy”, INLG 2023: approximate memorisation at BLEU 0.75."
+    ),
+    (
+        "G. Somepalli et al., “Diffusion Art or Digital Forgery? Investigating Data Replication in Diffusion "
+        "Models”, CVPR 2023; N. Carlini et al., “Extracting Training Data from Diffusion Models”, USENIX Security "
+        "2023: image replication judged by near-duplicate similarity."
+    ),
 )
 
 
@@ -470,7 +576,10 @@ def _format_value(value: Any) -> str:
 
 
 def software_rows() -> list[tuple[str, str]]:
-    rows = [("memdiff", __version__), ("Python", f"{platform.python_implementation()} {platform.python_version()}")]
+    rows = [
+        ("memdiff", __version__),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+    ]
     for name in LIBRARIES:
         try:
             rows.append((name, importlib.metadata.version(name)))
@@ -490,15 +599,31 @@ def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[An
     story.append(_p("Parameters", st.h3))
     rows = []
     for key, value in p.to_dict().items():
-        rows.append([monospace(key), markup(_format_value(value)), markup(PARAMETER_MEANINGS.get(key, ""))])
+        rows.append(
+            [monospace(key), markup(_format_value(value)), markup(PARAMETER_MEANINGS.get(key, ""))]
+        )
     if c.mode == "text":
-        rows.append([monospace("common_phrase_bits"), f"{COMMON_PHRASE_BITS:g}",
-                     "spans with a lower chance estimate are flagged as common phrases"])
+        rows.append(
+            [
+                monospace("common_phrase_bits"),
+                f"{COMMON_PHRASE_BITS:g}",
+                "spans with a lower chance estimate are flagged as common phrases",
+            ]
+        )
     if c.mode == "image":
         s: ImageSummary = c.summary  # type: ignore[assignment]
         for key in sorted(s.thresholds):
-            rows.append([monospace(key), markup(str(s.thresholds[key])), "image decision threshold"])
-    story.append(grid_table(["Parameter", "Value", "Meaning"], rows, st, [1.6 * inch, 0.9 * inch, width - 2.5 * inch]))
+            rows.append(
+                [monospace(key), markup(str(s.thresholds[key])), "image decision threshold"]
+            )
+    story.append(
+        grid_table(
+            ["Parameter", "Value", "Meaning"],
+            rows,
+            st,
+            [1.6 * inch, 0.9 * inch, width - 2.5 * inch],
+        )
+    )
 
     story.append(_p("Validation", st.h3))
     for line in validation.statements(c):
@@ -511,11 +636,23 @@ def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[An
     data = []
     for i in range(half):
         row = [_p(markup(left[i][0]), st.cell), _p(markup(left[i][1]), st.cell)]
-        row += [_p(markup(right[i][0]), st.cell), _p(markup(right[i][1]), st.cell)] if i < len(right) else ["", ""]
+        row += (
+            [_p(markup(right[i][0]), st.cell), _p(markup(right[i][1]), st.cell)]
+            if i < len(right)
+            else ["", ""]
+        )
         data.append(row)
     table = Table(data, colWidths=[1.9 * inch, width / 2 - 1.9 * inch] * 2, hAlign="LEFT")
-    table.setStyle(table_style([("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    table.setStyle(
+        table_style(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     story.append(table)
 
     story.append(_p("Literature the thresholds come from", st.h3))
@@ -523,7 +660,7 @@ def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[An
         story.append(Paragraph(markup(ref), st.bullet, bulletText="•"))
 
     story.append(_p("Known limits", st.h3))
-    for limit in (_TEXT_LIMITS if c.mode == "text" else _IMAGE_LIMITS):
+    for limit in _TEXT_LIMITS if c.mode == "text" else _IMAGE_LIMITS:
         story.append(Paragraph(markup(limit), st.bullet, bulletText="•"))
     return story
 
@@ -587,24 +724,38 @@ def _image_method(c: Comparison, st: Styles) -> list[Any]:
 
 
 _TEXT_LIMITS = (
-    "Paraphrase, translation, summary and imitation of style are not detected: memdiff finds shared word "
-    "sequences, not shared ideas.",
-    "Shared runs shorter than the minimum length, and near-verbatim passages below the similarity threshold, are "
-    "not reported.",
+    (
+        "Paraphrase, translation, summary and imitation of style are not detected: memdiff finds shared word "
+        "sequences, not shared ideas."
+    ),
+    (
+        "Shared runs shorter than the minimum length, and near-verbatim passages below the similarity threshold, are "
+        "not reported."
+    ),
     "Only the original given is searched: a passage the output shares with some other work is not found.",
-    "The findings depend on the extracted text. Text in images, scanned pages without a text layer, and text a "
-    "PDF stores out of reading order may be missing or out of order.",
-    "The chance estimate treats words as independent, which overstates how unlikely stock phrases, quotations "
-    "and names are; it is a guide, not a probability that the output was copied.",
-    "A passage the original itself repeats is reported once, at the occurrence that matches furthest; the table "
-    "states how many other occurrences there are.",
+    (
+        "The findings depend on the extracted text. Text in images, scanned pages without a text layer, and text a "
+        "PDF stores out of reading order may be missing or out of order."
+    ),
+    (
+        "The chance estimate treats words as independent, which overstates how unlikely stock phrases, quotations "
+        "and names are; it is a guide, not a probability that the output was copied."
+    ),
+    (
+        "A passage the original itself repeats is reported once, at the occurrence that matches furthest; the table "
+        "states how many other occurrences there are."
+    ),
 )
 
 _IMAGE_LIMITS = (
-    "Perceptual hashes and tile comparison measure visual likeness of pixels, not shared subject, composition "
-    "or style; an image painted anew in the same style is not detected.",
-    "Heavy crops, strong perspective changes, collage of many sources and extensive retouching can defeat "
-    "alignment.",
+    (
+        "Perceptual hashes and tile comparison measure visual likeness of pixels, not shared subject, composition "
+        "or style; an image painted anew in the same style is not detected."
+    ),
+    (
+        "Heavy crops, strong perspective changes, collage of many sources and extensive retouching can defeat "
+        "alignment."
+    ),
     "Only the original given is searched.",
 )
 
@@ -624,16 +775,23 @@ def legend(st: Styles) -> Paragraph:
 
 def span_heading_pieces(span: Span, *, continued: bool = False) -> list[tuple[str, str]]:
     """The line above a span: its number, kind, length, chance estimate and flags, as (kind, text) pieces."""
-    kind = "verbatim" if span.kind == "exact" else f"near-verbatim, similarity {span.similarity:.2f}"
+    kind = (
+        "verbatim" if span.kind == "exact" else f"near-verbatim, similarity {span.similarity:.2f}"
+    )
     pieces = [kind]
     if span.kind == "near" and span.original_words != span.words:
-        pieces.append(f"{plural(span.words, 'word')} in the output, {plural(span.original_words, 'word')} in the original")
+        pieces.append(
+            f"{plural(span.words, 'word')} in the output, {plural(span.original_words, 'word')} in the original"
+        )
     else:
         pieces.append(plural(span.words, "word"))
     pieces.append(f"chance estimate {span.chance.bits:,.1f} bits")
     if span.other_occurrences:
         pieces.append(f"also at {plural(span.other_occurrences, 'other place')} in the original")
-    out = [("bold", f"Span {span.id}" + (" (continued)" if continued else "")), ("plain", " · " + " · ".join(pieces))]
+    out = [
+        ("bold", f"Span {span.id}" + (" (continued)" if continued else "")),
+        ("plain", " · " + " · ".join(pieces)),
+    ]
     if span.chance.common_phrase:
         out.append(("plain", " · "))
         out.append(("bold", "flagged: common phrase"))
@@ -652,20 +810,37 @@ def span_table(span: Span, alignment: Alignment, st: Styles, width: float) -> Si
     quote = st.fragments(st.quote)
     cell = st.fragments(st.cell)
     small = st.fragments(st.small)
-    rows = [(quote.paragraph(row.original.pieces(), keep_lines=True),
-             quote.paragraph(row.suspect.pieces(), keep_lines=True))
-            for row in alignment.rows()]
+    rows = [
+        (
+            quote.paragraph(row.original.pieces(), keep_lines=True),
+            quote.paragraph(row.suspect.pieces(), keep_lines=True),
+        )
+        for row in alignment.rows()
+    ]
     return SideBySide(
         cell.paragraph(span_heading_pieces(span), keep_lines=False),
-        (small.paragraph([("bold", "Original"), ("plain", o_label)], keep_lines=False),
-         small.paragraph([("bold", "Model output"), ("plain", s_label)], keep_lines=False)),
+        (
+            small.paragraph([("bold", "Original"), ("plain", o_label)], keep_lines=False),
+            small.paragraph([("bold", "Model output"), ("plain", s_label)], keep_lines=False),
+        ),
         rows,
-        continued_heading=cell.paragraph(span_heading_pieces(span, continued=True), keep_lines=False),
+        continued_heading=cell.paragraph(
+            span_heading_pieces(span, continued=True), keep_lines=False
+        ),
     )
 
 
-def text_findings(c: Comparison, original: Document, suspect: Document, st: Styles, outline: Outline,
-                  width: float, *, level: int = 0, heading: str | None = "Findings") -> list[Any]:
+def text_findings(
+    c: Comparison,
+    original: Document,
+    suspect: Document,
+    st: Styles,
+    outline: Outline,
+    width: float,
+    *,
+    level: int = 0,
+    heading: str | None = "Findings",
+) -> list[Any]:
     """Side-by-side spans and the marked output; ``heading=None`` leaves the heading to the caller."""
     story: list[Any] = []
     if heading:
@@ -692,7 +867,9 @@ def text_findings(c: Comparison, original: Document, suspect: Document, st: Styl
     return story
 
 
-def full_output(text: str, alignments: list[tuple[Span, Alignment]], vocabulary: Vocabulary, st: Styles) -> list[Any]:
+def full_output(
+    text: str, alignments: list[tuple[Span, Alignment]], vocabulary: Vocabulary, st: Styles
+) -> list[Any]:
     """The whole output text as paragraphs (one per block between blank lines), reproduced words marked."""
     import re
 
@@ -710,17 +887,27 @@ def full_output(text: str, alignments: list[tuple[Span, Alignment]], vocabulary:
     if not text.strip():
         story.append(_p("(The output is empty.)", st.body))
         return story
-    blocks = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", text, flags=re.S)]
+    blocks = [
+        (m.start(), m.end())
+        for m in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", text, flags=re.DOTALL)
+    ]
     for b_start, b_end in blocks:
         first = int(np.searchsorted(starts, b_start, side="left"))
         last = int(np.searchsorted(starts, b_end, side="left"))
         local_starts = [int(x) - b_start for x in starts[first:last]]
         local_ends = [min(int(x), b_end) - b_start for x in ends[first:last]]
         markers = {
-            k - first: "".join(f"[{i}]" for i in ids) for k, ids in span_starts.items() if first <= k < last
+            k - first: "".join(f"[{i}]" for i in ids)
+            for k, ids in span_starts.items()
+            if first <= k < last
         }
-        pieces = marked_pieces(text[b_start:b_end], local_starts, local_ends, status[first:last].tolist(),
-                               markers=markers)
+        pieces = marked_pieces(
+            text[b_start:b_end],
+            local_starts,
+            local_ends,
+            status[first:last].tolist(),
+            markers=markers,
+        )
         story.append(paragraphs.paragraph(pieces, keep_lines=True))
     return story
 
@@ -732,7 +919,13 @@ def equivalent_command(c: Comparison, report_name: str) -> list[str]:
     p = c.parameters
     d = Parameters()
     cmd = ["memdiff", "compare", c.original.name, c.suspect.name, "--mode", c.mode]
-    cmd += ["--min-words", str(p.min_words), "--near" if p.near else "--no-near", "--min-similarity", f"{p.min_similarity:g}"]
+    cmd += [
+        "--min-words",
+        str(p.min_words),
+        "--near" if p.near else "--no-near",
+        "--min-similarity",
+        f"{p.min_similarity:g}",
+    ]
     for flag, value, default in (
         ("nfkc", p.unicode_nfkc, d.unicode_nfkc),
         ("casefold", p.casefold, d.casefold),
@@ -748,8 +941,15 @@ def equivalent_command(c: Comparison, report_name: str) -> list[str]:
     return cmd
 
 
-def reproducibility(comparisons: Sequence[Comparison], command: list[str] | None, report_name: str,
-                    report_date: str, st: Styles, outline: Outline, width: float) -> list[Any]:
+def reproducibility(
+    comparisons: Sequence[Comparison],
+    command: list[str] | None,
+    report_name: str,
+    report_date: str,
+    st: Styles,
+    outline: Outline,
+    width: float,
+) -> list[Any]:
     first = comparisons[0]
     story: list[Any] = [PageBreak(), outline.heading("Reproducibility", st.h1, 0)]
     story.append(
@@ -767,14 +967,30 @@ def reproducibility(comparisons: Sequence[Comparison], command: list[str] | None
         story.append(_p(markup(shlex.join(command), base=MONO), st.code))
     else:
         if len(comparisons) == 1:
-            story.append(_p("No command line was recorded (the report was made from the graphical application). "
-                            "This command gives the same findings:", st.body))
-            story.append(_p(markup(shlex.join(equivalent_command(first, report_name)), base=MONO), st.code))
+            story.append(
+                _p(
+                    "No command line was recorded (the report was made from the graphical application). "
+                    "This command gives the same findings:",
+                    st.body,
+                )
+            )
+            story.append(
+                _p(markup(shlex.join(equivalent_command(first, report_name)), base=MONO), st.code)
+            )
         else:
-            story.append(_p("No command line was recorded (the report was made from the graphical application).",
-                            st.body))
+            story.append(
+                _p(
+                    "No command line was recorded (the report was made from the graphical application).",
+                    st.body,
+                )
+            )
     story.append(_p("Parameters", st.h3))
-    story.append(_p(markup(json.dumps(first.parameters.to_dict(), indent=None, sort_keys=False), base=MONO), st.code))
+    story.append(
+        _p(
+            markup(json.dumps(first.parameters.to_dict(), indent=None, sort_keys=False), base=MONO),
+            st.code,
+        )
+    )
     story.append(_p("Inputs and findings digests", st.h3))
     story.append(
         _p(
@@ -783,11 +999,18 @@ def reproducibility(comparisons: Sequence[Comparison], command: list[str] | None
             st.body,
         )
     )
-    rows: list[tuple[str, Any]] = [("Original", monospace(f"{first.original.sha256}") + f"<br/>{markup(first.original.name)}")]
+    rows: list[tuple[str, Any]] = [
+        ("Original", monospace(f"{first.original.sha256}") + f"<br/>{markup(first.original.name)}")
+    ]
     for n, c in enumerate(comparisons, start=1):
         label = "Model output" if len(comparisons) == 1 else f"Output {n}"
         rows.append((label, monospace(c.suspect.sha256) + f"<br/>{markup(c.suspect.name)}"))
-        rows.append((f"Findings digest{'' if len(comparisons) == 1 else f' {n}'}", monospace(c.findings_digest())))
+        rows.append(
+            (
+                f"Findings digest{'' if len(comparisons) == 1 else f' {n}'}",
+                monospace(c.findings_digest()),
+            )
+        )
     story.append(key_value_table(rows, st, width=width, key_width=1.4 * inch))
     story.append(Spacer(1, 6))
     story.append(
@@ -796,7 +1019,10 @@ def reproducibility(comparisons: Sequence[Comparison], command: list[str] | None
                 ("memdiff version", markup(first.tool_version)),
                 ("Analysis run", markup(first.created)),
                 ("Report date", markup(report_date)),
-                ("Result file", markup(report_name.rsplit(".", 1)[0] + ".json") + " (beside this report)"),
+                (
+                    "Result file",
+                    markup(report_name.rsplit(".", 1)[0] + ".json") + " (beside this report)",
+                ),
             ],
             st,
             width=width,
@@ -809,8 +1035,13 @@ def reproducibility(comparisons: Sequence[Comparison], command: list[str] | None
 # --------------------------------------------------------------------------- batch
 
 
-def batch_summary(original: DocumentRecord, comparisons: Sequence[Comparison], st: Styles, outline: Outline,
-                  width: float) -> list[Any]:
+def batch_summary(
+    original: DocumentRecord,
+    comparisons: Sequence[Comparison],
+    st: Styles,
+    outline: Outline,
+    width: float,
+) -> list[Any]:
     story: list[Any] = [outline.heading("Summary of findings", st.h1, 0)]
     with_spans = sum(1 for c in comparisons if _found_something(c))
     story.append(
@@ -832,20 +1063,40 @@ def batch_summary(original: DocumentRecord, comparisons: Sequence[Comparison], s
     for n, c in enumerate(comparisons, start=1):
         if c.mode == "text":
             s: TextSummary = c.summary  # type: ignore[assignment]
-            rows.append([
-                str(n), markup(c.suspect.name), percent(s.suspect_coverage), percent(s.exact_suspect_coverage),
-                f"{s.longest_span_words:,}", f"{s.span_count:,}", _text_verdict(c),
-            ])
+            rows.append(
+                [
+                    str(n),
+                    markup(c.suspect.name),
+                    percent(s.suspect_coverage),
+                    percent(s.exact_suspect_coverage),
+                    f"{s.longest_span_words:,}",
+                    f"{s.span_count:,}",
+                    _text_verdict(c),
+                ]
+            )
         else:
             i: ImageSummary = c.summary  # type: ignore[assignment]
-            rows.append([
-                str(n), markup(c.suspect.name), percent(i.matched_fraction_of_suspect), "–", "–",
-                f"{len(c.regions):,}", markup(i.verdict),
-            ])
+            rows.append(
+                [
+                    str(n),
+                    markup(c.suspect.name),
+                    percent(i.matched_fraction_of_suspect),
+                    "–",
+                    "–",
+                    f"{len(c.regions):,}",
+                    markup(i.verdict),
+                ]
+            )
     widths = [0.3 * inch, 1.55 * inch, 0.8 * inch, 0.8 * inch, 0.75 * inch, 0.6 * inch]
     widths.append(width - sum(widths))
-    story.append(grid_table(["#", "Output", "Coverage", "Verbatim", "Longest span (words)", "Spans", "Finding"],
-                            rows, st, widths))
+    story.append(
+        grid_table(
+            ["#", "Output", "Coverage", "Verbatim", "Longest span (words)", "Spans", "Finding"],
+            rows,
+            st,
+            widths,
+        )
+    )
     return story
 
 

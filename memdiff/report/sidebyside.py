@@ -20,8 +20,14 @@ PAD_Y = 3.5
 class SideBySide(Flowable):
     """A span's heading, its two column labels and its rows of aligned text."""
 
-    def __init__(self, heading: Paragraph, labels: tuple[Paragraph, Paragraph],
-                 rows: list[tuple[Paragraph, Paragraph]], *, continued_heading: Paragraph | None = None) -> None:
+    def __init__(
+        self,
+        heading: Paragraph,
+        labels: tuple[Paragraph, Paragraph],
+        rows: list[tuple[Paragraph, Paragraph]],
+        *,
+        continued_heading: Paragraph | None = None,
+    ) -> None:
         super().__init__()
         self.heading = heading
         self.labels = labels
@@ -37,19 +43,21 @@ class SideBySide(Flowable):
             inner = width / 2 - 2 * PAD_X
             heading_h = self.heading.wrap(width - 2 * PAD_X, 1e9)[1] + 2 * PAD_Y
             label_h = max(p.wrap(inner, 1e9)[1] for p in self.labels) + 2 * PAD_Y
-            rows_h = [max(left.wrap(inner, 1e9)[1], right.wrap(inner, 1e9)[1]) + 2 * PAD_Y
-                      for left, right in self.rows]
+            rows_h = [
+                max(left.wrap(inner, 1e9)[1], right.wrap(inner, 1e9)[1]) + 2 * PAD_Y
+                for left, right in self.rows
+            ]
             self._heights = (heading_h, label_h, rows_h)
             self._measured_for = width
         return self._heights
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         heading_h, label_h, rows_h = self._measure(availWidth)
         self.width = availWidth
         self.height = heading_h + label_h + sum(rows_h)
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         heading_h, label_h, rows_h = self._measure(availWidth)
         used = heading_h + label_h
         fit = 0
@@ -58,9 +66,15 @@ class SideBySide(Flowable):
             fit += 1
         if fit == 0 or fit == len(self.rows):
             return []
-        first = SideBySide(self.heading, self.labels, self.rows[:fit], continued_heading=self.continued_heading)
-        rest = SideBySide(self.continued_heading, self.labels, self.rows[fit:],
-                          continued_heading=self.continued_heading)
+        first = SideBySide(
+            self.heading, self.labels, self.rows[:fit], continued_heading=self.continued_heading
+        )
+        rest = SideBySide(
+            self.continued_heading,
+            self.labels,
+            self.rows[fit:],
+            continued_heading=self.continued_heading,
+        )
         return [first, rest]
 
     # ---- drawing
@@ -102,4 +116,3 @@ class SideBySide(Flowable):
 
     def __repr__(self) -> str:
         return f"SideBySide({len(self.rows)} rows)"
-

@@ -9,7 +9,7 @@ pages look the same on every machine. Characters that DejaVu Sans lacks
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -62,7 +62,7 @@ class BundledFont(TTFont):
         super().__init__(name, filename)
         self._unit_widths: dict[str, float] = {}
 
-    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802 - reportlab's name
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
         unit = self._unit_widths.get(text)
         if unit is None:
             unit = TTFont.stringWidth(self, text, 1000.0, encoding)
@@ -82,7 +82,9 @@ def register_fonts() -> None:
     for name, filename in _FONT_FILES.items():
         if name != CJK:
             pdfmetrics.registerFont(BundledFont(name, str(resource_path("fonts", filename))))
-    pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD)
+    pdfmetrics.registerFontFamily(
+        SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD
+    )
     pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
 
 
@@ -94,7 +96,7 @@ def register_cjk_font() -> None:
     pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
 
 
-@lru_cache(maxsize=None)
+@cache
 def covers(font: str) -> frozenset[int]:
     """The code points ``font`` has glyphs for."""
     if font == CJK:
@@ -143,7 +145,11 @@ def copied(inner_markup: str) -> str:
 
 def different(inner_markup: str) -> str:
     """Markup for words that differ inside a near-verbatim passage: italic on grey."""
-    return f'<span backColor="{DIFFERENT_GROUND.hexval()}"><i>{inner_markup}</i></span>' if inner_markup else ""
+    return (
+        f'<span backColor="{DIFFERENT_GROUND.hexval()}"><i>{inner_markup}</i></span>'
+        if inner_markup
+        else ""
+    )
 
 
 def monospace(text: str) -> str:
@@ -156,46 +162,103 @@ class Styles:
     def __init__(self) -> None:
         register_fonts()
         base = ParagraphStyle(
-            "body", fontName=SANS, bulletFontName=SANS, fontSize=9.5, leading=13, spaceAfter=5, alignment=TA_LEFT
+            "body",
+            fontName=SANS,
+            bulletFontName=SANS,
+            fontSize=9.5,
+            leading=13,
+            spaceAfter=5,
+            alignment=TA_LEFT,
         )
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, spaceAfter=3)
         self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11, spaceAfter=0)
         self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=SANS_BOLD)
-        self.cell_mono = ParagraphStyle("cell_mono", parent=self.cell, fontName=MONO, fontSize=7.5, leading=10)
+        self.cell_mono = ParagraphStyle(
+            "cell_mono", parent=self.cell, fontName=MONO, fontSize=7.5, leading=10
+        )
         self.quote = ParagraphStyle("quote", parent=base, fontSize=9, leading=12.5, spaceAfter=0)
-        self.output_text = ParagraphStyle("output_text", parent=base, fontSize=9.5, leading=14, spaceAfter=6)
-        self.code = ParagraphStyle("code", parent=base, fontName=MONO, fontSize=7.5, leading=10, spaceAfter=4)
-        self.bullet = ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3)
+        self.output_text = ParagraphStyle(
+            "output_text", parent=base, fontSize=9.5, leading=14, spaceAfter=6
+        )
+        self.code = ParagraphStyle(
+            "code", parent=base, fontName=MONO, fontSize=7.5, leading=10, spaceAfter=4
+        )
+        self.bullet = ParagraphStyle(
+            "bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3
+        )
         self.h1 = ParagraphStyle(
-            "h1", parent=base, fontName=SANS_BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=8,
+            "h1",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=14,
+            leading=18,
+            spaceBefore=6,
+            spaceAfter=8,
             keepWithNext=1,
         )
         self.h2 = ParagraphStyle(
-            "h2", parent=base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=5,
+            "h2",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=14,
+            spaceBefore=10,
+            spaceAfter=5,
             keepWithNext=1,
         )
         self.h3 = ParagraphStyle(
-            "h3", parent=base, fontName=SANS_BOLD, fontSize=9.5, leading=13, spaceBefore=6, spaceAfter=3,
+            "h3",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=9.5,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=3,
             keepWithNext=1,
         )
         self.caption_court = ParagraphStyle(
-            "caption_court", parent=base, fontName=SANS_BOLD, fontSize=11, leading=15, alignment=TA_CENTER,
+            "caption_court",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=15,
+            alignment=TA_CENTER,
             spaceAfter=10,
         )
-        self.caption = ParagraphStyle("caption", parent=base, fontSize=10, leading=14, alignment=TA_CENTER)
+        self.caption = ParagraphStyle(
+            "caption", parent=base, fontSize=10, leading=14, alignment=TA_CENTER
+        )
         self.exhibit = ParagraphStyle(
-            "exhibit", parent=base, fontName=SANS_BOLD, fontSize=20, leading=26, alignment=TA_CENTER,
-            spaceBefore=14, spaceAfter=10,
+            "exhibit",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=20,
+            leading=26,
+            alignment=TA_CENTER,
+            spaceBefore=14,
+            spaceAfter=10,
         )
         self.title = ParagraphStyle(
-            "title", parent=base, fontName=SANS_BOLD, fontSize=15, leading=20, alignment=TA_CENTER,
-            spaceBefore=6, spaceAfter=12,
+            "title",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=15,
+            leading=20,
+            alignment=TA_CENTER,
+            spaceBefore=6,
+            spaceAfter=12,
         )
         self.legend = ParagraphStyle(
-            "legend", parent=base, fontName=SANS_BOLD, fontSize=9.5, leading=13, alignment=TA_CENTER,
-            spaceBefore=4, spaceAfter=8,
+            "legend",
+            parent=base,
+            fontName=SANS_BOLD,
+            fontSize=9.5,
+            leading=13,
+            alignment=TA_CENTER,
+            spaceBefore=4,
+            spaceAfter=8,
         )
         self._fragments: dict[str, Any] = {}
 
@@ -211,7 +274,9 @@ class Styles:
 
 def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     """A TableStyle whose cells default to the bundled font (reportlab's default is unembedded Helvetica)."""
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("FONTSIZE", (0, 0), (-1, -1), 8.5), *commands])
+    return TableStyle(
+        [("FONTNAME", (0, 0), (-1, -1), SANS), ("FONTSIZE", (0, 0), (-1, -1), 8.5), *commands]
+    )
 
 
 def font_runs(text: str, base: str) -> list[tuple[str, str]]:
@@ -242,7 +307,9 @@ def mixed_width(text: str, font: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in font_runs(text, font))
 
 
-def draw_mixed(canvas: Any, x: float, y: float, text: str, font: str, size: float, *, align: str = "left") -> None:
+def draw_mixed(
+    canvas: Any, x: float, y: float, text: str, font: str, size: float, *, align: str = "left"
+) -> None:
     """Draw one line on a canvas with the CJK fallback where needed; ``align`` left, centre or right of ``x``."""
     width = mixed_width(text, font, size)
     if align == "right":

@@ -51,8 +51,10 @@ def statements(comparison: Comparison, study: dict[str, Any] | None = None) -> l
     study = study if study is not None else load_study()
     if study is None:
         return [
-            "No validation study ships with this version of memdiff, so no measured error rate is stated here; "
-            "the figures above are measurements on these two inputs only."
+            (
+                "No validation study ships with this version of memdiff, so no measured error rate is stated here; "
+                "the figures above are measurements on these two inputs only."
+            )
         ]
     version = str(study.get("version", "unversioned"))
     figures = [f for f in study.get("figures", []) if isinstance(f, dict)]
@@ -60,7 +62,9 @@ def statements(comparison: Comparison, study: dict[str, Any] | None = None) -> l
     applying = [s for s in applying if s]
     if not applying:
         return [
-            f"The validation study (version {version}) did not measure error rates with this report’s "
-            "parameters, so none are quoted; see the study for the settings it covers."
+            (
+                f"The validation study (version {version}) did not measure error rates with this report’s "
+                "parameters, so none are quoted; see the study for the settings it covers."
+            )
         ]
     return [f"From the validation study, version {version}:", *applying]

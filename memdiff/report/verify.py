@@ -85,11 +85,16 @@ def verify(
     report = Path(report_pdf)
     record = _read(report, read_record)
     if record is None or record.get("schema") != RECORD_SCHEMA:
-        return VerifyResult(False, [
-            f"{report.name} carries no memdiff record in its metadata: it was not written by memdiff, or its "
-            "metadata was removed or changed.",
-            "NOT verified.",
-        ])
+        return VerifyResult(
+            False,
+            [
+                (
+                    f"{report.name} carries no memdiff record in its metadata: it was not written by memdiff, or its "
+                    "metadata was removed or changed."
+                ),
+                "NOT verified.",
+            ],
+        )
 
     lines: list[str] = []
     problems: list[str] = []
@@ -116,10 +121,18 @@ def verify(
     row, position = _row_for(outputs, suspect.sha256, suspect.name)
     where = f" (output {position} of {len(outputs)})" if len(outputs) > 1 else ""
     if row is None:
-        return VerifyResult(False, [*lines, f"Output: {suspect.name} is not among the outputs this report covers.",
-                                    "NOT verified."])
+        return VerifyResult(
+            False,
+            [
+                *lines,
+                f"Output: {suspect.name} is not among the outputs this report covers.",
+                "NOT verified.",
+            ],
+        )
     if suspect.sha256 == row.get("sha256"):
-        lines.append(f"Output: {suspect.name}: SHA-256 matches the report{where} ({suspect.sha256}).")
+        lines.append(
+            f"Output: {suspect.name}: SHA-256 matches the report{where} ({suspect.sha256})."
+        )
     else:
         problems.append("the output differs")
         lines.append(
@@ -128,7 +141,9 @@ def verify(
         )
 
     if recorded_version != __version__:
-        lines.append(f"Tool version: the report was made with memdiff {recorded_version}; this is memdiff {__version__}.")
+        lines.append(
+            f"Tool version: the report was made with memdiff {recorded_version}; this is memdiff {__version__}."
+        )
     else:
         lines.append(f"Tool version: memdiff {__version__}, as in the report.")
 
@@ -142,16 +157,22 @@ def verify(
     if rerun is not None:
         digest = rerun.findings_digest()
         if digest == row.get("findings_sha256"):
-            lines.append(f"Findings: running the comparison again with the recorded parameters gives the same "
-                         f"findings digest ({digest}).")
+            lines.append(
+                f"Findings: running the comparison again with the recorded parameters gives the same "
+                f"findings digest ({digest})."
+            )
         else:
             problems.append("the findings differ")
-            lines.append(f"Findings: DIFFERENT. The report records digest {row.get('findings_sha256')}; running "
-                         f"again gives {digest}.")
+            lines.append(
+                f"Findings: DIFFERENT. The report records digest {row.get('findings_sha256')}; running "
+                f"again gives {digest}."
+            )
             lines.append(_difference(row.get("findings", []), _findings_keys(rerun), rerun.mode))
             if recorded_version != __version__:
-                lines.append("The difference may come from the other tool version; run the recorded version to "
-                             "check.")
+                lines.append(
+                    "The difference may come from the other tool version; run the recorded version to "
+                    "check."
+                )
 
     if problems:
         lines.append("NOT verified: " + "; ".join(problems) + ".")
@@ -168,10 +189,14 @@ def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
     try:
         return read_record(report)
     except (pikepdf.PdfError, OSError) as err:
-        raise InputError(f"{report.name} cannot be read as a PDF ({err}); give the path of a memdiff report.") from None
+        raise InputError(
+            f"{report.name} cannot be read as a PDF ({err}); give the path of a memdiff report."
+        ) from None
 
 
-def _row_for(outputs: list[dict[str, Any]], sha256: str, name: str) -> tuple[dict[str, Any] | None, int]:
+def _row_for(
+    outputs: list[dict[str, Any]], sha256: str, name: str
+) -> tuple[dict[str, Any] | None, int]:
     """The report's row for this output: by hash first, then (to explain a change) by name or the only row."""
     for n, row in enumerate(outputs, start=1):
         if row.get("sha256") == sha256:
@@ -198,6 +223,8 @@ def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) ->
             lost += 1
     new = len(remaining)
     if not lost and not new:
-        return (f"The same {len(before)} {what} were found; the summary figures differ.")
-    return (f"Of the report's {len(before)} {what}, {lost} were not found again; {new} {what} were found that "
-            f"the report does not list ({len(after)} in all now).")
+        return f"The same {len(before)} {what} were found; the summary figures differ."
+    return (
+        f"Of the report's {len(before)} {what}, {lost} were not found again; {new} {what} were found that "
+        f"the report does not list ({len(after)} in all now)."
+    )

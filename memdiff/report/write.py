@@ -21,11 +21,20 @@ from memdiff.progress import SILENT, Progress, Stage
 from memdiff.report import pdfa, sections
 from memdiff.report.images import image_findings
 from memdiff.report.pdf import MARGIN_X, PAGE_SIZES, PageDecoration, render
-from memdiff.report.sections import DEFAULT_BATCH_TITLE, DEFAULT_TITLE, FrontMatter, Outline, Provenance
+from memdiff.report.sections import (
+    DEFAULT_BATCH_TITLE,
+    DEFAULT_TITLE,
+    FrontMatter,
+    Outline,
+    Provenance,
+)
 from memdiff.report.styles import Styles
 from memdiff.report.verify import make_record
 
 BATCH_SCHEMA = "memdiff/batch@1"
+# Frozen, so one shared empty value is safe as a default.
+NO_FRONT_MATTER = FrontMatter()
+NO_PROVENANCE = Provenance()
 
 
 def _decoration(front: FrontMatter, title: str) -> PageDecoration:
@@ -44,8 +53,15 @@ def _frame_width(front: FrontMatter) -> float:
     return size[0] - 2 * MARGIN_X
 
 
-def _findings(c: Comparison, original: Document, suspect: Document, st: Styles, outline: Outline, width: float,
-              **kwargs: Any) -> list[Any]:
+def _findings(
+    c: Comparison,
+    original: Document,
+    suspect: Document,
+    st: Styles,
+    outline: Outline,
+    width: float,
+    **kwargs: Any,
+) -> list[Any]:
     if c.mode == "image":
         return image_findings(c, original, suspect, st, outline, width, **kwargs)
     return sections.text_findings(c, original, suspect, st, outline, width, **kwargs)
@@ -64,8 +80,8 @@ def write_report(
     suspect: Document,
     pdf_path: str | os.PathLike[str],
     *,
-    front: FrontMatter = FrontMatter(),
-    provenance: Provenance = Provenance(),
+    front: FrontMatter = NO_FRONT_MATTER,
+    provenance: Provenance = NO_PROVENANCE,
     command: list[str] | None = None,
     progress: Progress = SILENT,
 ) -> Path:
@@ -91,7 +107,9 @@ def write_report(
     story.append(PageBreak())
     progress.check()
     story += _findings(comparison, original, suspect, st, outline, width)
-    story += sections.reproducibility([comparison], command, pdf_path.name, report_date, st, outline, width)
+    story += sections.reproducibility(
+        [comparison], command, pdf_path.name, report_date, st, outline, width
+    )
     progress.report(0.1, "Laying out the report")
 
     pdf = render(
@@ -116,8 +134,8 @@ def write_batch_report(
     items: list[tuple[Document, Comparison]],
     pdf_path: str | os.PathLike[str],
     *,
-    front: FrontMatter = FrontMatter(),
-    provenance: Provenance = Provenance(),
+    front: FrontMatter = NO_FRONT_MATTER,
+    provenance: Provenance = NO_PROVENANCE,
     command: list[str] | None = None,
     progress: Progress = SILENT,
 ) -> Path:
@@ -150,7 +168,9 @@ def write_batch_report(
         story += sections.batch_output_summary(c, st, width)
         story += _findings(c, original, suspect, st, outline, width, level=1, heading=None)
         progress.report(0.1 * n / len(items), "Preparing the batch report")
-    story += sections.reproducibility(comparisons, command, pdf_path.name, report_date, st, outline, width)
+    story += sections.reproducibility(
+        comparisons, command, pdf_path.name, report_date, st, outline, width
+    )
 
     pdf = render(
         story,
