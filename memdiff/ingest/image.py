@@ -17,6 +17,7 @@ neither reach the user as noise nor become errors under ``-W error``.
 
 from __future__ import annotations
 
+import re
 import warnings
 from io import BytesIO
 
@@ -28,7 +29,16 @@ from memdiff.evidence import Document
 
 #: Formats memdiff agrees to decode; anything else Pillow could open is refused,
 #: which keeps rarely used (and rarely audited) decoders away from hostile files.
-FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "TIFF", "BMP", "GIF")
+FORMATS = ("PNG", "JPEG", "WEBP", "TIFF", "BMP", "GIF")  # JPEG also opens multi-picture (MPO) files
+
+_FORMAT_NAMES = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/webp": "WebP",
+    "image/tiff": "TIFF",
+    "image/bmp": "BMP",
+    "image/gif": "GIF",
+}
 
 _EXIF_ORIENTATION_TAG = 0x0112
 _ORIENTATION_WORDS = {
@@ -52,11 +62,15 @@ def _megapixels(pixels: float) -> str:
     return f"{pixels / 1e6:,.0f} megapixels" if pixels >= 10e6 else f"{pixels / 1e6:,.1f} megapixels"
 
 
-def _bomb_sentence(name: str, size: tuple[int, int] | None) -> str:
+def _bomb_sentence(name: str, size: tuple[int, int] | None, error: BaseException | None = None) -> str:
     limit = hard_pixel_limit()
     limit_words = _megapixels(limit) if limit else "its pixel limit"
+    # Pillow refuses in Image.open before the size is known to us; its message holds the pixel count.
+    declared = re.search(r"\((\d+) pixels\)", str(error)) if error is not None else None
     if size:
         what = f"{name} is {size[0]:,} x {size[1]:,} pixels ({_megapixels(size[0] * size[1])})"
+    elif declared:
+        what = f"{name} declares {_megapixels(int(declared.group(1)))}"
     else:
         what = f"{name} declares more pixels than memdiff decodes"
     return (
@@ -74,9 +88,12 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
         warnings.simplefilter("always", Image.DecompressionBombWarning)
         try:
             picture = Image.open(BytesIO(data), formats=FORMATS)
-        except Image.DecompressionBombError:
-            raise LimitExceeded(_bomb_sentence(name, None)) from None
-        except UnidentifiedImageError:
+        except Image.DecompressionBombError as err:
+            raise LimitExceeded(_bomb_sentence(name, None, err)) from None
+        except UnidentifiedImageError as err:
+            if media_type in _FORMAT_NAMES:
+                # The signature says it is one of ours, so the file is broken rather than foreign.
+                raise _damaged(name, err, _FORMAT_NAMES[media_type]) from None
             raise UnsupportedFormat(
                 f"{name} is not a picture memdiff can read (it reads PNG, JPEG, WebP, TIFF, BMP and GIF); "
                 "it may be damaged, or saved in another format."
@@ -131,10 +148,14 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
     )
 
 
-def _damaged(name: str, err: BaseException) -> InputError:
-    detail = str(err).strip().rstrip(".") or type(err).__name__
+def _damaged(name: str, err: BaseException, kind: str | None = None) -> InputError:
+    if isinstance(err, UnidentifiedImageError):
+        detail = "its content does not follow the format"
+    else:
+        detail = str(err).strip().rstrip(".") or type(err).__name__
+    what = f"starts like a {kind} file but" if kind else "is a picture that"
     return InputError(
-        f"{name} cannot be decoded as a picture ({detail}); the file is damaged or truncated, "
+        f"{name} {what} cannot be decoded: {detail}; the file is damaged or truncated, "
         "so obtain a complete copy."
     )
 
