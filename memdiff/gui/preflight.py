@@ -15,9 +15,21 @@ import sys
 #: Platforms that draw into memory or a remote framebuffer and need no display.
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb", "eglfs", "vkkhrdisplay")
 
-#: Shared libraries the xcb platform plugin needs beyond Qt's own, with their Debian/Ubuntu packages.
-XCB_LIBRARIES = (("xcb-cursor", "libxcb-cursor0"), ("xkbcommon-x11", "libxkbcommon-x11-0"))
-
+#: Shared libraries Qt's xcb platform plugin loads beyond Qt's own (``ldd libqxcb.so``),
+#: with the Debian/Ubuntu packages that provide them. The first two are the ones most
+#: often missing (Qt 6.5 added xcb-cursor); any missing one makes Qt abort.
+XCB_LIBRARIES = (
+    ("xcb-cursor", "libxcb-cursor0"),
+    ("xkbcommon-x11", "libxkbcommon-x11-0"),
+    ("xcb-icccm", "libxcb-icccm4"),
+    ("xcb-keysyms", "libxcb-keysyms1"),
+    ("xcb-image", "libxcb-image0"),
+    ("xcb-render-util", "libxcb-render-util0"),
+    ("xcb-randr", "libxcb-randr0"),
+    ("xcb-shape", "libxcb-shape0"),
+    ("xcb-xkb", "libxcb-xkb1"),
+    ("X11-xcb", "libx11-xcb1"),
+)
 
 def _requested_platform() -> str:
     """The platform plugin named in QT_QPA_PLATFORM ("" when unset), without its options."""
@@ -62,10 +74,20 @@ def display_problem() -> str | None:
         return "No X11 display found (DISPLAY is not set); run memdiff from a desktop session."
     missing = [package for library, package in XCB_LIBRARIES if ctypes.util.find_library(library) is None]
     if missing:
+        # Name the two usual culprits even when only others are missing: one command fixes the lot.
+        packages = sorted(set(missing) | {"libxcb-cursor0", "libxkbcommon-x11-0"}, key=_package_order)
         return (
-            "The memdiff window needs the X11 libraries "
-            + " and ".join(missing)
-            + ", which are not installed; on Debian or Ubuntu run "
-            "'sudo apt-get install libxcb-cursor0 libxkbcommon-x11-0' and start memdiff again."
+            "The memdiff window needs the X11 "
+            + ("library " if len(missing) == 1 else "libraries ")
+            + ", ".join(missing)
+            + ", which "
+            + ("is" if len(missing) == 1 else "are")
+            + " not installed; on Debian or Ubuntu run 'sudo apt-get install "
+            + " ".join(packages)
+            + "' and start memdiff again."
         )
     return None
+
+
+def _package_order(package: str) -> int:
+    return [p for _, p in XCB_LIBRARIES].index(package)

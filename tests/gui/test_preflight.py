@@ -43,8 +43,18 @@ def test_missing_xcb_libraries_name_the_packages(linux):
     linux.setattr(preflight.ctypes.util, "find_library", lambda name: None if name == "xcb-cursor" else "x.so")
     problem = preflight.display_problem()
     assert problem is not None
-    assert "libxcb-cursor0" in problem
-    assert "sudo apt-get install libxcb-cursor0 libxkbcommon-x11-0" in problem
+    assert "library libxcb-cursor0, which is not installed" in problem
+    assert "sudo apt-get install libxcb-cursor0 libxkbcommon-x11-0'" in problem
+
+
+def test_every_missing_xcb_library_is_named_in_one_command(linux):
+    linux.setenv("DISPLAY", ":0")
+    absent = {"xcb-icccm", "xcb-keysyms"}
+    linux.setattr(preflight.ctypes.util, "find_library", lambda name: None if name in absent else "x.so")
+    problem = preflight.display_problem()
+    assert problem is not None
+    assert "libxcb-icccm4, libxcb-keysyms1, which are not installed" in problem
+    assert "sudo apt-get install libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1'" in problem
 
 
 def test_wayland_session_does_not_need_xcb_libraries(linux):
