@@ -202,6 +202,10 @@ def test_archival_metadata_and_nothing_forbidden(report):
         assert b"/JavaScript" not in raw and b"/JS" not in raw
         # The record verify reads is stored in the XMP, not as an attachment.
         assert "memdiff:record" in xmp
+        # Colours are RGB only (the output intent is sRGB): no CMYK operators anywhere.
+        for page in pdf.pages:
+            operators = {str(op) for _, op in pikepdf.parse_content_stream(page)}
+            assert not operators & {"k", "K", "sc", "scn", "SC", "SCN"}
 
 
 def test_same_inputs_give_byte_identical_pdfs(case, tmp_path, monkeypatch):
