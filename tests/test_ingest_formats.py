@@ -256,3 +256,54 @@ def test_extract_prints_exactly_the_extracted_text(tmp_path, capsys, name, conte
     assert cli.main(["extract", str(path)]) == 0
     printed = capsys.readouterr().out
     assert printed.rstrip("\n") == load(path).text
+
+
+# --------------------------------------------------------------------------- hostile input
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from memdiff.errors import MemdiffError  # noqa: E402
+
+_RTF_PIECES = st.sampled_from(
+    [b"{", b"}", b"\\par ", b"\\u-4000?", b"\\u99999999999 ", b"\\'e9", b"\\'", b"\\*\\x ", b"\\bin3 ",
+     b"\\uc0 ", b"\\uc9 ", b"\\fonttbl", b"\\f1 ", b"\\fcharset128 ", b"\\v ", b"\\v0 ", b"word ", b"\\",
+     b"\xe9\x82", b"\\ansicpg99999 ", b"\\ansicpg932 "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RTF_PIECES | st.binary(max_size=8), max_size=40))
+def test_rtf_reader_never_fails_except_with_a_clear_sentence(pieces):
+    data = b"{\\rtf1\\ansi " + b"".join(pieces)
+    try:
+        text = rtf_format.read(data, "random.rtf").text
+    except MemdiffError as err:
+        assert "random.rtf" in str(err)
+        return
+    assert text == text.strip()
+    assert "\n\n\n" not in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<br>", "<script>", "</script>", "<head>", "<pre>", "</pre>",
+                                 "<td>", "<tr>", "&amp;", "&#xD800;", "&bogus;", "<", ">", " ", "\n", "word"])
+                | st.text(max_size=6), max_size=40))
+def test_html_reader_never_fails_and_leaves_no_ragged_whitespace(pieces):
+    text = html_format.read("".join(pieces).encode("utf-8"), "random.html").text
+    assert text == text.rstrip() and not text.startswith("\n")
+    assert "\n\n\n" not in text
+    assert not any(line != line.rstrip() for line in text.split("\n"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.binary(min_size=0, max_size=4)), min_size=1, max_size=6))
+def test_damaged_word_files_give_a_clear_sentence(edits):
+    data = bytearray(word_docx(["A paragraph of text.", [["a", "b"]]]))
+    for position, replacement in edits:
+        position %= len(data)
+        data[position : position + len(replacement)] = replacement
+    try:
+        docx_format.read(bytes(data), "random.docx")
+    except MemdiffError as err:
+        assert "random.docx" in str(err)

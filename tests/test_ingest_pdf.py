@@ -219,3 +219,29 @@ def test_compression_bomb_is_refused():
 def test_reading_twice_gives_identical_results():
     data = scanned_pdf(3, text_pages=(1, 3))
     assert pdf.read(data, "x.pdf") == pdf.read(data, "x.pdf")
+
+
+def test_damaged_pdfs_never_escape_as_anything_but_a_clear_sentence():
+    # A fixed-seed mutation run (the longer fuzzing lives outside the test suite):
+    # every outcome is text or one of memdiff's input errors naming the file.
+    import random
+
+    from memdiff.errors import MemdiffError
+
+    rng = random.Random(20261129)
+    seeds = [text_pdf(THREE_PAGES), encrypted_pdf(text_pdf(THREE_PAGES), user="", owner="o", aes=True)]
+    for _ in range(120):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 6)):
+            position = rng.randrange(len(data))
+            if rng.random() < 0.6:
+                data[position] = rng.randrange(256)
+            else:
+                del data[position : position + rng.randint(1, 200)]
+        try:
+            extracted = pdf.read(bytes(data), "mutant.pdf")
+        except MemdiffError as err:
+            assert "mutant.pdf" in str(err)
+            assert "0x" not in str(err)
+        else:
+            assert len(extracted.page_starts) >= 1

@@ -39,7 +39,9 @@ _VISIBLE_RUNS = (
     ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::w:txbxContent)]"
 )
 _BLANK_LINES = re.compile(r"\n{3,}")
-_TRAILING_SPACES = re.compile(r"[ \t]+\n")
+_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
+# Control characters (other than tab and newline) are never text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def read(data: bytes, name: str, *, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> Extracted:
@@ -71,7 +73,8 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     """Non-empty paragraphs separated by one blank line, each without trailing spaces."""
     kept = []
     for paragraph in paragraphs:
-        text = _TRAILING_SPACES.sub("\n", paragraph.replace("\r\n", "\n").replace("\r", "\n") + "\n")
+        text = _CONTROLS.sub("", paragraph.replace("\r\n", "\n").replace("\r", "\n"))
+        text = _TRAILING_SPACES.sub("\n", text + "\n")
         text = _BLANK_LINES.sub("\n\n", text).strip()
         if text:
             kept.append(text)

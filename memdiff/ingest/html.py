@@ -52,9 +52,11 @@ _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 )
 _SPACES = re.compile(r"[ \t\n\r\f]+")
+# Control characters are never text; a page that carries them carries junk.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-_TRAILING_SPACES = re.compile(r"[ \t]+\n")
+_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
 # What may stand in a head; anything else there means the head has ended.
 _HEAD_CONTENT = frozenset({"title", "meta", "link", "style", "script", "base", "noscript", "template"})
 
@@ -161,6 +163,7 @@ class _TextCollector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._hidden_stack or not data:
             return
+        data = _CONTROLS.sub("", data)
         if self._pre_depth:
             self._emit_raw(data.replace("\r\n", "\n").replace("\r", "\n"))
             return

@@ -66,7 +66,7 @@ PAGE_SEPARATOR = "\n\n"
 _LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 _LIGATURE_TABLE = str.maketrans(_LIGATURES)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TRAILING_SPACES = re.compile(r"[ \t\u00a0]+\n")
+_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 # pypdf reports the damage it repairs through its logger and, in some versions,

@@ -78,7 +78,9 @@ _CHARSETS = {
 _MULTIBYTE = frozenset({"cp932", "gbk", "cp949", "cp950", "johab"})
 
 _BLANK_LINES = re.compile(r"\n{3,}")
-_TRAILING_SPACES = re.compile(r"[ \t]+\n")
+_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
+# Control characters (other than tab and newline) are never text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,7 @@ def _tidy(text: str) -> str:
         # \u pairs for characters beyond the Basic Multilingual Plane arrive as halves.
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
     text = _TRAILING_SPACES.sub("\n", text + "\n")
     text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
