@@ -381,3 +381,27 @@ def test_spans_in_a_pdf_original_state_their_pages(tmp_path):
         pages = span.original.pages
         label = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
         assert f"characters {span.original.start:,}–{span.original.end:,} · {label}" in text
+
+
+def test_a_failed_write_changes_neither_file(case, tmp_path, monkeypatch):
+    import memdiff.atomic
+
+    original, suspect, comparison = case
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"old pdf")
+    target.with_suffix(".json").write_bytes(b"old json")
+    real_replace = memdiff.atomic.os.replace
+    calls = []
+
+    def replace_then_fail(src, dst):
+        calls.append(dst)
+        if str(dst).endswith(".pdf"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(memdiff.atomic.os, "replace", replace_then_fail)
+    with pytest.raises(Exception, match="No space left"):
+        write_report(comparison, original, suspect, target)
+    assert target.read_bytes() == b"old pdf"
+    assert target.with_suffix(".json").read_bytes() == b"old json"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.pdf"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, PageBreak
 
-from memdiff.atomic import write_bytes, write_text
+from memdiff.atomic import atomic_output
 from memdiff.evidence import Comparison, Document
 from memdiff.progress import SILENT, Progress, Stage
 from memdiff.report import pdfa, sections
@@ -35,6 +35,20 @@ BATCH_SCHEMA = "memdiff/batch@1"
 # Frozen, so one shared empty value is safe as a default.
 NO_FRONT_MATTER = FrontMatter()
 NO_PROVENANCE = Provenance()
+
+
+def _write_pair(pdf_path: Path, pdf: bytes, result_json: str) -> None:
+    """Write the PDF and its JSON result: both complete in temporary files before either is renamed.
+
+    A failure while writing (a full disk, a folder that vanished) leaves
+    neither file changed.
+    """
+    with (
+        atomic_output(pdf_path.with_suffix(".json")) as json_file,
+        atomic_output(pdf_path) as pdf_file,
+    ):
+        json_file.write(result_json.encode("utf-8"))
+        pdf_file.write(pdf)
 
 
 def _decoration(front: FrontMatter, title: str) -> PageDecoration:
@@ -123,8 +137,7 @@ def write_report(
         moment=moment,
         progress=Stage(progress, 0.1, 0.95),
     )
-    write_text(pdf_path.with_suffix(".json"), comparison.to_json())
-    write_bytes(pdf_path, pdf)
+    _write_pair(pdf_path, pdf, comparison.to_json())
     progress.report(1.0, "Report written")
     return pdf_path
 
@@ -184,7 +197,6 @@ def write_batch_report(
         progress=Stage(progress, 0.1, 0.95),
     )
     body = {"schema": BATCH_SCHEMA, "comparisons": [c.to_dict() for c in comparisons]}
-    write_text(pdf_path.with_suffix(".json"), json.dumps(body, indent=2, ensure_ascii=False) + "\n")
-    write_bytes(pdf_path, pdf)
+    _write_pair(pdf_path, pdf, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
     progress.report(1.0, "Report written")
     return pdf_path
