@@ -25,8 +25,12 @@ from memdiff.image.align import Alignment, WorkingCopy
 GRID_LONG_SIDE = 32
 #: Each tile is compared at this many working pixels square.
 TILE_PIXELS = 16
-#: A tile is scored only when the suspect covers at least this share of it.
+#: A tile is scored only when the suspect covers at least this share of its part inside the picture...
 MIN_COVERAGE = 0.5
+#: ... and that covered part is at least this share of a whole tile (a sliver at the edge is too small to judge).
+MIN_EDGE_SHARE = 0.25
+#: Grey levels of difference in a tile's mean brightness (after the global match) that zero its score.
+LUMINANCE_SPAN = 64.0
 #: A tile whose score reaches this counts as matched.
 TILE_MATCH = 0.5
 #: SSIM's stabilising constant for 8-bit images, (0.03 * 255) ** 2: flat tiles compare as similar
@@ -67,7 +71,8 @@ class TileMap:
     grid: Grid
     scores: np.ndarray  # rows x cols float64, NaN = not covered
     textured: np.ndarray  # rows x cols bool
-    coverage: np.ndarray  # rows x cols float64, share of each tile covered by the suspect and inside the original
+    coverage: np.ndarray  # rows x cols float64, share of each tile's in-picture part covered by the suspect
+    area: np.ndarray  # rows x cols float64, covered area of each tile in original pixels
 
     @property
     def matched(self) -> np.ndarray:
@@ -143,6 +148,7 @@ def score_tiles(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.
         return values.reshape(shape).sum(axis=(1, 3))
 
     weight = per_tile(valid)
+    in_picture = per_tile(inside)
     with np.errstate(invalid="ignore", divide="ignore"):
         n = np.where(weight > 0, weight, np.nan)
         mean_o = per_tile(o * valid) / n
@@ -152,14 +158,25 @@ def score_tiles(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.
         cov = per_tile(o * s * valid) / n - mean_o * mean_s
         var_o = np.maximum(var_o, 0.0)
         var_s = np.maximum(var_s, 0.0)
-        score = (2 * cov + SSIM_C2) / (var_o + var_s + SSIM_C2)
-    coverage = weight / float(t * t)
-    score = np.clip(score, 0.0, 1.0)
-    score = np.where(coverage >= MIN_COVERAGE, score, np.nan)
+        structure = (2 * cov + SSIM_C2) / (var_o + var_s + SSIM_C2)
+        coverage = np.where(in_picture > 0, weight / np.maximum(in_picture, 1.0), 0.0)
+    # SSIM's own luminance term hardly penalises a white band over a mid-grey area; after the
+    # global brightness match, a difference of LUMINANCE_SPAN grey levels zeroes the score.
+    luminance = 1.0 - np.minimum(1.0, (np.abs(mean_o - mean_s) / LUMINANCE_SPAN) ** 2)
+    score = np.clip(np.nan_to_num(structure, nan=0.0), 0.0, 1.0) * np.nan_to_num(luminance, nan=0.0)
+    # Tiles cut by the picture's edge are scored when enough of them lies inside it to judge.
+    enough = (coverage >= MIN_COVERAGE) & (weight >= MIN_EDGE_SHARE * t * t)
+    score = np.where(enough, score, np.nan)
     # Texture is judged on the original alone: text or a logo added over a flat part of the
     # original is not the original's content, so it must not count against the copy.
-    textured = (np.sqrt(np.nan_to_num(var_o)) > TEXTURE_STD) & (coverage >= MIN_COVERAGE)
-    return TileMap(grid=grid, scores=score.astype(np.float64), textured=textured, coverage=coverage.astype(np.float64))
+    textured = (np.sqrt(np.nan_to_num(var_o)) > TEXTURE_STD) & enough
+    return TileMap(
+        grid=grid,
+        scores=score.astype(np.float64),
+        textured=textured,
+        coverage=coverage.astype(np.float64),
+        area=(weight / grid.factor**2).astype(np.float64),
+    )
 
 
 @dataclass(frozen=True)
@@ -192,11 +209,17 @@ def find_regions(tiles: TileMap, alignment: Alignment) -> list[FoundRegion]:
         if area < MIN_REGION_TILES:
             continue
         member = labels == label
+        right, bottom = (x + w) * grid.tile, (y + h) * grid.tile
+        # A sliver of picture beyond the last scored tile (too thin to judge) joins the region.
+        if right < grid.width <= right + grid.tile:
+            right = grid.width
+        if bottom < grid.height <= bottom + grid.tile:
+            bottom = grid.height
         box = (
             max(x * grid.tile, fx0),
             max(y * grid.tile, fy0),
-            min((x + w) * grid.tile, fx1, grid.width),
-            min((y + h) * grid.tile, fy1, grid.height),
+            min(right, fx1, grid.width),
+            min(bottom, fy1, grid.height),
         )
         if box[2] <= box[0] or box[3] <= box[1]:
             continue
@@ -224,9 +247,7 @@ def _round_box(box: tuple[float, float, float, float], width: int, height: int) 
 
 def matched_pixels(tiles: TileMap) -> float:
     """Area of the matched tiles actually covered by the suspect, in original full-size pixels."""
-    grid = tiles.grid
-    per_tile_area = np.minimum(tiles.coverage, 1.0) * grid.tile * grid.tile
-    return float((per_tile_area * tiles.matched).sum())
+    return float((tiles.area * tiles.matched).sum())
 
 
 def heatmap(tiles: TileMap) -> dict[str, object]:

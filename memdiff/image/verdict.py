@@ -77,6 +77,8 @@ def thresholds() -> dict[str, object]:
         "near_identical_fraction": NEAR_IDENTICAL_FRACTION,
         "tile_match": regions.TILE_MATCH,
         "tile_min_coverage": regions.MIN_COVERAGE,
+        "tile_min_edge_share": regions.MIN_EDGE_SHARE,
+        "tile_luminance_span": regions.LUMINANCE_SPAN,
         "tile_texture_std": regions.TEXTURE_STD,
         "grid_long_side": regions.GRID_LONG_SIDE,
         "min_region_tiles": regions.MIN_REGION_TILES,
