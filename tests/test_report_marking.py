@@ -171,3 +171,20 @@ def test_validation_figures_are_quoted_only_for_the_parameters_they_were_measure
     assert "did not measure error rates with this report’s parameters" in line and "2026.1" in line
     (missing,) = statements(comparison, {"figures": []})
     assert "unversioned" in missing
+
+
+def test_mixed_cjk_and_latin_lines_break_between_characters_not_inside_latin_words():
+    from memdiff.report.styles import Styles
+
+    st = Styles()
+    text = (
+        "前言。"
+        + "".join(chr(0x4E00 + i) for i in range(0, 90, 3))
+        + "。English words here, mixed with 中文 and more."
+    )
+    para = st.fragments(st.quote).paragraph([("copied", text)], keep_lines=False)
+    para.wrap(160, 1000)
+    lines = ["".join(w.text for w in line.words) for line in para.blPara.lines]
+    assert len(lines) >= 3
+    assert max(para.getActualLineWidths0()) <= 160.5
+    assert any(line.startswith("English") for line in lines), lines

@@ -70,6 +70,10 @@ class FragmentParagraphs:
         self.style = style
         self._templates: dict[tuple[str, str], Any] = {}
         self._line_break: Any = None
+        # Text with Chinese, Japanese or Korean has no spaces to break lines
+        # at; reportlab's CJK wrapping breaks between those characters and
+        # still keeps Latin words whole.
+        self._cjk_style = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
 
     def _template(self, kind: str, font: str) -> Any:
         key = (kind, font)
@@ -103,4 +107,5 @@ class FragmentParagraphs:
                     frags.append(self._template(kind, font).clone(text=run))
         if not frags:
             frags.append(self._template(PLAIN, SANS).clone(text=""))
-        return Paragraph("", self.style, frags=frags)
+        has_cjk = any(frag.fontName == CJK for frag in frags)
+        return Paragraph("", self._cjk_style if has_cjk else self.style, frags=frags)
