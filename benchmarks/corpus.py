@@ -173,12 +173,14 @@ def plant_case(
     passages: int = 8,
     passage_words: tuple[int, int] = (20, 60),
     filler_words: tuple[int, int] = (15, 60),
+    shuffle: bool = True,
 ) -> PlantedCase:
     """Build one planted case: ``passages`` perturbed copies of ``source`` between stretches of ``filler``.
 
     ``passage_words`` and ``filler_words`` are inclusive ranges of lengths in
-    words. For ``control`` nothing is copied: the output is filler alone, of
-    about the same length.
+    words. The passages appear out of the source's order unless ``shuffle``
+    is false (the case in-order diff tools are made for). For ``control``
+    nothing is copied: the output is filler alone, of about the same length.
     """
     if perturbation not in PERTURBATIONS:
         raise ValueError(f"unknown perturbation {perturbation!r}; choose from {', '.join(PERTURBATIONS)}")
@@ -195,7 +197,9 @@ def plant_case(
     chosen = _choose_passages(rng, original, src_words, passages, passage_words, prefer_quotes=perturbation == "quotes")
     order = list(range(len(chosen)))
     rng.shuffle(order)
-    if len(order) > 1 and order == sorted(order):
+    if not shuffle:
+        order.sort()
+    elif len(order) > 1 and order == sorted(order):
         order.reverse()  # always out of the source's order: that is what defeats line diff
 
     separator = "\n" if cjk else " "
@@ -265,7 +269,7 @@ def plant_case(
             )
         )
     return PlantedCase(
-        name=f"{source.key}<-{filler.key}/{perturbation}/seed{seed}",
+        name=f"{source.key}<-{filler.key}/{perturbation}/seed{seed}" + ("" if shuffle else "/in-order"),
         perturbation=perturbation,
         language=source.language,
         source=source.key,

@@ -205,6 +205,7 @@ def build_cases(
     passage_words: tuple[int, int] = (20, 60),
     filler_words: tuple[int, int] = (15, 60),
     max_pairs: int | None = None,
+    shuffle: bool = True,
 ) -> list[PlantedCase]:
     """Planted cases for every (source, filler) pair of different works of each language, seed and perturbation."""
     cases = []
@@ -227,6 +228,7 @@ def build_cases(
                             passages=passages,
                             passage_words=passage_words,
                             filler_words=filler_words,
+                            shuffle=shuffle,
                         )
                     )
     return cases
@@ -370,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-words", type=int, default=8, help="memdiff's --min-words and difflib's block size")
     parser.add_argument("--passage-words", default="20,60", metavar="LO,HI",
                         help="length range of the planted passages in words (default 20,60)")
+    parser.add_argument("--in-order", action="store_true",
+                        help="keep the passages in the source's order (difflib's best case) instead of shuffling")
     parser.add_argument("--no-difflib", action="store_true", help="score memdiff alone")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when memdiff misses a target of issue 2")
@@ -389,7 +393,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parameters = Parameters(min_words=args.min_words)
     started = time.perf_counter()
     lo, hi = (int(x) for x in args.passage_words.split(","))
-    cases = build_cases(languages=langs, seeds=seeds, passage_words=(lo, hi), max_pairs=2 if args.quick else None)
+    cases = build_cases(
+        languages=langs,
+        seeds=seeds,
+        passage_words=(lo, hi),
+        max_pairs=2 if args.quick else None,
+        shuffle=not args.in_order,
+    )
     results = evaluate(cases, parameters, with_difflib=not args.no_difflib)
     totals = summarise(results)
     elapsed = time.perf_counter() - started
@@ -397,7 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Text accuracy: {len(cases)} planted cases, languages {', '.join(langs)}, seeds {list(seeds)}, "
           f"min_words {args.min_words} ({elapsed:.1f} s)")
     print("R = recall, P = precision, over the words of all cases of each kind; 'words' = copied words planted.")
-    print(f"Each case: 8 passages of {lo}-{hi} words from one work, shuffled, between 15-60-word stretches "
+    print(f"Each case: 8 passages of {lo}-{hi} words from one work, "
+          f"{'in the source order' if args.in_order else 'shuffled'}, between 15-60-word stretches "
           "of another work of the same language.")
     for kind in PERTURBATIONS:
         print(f"  {kind:12} {DESCRIPTIONS[kind]}")
@@ -433,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "min_words": args.min_words,
             "seeds": list(seeds),
             "passage_words": [lo, hi],
+            "shuffled": not args.in_order,
             "languages": langs,
             "cases": len(cases),
             "rows": totals_to_json(totals),
