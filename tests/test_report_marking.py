@@ -188,3 +188,12 @@ def test_mixed_cjk_and_latin_lines_break_between_characters_not_inside_latin_wor
     assert len(lines) >= 3
     assert max(para.getActualLineWidths0()) <= 160.5
     assert any(line.startswith("English") for line in lines), lines
+
+
+def test_a_near_span_never_reads_as_similarity_one():
+    from memdiff.report.sections import similarity_text
+
+    assert similarity_text(0.87) == "0.87"
+    assert similarity_text(0.9951) == "0.995"
+    assert similarity_text(0.99951) == "0.9995"
+    assert similarity_text(1.0) == "1.00"

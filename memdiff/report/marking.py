@@ -26,7 +26,7 @@ PLAIN, COPIED, DIFFERENT = 0, 1, 2
 
 #: Words per side in one row of the side-by-side table: short enough that a
 #: row of two narrow columns always fits on a page.
-ROW_WORDS = 110
+ROW_WORDS = 60
 
 
 @dataclass(frozen=True)

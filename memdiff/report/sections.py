@@ -117,6 +117,15 @@ def pages_text(pages: tuple[int, ...] | None) -> str:
     return f"pp. {pages[0]}–{pages[-1]}"
 
 
+def similarity_text(x: float) -> str:
+    """A similarity with as many decimals as it takes not to print a near match as 1.00."""
+    for decimals in range(2, 7):
+        text = f"{x:.{decimals}f}"
+        if x >= 1.0 or float(text) < 1.0:
+            return text
+    return f"{x:.6f}"
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
@@ -776,7 +785,9 @@ def legend(st: Styles) -> Paragraph:
 def span_heading_pieces(span: Span, *, continued: bool = False) -> list[tuple[str, str]]:
     """The line above a span: its number, kind, length, chance estimate and flags, as (kind, text) pieces."""
     kind = (
-        "verbatim" if span.kind == "exact" else f"near-verbatim, similarity {span.similarity:.2f}"
+        "verbatim"
+        if span.kind == "exact"
+        else f"near-verbatim, similarity {similarity_text(span.similarity)}"
     )
     pieces = [kind]
     if span.kind == "near" and span.original_words != span.words:
