@@ -405,3 +405,17 @@ def test_a_failed_write_changes_neither_file(case, tmp_path, monkeypatch):
     assert target.read_bytes() == b"old pdf"
     assert target.with_suffix(".json").read_bytes() == b"old json"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.pdf"]
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed"
+)
+def test_pdftotext_gets_the_text_back(case, report):
+    _, suspect, comparison = case
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert comparison.findings_digest() in text
+    first = comparison.spans[0]
+    words = suspect.text[first.suspect.start : first.suspect.end].split()
+    assert " ".join(words[:5]) in flat(text)
