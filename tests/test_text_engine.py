@@ -239,3 +239,15 @@ def test_zero_width_characters_hidden_in_words_do_not_hide_a_copy():
     result = compare(original, suspect)
     assert [s.words for s in result.spans] == [16]
     assert result.spans[0].suspect.end == len(hidden)
+
+
+def test_forms_sharing_a_frequency_key_are_all_priced():
+    # Without case folding "The" and "the" are different words with one price;
+    # traditional and simplified characters share wordfreq's simplified entry.
+    text = "The cat and the dog. The dog and the cat sat on the mat in the hall of the house."
+    result = compare(load_text(text, "o"), load_text(text, "s"), Parameters(casefold=False))
+    assert result.spans and result.spans[0].chance.bits > 0
+    from memdiff.text.chance import WordPrices
+
+    prices = WordPrices("zh")
+    assert prices.run_bits(["\u5169", "\u4e24"]) == 2 * prices.bits("\u4e24")

@@ -153,7 +153,12 @@ class WordPrices:
 
     def price(self, words: Iterable[str]) -> None:
         """Look up every new word of ``words`` in one pass over the table."""
-        wanted = {self._key(w): w for w in words if w not in self._prices}
+        # Several written forms may share one key ("The" and "the" without
+        # case folding, a traditional and a simplified character).
+        wanted: dict[str, list[str]] = {}
+        for word in words:
+            if word not in self._prices:
+                wanted.setdefault(self._key(word), []).append(word)
         if not wanted:
             return
         found: dict[str, float] = {}
@@ -167,9 +172,10 @@ class WordPrices:
             remaining -= hits
             if not remaining:
                 break
-        for key, word in wanted.items():
-            frequency = found.get(key, 0.0)
-            self._prices[word] = -math.log2(max(frequency, UNKNOWN_WORD_FREQUENCY))
+        for key, forms in wanted.items():
+            price = -math.log2(max(found.get(key, 0.0), UNKNOWN_WORD_FREQUENCY))
+            for word in forms:
+                self._prices[word] = price
 
     def bits(self, word: str) -> float:
         if word not in self._prices:
