@@ -193,6 +193,7 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
         "Tab\tend"
     )
     assert extracted.media_type == "application/rtf"
+    assert extracted.encoding == "cp1252"
 
 
 def test_rtf_unicode_fallback_count_and_binary_data():

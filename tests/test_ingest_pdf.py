@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from io import BytesIO
 
 import pytest
 from fixtures_docs import (
@@ -47,7 +48,7 @@ def test_an_empty_page_keeps_its_own_start_and_is_named_in_a_note():
     assert extracted.text == "Before the gap.\n\n\n\nAfter the gap."
     assert extracted.page_starts == (0, 17, 19)
     assert extracted.text[17:17] == ""
-    assert any("Page 2 of gap.pdf" in note and "no text layer" in note for note in extracted.notes)
+    assert any(note.startswith("Page 2 of gap.pdf has no text layer") for note in extracted.notes)
 
 
 def test_ligatures_are_expanded_and_line_break_hyphens_kept():
@@ -203,6 +204,31 @@ def test_the_limit_for_the_whole_file_counts_pages_together():
     assert len(pdf.read(text_pdf(pages), "eight.pdf", max_characters=8 * 25 + 7 * 2).text) == 214
     with pytest.raises(LimitExceeded, match="eight.pdf yields more than 150 characters"):
         pdf.read(text_pdf(pages), "eight.pdf", max_characters=150)
+
+
+def test_a_page_too_complex_to_parse_is_skipped_with_a_note():
+    from pypdf import PdfReader, PdfWriter
+
+    # Page 1: 30,000 drawing tokens and no text (like a detailed map); page 2: text.
+    drawing = PdfReader(BytesIO(content_stream_pdf(b"1 2 m " * 10_000))).pages[0]
+    writer = PdfWriter()
+    writer.add_page(drawing)
+    writer.append(PdfReader(BytesIO(text_pdf([["Words after the map."]]))))
+    out = BytesIO()
+    writer.write(out)
+    extracted = pdf.read(out.getvalue(), "atlas.pdf", max_stream_tokens=20_000)
+    assert extracted.text == "\n\nWords after the map."
+    assert extracted.page_starts == (0, 2)
+    assert any(note.startswith("Page 1 of atlas.pdf holds more than 20,000 drawing instructions") for note in extracted.notes)
+    assert not any("no text layer" in note for note in extracted.notes)
+    assert pdf.read(out.getvalue(), "atlas.pdf").text.endswith("Words after the map.")
+
+
+def test_the_work_for_the_whole_file_is_bounded():
+    pages = [[f"Line {n} of a page with a handful of words."] * 20 for n in range(10)]
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(text_pdf(pages), "heavy.pdf", max_tokens=500)
+    assert str(err.value).startswith("heavy.pdf holds more than 500 drawing instructions")
 
 
 def test_compression_bomb_is_refused():

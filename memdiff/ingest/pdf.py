@@ -22,14 +22,16 @@ password (only owner restrictions on printing or copying) opens without one.
 
 Limits, each stated in its error: at most :data:`MAX_PAGES` pages,
 :data:`MAX_PAGE_CHARACTERS` characters of text per page and
-:data:`MAX_CHARACTERS` in all. Text is counted as pypdf meets each
-text-showing operator, so a content stream that draws the same words a
-million times, or a form repeated thousands of times, is stopped early.
-pypdf's own limits apply beneath (75 MB per decompressed stream, 2 million
-tokens per content stream, 5,000 form invocations per page) and are reported
-as the same kind of error. What remains unbounded by memdiff is the time
-pypdf takes to tokenise one content stream within its 2-million-token limit
-(about 15 seconds at worst on this kind of machine).
+:data:`MAX_CHARACTERS` in all; at most :data:`MAX_STREAM_TOKENS` tokens
+(operators and operands) in one content stream (a page beyond it is skipped
+with a note) and :data:`MAX_TOKENS` in the whole file. Tokens and text are
+counted as pypdf meets each operator, so a content stream that draws the same
+words a million times, or the same form on thousands of pages, is stopped
+early. The token limits are what bound the time: pypdf reads about 120,000
+to 140,000 tokens a second on a small two-core machine, so no PDF takes more
+than about three to four minutes, and an ordinary book a few seconds. pypdf's own limits apply
+beneath (75 MB per decompressed stream, 5,000 form invocations per page) and
+are reported as the same kind of error.
 """
 
 from __future__ import annotations
@@ -61,6 +63,16 @@ MAX_CHARACTERS = 50_000_000
 #: the time a hostile page can take.
 MAX_PAGE_CHARACTERS = 1_000_000
 
+#: The most tokens (operators and operands) pypdf may parse in one content
+#: stream. An ordinary page has one or two thousand; a detailed map or drawing
+#: a few hundred thousand. A page beyond it is skipped with a note.
+MAX_STREAM_TOKENS = 1_000_000
+
+#: The most tokens parsed in the whole file: pypdf reads about 120,000 a
+#: second on a small machine, so this bounds the time any PDF can take (a
+#: 5,000-page book has about 10 million). Pages skipped as too complex count in full.
+MAX_TOKENS = 25_000_000
+
 PAGE_SEPARATOR = "\n\n"
 
 _LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
@@ -77,8 +89,8 @@ _READ_LOCK = threading.Lock()
 _PDF_LOGGERS = ("pypdf", "pikepdf")
 
 
-class _TextBudgetSpent(Exception):
-    """Raised from inside pypdf's extraction when a file yields more text than allowed."""
+class _BudgetSpent(Exception):
+    """Raised from inside pypdf's extraction when a file draws more text or needs more work than allowed."""
 
 
 class _RepairLog(logging.Handler):
@@ -120,11 +132,16 @@ def read(
     max_pages: int = MAX_PAGES,
     max_characters: int = MAX_CHARACTERS,
     max_page_characters: int = MAX_PAGE_CHARACTERS,
+    max_tokens: int = MAX_TOKENS,
+    max_stream_tokens: int = MAX_STREAM_TOKENS,
 ) -> Extracted:
     """Extract the text of every page of the PDF in ``data`` (see the module docstring for its form)."""
     with _quiet_pypdf() as repair_log:
         try:
-            return _read(data, name, password, max_pages, max_characters, max_page_characters, repair_log)
+            return _read(
+                data, name, password, max_pages, max_characters, max_page_characters,
+                max_tokens, max_stream_tokens, repair_log,
+            )
         except MemdiffError:
             raise
         except MemoryError:
@@ -148,6 +165,8 @@ def _read(
     max_pages: int,
     max_characters: int,
     max_page_characters: int,
+    max_tokens: int,
+    max_stream_tokens: int,
     repair_log: _RepairLog,
 ) -> Extracted:
     from pypdf import PdfReader
@@ -188,18 +207,29 @@ def _read(
     # what it logs later concerns fonts in otherwise sound files, and is not news.
     structural_repairs = list(repair_log.messages)
 
-    budget = _TextBudget(max_characters, min(max_page_characters, max_characters))
+    budget = _Budget(max_characters, min(max_page_characters, max_characters), max_tokens)
     page_texts: list[str] = []
     unreadable: list[int] = []
+    too_complex: list[int] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
-            raw = page.extract_text(visitor_operand_before=budget.see_operation)
-        except _TextBudgetSpent as spent:
+            with _stream_token_limit(min(max_stream_tokens, budget.tokens_left())):
+                raw = page.extract_text(visitor_operand_before=budget.see_operation)
+        except _BudgetSpent as spent:
             if spent.args == ("page",):
                 raise _too_much_page_text(name, number, budget.page_limit) from None
+            if spent.args == ("tokens",):
+                raise _too_complex(name, max_tokens) from None
             raise _too_much_text(name, max_characters) from None
         except LimitReachedError as err:
-            raise _beyond_pypdf_limits(name, err) from None
+            if "tokens" not in str(err):
+                raise _beyond_pypdf_limits(name, err) from None
+            # A page (or a form on it) too complex to parse: its work still counts.
+            budget.charge_tokens(max_stream_tokens)
+            if budget.tokens_left() <= 0:
+                raise _too_complex(name, max_tokens) from None
+            too_complex.append(number)
+            raw = ""
         except (MemdiffError, MemoryError, RecursionError):
             raise
         except Exception:  # one damaged page should not hide the rest; it is named in a note
@@ -213,6 +243,12 @@ def _read(
             raise _too_much_text(name, max_characters)
         page_texts.append(text)
 
+    if too_complex:
+        notes.append(
+            f"{_page_list(too_complex)} of {name} {_verb(too_complex, 'holds', 'hold')} more than {max_stream_tokens:,} drawing "
+            "instructions, beyond memdiff's limit per page; that text is missing from the comparison."
+        )
+        unreadable.extend(too_complex)
     empty = [n for n, text in enumerate(page_texts, start=1) if not text and n not in unreadable]
     if len(unreadable) == page_count:
         raise InputError(
@@ -224,15 +260,16 @@ def _read(
             f"{name} has no text layer (it looks like a scan); run it through OCR first "
             "(for example your PDF program's 'recognise text' function) and compare the OCR'd copy."
         )
-    if unreadable:
+    damaged = [n for n in unreadable if n not in too_complex]
+    if damaged:
         notes.append(
-            f"{_page_list(unreadable)} of {name} could not be read (damaged content); "
-            "their text is missing from the comparison."
+            f"{_page_list(damaged)} of {name} could not be read (damaged content); "
+            "that text is missing from the comparison."
         )
     if empty:
         notes.append(
-            f"{_page_list(empty)} of {name} have no text layer (blank or scanned pages); "
-            "their content is not compared."
+            f"{_page_list(empty)} of {name} {_verb(empty, 'has', 'have')} no text layer "
+            "(blank or scanned); what is on them is not compared."
         )
     if structural_repairs:
         notes.append(
@@ -249,37 +286,61 @@ def _read(
     return Extracted(text, MEDIA_TYPE, page_starts=page_starts, notes=tuple(notes))
 
 
-class _TextBudget:
-    """Counts the text a PDF draws while pypdf reads it, so a bomb stops long before it fills memory.
+class _Budget:
+    """Counts the work and the text of a PDF while pypdf reads it, so a bomb stops early.
 
     pypdf calls :meth:`see_operation` before it handles each operator (forms
-    included); the strings given to the text-showing operators are counted
-    there, before pypdf's own text assembly, whose cost grows faster than the
-    text. A font with two-byte codes draws one character per two bytes, so the
-    byte budget is twice the character limit.
+    included). Every operator and operand counts as a token against the
+    file's token budget; the strings given to the text-showing operators are
+    counted there too, before pypdf's own assembly of the text, whose cost
+    grows faster than the text. A font with two-byte codes draws one character
+    per two bytes, so the byte budgets are twice the character limits.
     """
 
     _SHOWS_TEXT = frozenset({b"Tj", b"TJ", b"'", b'"'})
 
-    def __init__(self, limit: int, page_limit: int) -> None:
+    def __init__(self, limit: int, page_limit: int, token_limit: int) -> None:
         self.limit = limit
         self.page_limit = page_limit
+        self.token_limit = token_limit
         self.spent = 0
+        self.tokens = 0
         self._page_bytes = 0
 
     def see_operation(self, operator: bytes, operands: Any, *_: Any) -> None:
+        self.tokens += 1 + (len(operands) if isinstance(operands, list) else 0)
+        if self.tokens > self.token_limit:
+            raise _BudgetSpent("tokens")
         if operator not in self._SHOWS_TEXT:
             return
         self._page_bytes += _string_bytes(operands)
         if self._page_bytes > 2 * self.page_limit:
-            raise _TextBudgetSpent("page")
+            raise _BudgetSpent("page")
         if self.spent + self._page_bytes > 2 * self.limit:
-            raise _TextBudgetSpent("file")
+            raise _BudgetSpent("file")
+
+    def tokens_left(self) -> int:
+        return self.token_limit - self.tokens
+
+    def charge_tokens(self, tokens: int) -> None:
+        self.tokens += tokens
 
     def settle(self, page_characters: int) -> None:
         """Count a finished page by its cleaned text."""
         self.spent += page_characters
         self._page_bytes = 0
+
+
+@contextmanager
+def _stream_token_limit(tokens: int) -> Iterator[None]:
+    """Lower pypdf's per-stream parsing limit (a context variable, so other threads are unaffected)."""
+    try:
+        from pypdf import apply_configuration
+    except ImportError:  # pypdf before 6.x has a fixed limit of its own
+        yield
+        return
+    with apply_configuration(stream_parsing_work_maximum_count=max(1, tokens)):
+        yield
 
 
 def _string_bytes(operands: Any) -> int:
@@ -374,6 +435,10 @@ _MEMORY_ADDRESS = re.compile(r" (?:object )?at 0x[0-9a-fA-F]+")
 _QPDF_SOURCE = re.compile(r"^(?:stream )?<[^>]*>:? ?")
 
 
+def _verb(numbers: list[int], singular: str, plural: str) -> str:
+    return singular if len(numbers) == 1 else plural
+
+
 def _damaged(name: str, err: BaseException) -> InputError:
     return InputError(
         f"{name} is damaged or incomplete and cannot be read as a PDF ({_reason(err)}); "
@@ -399,6 +464,13 @@ def _too_much_page_text(name: str, number: int, limit: int) -> LimitExceeded:
     return LimitExceeded(
         f"Page {number} of {name} draws more than {limit:,} characters of text, above memdiff's "
         "limit per page (it may be a decompression bomb); check the file or extract the relevant pages."
+    )
+
+
+def _too_complex(name: str, limit: int) -> LimitExceeded:
+    return LimitExceeded(
+        f"{name} holds more than {limit:,} drawing instructions, above memdiff's limit per PDF "
+        "(it is extremely complex or built to exhaust the reader); split it or extract the relevant pages first."
     )
 
 

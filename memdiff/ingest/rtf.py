@@ -99,7 +99,10 @@ def read(data: bytes, name: str) -> Extracted:
     start = data.find(b"{\\rtf")
     if start < 0 or data[:start].strip(b"\xef\xbb\xbf \t\r\n"):
         raise InputError(f"{name} is not an RTF document (it does not start with {{\\rtf); check the file.")
-    return Extracted(_Interpreter(data[start:], name).run(), MEDIA_TYPE, encoding="rtf")
+    interpreter = _Interpreter(data[start:], name)
+    text = interpreter.run()
+    # The document's code page (fonts may use others); what \'hh bytes mostly meant.
+    return Extracted(text, MEDIA_TYPE, encoding=interpreter.codepage)
 
 
 class _Interpreter:
