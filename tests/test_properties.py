@@ -96,3 +96,23 @@ def test_results_do_not_depend_on_python_hash_seed(tmp_path):
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts(min_size=30, max_size=200), texts(min_size=10, max_size=120), st.integers(min_value=4, max_value=9))
+def test_dropping_partnerless_seeds_changes_no_near_passage(original_text, suspect_text, min_words):
+    """The numpy pre-filter of seeds is a shortcut only: chaining every seed gives the same passages."""
+    import numpy as np
+
+    import memdiff.text.near as near
+
+    parameters = Parameters(min_words=min_words, near_seed_words=2, min_similarity=0.6)
+    original, suspect = load_text(original_text, "o"), load_text(suspect_text + " " + original_text[::2], "s")
+    filtered = compare_texts(original, suspect, parameters)
+    real = near.partnered
+    try:
+        near.partnered = lambda suspect, *rest: np.ones(len(suspect), dtype=bool)
+        unfiltered = compare_texts(original, suspect, parameters)
+    finally:
+        near.partnered = real
+    assert filtered.spans == unfiltered.spans

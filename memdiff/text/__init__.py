@@ -121,6 +121,11 @@ def _spans(
     prices = WordPrices(index.language)
     form = index.vocabulary.form
     drafts: list[tuple[tuple[int, int, int], Span]] = []
+    # Price every distinct word of every span in one pass over the table.
+    pieces = [suspect_ids[r.suspect : r.suspect + r.length] for r in runs]
+    pieces += [suspect_ids[p.suspect_start : p.suspect_end] for p in passages]
+    if pieces:
+        prices.price(form(int(i)) for i in np.unique(np.concatenate(pieces)))
 
     def location(doc: Document, tokens: Tokens, first: int, end: int) -> Location:
         start, stop = tokens.char_range(first, end)

@@ -180,11 +180,14 @@ def exact_runs(
 
 def all_runs(
     index: KgramIndex, suspect_ids: np.ndarray, *, max_occurrences: int
-) -> list[Run]:
-    """Every maximal shared run of at least ``index.k`` words, all occurrences (the seeds of near passages)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every maximal shared run of at least ``index.k`` words, all occurrences (the seeds of near passages).
+
+    Returned as arrays (output positions, original positions, lengths) in
+    output order: large texts share hundreds of thousands of short runs by
+    coincidence, too many to handle one Python object at a time.
+    """
     orig, sus, _ = candidate_pairs(index, suspect_ids, max_occurrences)
-    if len(orig) == 0:
-        return []
     lengths = extend(index.ids, suspect_ids, orig, sus, index.k)
     order = np.lexsort((orig, sus))
-    return [Run(int(sus[n]), int(orig[n]), int(lengths[n])) for n in order]
+    return sus[order], orig[order], lengths[order]

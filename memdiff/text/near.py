@@ -86,10 +86,45 @@ def chain_seeds(seeds: list[Run], max_gap: int) -> list[_Chain]:
     return finished
 
 
+def partnered(suspect: np.ndarray, original: np.ndarray, lengths: np.ndarray, max_gap: int) -> np.ndarray:
+    """Which seeds have another seed close enough to be joined with: only those can make a passage.
+
+    Most seeds between large texts are coincidental short phrases with no
+    neighbour; dropping them here, in numpy, spares the chaining loop from
+    visiting each. Two seeds can be chained only if their diagonals (original
+    minus output position) differ by at most ``max_gap`` plus the allowed
+    overlap; such seeds share a diagonal band in at least one of two
+    staggered grids of bands twice that wide, and there a seed's neighbour in
+    output order is close. The test errs on the side of keeping a seed.
+    """
+    keep = np.zeros(len(suspect), dtype=bool)
+    if len(suspect) < 2:
+        return keep
+    diagonal = original - suspect
+    ends = suspect + lengths
+    width = 2 * (max_gap + _MAX_OVERLAP) + 1
+    span = int(ends.max()) + 1
+    for offset in (0, width // 2 + 1):
+        band = (diagonal + offset) // width
+        order = np.lexsort((suspect, band))
+        b, start, end = band[order], suspect[order], ends[order]
+        # The furthest end reached by any earlier seed of the same band: a
+        # running maximum that starts afresh in each band, because each band's
+        # keys lie above all of the previous band's.
+        rank = np.concatenate(([0], np.cumsum(b[1:] != b[:-1])))
+        reach = np.maximum.accumulate(rank * span + end) - rank * span
+        close = (b[1:] == b[:-1]) & (start[1:] - reach[:-1] <= max_gap)
+        # A seed close to the reach of those before it is close to the one that
+        # set it; that one is marked by its own successor, which overlaps it.
+        keep[order[1:][close]] = True
+        keep[order[:-1][close]] = True
+    return keep
+
+
 def near_passages(
     original_ids: np.ndarray,
     suspect_ids: np.ndarray,
-    seeds: list[Run],
+    seeds: tuple[np.ndarray, np.ndarray, np.ndarray],
     *,
     min_words: int,
     min_similarity: float,
@@ -97,11 +132,16 @@ def near_passages(
 ) -> list[Passage]:
     """Passages of at least ``min_words`` output words, similar but not identical to the original.
 
-    Where passages overlap in the output (the same stretch resembling two
-    places of the original), the one with more matching words is kept.
+    ``seeds`` are the shared short runs as arrays (output positions, original
+    positions, lengths) in output order. Where passages overlap in the output
+    (the same stretch resembling two places of the original), the one with
+    more matching words is kept.
     """
+    suspect, original, lengths = seeds
+    keep = np.nonzero(partnered(suspect, original, lengths, max_gap))[0]
+    runs = [Run(int(suspect[n]), int(original[n]), int(lengths[n])) for n in keep]
     candidates: list[Passage] = []
-    for chain in chain_seeds(seeds, max_gap):
+    for chain in chain_seeds(runs, max_gap):
         if chain.seeds < 2 or chain.suspect_end - chain.suspect_start < min_words:
             continue
         a = original_ids[chain.original_start : chain.original_end].tolist()
