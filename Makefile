@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test bench validate bundle lint clean
+.PHONY: demo test bench validate bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test: $(TSTAMP)
 ## make bench: the speed and accuracy benchmarks (prints ratios, asserts nothing)
 bench: $(TSTAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+## make validate: the validation study (docs/VALIDATION.md, resources/validation.json)
+validate: $(TSTAMP)
+	$(BIN)/python benchmarks/validation.py
+
+## make bundle: the one-folder desktop bundle in dist/memdiff (PyInstaller)
+bundle: $(TSTAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/pyinstaller/memdiff.spec
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
