@@ -253,7 +253,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for n, (suspect, comparison) in enumerate(items):
             if n:
                 print()
-            print(summary_text(comparison))
+            print(summary_text(comparison, suspect))
     return ExitCode.OK
 
 
@@ -374,7 +374,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     original = ingest.load(original_path)
     suspect = ingest.load(suspect_path)
     comparison = compare(original, suspect)
-    print(summary_text(comparison))
+    print(summary_text(comparison, suspect))
     report = Path("memdiff-demo-report.pdf").resolve()
     write_report(
         comparison,
@@ -414,8 +414,13 @@ def _percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def summary_text(comparison: Comparison) -> str:
-    """A plain-words summary of one comparison for the terminal."""
+def _excerpt(text: str, width: int = 44) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
+
+
+def summary_text(comparison: Comparison, suspect: Document | None = None) -> str:
+    """A plain-words summary of one comparison for the terminal (with excerpts when the output's text is given)."""
     o, s = comparison.original, comparison.suspect
     lines = [f"memdiff {comparison.tool_version}: {comparison.mode} comparison"]
 
@@ -454,16 +459,20 @@ def summary_text(comparison: Comparison) -> str:
             f"{summary.common_phrase_spans} flagged as common phrases."
         )
         lines.append("")
-        lines.append(f"  {'#':>3}  {'kind':<5}  {'words':>5}  {'similarity':>10}  {'bits':>7}  {'common':<6}  {'original':>15}  {'output':>15}")
+        lines.append(
+            f"  {'#':>3}  {'kind':<5}  {'words':>5}  {'similarity':>10}  {'bits':>7}  {'common':<6}  "
+            f"{'original':>13}  {'output':>13}" + ("  beginning of the output's text" if suspect else "")
+        )
         for span in comparison.spans:
             where = f"{span.original.start}-{span.original.end}"
             if span.original.pages:
                 first, last = span.original.pages[0], span.original.pages[-1]
                 where = f"p.{first}" if first == last else f"p.{first}-{last}"
+            excerpt = f"  {_excerpt(suspect.text[span.suspect.start : span.suspect.end])}" if suspect else ""
             lines.append(
                 f"  {span.id:>3}  {span.kind:<5}  {span.words:>5}  {span.similarity:>10.3f}  {span.chance.bits:>7.1f}  "
-                f"{'yes' if span.chance.common_phrase else 'no':<6}  {where:>15}  "
-                f"{f'{span.suspect.start}-{span.suspect.end}':>15}"
+                f"{'yes' if span.chance.common_phrase else 'no':<6}  {where:>13}  "
+                f"{f'{span.suspect.start}-{span.suspect.end}':>13}{excerpt}"
             )
     elif isinstance(summary, ImageSummary):
         lines.append(f"Verdict: {summary.verdict}.")
