@@ -451,12 +451,12 @@ def _beyond_pypdf_limits(name: str, err: BaseException) -> LimitExceeded:
     if "decompress" in reason.lower() or "stream length" in reason.lower() or "declared" in reason.lower():
         return LimitExceeded(
             f"{name} holds a compressed stream that expands beyond the PDF reader's safety limit "
-            f"of 75 MB ({reason}), which is how decompression bombs look; memdiff will not read it, "
-            "so print it to a new PDF if it is genuine."
+            f"of 75 MB ({reason}), which is how decompression bombs look, so memdiff will not read it; "
+            "if it is genuine, print it to a new PDF and compare that."
         )
     return LimitExceeded(
-        f"{name} goes beyond a safety limit of the PDF reader ({reason}), so it is damaged or hostile; "
-        "memdiff will not read it, so print it to a new PDF if it is genuine."
+        f"{name} goes beyond a safety limit of the PDF reader ({reason}): it is damaged or built to "
+        "exhaust the reader, so memdiff will not read it; if it is genuine, print it to a new PDF and compare that."
     )
 
 
