@@ -96,3 +96,30 @@ def read_only_folder(tmp_path):
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+@pytest.fixture
+def gui_window(qtbot, qapp, tmp_path_factory):
+    """The main window off-screen with private settings and recorded (never modal) messages."""
+    from gui_session import isolate_settings, make_window
+
+    isolate_settings(tmp_path_factory.mktemp("gui-settings"))
+    window = make_window()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.jobs.cancel_all()
+    window.jobs.wait(20_000)
+
+
+@pytest.fixture
+def gui_wait(qtbot):
+    """``wait(signal, action)``: run the action, wait for the signal, return its first argument."""
+
+    def wait(signal, action, timeout: int = 90_000):
+        with qtbot.waitSignal(signal, timeout=timeout) as blocker:
+            action()
+        return blocker.args[0] if blocker.args else None
+
+    return wait
