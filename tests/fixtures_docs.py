@@ -10,12 +10,12 @@ from __future__ import annotations
 import zlib
 from io import BytesIO
 
+
 def _dejavu_font() -> str:
     """Register DejaVu Sans with reportlab (it has the ﬁ/ﬂ ligature glyphs) and return its name."""
+    from memdiff.resources import path as resource_path
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-
-    from memdiff.resources import path as resource_path
 
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", str(resource_path("fonts", "DejaVuSans.ttf"))))

@@ -8,9 +8,11 @@ from io import BytesIO
 
 import pytest
 from fixtures_docs import word_docx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from memdiff import cli
-from memdiff.errors import InputError, LimitExceeded
+from memdiff.errors import InputError, LimitExceeded, MemdiffError
 from memdiff.ingest import docx as docx_format
 from memdiff.ingest import html as html_format
 from memdiff.ingest import load
@@ -43,10 +45,14 @@ def test_docx_reads_tracked_changes_as_accepted_and_line_breaks_as_newlines():
     paragraph = document.add_paragraph("Kept words ")
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     paragraph._p.append(
-        parse_xml(f'<w:ins {w} w:id="1" w:author="A"><w:r><w:t xml:space="preserve">inserted words </w:t></w:r></w:ins>')
+        parse_xml(
+            f'<w:ins {w} w:id="1" w:author="A"><w:r><w:t xml:space="preserve">inserted words </w:t></w:r></w:ins>'
+        )
     )
     paragraph._p.append(
-        parse_xml(f'<w:del {w} w:id="2" w:author="A"><w:r><w:delText>deleted words </w:delText></w:r></w:del>')
+        parse_xml(
+            f'<w:del {w} w:id="2" w:author="A"><w:r><w:delText>deleted words </w:delText></w:r></w:del>'
+        )
     )
     run = paragraph.add_run("end of line")
     run.add_break()
@@ -63,7 +69,10 @@ def test_docx_through_load_records_the_document(tmp_path):
     path = tmp_path / "letter.docx"
     path.write_bytes(data)
     document = load(path)
-    assert document.media_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert (
+        document.media_type
+        == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     assert document.text == "Seven words are in this first paragraph.\n\nAnd three more."
     assert document.words == 10
     assert document.pages is None
@@ -98,7 +107,10 @@ def test_docx_that_unpacks_beyond_the_limit_is_refused():
 def test_docx_with_a_zip_bomb_member_is_refused_before_unpacking():
     data = word_docx(["Some text."])
     bomb = BytesIO()
-    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(BytesIO(data)) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for member in source.infolist():
             target.writestr(member, source.read(member.filename))
         target.writestr("word/media/filler.bin", bytes(600 * 1024 * 1024))
@@ -198,12 +210,18 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
 
 def test_rtf_unicode_fallback_count_and_binary_data():
     # \bin4 is followed by four raw bytes that look like RTF syntax and must be skipped.
-    data = rb"{\rtf1\ansi{\uc2 two\u8220\'93\'93 fallbacks}\bin4 " + b"\x00{}\\" + rb" one\u8221? done}"
+    data = (
+        rb"{\rtf1\ansi{\uc2 two\u8220\'93\'93 fallbacks}\bin4 "
+        + b"\x00{}\\"
+        + rb" one\u8221? done}"
+    )
     assert rtf_format.read(data, "x.rtf").text == "two\u201c fallbacks one\u201d done"
 
 
 def test_rtf_two_byte_code_pages_from_the_font_table_and_the_document():
-    japanese_font = rb"{\rtf1\ansi{\fonttbl{\f1\fcharset128 MS Mincho;}}\f1 \'93\'fa\'96\'7b\'8c\'ea text}"
+    japanese_font = (
+        rb"{\rtf1\ansi{\fonttbl{\f1\fcharset128 MS Mincho;}}\f1 \'93\'fa\'96\'7b\'8c\'ea text}"
+    )
     assert rtf_format.read(japanese_font, "jp.rtf").text == "\u65e5\u672c\u8a9e text"
     # In Shift-JIS the second byte of a character may be a plain ASCII letter.
     shift_jis = rb"{\rtf1\ansi\ansicpg932 \'82`\'82a and more}"
@@ -261,15 +279,30 @@ def test_extract_prints_exactly_the_extracted_text(tmp_path, capsys, name, conte
 
 # --------------------------------------------------------------------------- hostile input
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from memdiff.errors import MemdiffError  # noqa: E402
-
 _RTF_PIECES = st.sampled_from(
-    [b"{", b"}", b"\\par ", b"\\u-4000?", b"\\u99999999999 ", b"\\'e9", b"\\'", b"\\*\\x ", b"\\bin3 ",
-     b"\\uc0 ", b"\\uc9 ", b"\\fonttbl", b"\\f1 ", b"\\fcharset128 ", b"\\v ", b"\\v0 ", b"word ", b"\\",
-     b"\xe9\x82", b"\\ansicpg99999 ", b"\\ansicpg932 "]
+    [
+        b"{",
+        b"}",
+        b"\\par ",
+        b"\\u-4000?",
+        b"\\u99999999999 ",
+        b"\\'e9",
+        b"\\'",
+        b"\\*\\x ",
+        b"\\bin3 ",
+        b"\\uc0 ",
+        b"\\uc9 ",
+        b"\\fonttbl",
+        b"\\f1 ",
+        b"\\fcharset128 ",
+        b"\\v ",
+        b"\\v0 ",
+        b"word ",
+        b"\\",
+        b"\xe9\x82",
+        b"\\ansicpg99999 ",
+        b"\\ansicpg932 ",
+    ]
 )
 
 
@@ -287,9 +320,34 @@ def test_rtf_reader_never_fails_except_with_a_clear_sentence(pieces):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["<p>", "</p>", "<br>", "<script>", "</script>", "<head>", "<pre>", "</pre>",
-                                 "<td>", "<tr>", "&amp;", "&#xD800;", "&bogus;", "<", ">", " ", "\n", "word"])
-                | st.text(max_size=6), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<br>",
+                "<script>",
+                "</script>",
+                "<head>",
+                "<pre>",
+                "</pre>",
+                "<td>",
+                "<tr>",
+                "&amp;",
+                "&#xD800;",
+                "&bogus;",
+                "<",
+                ">",
+                " ",
+                "\n",
+                "word",
+            ]
+        )
+        | st.text(max_size=6),
+        max_size=40,
+    )
+)
 def test_html_reader_never_fails_and_leaves_no_ragged_whitespace(pieces):
     text = html_format.read("".join(pieces).encode("utf-8"), "random.html").text
     assert text == text.rstrip() and not text.startswith("\n")
@@ -298,7 +356,13 @@ def test_html_reader_never_fails_and_leaves_no_ragged_whitespace(pieces):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=0), st.binary(min_size=0, max_size=4)), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0), st.binary(min_size=0, max_size=4)),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_damaged_word_files_give_a_clear_sentence(edits):
     data = bytearray(word_docx(["A paragraph of text.", [["a", "b"]]]))
     for position, replacement in edits:

@@ -52,9 +52,15 @@ def test_an_empty_page_keeps_its_own_start_and_is_named_in_a_note():
 
 
 def test_ligatures_are_expanded_and_line_break_hyphens_kept():
-    lines = ["We \ufb01nd the \ufb02ower in the o\ufb03ce, a\ufb00ord it, and make a repro-", "duction of it."]
+    lines = [
+        "We \ufb01nd the \ufb02ower in the o\ufb03ce, a\ufb00ord it, and make a repro-",
+        "duction of it.",
+    ]
     extracted = pdf.read(text_pdf([lines]), "ligatures.pdf")
-    assert extracted.text == "We find the flower in the office, afford it, and make a repro-\nduction of it."
+    assert (
+        extracted.text
+        == "We find the flower in the office, afford it, and make a repro-\nduction of it."
+    )
     assert not re.search("[\ufb00-\ufb06]", extracted.text)
 
 
@@ -118,15 +124,16 @@ def test_scanned_pages_among_typed_ones_are_named():
     extracted = pdf.read(scanned_pdf(4, text_pages=(2,)), "mixed.pdf")
     assert extracted.text == "\n\nTyped text on page 2.\n\n\n\n"
     assert extracted.page_starts == (0, 2, 25, 27)
-    assert any(note.startswith("Pages 1, 3, 4 of mixed.pdf have no text layer") for note in extracted.notes)
+    assert any(
+        note.startswith("Pages 1, 3, 4 of mixed.pdf have no text layer") for note in extracted.notes
+    )
 
 
 @pytest.mark.parametrize("keep", [0.05, 0.5, 0.97])
 def test_truncated_pdf_is_a_clear_input_error(keep, caplog):
     data = text_pdf(THREE_PAGES)
-    with caplog.at_level(logging.DEBUG):
-        with pytest.raises(InputError) as err:
-            pdf.read(data[: int(len(data) * keep)], "cut.pdf")
+    with caplog.at_level(logging.DEBUG), pytest.raises(InputError) as err:
+        pdf.read(data[: int(len(data) * keep)], "cut.pdf")
     message = str(err.value)
     assert message.startswith("cut.pdf is damaged or incomplete")
     assert "\n" not in message
@@ -151,7 +158,9 @@ def test_broken_xref_is_repaired_with_a_note(caplog):
     with caplog.at_level(logging.DEBUG):
         extracted = pdf.read(broken, "broken.pdf")
     assert extracted.text == pdf.read(data, "whole.pdf").text
-    assert any(note.startswith("broken.pdf is damaged") and "repaired" in note for note in extracted.notes)
+    assert any(
+        note.startswith("broken.pdf is damaged") and "repaired" in note for note in extracted.notes
+    )
     assert not [record for record in caplog.records if record.name.startswith("pypdf")]
 
 
@@ -219,9 +228,16 @@ def test_a_page_too_complex_to_parse_is_skipped_with_a_note():
     extracted = pdf.read(out.getvalue(), "atlas.pdf", max_stream_tokens=20_000)
     assert extracted.text == "\n\nWords after the map."
     assert extracted.page_starts == (0, 2)
-    assert any(note.startswith("Page 1 of atlas.pdf holds more than 20,000 drawing instructions") for note in extracted.notes)
+    assert any(
+        note.startswith("Page 1 of atlas.pdf holds more than 20,000 drawing instructions")
+        for note in extracted.notes
+    )
     assert not any("no text layer" in note for note in extracted.notes)
     assert pdf.read(out.getvalue(), "atlas.pdf").text.endswith("Words after the map.")
+    with pytest.raises(
+        LimitExceeded, match=r"^map.pdf has no page memdiff can read \(Page 1 of map.pdf holds"
+    ):
+        pdf.read(content_stream_pdf(b"1 2 m " * 10_000), "map.pdf", max_stream_tokens=20_000)
 
 
 def test_the_work_for_the_whole_file_is_bounded():
@@ -255,7 +271,10 @@ def test_damaged_pdfs_never_escape_as_anything_but_a_clear_sentence():
     from memdiff.errors import MemdiffError
 
     rng = random.Random(20261129)
-    seeds = [text_pdf(THREE_PAGES), encrypted_pdf(text_pdf(THREE_PAGES), user="", owner="o", aes=True)]
+    seeds = [
+        text_pdf(THREE_PAGES),
+        encrypted_pdf(text_pdf(THREE_PAGES), user="", owner="o", aes=True),
+    ]
     for _ in range(120):
         data = bytearray(rng.choice(seeds))
         for _ in range(rng.randint(1, 6)):

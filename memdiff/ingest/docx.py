@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from io import BytesIO
-from typing import Any, Iterator
+from typing import Any
 
 from memdiff.errors import InputError, LimitExceeded, MemdiffError
 from memdiff.ingest import Extracted
@@ -58,7 +59,7 @@ def read(data: bytes, name: str, *, max_unpacked_bytes: int = MAX_UNPACKED_BYTES
         raise LimitExceeded(
             f"{name} needs more memory to read than this computer has; save the relevant part as a new document."
         ) from None
-    except Exception as err:  # python-docx, lxml and zipfile raise many kinds of error on damaged files
+    except Exception as err:  # noqa: BLE001 - python-docx, lxml and zipfile raise many kinds of error on damaged files
         reason = str(err).strip().rstrip(".") or type(err).__name__
         if len(reason) > 120:
             reason = reason[:117] + "..."
@@ -85,7 +86,7 @@ def _check_archive(data: bytes, name: str, limit: int) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except Exception as err:  # zipfile raises BadZipFile, EOFError, NotImplementedError... on damage
+    except Exception as err:  # noqa: BLE001 - zipfile raises BadZipFile, EOFError, NotImplementedError... on damage
         raise InputError(
             f"{name} is damaged and cannot be read as a Word document ({err}); "
             "open it in Word or LibreOffice and save it again."

@@ -29,36 +29,95 @@ from memdiff.ingest import Extracted
 MEDIA_TYPE = "text/html"
 
 # Elements whose content a reader never sees as text.
-_HIDDEN = frozenset({"head", "title", "script", "style", "template", "noscript", "svg", "math", "object", "iframe"})
+_HIDDEN = frozenset(
+    {"head", "title", "script", "style", "template", "noscript", "svg", "math", "object", "iframe"}
+)
 # Elements that begin and end a paragraph: a blank line before and after.
 _PARAGRAPHS = frozenset(
     {
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
-        "figure", "hr", "address", "details", "fieldset", "form", "header", "footer", "main",
-        "article", "section", "aside", "nav", "textarea",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "figure",
+        "hr",
+        "address",
+        "details",
+        "fieldset",
+        "form",
+        "header",
+        "footer",
+        "main",
+        "article",
+        "section",
+        "aside",
+        "nav",
+        "textarea",
     }
 )
 # Elements that begin and end a line.
 _LINES = frozenset(
     {
-        "div", "li", "dt", "dd", "tr", "caption", "figcaption", "summary", "legend", "option",
-        "body", "html", "center", "thead", "tbody", "tfoot",
+        "div",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "caption",
+        "figcaption",
+        "summary",
+        "legend",
+        "option",
+        "body",
+        "html",
+        "center",
+        "thead",
+        "tbody",
+        "tfoot",
     }
 )
 _CELLS = frozenset({"td", "th"})
 _PREFORMATTED = frozenset({"pre", "textarea", "listing", "plaintext"})
 # Void elements never have an end tag, so they must not be counted as open.
 _VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
 )
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 # Control characters are never text; a page that carries them carries junk.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
 # What may stand in a head; anything else there means the head has ended.
-_HEAD_CONTENT = frozenset({"title", "meta", "link", "style", "script", "base", "noscript", "template"})
+_HEAD_CONTENT = frozenset(
+    {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
+)
 
 
 def read(data: bytes, name: str) -> Extracted:
@@ -85,7 +144,9 @@ def decode(data: bytes) -> tuple[str, str]:
         # A page that declares UTF-16 but was read as bytes here is ASCII-compatible
         # after all (the declaration was readable), so UTF-16 cannot be right.
         if codec is not None and not codec.name.startswith("utf-16"):
-            name = "windows-1252" if codec.name in {"latin-1", "iso8859-1", "cp1252"} else codec.name
+            name = (
+                "windows-1252" if codec.name in {"latin-1", "iso8859-1", "cp1252"} else codec.name
+            )
             # Browsers read pages labelled Latin-1 as Windows-1252 (the WHATWG rule).
             python_name = "cp1252" if name == "windows-1252" else codec.name
             try:

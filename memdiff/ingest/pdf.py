@@ -41,9 +41,10 @@ import re
 import threading
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
-from typing import Any, Iterator
+from typing import Any
 
 from memdiff.errors import InputError, LimitExceeded, MemdiffError, NeedsOCR, PasswordRequired
 from memdiff.ingest import Extracted
@@ -139,8 +140,15 @@ def read(
     with _quiet_pypdf() as repair_log:
         try:
             return _read(
-                data, name, password, max_pages, max_characters, max_page_characters,
-                max_tokens, max_stream_tokens, repair_log,
+                data,
+                name,
+                password,
+                max_pages,
+                max_characters,
+                max_page_characters,
+                max_tokens,
+                max_stream_tokens,
+                repair_log,
             )
         except MemdiffError:
             raise
@@ -154,7 +162,7 @@ def read(
                 f"{name} is nested too deeply to be read as a PDF (it is damaged or hostile); "
                 "re-save it from the program that made it."
             ) from None
-        except Exception as err:  # pypdf raises many kinds of error on damaged files
+        except Exception as err:  # noqa: BLE001 - pypdf raises many kinds of error on damaged files
             raise _damaged(name, err) from None
 
 
@@ -232,7 +240,7 @@ def _read(
             raw = ""
         except (MemdiffError, MemoryError, RecursionError):
             raise
-        except Exception:  # one damaged page should not hide the rest; it is named in a note
+        except Exception:  # noqa: BLE001 - one damaged page should not hide the rest; it is named in a note
             unreadable.append(number)
             raw = ""
         text = clean_page(raw)
@@ -244,10 +252,16 @@ def _read(
         page_texts.append(text)
 
     if too_complex:
-        notes.append(
-            f"{_page_list(too_complex)} of {name} {_verb(too_complex, 'holds', 'hold')} more than {max_stream_tokens:,} drawing "
-            "instructions, beyond memdiff's limit per page; that text is missing from the comparison."
+        beyond = (
+            f"{_page_list(too_complex)} of {name} {_verb(too_complex, 'holds', 'hold')} more than "
+            f"{max_stream_tokens:,} drawing instructions, beyond memdiff's limit per page"
         )
+        if len(too_complex) + len(unreadable) == page_count:
+            raise LimitExceeded(
+                f"{name} has no page memdiff can read ({beyond}); "
+                "extract the pages with text into a new PDF and compare that."
+            )
+        notes.append(f"{beyond}; that text is missing from the comparison.")
         unreadable.extend(too_complex)
     empty = [n for n, text in enumerate(page_texts, start=1) if not text and n not in unreadable]
     if len(unreadable) == page_count:
@@ -448,7 +462,11 @@ def _damaged(name: str, err: BaseException) -> InputError:
 
 def _beyond_pypdf_limits(name: str, err: BaseException) -> LimitExceeded:
     reason = _reason(err)
-    if "decompress" in reason.lower() or "stream length" in reason.lower() or "declared" in reason.lower():
+    if (
+        "decompress" in reason.lower()
+        or "stream length" in reason.lower()
+        or "declared" in reason.lower()
+    ):
         return LimitExceeded(
             f"{name} holds a compressed stream that expands beyond the PDF reader's safety limit "
             f"of 75 MB ({reason}), which is how decompression bombs look, so memdiff will not read it; "

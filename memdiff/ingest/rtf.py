@@ -48,31 +48,108 @@ _TOKEN = re.compile(
 # Destinations whose content is never text of the document.
 _SKIPPED = frozenset(
     {
-        "fonttbl", "colortbl", "stylesheet", "listtable", "listoverridetable", "info", "pict",
-        "object", "objdata", "header", "headerl", "headerr", "headerf", "footer", "footerl",
-        "footerr", "footerf", "footnote", "annotation", "atnid", "atnauthor", "xmlnstbl",
-        "rsidtbl", "generator", "themedata", "colorschememapping", "latentstyles", "datastore",
-        "revtbl", "filetbl", "mmathPr", "fldinst", "bkmkstart", "bkmkend", "nonshppict", "shp",
-        "template", "docvar", "pgdsctbl", "private", "userprops", "field_instructions",
+        "fonttbl",
+        "colortbl",
+        "stylesheet",
+        "listtable",
+        "listoverridetable",
+        "info",
+        "pict",
+        "object",
+        "objdata",
+        "header",
+        "headerl",
+        "headerr",
+        "headerf",
+        "footer",
+        "footerl",
+        "footerr",
+        "footerf",
+        "footnote",
+        "annotation",
+        "atnid",
+        "atnauthor",
+        "xmlnstbl",
+        "rsidtbl",
+        "generator",
+        "themedata",
+        "colorschememapping",
+        "latentstyles",
+        "datastore",
+        "revtbl",
+        "filetbl",
+        "mmathPr",
+        "fldinst",
+        "bkmkstart",
+        "bkmkend",
+        "nonshppict",
+        "shp",
+        "template",
+        "docvar",
+        "pgdsctbl",
+        "private",
+        "userprops",
+        "field_instructions",
     }
 )
 
 _SPECIAL = {
-    "par": "\n\n", "page": "\n\n", "sect": "\n\n", "line": "\n", "row": "\n",
-    "tab": "\t", "cell": "\t", "nestcell": "\t",
-    "emdash": "\u2014", "endash": "\u2013", "emspace": "\u2003", "enspace": "\u2002",
-    "qmspace": "\u2005", "bullet": "\u2022", "lquote": "\u2018", "rquote": "\u2019",
-    "ldblquote": "\u201c", "rdblquote": "\u201d", "zwj": "\u200d", "zwnj": "\u200c",
-    "ltrmark": "\u200e", "rtlmark": "\u200f",
+    "par": "\n\n",
+    "page": "\n\n",
+    "sect": "\n\n",
+    "line": "\n",
+    "row": "\n",
+    "tab": "\t",
+    "cell": "\t",
+    "nestcell": "\t",
+    "emdash": "\u2014",
+    "endash": "\u2013",
+    "emspace": "\u2003",
+    "enspace": "\u2002",
+    "qmspace": "\u2005",
+    "bullet": "\u2022",
+    "lquote": "\u2018",
+    "rquote": "\u2019",
+    "ldblquote": "\u201c",
+    "rdblquote": "\u201d",
+    "zwj": "\u200d",
+    "zwnj": "\u200c",
+    "ltrmark": "\u200e",
+    "rtlmark": "\u200f",
 }
-_SYMBOLS = {"~": "\u00a0", "_": "-", "-": "", "\\": "\\", "{": "{", "}": "}", "\n": "\n\n", "\r": "\n\n"}
+_SYMBOLS = {
+    "~": "\u00a0",
+    "_": "-",
+    "-": "",
+    "\\": "\\",
+    "{": "{",
+    "}": "}",
+    "\n": "\n\n",
+    "\r": "\n\n",
+}
 
 # \fcharsetN -> code page (the RTF 1.9.1 specification's table); None means the
 # document's own code page (\ansicpg), which is what writers intend by ANSI.
 _CHARSETS = {
-    0: None, 1: None, 2: None, 77: "mac_roman", 128: "cp932", 129: "cp949", 130: "johab",
-    134: "gbk", 136: "cp950", 161: "cp1253", 162: "cp1254", 163: "cp1258", 177: "cp1255",
-    178: "cp1256", 186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250", 254: "cp437",
+    0: None,
+    1: None,
+    2: None,
+    77: "mac_roman",
+    128: "cp932",
+    129: "cp949",
+    130: "johab",
+    134: "gbk",
+    136: "cp950",
+    161: "cp1253",
+    162: "cp1254",
+    163: "cp1258",
+    177: "cp1255",
+    178: "cp1256",
+    186: "cp1257",
+    204: "cp1251",
+    222: "cp874",
+    238: "cp1250",
+    254: "cp437",
 }
 
 _MULTIBYTE = frozenset({"cp932", "gbk", "cp949", "cp950", "johab"})
@@ -98,7 +175,9 @@ def read(data: bytes, name: str) -> Extracted:
     """Extract the text of the RTF document in ``data`` (see the module docstring)."""
     start = data.find(b"{\\rtf")
     if start < 0 or data[:start].strip(b"\xef\xbb\xbf \t\r\n"):
-        raise InputError(f"{name} is not an RTF document (it does not start with {{\\rtf); check the file.")
+        raise InputError(
+            f"{name} is not an RTF document (it does not start with {{\\rtf); check the file."
+        )
     interpreter = _Interpreter(data[start:], name)
     text = interpreter.run()
     # The document's code page (fonts may use others); what \'hh bytes mostly meant.
@@ -199,8 +278,14 @@ class _Interpreter:
                 self._flush_bytes()
                 self.state = replace(state, font=parameter)
             return
-        if word in ("fcharset", "cpg") and parameter is not None and self.font_being_defined is not None:
-            codepage = _CHARSETS.get(parameter) if word == "fcharset" else _codepage(f"cp{parameter}")
+        if (
+            word in ("fcharset", "cpg")
+            and parameter is not None
+            and self.font_being_defined is not None
+        ):
+            codepage = (
+                _CHARSETS.get(parameter) if word == "fcharset" else _codepage(f"cp{parameter}")
+            )
             if codepage:
                 self.font_codepages[self.font_being_defined] = codepage
             return
@@ -266,7 +351,9 @@ class _Interpreter:
 
     def _flush_bytes(self) -> None:
         if self.pending_bytes:
-            self.out.append(bytes(self.pending_bytes).decode(self.pending_codepage, errors="replace"))
+            self.out.append(
+                bytes(self.pending_bytes).decode(self.pending_codepage, errors="replace")
+            )
             self.pending_bytes.clear()
 
 
