@@ -35,7 +35,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from memdiff.image import analyse_pictures, regions, verdict  # noqa: E402
+from memdiff.image import analyse_pictures, regions, verdict
 
 PHOTOS = ROOT / "tests" / "data" / "images"
 

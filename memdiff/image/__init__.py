@@ -16,7 +16,14 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from memdiff.errors import InputError
-from memdiff.evidence import Comparison, Document, DocumentRecord, ImageRegion, ImageSummary, Parameters
+from memdiff.evidence import (
+    Comparison,
+    Document,
+    DocumentRecord,
+    ImageRegion,
+    ImageSummary,
+    Parameters,
+)
 from memdiff.image import align, hashes, regions, verdict
 from memdiff.progress import SILENT, Progress, Stage
 

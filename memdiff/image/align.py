@@ -28,6 +28,8 @@ WORK_LONG_SIDE = 1024
 #: Small pictures are enlarged to this long side so that ORB (which ignores a
 #: 31-pixel border and needs 31-pixel patches) still finds keypoints.
 WORK_MIN_LONG_SIDE = 512
+#: Working copies thinner than this (a banner, a one-pixel line) have no usable keypoints.
+MIN_KEYPOINT_SIDE = 64
 ORB_FEATURES = 4000
 ORB_LEVELS = 10
 ORB_SCALE_FACTOR = 1.2
@@ -92,6 +94,9 @@ class Keypoints:
 
 
 def keypoints(gray: np.ndarray) -> Keypoints:
+    if min(gray.shape[:2]) < MIN_KEYPOINT_SIDE:
+        # ORB ignores a 31-pixel border on every side, and its pyramid fails on slivers.
+        return Keypoints(np.zeros((0, 2), np.float32), None)
     orb = cv2.ORB_create(
         nfeatures=ORB_FEATURES,
         scaleFactor=ORB_SCALE_FACTOR,

@@ -238,10 +238,10 @@ def find_regions(tiles: TileMap, alignment: Alignment) -> list[FoundRegion]:
 
 
 def _round_box(box: tuple[float, float, float, float], width: int, height: int) -> tuple[int, int, int, int]:
-    x0 = min(max(0, int(math.floor(box[0] + 1e-6))), width)
-    y0 = min(max(0, int(math.floor(box[1] + 1e-6))), height)
-    x1 = min(max(0, int(math.ceil(box[2] - 1e-6))), width)
-    y1 = min(max(0, int(math.ceil(box[3] - 1e-6))), height)
+    x0 = min(max(0, math.floor(box[0] + 1e-6)), width)
+    y0 = min(max(0, math.floor(box[1] + 1e-6)), height)
+    x1 = min(max(0, math.ceil(box[2] - 1e-6)), width)
+    y1 = min(max(0, math.ceil(box[3] - 1e-6)), height)
     return (x0, y0, x1, y1)
 
 

@@ -1,0 +1,116 @@
+"""Speed of an image comparison: two 12-megapixel photos, whole process, against decoding them with Pillow.
+
+Run:  python benchmarks/image_speed.py [--runs 5]
+
+Two 12-megapixel JPEGs (quality 90, like a camera's) are made by enlarging a
+test photograph: A is the photograph, B a slightly cropped, mirrored and
+re-encoded copy of it (so the comparison does real alignment work). Measured
+as wall time of whole processes, median of --runs:
+
+  memdiff   python -m memdiff compare A B --json -     (import, decode, hash, align, tiles, JSON)
+  baseline  python -c "decode A and B with Pillow"     (import Pillow, open, load)
+
+and printed as a ratio (issue 3's target: at most 4x). An in-process
+breakdown follows, to show where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image, ImageOps
+
+PHOTO = ROOT / "tests" / "data" / "images" / "rocket.jpg"
+SIZE = (4240, 2830)  # 12.0 megapixels, the photograph's 3:2 shape
+
+BASELINE = """
+import sys
+from PIL import Image
+for path in sys.argv[1:]:
+    with Image.open(path) as picture:
+        picture.load()
+"""
+
+
+def make_pictures(folder: Path) -> tuple[Path, Path]:
+    with Image.open(PHOTO) as photo:
+        source = photo.convert("RGB")
+    a = source.resize(SIZE, Image.Resampling.BICUBIC)
+    w, h = source.size
+    b = ImageOps.mirror(source.crop((w // 20, h // 20, w - w // 20, h - h // 20))).resize(SIZE, Image.Resampling.BICUBIC)
+    path_a, path_b = folder / "a_12mp.jpg", folder / "b_12mp.jpg"
+    a.save(path_a, quality=90)
+    b.save(path_b, quality=90)
+    return path_a, path_b
+
+
+def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    return time.perf_counter() - started, done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        a, b = make_pictures(Path(folder))
+        memdiff_cmd = [sys.executable, "-m", "memdiff", "compare", str(a), str(b), "--json", "-"]
+        baseline_cmd = [sys.executable, "-c", BASELINE, str(a), str(b)]
+        # One untimed run of each warms the file cache and the bytecode cache.
+        _, done = timed(memdiff_cmd)
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            raise SystemExit(f"memdiff compare failed with status {done.returncode}")
+        timed(baseline_cmd)
+        ours, theirs = [], []
+        for _ in range(args.runs):
+            ours.append(timed(memdiff_cmd)[0])
+            theirs.append(timed(baseline_cmd)[0])
+        import json
+
+        verdict = json.loads(done.stdout)["summary"]["verdict"]
+        m, base = statistics.median(ours), statistics.median(theirs)
+        print(f"pictures: 2 x {SIZE[0]} x {SIZE[1]} ({SIZE[0] * SIZE[1] / 1e6:.1f} megapixels), JPEG quality 90")
+        print(f"memdiff compare --json -   median {m:.2f} s   (runs: {', '.join(f'{t:.2f}' for t in ours)}; verdict: {verdict})")
+        print(f"Pillow decode only         median {base:.2f} s   (runs: {', '.join(f'{t:.2f}' for t in theirs)})")
+        print(f"ratio                      {m / base:.2f}x   (target <= 4x)")
+        print()
+        breakdown(a, b)
+    return 0
+
+
+def breakdown(a: Path, b: Path) -> None:
+    """Where the time goes inside one process (imports excluded)."""
+    from memdiff.analyse import compare
+    from memdiff.image import align, hashes, regions  # noqa: F401 - imported here so imports are not timed
+    from memdiff.ingest import load
+
+    t0 = time.perf_counter()
+    doc_a = load(a)
+    doc_b = load(b)
+    t1 = time.perf_counter()
+    compare(doc_a, doc_b)
+    t2 = time.perf_counter()
+    with Image.open(a) as pa, Image.open(b) as pb:
+        pa.load()
+        pb.load()
+    t3 = time.perf_counter()
+    print("in one process (imports excluded):")
+    print(f"    ingest both (decode, orient, sRGB, SHA-256)  {t1 - t0:.2f} s")
+    print(f"    compare (hashes, alignment, tiles)           {t2 - t1:.2f} s")
+    print(f"    Pillow decode of both, for reference         {t3 - t2:.2f} s")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
