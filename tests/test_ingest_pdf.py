@@ -17,8 +17,9 @@ from fixtures_docs import (
 )
 
 from memdiff import cli
-from memdiff.errors import InputError, LimitExceeded, NeedsOCR, PasswordRequired
+from memdiff.errors import Cancelled, InputError, LimitExceeded, NeedsOCR, PasswordRequired
 from memdiff.ingest import load, pdf
+from memdiff.progress import Progress
 
 THREE_PAGES = [
     ["The first page begins the story.", "It has two lines."],
@@ -290,3 +291,45 @@ def test_damaged_pdfs_never_escape_as_anything_but_a_clear_sentence():
             assert "0x" not in str(err)
         else:
             assert len(extracted.page_starts) >= 1
+
+
+class _CancelAfter(Progress):
+    """A user who presses Cancel after memdiff has asked ``questions`` times whether to stop."""
+
+    def __init__(self, questions: int) -> None:
+        self.allowed = questions
+        self.asked = 0
+        self.messages: list[str] = []
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self.messages.append(message)
+
+    def is_cancelled(self) -> bool:
+        self.asked += 1
+        return self.asked > self.allowed
+
+
+def test_progress_names_the_pages_and_cancel_stops_reading():
+    pages = [[f"Page {n}."] for n in range(1, 301)]
+    data = text_pdf(pages, unicode_font=False)
+    watcher = _CancelAfter(10**9)
+    pdf.read(data, "book.pdf", progress=watcher)
+    assert watcher.messages[0] == "Reading page 1 of 300 of book.pdf"
+    assert watcher.messages[-1] == "Reading page 300 of 300 of book.pdf"
+    cancelling = _CancelAfter(5)
+    with pytest.raises(Cancelled):
+        pdf.read(data, "book.pdf", progress=cancelling)
+    # Asked before each page, reported every third page: stopped before page 6.
+    assert cancelling.messages == [
+        "Reading page 1 of 300 of book.pdf",
+        "Reading page 3 of 300 of book.pdf",
+    ]
+
+
+def test_cancel_stops_inside_a_slow_page():
+    # 100,000 drawing tokens on one page: the reader asks whether to stop as it goes,
+    # so the user's answer is heard before the page is finished.
+    watcher = _CancelAfter(2)
+    with pytest.raises(Cancelled):
+        pdf.read(content_stream_pdf(b"BT (x) Tj ET " * 25_000), "slow.pdf", progress=watcher)
+    assert watcher.asked == 3

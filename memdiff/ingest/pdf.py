@@ -48,6 +48,7 @@ from typing import Any
 
 from memdiff.errors import InputError, LimitExceeded, MemdiffError, NeedsOCR, PasswordRequired
 from memdiff.ingest import Extracted
+from memdiff.progress import SILENT, Progress
 
 MEDIA_TYPE = "application/pdf"
 
@@ -135,8 +136,13 @@ def read(
     max_page_characters: int = MAX_PAGE_CHARACTERS,
     max_tokens: int = MAX_TOKENS,
     max_stream_tokens: int = MAX_STREAM_TOKENS,
+    progress: Progress = SILENT,
 ) -> Extracted:
-    """Extract the text of every page of the PDF in ``data`` (see the module docstring for its form)."""
+    """Extract the text of every page of the PDF in ``data`` (see the module docstring for its form).
+
+    ``progress`` hears which page is being read and can cancel between pages
+    and, on a slow page, every few thousand drawing instructions.
+    """
     with _quiet_pypdf() as repair_log:
         try:
             return _read(
@@ -148,6 +154,7 @@ def read(
                 max_page_characters,
                 max_tokens,
                 max_stream_tokens,
+                progress,
                 repair_log,
             )
         except MemdiffError:
@@ -175,6 +182,7 @@ def _read(
     max_page_characters: int,
     max_tokens: int,
     max_stream_tokens: int,
+    progress: Progress,
     repair_log: _RepairLog,
 ) -> Extracted:
     from pypdf import PdfReader
@@ -215,11 +223,17 @@ def _read(
     # what it logs later concerns fonts in otherwise sound files, and is not news.
     structural_repairs = list(repair_log.messages)
 
-    budget = _Budget(max_characters, min(max_page_characters, max_characters), max_tokens)
+    budget = _Budget(max_characters, min(max_page_characters, max_characters), max_tokens, progress)
+    report_every = max(1, page_count // 100)
     page_texts: list[str] = []
     unreadable: list[int] = []
     too_complex: list[int] = []
     for number, page in enumerate(reader.pages, start=1):
+        progress.check()
+        if number == 1 or number % report_every == 0:
+            progress.report(
+                (number - 1) / page_count, f"Reading page {number:,} of {page_count:,} of {name}"
+            )
         try:
             with _stream_token_limit(min(max_stream_tokens, budget.tokens_left())):
                 raw = page.extract_text(visitor_operand_before=budget.see_operation)
@@ -313,7 +327,12 @@ class _Budget:
 
     _SHOWS_TEXT = frozenset({b"Tj", b"TJ", b"'", b'"'})
 
-    def __init__(self, limit: int, page_limit: int, token_limit: int) -> None:
+    #: How many tokens pass between two questions to ``progress`` whether to stop.
+    _CHECK_EVERY = 20_000
+
+    def __init__(self, limit: int, page_limit: int, token_limit: int, progress: Progress) -> None:
+        self.progress = progress
+        self._next_check = self._CHECK_EVERY
         self.limit = limit
         self.page_limit = page_limit
         self.token_limit = token_limit
@@ -325,6 +344,9 @@ class _Budget:
         self.tokens += 1 + (len(operands) if isinstance(operands, list) else 0)
         if self.tokens > self.token_limit:
             raise _BudgetSpent("tokens")
+        if self.tokens >= self._next_check:
+            self._next_check = self.tokens + self._CHECK_EVERY
+            self.progress.check()
         if operator not in self._SHOWS_TEXT:
             return
         self._page_bytes += _string_bytes(operands)
