@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
         self._expected: dict[str, case_file.CaseInput] = {}
         self._expected_saved_on = ""
         self._pending_loads = 0
+        self._load_generation = {"original": 0, "suspect": 0}
 
         self._build_sides()
         self._build_bottom()
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._build_menus_and_toolbar()
+        self._set_tab_order()
         self._restore_layout()
         self._show_idle_summary()
         self._update_actions()
@@ -466,6 +469,9 @@ class MainWindow(QMainWindow):
         self.zoom_in_action = self._action(t("Zoom &in"), lambda: self.zoom_images(1.25), QKeySequence.StandardKey.ZoomIn)
         self.zoom_out_action = self._action(t("Zoom &out"), lambda: self.zoom_images(1 / 1.25), QKeySequence.StandardKey.ZoomOut)
         self.fit_action = self._action(t("&Fit pictures"), self.fit_images, "Ctrl+0")
+        self.wrap_action = QAction(t("&Wrap long lines"), self, checkable=True)
+        self.wrap_action.setChecked(True)
+        self.wrap_action.toggled.connect(self.set_line_wrap)
         self.focus_table_action = self._action(t("Go to the match &table"), lambda: self.table.setFocus(), "Ctrl+T")
         self.about_action = self._action(t("&About memdiff"), self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -506,6 +512,7 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu(t("&View"))
         view_menu.addAction(self.parameters_dock.toggleViewAction())
         self.parameters_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+P"))
+        view_menu.addAction(self.wrap_action)
         view_menu.addSeparator()
         for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
             view_menu.addAction(action)
@@ -534,6 +541,19 @@ class MainWindow(QMainWindow):
         self.export_action.setIconText(t("Export report"))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+
+    def _set_tab_order(self) -> None:
+        """Left to right, top to bottom: each side's buttons and text, the table, then the parameters."""
+        original, output, panel = self.sides["original"], self.sides["suspect"], self.parameters_panel
+        chain = [
+            original.open_button, original.drop_hint, original.text, original.picture,
+            output.open_button, output.paste_button, output.drop_hint, output.text, output.picture,
+            self.kind_filter, self.table, self.hash_table, self.region_table,
+            panel.min_words, panel.near, panel.min_similarity, panel.casefold, panel.unicode_nfkc,
+            panel.unify_quotes, panel.ignore_punctuation, panel.join_hyphenation, panel.defaults,
+        ]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     # ================================================================== the one boundary for messages
 
@@ -619,15 +639,24 @@ class MainWindow(QMainWindow):
         path = str(path)
         self.settings.last_folder = str(Path(path).parent)
         self._pending_loads += 1
+        self._load_generation[side] += 1
+        generation = self._load_generation[side]
         self._set_busy(True, self.tr("Reading {name}…").format(name=Path(path).name), indeterminate=True)
 
         def done(document: Document) -> None:
             self._pending_loads -= 1
+            if generation != self._load_generation[side]:
+                # A later file was chosen for this side while this one was being read.
+                self._set_busy(self._pending_loads > 0)
+                return
             self.settings.add_recent_file("original" if side == "original" else "output", path)
             self.set_document(side, document)
 
         def failed(error: BaseException) -> None:
             self._pending_loads -= 1
+            if generation != self._load_generation[side]:
+                self._set_busy(self._pending_loads > 0)
+                return
             self._expected.pop(side, None)
             self._set_busy(self.jobs.busy)
             self.loadFailed.emit(str(error))
@@ -711,7 +740,6 @@ class MainWindow(QMainWindow):
         self._generation += 1
         generation = self._generation
         parameters = self.parameters_panel.parameters()
-        self._set_busy(True, self.tr("Comparing…"))
         self.summary.show_message(self.tr("Comparing…"), self.tr("{a} against {b}").format(a=suspect.name, b=original.name))
 
         def work(progress: Progress) -> Comparison:
@@ -725,6 +753,8 @@ class MainWindow(QMainWindow):
             on_cancel=lambda: self._comparison_cancelled(generation),
             on_progress=lambda fraction, message: self._progress(generation, fraction, message),
         )
+        # After the job exists, so the Cancel button knows there is something to cancel.
+        self._set_busy(True, self.tr("Comparing…"))
         return self._compare_job
 
     def cancel_comparison(self) -> None:
@@ -1242,6 +1272,12 @@ class MainWindow(QMainWindow):
         else:
             self.recent_menu.addSeparator()
             self.recent_menu.addAction(self.tr("Clear the list"), self.settings.clear_recent_files)
+
+    def set_line_wrap(self, wrap: bool) -> None:
+        mode = QPlainTextEdit.LineWrapMode.WidgetWidth if wrap else QPlainTextEdit.LineWrapMode.NoWrap
+        for pane in (self.original_pane, self.output_pane):
+            pane.setLineWrapMode(mode)
+            pane.remark()
 
     def set_theme(self, theme: str) -> None:
         self.settings.theme = theme

@@ -146,6 +146,11 @@ class TextPane(QPlainTextEdit):
             block = block.next()
         return (start, end)
 
+    def remark(self) -> None:
+        """Renew the painted marks after a change of layout (wrapping, font) that moved the lines."""
+        self._shown_range = (-1, -1)
+        self.refresh_marks()
+
     def _make_formats(self) -> dict[str, QTextCharFormat]:
         colours = span_colours(self.palette())
         return {"exact": self._format(colours, "exact"), "near": self._format(colours, "near")}

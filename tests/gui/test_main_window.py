@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -175,11 +177,27 @@ def test_changing_a_parameter_runs_the_comparison_again(qtbot, window, samples):
     assert window.settings.parameters.min_words == 30
 
 
-def test_cancel_stops_the_comparison(qtbot, window, samples):
+def test_cancel_stops_the_comparison(qtbot, window, samples, monkeypatch):
     load_both(qtbot, window, samples["original"], samples["output"])
+    import memdiff.gui.main_window as main_window
+
+    real_compare = main_window.compare
+    started = threading.Event()
+
+    def long_compare(original, suspect, parameters, progress):
+        # A comparison long enough to be cancelled: it checks for cancellation as the core does.
+        started.set()
+        for _ in range(500):
+            progress.check()
+            time.sleep(0.01)
+        return real_compare(original, suspect, parameters, progress=progress)
+
+    monkeypatch.setattr(main_window, "compare", long_compare)
+    window.start_comparison()
+    assert started.wait(5)
+    assert window.cancel_button.isVisible()
     with qtbot.waitSignal(window.comparisonCancelled, timeout=10_000):
-        window.start_comparison()
-        window.cancel_comparison()
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     assert window.comparison is None
     assert window.original_pane.extraSelections() == [] and window.original_pane.marked_ranges() == []
     assert "cancelled" in window.summary.headline.text().lower()
@@ -314,3 +332,37 @@ def test_pasting_over_a_loaded_output_asks_first(qtbot, window, samples, answer)
     replaced = window.documents["suspect"].name == "pasted text"
     assert replaced is (answer == QMessageBox.StandardButton.Yes)
     assert isinstance(Path(samples["output"]), Path)
+
+
+def test_ctrl_v_pastes_into_the_empty_output(qtbot, window):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QGuiApplication.clipboard().setText("Text a paralegal copied out of a chat window with the model.")
+    hint = window.sides["suspect"].drop_hint
+    hint.setFocus()
+    qtbot.keyClick(hint, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.documents["suspect"] is not None
+    assert window.documents["suspect"].text.startswith("Text a paralegal copied")
+
+
+def test_tab_moves_from_side_to_side_then_to_the_table(window):
+    original, output = window.sides["original"], window.sides["suspect"]
+    assert original.text.nextInFocusChain() is not None
+    order = []
+    widget = original.open_button
+    for _ in range(40):
+        order.append(widget)
+        widget = widget.nextInFocusChain()
+    position = {id(w): i for i, w in reversed(list(enumerate(order)))}
+    assert position[id(original.text)] < position[id(output.open_button)] < position[id(output.text)]
+    assert position[id(output.text)] < position[id(window.table)] < position[id(window.parameters_panel.min_words)]
+
+
+def test_line_wrapping_can_be_switched_off(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    window.wrap_action.setChecked(False)
+    pane = window.original_pane
+    assert pane.lineWrapMode() == pane.LineWrapMode.NoWrap
+    assert _painted(pane) == _touching(_expected(comparison, "original"), pane.visible_range())
+    window.wrap_action.setChecked(True)
+    assert pane.lineWrapMode() == pane.LineWrapMode.WidgetWidth
