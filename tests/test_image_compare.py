@@ -202,3 +202,15 @@ def test_the_same_inputs_give_the_same_findings_in_another_process_and_hash_seed
     assert findings["summary"]["verdict"] == verdict.PARTIAL_COPY
     in_process = compare(load(PHOTOS / "coffee.jpg"), load(tmp_path / "suspect.png"))
     assert in_process.findings_canonical_json() + "\n" == outputs[0]
+
+
+def test_our_phash_is_imagehash_phash_bit_for_bit():
+    """memdiff computes pHash without SciPy (start-up time); another expert using imagehash gets the same bits."""
+    import imagehash
+
+    from memdiff.image import hashes
+
+    for name in ("astronaut.jpg", "camera.png", "clock.jpg", "coins.png"):
+        picture = Image.open(PHOTOS / name).convert("RGB")
+        for variant in (picture, ImageOps.mirror(picture), picture.resize((61, 47))):
+            assert hashes.HASHES[0][1](variant) == imagehash.phash(variant)

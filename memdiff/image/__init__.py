@@ -74,9 +74,10 @@ def analyse_pictures(
     progress.check()
 
     progress.report(0.1, "Perceptual hashes")
-    original_hashes = hashes.hash_values(original_rgb)
-    as_given = hashes.compare_hashes(original_hashes, hashes.hash_values(suspect_rgb))
-    mirrored = hashes.compare_hashes(original_hashes, hashes.hash_values(ImageOps.mirror(suspect_rgb)))
+    original_hashes = hashes.hash_values(hashes.hashing_copy(original_rgb))
+    suspect_small = hashes.hashing_copy(suspect_rgb)
+    as_given = hashes.compare_hashes(original_hashes, hashes.hash_values(suspect_small))
+    mirrored = hashes.compare_hashes(original_hashes, hashes.hash_values(ImageOps.mirror(suspect_small)))
     progress.check()
 
     progress.report(0.2, "Keypoints")

@@ -74,12 +74,19 @@ def working_rgb(image: Image.Image) -> tuple[Image.Image, float]:
     w, h, _ = working_size(image.width, image.height)
     if (w, h) == image.size:
         return image, 1.0
+    source = image
     if w < image.width:
-        reduced = image.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    else:
-        reduced = image.resize((w, h), Image.Resampling.BICUBIC)
+        # Pillow's integer box reduction first: it is fast, and it spares converting all
+        # 12 million pixels of a camera photo into a numpy array.
+        step = min(image.width // w, image.height // h)
+        if step > 1:
+            source = image.reduce(step)
+    # Area averaging is the right filter for shrinking (no aliasing), and OpenCV's is several
+    # times faster than Pillow's Lanczos; enlarging uses bicubic.
+    interpolation = cv2.INTER_AREA if w < source.width else cv2.INTER_CUBIC
+    pixels = cv2.resize(np.asarray(source, dtype=np.uint8), (w, h), interpolation=interpolation)
     # The factor is measured per axis after rounding; the mean keeps both within half a pixel.
-    return reduced, (w / image.width + h / image.height) / 2
+    return Image.fromarray(pixels), (w / image.width + h / image.height) / 2
 
 
 def working_copy(rgb_work: Image.Image, factor: float, full_size: tuple[int, int]) -> WorkingCopy:

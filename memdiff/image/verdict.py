@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memdiff.image import align, regions
+from memdiff.image import align, hashes, regions
 
 #: A keypoint alignment is evidence only with at least this many RANSAC inliers.
 MIN_INLIERS = 12
@@ -91,5 +91,7 @@ def thresholds() -> dict[str, object]:
         "ransac_reprojection_px": align.RANSAC_REPROJECTION,
         "ransac_iterations": align.RANSAC_ITERATIONS,
         "ransac_seed": align.RNG_SEED,
+        "hash_long_side": hashes.HASH_LONG_SIDE,
+        "whash_image_scale": hashes.WHASH_IMAGE_SCALE,
         "calibration": "benchmarks/image_calibration.py",
     }
