@@ -82,25 +82,36 @@ def analyse_pictures(
 
     progress.report(0.2, "Keypoints")
     original_keys = align.keypoints(original_copy.gray)
-    progress.check()
-    candidates: list[align.Alignment] = []
-    for index, flip in enumerate((False, True)):
-        progress.report(0.35 + 0.25 * index, "Aligning the mirrored picture" if flip else "Aligning the picture")
-        copy = align.mirrored_copy(suspect_copy) if flip else suspect_copy
-        found = align.fit(original_copy, original_keys, copy, align.keypoints(copy.gray), mirrored=flip)
-        if found is not None:
-            candidates.append(found)
-        progress.check()
-
-    progress.report(0.8, "Comparing tiles")
     grid = regions.grid_for(original_picture.width, original_picture.height)
     frame, inside = regions.original_frame(original_copy.gray, original_copy, grid)
-    checked = [_check(candidate, suspect_copy, grid, frame, inside) for candidate in candidates]
-    # Best: a match before a non-match, then the most matched area, then the most inliers;
-    # max() keeps the first of equals, and the picture as given is listed first.
+    progress.check()
+    # The orientation the hashes favour is tried first; the other only when the first does not
+    # already explain nearly all of the suspect (it could then not explain more). This halves
+    # the work for the usual copy and never skips the mirror when it might matter.
+    mirror_first = mirrored["phash"]["distance"] + verdict.ORIENTATION_HINT_BITS <= as_given["phash"]["distance"]
+    checked: list[Checked] = []
+    for index, flip in enumerate((True, False) if mirror_first else (False, True)):
+        progress.report(0.3 + 0.3 * index, "Aligning the mirrored picture" if flip else "Aligning the picture")
+        copy = align.mirrored_copy(suspect_copy) if flip else suspect_copy
+        found = align.fit(original_copy, original_keys, copy, align.keypoints(copy.gray), mirrored=flip)
+        progress.check()
+        if found is None:
+            continue
+        checked.append(_check(found, suspect_copy, grid, frame, inside))
+        progress.check()
+        first = checked[-1].evidence
+        if verdict.is_match(first) and first.matched_fraction_of_suspect >= verdict.CONCLUSIVE_FRACTION:
+            break
+    # Best: a match before a non-match, then the most matched area, then the most inliers,
+    # then the picture as given before the mirrored one.
     best = max(
         checked,
-        key=lambda c: (verdict.is_match(c.evidence), c.evidence.matched_fraction_of_original, c.alignment.inliers),
+        key=lambda c: (
+            verdict.is_match(c.evidence),
+            c.evidence.matched_fraction_of_original,
+            c.alignment.inliers,
+            not c.alignment.mirrored,
+        ),
         default=None,
     )
     progress.check()

@@ -16,6 +16,8 @@ candidate with the most inliers wins, ties going to the picture as given.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -175,8 +177,7 @@ def fit(
         return None
     if len(original_keys.points) < 2 or len(suspect_keys.points) < 2:
         return None
-    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
-    pairs = matcher.knnMatch(suspect_keys.descriptors, original_keys.descriptors, k=2)
+    pairs = _two_nearest(suspect_keys.descriptors, original_keys.descriptors)
     chosen_s: list[int] = []
     chosen_o: list[int] = []
     for pair in pairs:
@@ -216,6 +217,28 @@ def fit(
     if not MIN_SCALE <= alignment.scale <= MAX_SCALE:
         return None
     return alignment
+
+
+def _two_nearest(query: np.ndarray, train: np.ndarray) -> list:
+    """Each query descriptor's two nearest train descriptors (Hamming), in query order.
+
+    OpenCV's brute-force matcher runs on one core; each query row is independent,
+    so the rows are split across the processor's cores (OpenCV releases the GIL)
+    and the answers joined in order: the same result, in a fraction of the time.
+    """
+    workers = max(1, min(4, os.cpu_count() or 1, len(query) // 500))
+    if workers == 1:
+        return list(cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query, train, k=2))
+    bounds = np.linspace(0, len(query), workers + 1).astype(int)
+
+    def part(index: int) -> list:
+        start, end = bounds[index], bounds[index + 1]
+        found = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query[start:end], train, k=2)
+        # queryIdx counts from the start of the part; make it count from the start of the whole.
+        return [[cv2.DMatch(m.queryIdx + int(start), m.trainIdx, m.imgIdx, m.distance) for m in pair] for pair in found]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return [pair for chunk in pool.map(part, range(workers)) for pair in chunk]
 
 
 def mirrored_copy(copy: WorkingCopy) -> WorkingCopy:

@@ -27,6 +27,12 @@ MIN_MATCHED_FRACTION = 0.05
 #: however rescaled, recompressed, mirrored or recoloured); below it, "partial copy".
 NEAR_IDENTICAL_FRACTION = 0.75
 
+#: A match that explains at least this share of the suspect is conclusive: the other
+#: orientation (as given or mirrored) is then not tried.
+CONCLUSIVE_FRACTION = 0.9
+#: The mirrored orientation is tried first when its pHash is at least this many bits closer.
+ORIENTATION_HINT_BITS = 8
+
 NEAR_IDENTICAL = "near-identical"
 PARTIAL_COPY = "partial copy"
 NO_MATCH = "no match found"
@@ -75,6 +81,8 @@ def thresholds() -> dict[str, object]:
         "min_textured_agreement": MIN_TEXTURED_AGREEMENT,
         "min_matched_fraction": MIN_MATCHED_FRACTION,
         "near_identical_fraction": NEAR_IDENTICAL_FRACTION,
+        "conclusive_fraction": CONCLUSIVE_FRACTION,
+        "orientation_hint_bits": ORIENTATION_HINT_BITS,
         "tile_match": regions.TILE_MATCH,
         "tile_min_coverage": regions.MIN_COVERAGE,
         "tile_min_edge_share": regions.MIN_EDGE_SHARE,
