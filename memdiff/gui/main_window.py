@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
         self._compare_job: Job | None = None
         self._generation = 0
         self._current_span: int | None = None
+        # True while the window itself moves the panes, so one pane's scrolling is not
+        # echoed back by the other's.
+        self._moving_panes = False
         # A case being opened: what each side was when saved, to warn when it changed.
         self._expected: dict[str, case_file.CaseInput] = {}
         self._expected_saved_on = ""
@@ -223,6 +226,7 @@ class MainWindow(QMainWindow):
             widget.openRequested.connect(lambda s=side: self.choose_and_load(s))
             widget.filesDropped.connect(lambda files, s=side: self._files_dropped(s, files))
             widget.text.spanActivated.connect(lambda span_id, s=side: self.show_span(span_id, clicked_side=s))
+            widget.text.topSpanChanged.connect(lambda span_id, s=side: self._follow(s, span_id))
             widget.picture.zoomChanged.connect(lambda zoom, s=side: self._zoom_changed(s, zoom))
         self.sides["suspect"].textDropped.connect(self.load_pasted_text)
         self.sides["suspect"].pasteRequested.connect(self.paste_output)
@@ -469,6 +473,9 @@ class MainWindow(QMainWindow):
         self.zoom_in_action = self._action(t("Zoom &in"), lambda: self.zoom_images(1.25), QKeySequence.StandardKey.ZoomIn)
         self.zoom_out_action = self._action(t("Zoom &out"), lambda: self.zoom_images(1 / 1.25), QKeySequence.StandardKey.ZoomOut)
         self.fit_action = self._action(t("&Fit pictures"), self.fit_images, "Ctrl+0")
+        self.follow_action = QAction(t("&Follow matches while scrolling"), self, checkable=True)
+        self.follow_action.setChecked(True)
+        self.follow_action.setStatusTip(t("When one side scrolls to a span, bring its counterpart into view on the other side"))
         self.wrap_action = QAction(t("&Wrap long lines"), self, checkable=True)
         self.wrap_action.setChecked(True)
         self.wrap_action.toggled.connect(self.set_line_wrap)
@@ -512,6 +519,7 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu(t("&View"))
         view_menu.addAction(self.parameters_dock.toggleViewAction())
         self.parameters_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+P"))
+        view_menu.addAction(self.follow_action)
         view_menu.addAction(self.wrap_action)
         view_menu.addSeparator()
         for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
@@ -977,12 +985,16 @@ class MainWindow(QMainWindow):
         if span is None:
             return
         self._current_span = span_id
-        for side, pane in (("original", self.original_pane), ("suspect", self.output_pane)):
-            where = span.original if side == "original" else span.suspect
-            if side == clicked_side:
-                pane.select_location(where)
-            else:
-                pane.show_location(where)
+        self._moving_panes = True
+        try:
+            for side, pane in (("original", self.original_pane), ("suspect", self.output_pane)):
+                where = span.original if side == "original" else span.suspect
+                if side == clicked_side:
+                    pane.select_location(where)
+                else:
+                    pane.show_location(where)
+        finally:
+            self._moving_panes = False
         if not from_table:
             row = self.span_model.row_of(span_id)
             proxy_index = self.span_proxy.mapFromSource(self.span_model.index(row, 0)) if row is not None else QModelIndex()
@@ -998,6 +1010,20 @@ class MainWindow(QMainWindow):
                 id=span.id, kind=kind, words=f"{span.words:,}", sim=_percent(span.similarity)
             )
         )
+
+    def _follow(self, side: str, span_id: int) -> None:
+        """The user scrolled ``side`` to a new span: bring its counterpart into view on the other side."""
+        if self._moving_panes or not self.follow_action.isChecked():
+            return
+        span = self.span_by_id(span_id)
+        if span is None:
+            return
+        other = self.output_pane if side == "original" else self.original_pane
+        self._moving_panes = True
+        try:
+            other.scroll_to_location(span.suspect if side == "original" else span.original)
+        finally:
+            self._moving_panes = False
 
     def _table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():

@@ -54,6 +54,8 @@ class TextPane(QPlainTextEdit):
 
     #: The id of the span under a click (the shortest one when spans nest).
     spanActivated = Signal(int)
+    #: The id of the first span in view changed because the user scrolled (for following).
+    topSpanChanged = Signal(int)
 
     def __init__(self, side: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +85,8 @@ class TextPane(QPlainTextEdit):
         self._gutter = Gutter(self)
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
-        self.verticalScrollBar().valueChanged.connect(lambda _value: self.refresh_marks())
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self._top_span: int | None = None
         self._update_gutter_width()
 
     # ---- content
@@ -145,6 +148,34 @@ class TextPane(QPlainTextEdit):
                 break
             block = block.next()
         return (start, end)
+
+    def _scrolled(self, _value: int) -> None:
+        self.refresh_marks()
+        top = self.first_visible_span()
+        if top is not None and top != self._top_span:
+            self._top_span = top
+            self.topSpanChanged.emit(top)
+
+    def first_visible_span(self) -> int | None:
+        """The id of the first span that begins inside the visible lines, if any."""
+        first, last = self.visible_range()
+        index = bisect.bisect_left(self._starts, first)
+        if index < len(self._intervals) and self._intervals[index][0] < last:
+            return self._intervals[index][2]
+        return None
+
+    def scroll_to_location(self, where: Location) -> None:
+        """Bring ``where`` into view without changing the selection."""
+        limit = max(0, self.document().characterCount() - 1)
+        block = self.document().findBlock(min(where.start, limit))
+        line = block.firstLineNumber()
+        layout = block.layout()
+        if layout is not None and layout.lineCount():
+            found = layout.lineForTextPosition(min(where.start, limit) - block.position())
+            if found.isValid():
+                line += found.lineNumber()
+        bar = self.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), max(0, line - 2)))
 
     def remark(self) -> None:
         """Renew the painted marks after a change of layout (wrapping, font) that moved the lines."""

@@ -366,3 +366,22 @@ def test_line_wrapping_can_be_switched_off(qtbot, window, samples):
     assert _painted(pane) == _touching(_expected(comparison, "original"), pane.visible_range())
     window.wrap_action.setChecked(True)
     assert pane.lineWrapMode() == pane.LineWrapMode.WidgetWidth
+
+
+def test_scrolling_one_side_brings_the_counterpart_into_view(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    output, original = window.output_pane, window.original_pane
+    # Scroll the output (not through the window) to the last span that begins in it.
+    span = max(comparison.spans, key=lambda s: s.suspect.start)
+    output.scroll_to_location(span.suspect)
+    top = output.first_visible_span()
+    assert top is not None
+    followed = window.span_by_id(top)
+    assert original.location_visible(followed.original)
+    # The selection did not move: following only scrolls.
+    assert not original.textCursor().hasSelection()
+    # Switched off, the other side stays where it is.
+    window.follow_action.setChecked(False)
+    before = original.verticalScrollBar().value()
+    output.verticalScrollBar().setValue(0)
+    assert original.verticalScrollBar().value() == before
