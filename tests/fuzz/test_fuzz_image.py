@@ -8,21 +8,23 @@ must come out as plain 8-bit RGB with the size they declare.
 
 from __future__ import annotations
 
+import time
 import warnings
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz_support import examples, time_limit
+from fuzz_support import derandomize, examples, time_limit
 from memdiff.errors import InputError
 from memdiff.ingest import load_bytes
 from mutations import damaged
 
-COUNTS: dict[str, int] = {"examples": 0, "loaded": 0, "refused": 0}
+COUNTS: dict[str, float] = {"examples": 0, "loaded": 0, "refused": 0, "slowest": 0.0}
 
 
 def _check(name: str, data: bytes, steps) -> None:
     COUNTS["examples"] += 1
+    started = time.monotonic()
     try:
         with time_limit(), warnings.catch_warnings(record=True) as escaped:
             # As in production: a warning is not an error (pytest's filter would make it one), but memdiff
@@ -30,12 +32,14 @@ def _check(name: str, data: bytes, steps) -> None:
             warnings.simplefilter("always")
             document = load_bytes(data, name)
     except InputError as err:
+        COUNTS["slowest"] = max(COUNTS["slowest"], time.monotonic() - started)
         COUNTS["refused"] += 1
         assert not escaped, (steps, [str(w.message) for w in escaped])
         message = str(err)
         assert message.strip() and "\n" not in message, (steps, message)
         assert name in message or "picture" in message, (steps, message)
         return
+    COUNTS["slowest"] = max(COUNTS["slowest"], time.monotonic() - started)
     COUNTS["loaded"] += 1
     assert not escaped, (steps, [str(w.message) for w in escaped])
     if document.kind == "image":
@@ -52,7 +56,7 @@ def test_image_seeds_load(pictures):
         assert document.kind == "image" and document.image.mode == "RGB", key
 
 
-@settings(max_examples=examples(600), deadline=None, database=None,
+@settings(max_examples=examples(600), deadline=None, database=None, derandomize=derandomize(),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(st.data())
 def test_damaged_pictures_load_or_raise_an_input_error(pictures, data):
@@ -63,5 +67,5 @@ def test_damaged_pictures_load_or_raise_an_input_error(pictures, data):
 
 def test_report_fuzz_counts(capsys):
     with capsys.disabled():
-        print(f"\nImage fuzz: {COUNTS['examples']} examples, {COUNTS['loaded']} loaded, {COUNTS['refused']} refused")
+        print(f"\nImage fuzz: {COUNTS['examples']} examples, {COUNTS['loaded']} loaded, {COUNTS['refused']} refused, slowest {COUNTS['slowest']:.2f} s")
     assert COUNTS["examples"] == 0 or COUNTS["loaded"] + COUNTS["refused"] == COUNTS["examples"]
