@@ -29,7 +29,24 @@ def _application():  # noqa: ANN202 - returns QApplication; Qt is imported only 
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("org.memdiff.memdiff")
     app.setWindowIcon(app_icon())
+    _install_translations(app)
     return app
+
+
+def _install_translations(app) -> None:  # noqa: ANN001
+    """Translations for the user's language: memdiff's own (resources/translations) and Qt's dialogs."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from memdiff.resources import path as resource_path
+
+    locale = QLocale()
+    for name, folder in (
+        ("memdiff", str(resource_path("translations"))),
+        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ):
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", folder):
+            app.installTranslator(translator)
 
 
 def create_window(original: str | None = None, suspect: str | None = None, *, case: str | None = None):  # noqa: ANN201

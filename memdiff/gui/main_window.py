@@ -600,6 +600,7 @@ class MainWindow(QMainWindow):
         """A MemdiffError (or a sentence) becomes a dialog; anything else is a bug and says so."""
         title = title or self.tr("memdiff")
         if isinstance(error, str) or isinstance(error, MemdiffError):
+            log.info("%s: %s", title, error)
             self.tell("error", title, str(error))
             return
         details = details_text(type(error), error, error.__traceback__)
