@@ -49,6 +49,42 @@ class Gutter(QWidget):
         self._pane.paint_gutter(self, event)
 
 
+class OverviewRuler(QWidget):
+    """A strip beside the scroll bar showing where in the whole text the spans lie; a click jumps there."""
+
+    WIDTH = 10
+
+    def __init__(self, pane: TextPane) -> None:
+        super().__init__(pane)
+        self._pane = pane
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("Where the reproduced spans lie in the whole text; click to go there"))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        palette = self._pane.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.AlternateBase))
+        total = max(1, self._pane.document().characterCount())
+        height = max(1, self.height())
+        colours = span_colours(palette)
+        # One mark per pixel row and kind, exact on top: thousands of spans cost a few hundred rectangles.
+        rows: dict[int, str] = {}
+        for start, end, kind in self._pane.marked_ranges():
+            first = int(start / total * height)
+            last = max(first, int(end / total * height))
+            for y in range(first, min(last, height - 1) + 1):
+                if rows.get(y) != "exact":
+                    rows[y] = kind
+        for y, kind in sorted(rows.items()):
+            painter.fillRect(1, y, self.width() - 2, 1, colours.line(kind))
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        fraction = min(1.0, max(0.0, event.position().y() / max(1, self.height())))
+        position = int(fraction * max(0, self._pane.document().characterCount() - 1))
+        self._pane.scroll_to_location(Location(position, position))
+
+
 class TextPane(QPlainTextEdit):
     """A read-only text view that marks spans and reports clicks on them."""
 
@@ -83,6 +119,7 @@ class TextPane(QPlainTextEdit):
         self._shown_range = (-1, -1)
         self._page_blocks: dict[int, int] = {}
         self._gutter = Gutter(self)
+        self._ruler = OverviewRuler(self)
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -124,6 +161,7 @@ class TextPane(QPlainTextEdit):
         self._formats = self._make_formats()
         self._shown_range = (-1, -1)
         self.refresh_marks()
+        self._ruler.update()
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -327,7 +365,7 @@ class TextPane(QPlainTextEdit):
         return 14 + metrics.horizontalAdvance(label + "0")
 
     def _update_gutter_width(self, _count: int = 0) -> None:
-        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        self.setViewportMargins(self.gutter_width(), 0, OverviewRuler.WIDTH, 0)
 
     def _update_gutter(self, rect: QRect, dy: int) -> None:
         if dy:
@@ -341,6 +379,8 @@ class TextPane(QPlainTextEdit):
         super().resizeEvent(event)
         area = self.contentsRect()
         self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
+        right = self.viewport().geometry().right() + 1
+        self._ruler.setGeometry(QRect(right, area.top(), OverviewRuler.WIDTH, area.height()))
         self._shown_range = (-1, -1)
         self.refresh_marks()
 
@@ -385,3 +425,6 @@ class TextPane(QPlainTextEdit):
 
     def gutter(self) -> QWidget:
         return self._gutter
+
+    def ruler(self) -> OverviewRuler:
+        return self._ruler

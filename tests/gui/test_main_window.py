@@ -382,3 +382,15 @@ def test_scrolling_one_side_brings_the_counterpart_into_view(qtbot, window, samp
     before = original.verticalScrollBar().value()
     output.verticalScrollBar().setValue(0)
     assert original.verticalScrollBar().value() == before
+
+
+def test_overview_ruler_jumps_to_the_clicked_part_of_the_text(qtbot, window, samples):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    pane = window.original_pane
+    ruler = pane.ruler()
+    assert ruler.isVisible() and ruler.width() > 0
+    assert pane.verticalScrollBar().value() == 0
+    qtbot.mouseClick(ruler, Qt.MouseButton.LeftButton, pos=QPoint(ruler.width() // 2, ruler.height() - 2))
+    first, last = pane.visible_range()
+    assert last >= pane.document().characterCount() - 2 or pane.verticalScrollBar().value() > 0
+    assert first > 0
