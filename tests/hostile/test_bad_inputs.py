@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -315,3 +316,23 @@ def test_a_damaged_deflate_tiff_prints_only_the_sentence(tmp_path, home, good_im
     path.write_bytes(_damaged_tiff("deflate"))
     done = run_memdiff(["compare", str(good_image), str(path)], home)
     assert_one_clear_sentence(done, "scan.tif")
+
+
+def test_a_200_mb_text_is_refused_without_reading_it_into_memory(tmp_path):
+    """Peak memory of the refusing process stays near a bare interpreter's, far below the file's 200 MB."""
+    root = Path(__file__).resolve().parents[2]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from benchmarks.memory_big_text import peak_rss
+
+    big = tmp_path / "huge.txt"
+    BY_KEY["text-200MB"].make(big)
+    small = tmp_path / "small.txt"
+    small.write_text(PROSE, encoding="utf-8")
+    status, _, rss = peak_rss([sys.executable, "-m", "memdiff", "compare", str(big), str(small),
+                               "--json", str(tmp_path / "out.json")])
+    assert status == 2
+    assert not (tmp_path / "out.json").exists()
+    if rss is None:
+        pytest.skip("peak memory of a child process is not measurable on this platform")
+    assert rss < 100 * 2**20, f"peak RSS {rss / 2**20:.0f} MB while refusing a 200 MB file"
