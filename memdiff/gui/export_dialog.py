@@ -56,8 +56,12 @@ class ExportDialog(QDialog):
         provenance: dict[str, Any],
         suggested_path: str,
         parent: QWidget | None = None,
+        *,
+        inputs: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
+        #: The inputs' paths by what they are ("original work"): the report must never overwrite one.
+        self._inputs = {label: os.path.realpath(path) for label, path in (inputs or {}).items() if path}
         self.setWindowTitle(self.tr("Export report"))
         self.setMinimumWidth(680)
 
@@ -211,6 +215,13 @@ class ExportDialog(QDialog):
         folder = self.pdf_path().parent
         if not folder.is_dir():
             return self.tr("The folder {folder} does not exist; choose another place for the report.").format(folder=folder)
+        for target in (self.pdf_path(), self.pdf_path().with_suffix(".json")):
+            for label, path in self._inputs.items():
+                if os.path.realpath(target) == path:
+                    return self.tr(
+                        "The report would overwrite the {label}, {name}; choose another name "
+                        "(memdiff never writes to its inputs)."
+                    ).format(label=label, name=target.name)
         if self.bates_prefix.text().strip() and not self.bates_start.value():
             return self.tr("A Bates prefix needs a starting number.")
         return None

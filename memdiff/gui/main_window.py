@@ -1084,6 +1084,10 @@ class MainWindow(QMainWindow):
         target = Path(path)
         if target.suffix != case_file.SUFFIX:
             target = target.with_name(target.name + case_file.SUFFIX)
+        problem = self._overwrites_input(target)
+        if problem:
+            self.tell("error", self.tr("Cannot save the case"), problem)
+            return None
         try:
             case_file.save_case(self.current_case(target), target)
         except MemdiffError as err:
@@ -1171,17 +1175,35 @@ class MainWindow(QMainWindow):
             return None
         folder = self.settings.report_folder or self.settings.last_folder or str(Path.home())
         suggested = str(Path(folder) / (self._default_stem() + " - memdiff report.pdf"))
-        dialog = ExportDialog(self.settings.front_matter, self.settings.provenance, suggested, self)
+        dialog = ExportDialog(self.settings.front_matter, self.settings.provenance, suggested, self,
+                              inputs=self._input_paths())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(lambda: self.start_export(dialog.request()))
         self.export_dialog = dialog
         dialog.open()
         return dialog
 
+    def _input_paths(self) -> dict[str, str]:
+        labels = {"original": self.tr("original work"), "suspect": self.tr("model output")}
+        return {labels[side]: d.path for side, d in self.documents.items() if d is not None and d.path}
+
+    def _overwrites_input(self, *targets: Path) -> str | None:
+        """A sentence when writing ``targets`` would overwrite an input (the evidence), else None."""
+        for target in targets:
+            for label, path in self._input_paths().items():
+                if os.path.realpath(target) == os.path.realpath(path):
+                    return self.tr("{name} is the {label}; memdiff never writes to its inputs, so choose another "
+                                   "name.").format(name=Path(target).name, label=label)
+        return None
+
     def start_export(self, request: ExportRequest) -> Job | None:
         writer = self.report_writer()
         comparison, original, suspect = self.comparison, self.documents["original"], self.documents["suspect"]
         if writer is None or comparison is None or original is None or suspect is None:
+            return None
+        problem = self._overwrites_input(request.pdf_path, request.pdf_path.with_suffix(".json"))
+        if problem:
+            self.tell("error", self.tr("Cannot write the report"), problem)
             return None
         self.settings.front_matter = request.front_matter
         self.settings.provenance = request.provenance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from PySide6.QtCore import Qt
@@ -148,3 +149,30 @@ def test_answering_close_does_not_open_the_pdf(qtbot, window, samples, tmp_path)
     with qtbot.waitSignal(window.exportFinished, timeout=90_000):
         window.start_export(ExportRequest(tmp_path / "r.pdf", {}, {}))
     assert window.opened == []
+
+
+def test_a_report_never_overwrites_an_input(qtbot, window, samples, tmp_path):
+    # The model output was saved as "answer.json"; a report named "answer.pdf" would write answer.json beside it.
+    original = samples["original"]
+    output = tmp_path / "answer.json"
+    output.write_bytes(samples["output"].read_bytes())
+    before = output.read_bytes()
+    load_both(qtbot, window, original, output)
+    dialog = window.export_report()
+    dialog.path.setText(str(tmp_path / "answer.pdf"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "would overwrite the model output, answer.json" in dialog.problem.text()
+    dialog.reject()
+    # The same check guards the export itself and saving a case.
+    assert window.start_export(ExportRequest(tmp_path / "answer.pdf", {}, {})) is None
+    assert window.save_case(path=output.with_suffix(".memdiff")) is not None  # a different file: fine
+    renamed = original.with_name("original.memdiff")
+    original.rename(renamed)
+    # A case file named like an input (here the original, renamed to end in .memdiff) is refused too.
+    window.documents["original"] = dataclasses.replace(window.documents["original"], path=str(renamed))
+    assert window.save_case(path=renamed) is None
+    assert window.told.levels() == ["error", "error"]
+    assert "never writes to its inputs" in window.told.texts()[0]
+    assert output.read_bytes() == before
+    assert not (tmp_path / "answer.pdf").exists()
