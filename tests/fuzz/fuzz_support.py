@@ -3,9 +3,8 @@
 Run longer with ``MEMDIFF_FUZZ_EXAMPLES=5000 pytest tests/fuzz`` (the default
 keeps the whole folder well under a minute and draws the same examples every run) and give each example more time
 with ``MEMDIFF_FUZZ_SECONDS`` (default 30); ``MEMDIFF_FUZZ_SEEDS=png,jpeg``
-limits a campaign to some seed files. Hypothesis keeps failing inputs in
-its database and shrinks them, so a failure prints the smallest damage that
-shows the bug.
+limits a campaign to some seed files. Hypothesis shrinks a failing input, so a
+failure prints the seed and the smallest list of damage steps that shows the bug.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def test_image_seeds_load(pictures):
         assert document.kind == "image" and document.image.mode == "RGB", key
 
 
-@settings(max_examples=examples(600), deadline=None, database=None, derandomize=derandomize(),
+@settings(max_examples=examples(400), deadline=None, database=None, derandomize=derandomize(),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(st.data())
 def test_damaged_pictures_load_or_raise_an_input_error(pictures, data):

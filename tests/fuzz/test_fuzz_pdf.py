@@ -50,7 +50,7 @@ def test_pdf_seeds_load(pdfs):
             assert load_bytes(data, f"{key}.pdf").text.strip()
 
 
-@settings(max_examples=examples(600), deadline=None, database=None, derandomize=derandomize(),
+@settings(max_examples=examples(400), deadline=None, database=None, derandomize=derandomize(),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(st.data())
 def test_damaged_pdfs_load_or_raise_an_input_error(pdfs, data):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -30,7 +31,7 @@ KNOWN_BUGS: dict[str, str] = {}
 
 def _params(entries):
     return [
-        pytest.param(h, id=h.key, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[h.key])]
+        pytest.param(h, id=h.key, marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN_BUGS[h.key])]
                      if h.key in KNOWN_BUGS else [])
         for h in entries
     ]
@@ -143,12 +144,12 @@ def test_standard_input_gets_the_same_treatment(key, tmp_path, home, good_text):
         assert_one_clear_sentence(done, "standard input")
 
 
-@pytest.mark.xfail(strict=True, reason="memdiff/ingest/__init__.py read_input_bytes opens any path, so a named "
+@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired, reason="memdiff/ingest/__init__.py read_input_bytes opens any path, so a named "
                    "pipe (FIFO) blocks open() for ever (and /dev/zero is read to 512 MB before it is refused)")
 def test_a_named_pipe_is_refused_not_waited_on(tmp_path, home, good_text):
     fifo = tmp_path / "output.txt"
     os.mkfifo(fifo)
-    done = run_memdiff(["compare", str(good_text), str(fifo)], home, timeout=4)
+    done = run_memdiff(["compare", str(good_text), str(fifo)], home, timeout=3)
     assert_one_clear_sentence(done, "output.txt")
 
 
@@ -296,7 +297,7 @@ def _damaged_tiff(kind: str) -> bytes:
     return bytes(data)
 
 
-@pytest.mark.xfail(strict=True, reason="memdiff/ingest/image.py load(): inside catch_warnings only "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/ingest/image.py load(): inside catch_warnings only "
                    "DecompressionBombWarning is set to 'always'; under 'python -W error' (and pytest's "
                    "filterwarnings=error) Pillow's UserWarning 'Tag data larger than file' for a damaged TIFF "
                    "escapes as an exception: internal error, exit 1, although the docstring promises warnings "
@@ -308,7 +309,7 @@ def test_a_damaged_tiff_under_warnings_as_errors_is_one_sentence(tmp_path, home,
     assert_one_clear_sentence(done, "scan.tif")
 
 
-@pytest.mark.xfail(strict=True, reason="memdiff/ingest/image.py: libtiff writes 'ZIPDecode: Decoding error at "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/ingest/image.py: libtiff writes 'ZIPDecode: Decoding error at "
                    "scanline 0, ...' straight to file descriptor 2 before memdiff's sentence, so stderr holds two "
                    "lines for a damaged deflate TIFF")
 def test_a_damaged_deflate_tiff_prints_only_the_sentence(tmp_path, home, good_image):
