@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -57,7 +59,7 @@ from PySide6.QtWidgets import (
 from memdiff import __version__, ingest
 from memdiff.analyse import compare
 from memdiff.atomic import write_bytes
-from memdiff.errors import MemdiffError
+from memdiff.errors import MemdiffError, PasswordRequired
 from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, Span, TextSummary
 from memdiff.gui import case_file
 from memdiff.gui.background import BackgroundJobs, Job
@@ -641,7 +643,17 @@ class MainWindow(QMainWindow):
         elif files:
             self.load_file(side, files[0])
 
-    def load_file(self, side: str, path: str | os.PathLike[str]) -> Job:
+    def ask_password(self, name: str, retry: bool) -> str | None:
+        """Ask for the password of an encrypted PDF (tests replace this); None when the user cancelled."""
+        text = (
+            self.tr("The password was not accepted. Enter the password of {name}:")
+            if retry
+            else self.tr("{name} is protected by a password. Enter it to read the document:")
+        ).format(name=name)
+        password, ok = QInputDialog.getText(self, self.tr("Password required"), text, QLineEdit.EchoMode.Password)
+        return password if ok else None
+
+    def load_file(self, side: str, path: str | os.PathLike[str], *, password: str | None = None) -> Job:
         """Read ``path`` in the background and show it on ``side`` ("original" or "suspect")."""
         if side not in SIDES:
             raise ValueError(f"unknown side {side!r}")
@@ -666,12 +678,18 @@ class MainWindow(QMainWindow):
             if generation != self._load_generation[side]:
                 self._set_busy(self._pending_loads > 0)
                 return
+            if isinstance(error, PasswordRequired):
+                # Ask, and read again with the password (kept only for this read, never stored).
+                answer = self.ask_password(Path(path).name, retry=password is not None)
+                if answer is not None:
+                    self.load_file(side, path, password=answer)
+                    return
             self._expected.pop(side, None)
             self._set_busy(self.jobs.busy)
             self.loadFailed.emit(str(error))
             self.show_error(error, self.tr("Cannot open the file"))
 
-        return self.jobs.run(lambda _progress: ingest.load(path), description=f"reading {path}",
+        return self.jobs.run(lambda _progress: ingest.load(path, password=password), description=f"reading {path}",
                              on_success=done, on_error=failed)
 
     def paste_output(self) -> None:

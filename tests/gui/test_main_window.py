@@ -394,3 +394,50 @@ def test_overview_ruler_jumps_to_the_clicked_part_of_the_text(qtbot, window, sam
     first, last = pane.visible_range()
     assert last >= pane.document().characterCount() - 2 or pane.verticalScrollBar().value() > 0
     assert first > 0
+
+
+def _encrypted_pdf(folder, text: str, password: str):
+    import pikepdf
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen import canvas
+
+    plain = folder / "plain.pdf"
+    page = canvas.Canvas(str(plain), pagesize=A5)
+    y = 560
+    for line in text.splitlines():
+        page.drawString(40, y, line)
+        y -= 16
+    page.save()
+    locked = folder / "sealed exhibit.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="owner-" + password, user=password, R=6))
+    plain.unlink()
+    return locked
+
+
+def test_an_encrypted_pdf_asks_for_its_password(qtbot, window, tmp_path):
+    locked = _encrypted_pdf(tmp_path, "It is a truth universally acknowledged, that a single man\nin possession "
+                            "of a good fortune must be in want of a wife.", "s3cret")
+    asked = []
+    answers = ["wrong", "s3cret"]
+
+    def ask_password(name, retry):
+        asked.append((name, retry))
+        return answers.pop(0)
+
+    window.ask_password = ask_password
+    with qtbot.waitSignal(window.documentLoaded, timeout=20_000):
+        window.load_file("original", locked)
+    assert asked == [("sealed exhibit.pdf", False), ("sealed exhibit.pdf", True)]
+    assert "universally acknowledged" in window.documents["original"].text
+    assert window.told.messages == []
+
+
+def test_cancelling_the_password_shows_the_sentence(qtbot, window, tmp_path):
+    locked = _encrypted_pdf(tmp_path, "Some confidential words.", "s3cret")
+    window.ask_password = lambda name, retry: None
+    with qtbot.waitSignal(window.loadFailed, timeout=20_000):
+        window.load_file("original", locked)
+    assert window.told.levels() == ["error"]
+    assert "sealed exhibit.pdf" in window.told.texts()[0]
+    assert window.documents["original"] is None
