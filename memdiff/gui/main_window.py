@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         self._set_tab_order()
+        self._name_for_screen_readers()
         self._restore_layout()
         self._show_idle_summary()
         self._update_actions()
@@ -262,6 +263,12 @@ class MainWindow(QMainWindow):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.selectionModel().currentRowChanged.connect(self._table_row_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy_rows = QAction(self.tr("&Copy rows"), self.table)
+        copy_rows.setShortcut(QKeySequence.StandardKey.Copy)
+        copy_rows.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy_rows.triggered.connect(self.copy_table_rows)
+        self.table.addAction(copy_rows)
 
         self.kind_filter = QComboBox()
         self.kind_filter.addItem(self.tr("All spans"), None)
@@ -551,6 +558,16 @@ class MainWindow(QMainWindow):
         self.export_action.setIconText(t("Export report"))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+
+    def _name_for_screen_readers(self) -> None:
+        for side, label in (("original", self.tr("Original work")), ("suspect", self.tr("Model output"))):
+            self.sides[side].text.setAccessibleName(self.tr("{side}: text").format(side=label))
+            self.sides[side].picture.setAccessibleName(self.tr("{side}: picture").format(side=label))
+            self.sides[side].drop_hint.setAccessibleName(self.tr("{side}: drop a file here").format(side=label))
+        self.table.setAccessibleName(self.tr("Reproduced spans"))
+        self.hash_table.setAccessibleName(self.tr("Perceptual hashes"))
+        self.region_table.setAccessibleName(self.tr("Matched regions"))
+        self.summary.setAccessibleName(self.tr("Summary of the comparison"))
 
     def _set_tab_order(self) -> None:
         """Left to right, top to bottom: each side's buttons and text, the table, then the parameters."""
@@ -1052,6 +1069,19 @@ class MainWindow(QMainWindow):
             self.show_span(int(span_id), from_table=True)
         elif span_id is not None:
             self.show_span(int(span_id), from_table=True)
+
+    def copy_table_rows(self) -> str:
+        """Copy the selected rows (all rows when none is selected), tab-separated with a header line."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if not rows:
+            rows = list(range(self.span_proxy.rowCount()))
+        columns = [c for c in range(self.span_proxy.columnCount()) if not self.table.isColumnHidden(c)]
+        lines = ["\t".join(self.span_model.headers()[c] for c in columns)]
+        for row in rows:
+            lines.append("\t".join(str(self.span_proxy.index(row, c).data() or "") for c in columns))
+        text = "\n".join(lines) + "\n"
+        QGuiApplication.clipboard().setText(text)
+        return text
 
     def _step(self, delta: int) -> None:
         rows = self.span_proxy.rowCount()

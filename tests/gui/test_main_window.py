@@ -441,3 +441,16 @@ def test_cancelling_the_password_shows_the_sentence(qtbot, window, tmp_path):
     assert window.told.levels() == ["error"]
     assert "sealed exhibit.pdf" in window.told.texts()[0]
     assert window.documents["original"] is None
+
+
+def test_table_rows_can_be_copied_for_a_spreadsheet(qtbot, window, samples):
+    comparison = load_both(qtbot, window, samples["original"], samples["output"])
+    window.table.selectRow(0)
+    text = window.copy_table_rows()
+    lines = text.splitlines()
+    assert lines[0].split("\t")[:3] == ["#", "Kind", "Words"]
+    first = window.span_by_id(window.span_proxy.index(0, 0).data(SPAN_ID_ROLE))
+    assert lines[1].split("\t")[0] == str(first.id) and len(lines) == 2
+    window.table.clearSelection()
+    assert len(window.copy_table_rows().splitlines()) == len(comparison.spans) + 1
+    assert QGuiApplication.clipboard().text().startswith("#\tKind")
