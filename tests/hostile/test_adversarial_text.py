@@ -218,3 +218,24 @@ def test_repetition_in_a_real_file_through_the_cli(tmp_path, home):
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)["summary"]
     assert summary["suspect_words_in_spans"] == 5_000
+
+
+def test_a_cli_batch_gives_each_output_the_same_result_in_any_order(tmp_path, home, novel):
+    """Through the command line, with the index shared between outputs: the order of the outputs changes nothing."""
+    original, output = novel
+    words = output.read_text(encoding="utf-8").split()
+    outputs = []
+    for n, (start, length) in enumerate([(0, 400), (900, 300), (2000, 50), (3000, 1200)]):
+        path = tmp_path / f"out{n}.txt"
+        path.write_text(" ".join(words[start : start + length]) + " \u202e\u05e9\u05dc\u05d5\u05dd \u200b", encoding="utf-8")
+        outputs.append(path)
+    results = []
+    for order in ([0, 1, 2, 3], [3, 1, 0, 2]):
+        done = subprocess.run([sys.executable, "-m", "memdiff", "compare", str(original),
+                               *(str(outputs[i]) for i in order), "--json", "-"],
+                              capture_output=True, text=True, timeout=TIMEOUT, env=isolated_env(home))
+        assert done.returncode == 0, done.stderr
+        batch = json.loads(done.stdout)["comparisons"]
+        results.append({c["suspect"]["name"]: (c["spans"], c["summary"], c["findings_sha256"]) for c in batch})
+    assert results[0] == results[1]
+    assert all(results[0][p.name][0] for p in outputs)

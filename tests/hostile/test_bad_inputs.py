@@ -10,6 +10,7 @@ with its password, CMYK, 16-bit) must load and say what was done.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -337,3 +338,35 @@ def test_a_200_mb_text_is_refused_without_reading_it_into_memory(tmp_path):
     if rss is None:
         pytest.skip("peak memory of a child process is not measurable on this platform")
     assert rss < 100 * 2**20, f"peak RSS {rss / 2**20:.0f} MB while refusing a 200 MB file"
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/cli.py _load('-') reads standard input with "
+                   "sys.stdin.buffer.read() and no limit: an endless pipe ('yes | memdiff compare a.txt -') grows "
+                   "to gigabytes (2.7 GB after 8 s here) and never ends; read at most MAX_TEXT_FILE_BYTES + 1 bytes "
+                   "and refuse more with LimitExceeded, as for files")
+def test_endless_standard_input_is_refused_at_the_text_limit(tmp_path, home, good_text):
+    from hostile_corpus import isolated_env
+
+    limit = ingest.MAX_TEXT_FILE_BYTES
+    process = subprocess.Popen([sys.executable, "-m", "memdiff", "compare", str(good_text), "-"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=isolated_env(home), cwd=home)
+    chunk = (PROSE * 64).encode("utf-8")
+    fed = 0
+    try:
+        while fed < 4 * limit:  # a bounded stand-in for an endless pipe
+            process.stdin.write(chunk)
+            fed += len(chunk)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # memdiff stopped reading: what should happen
+    finally:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    process.wait(timeout=60)
+    stderr = process.stderr.read()
+    process.stdout.close()
+    process.stderr.close()
+    assert process.returncode == 2, stderr
+    assert fed < 2 * limit, f"memdiff read all {fed / 2**20:.0f} MB of standard input before refusing it"
+    assert b"standard input" in stderr
