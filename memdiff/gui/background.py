@@ -74,22 +74,30 @@ class Job(QRunnable):
 
     def run(self) -> None:  # runs in a pool thread
         progress = SignalProgress(self.signals, self._cancel_requested)
+        outcome: str
+        value: Any = None
         try:
             progress.check()
-            result = self._work(progress)
+            value = self._work(progress)
             # A cancel that arrived after the last check still wins: the user no longer wants it.
             progress.check()
         except Cancelled:
-            self.signals.cancelled.emit()
+            outcome = "cancelled"
         except BaseException as err:  # every error is reported to the main thread, never lost
             if not isinstance(err, Exception):
                 log.error("%s stopped by %r", self.description, err)
-            self.signals.failed.emit(err)
+            outcome, value = "failed", err
         else:
-            self.signals.succeeded.emit(result)
-        finally:
-            self._done.set()
-            self.signals.finished.emit()
+            outcome = "succeeded"
+        # Done before the news goes out, so a slot asking "is anything still running?" gets the truth.
+        self._done.set()
+        if outcome == "succeeded":
+            self.signals.succeeded.emit(value)
+        elif outcome == "failed":
+            self.signals.failed.emit(value)
+        else:
+            self.signals.cancelled.emit()
+        self.signals.finished.emit()
 
 
 class BackgroundJobs(QObject):

@@ -176,3 +176,11 @@ def test_a_report_never_overwrites_an_input(qtbot, window, samples, tmp_path):
     assert "never writes to its inputs" in window.told.texts()[0]
     assert output.read_bytes() == before
     assert not (tmp_path / "answer.pdf").exists()
+
+
+def test_the_progress_bar_goes_away_after_an_export(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    with qtbot.waitSignal(window.exportFinished, timeout=90_000):
+        window.start_export(ExportRequest(tmp_path / "r.pdf", {}, {}))
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
+    assert not window.is_busy
