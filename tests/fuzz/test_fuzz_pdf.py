@@ -39,6 +39,7 @@ def _check(data: bytes, steps) -> None:
     assert not escaped, (steps, [str(w.message) for w in escaped])
     assert isinstance(document, Document)
     assert document.text.strip()
+    document.text.encode("utf-8")  # valid Unicode: `memdiff extract` must be able to print it
     starts = document.page_starts
     assert list(starts) == sorted(starts) and all(0 <= s <= len(document.text) for s in starts), (steps, starts)
 

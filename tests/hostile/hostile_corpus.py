@@ -155,6 +155,25 @@ def broken_xref_pdf() -> bytes:
     return bytes(data)
 
 
+def surrogate_pdf() -> bytes:
+    """A PDF whose font's ToUnicode map sends glyphs to UTF-16 surrogates: a lone high one and a reversed pair."""
+    import pikepdf
+
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Broken-UCS def "
+            b"/CMapType 2 def 1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar "
+            b"<41> <D800> <42> <DC00D800> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(300, 300))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica, ToUnicode=pdf.make_stream(cmap)))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 100 Td (Hello AB world and more words here) Tj ET")
+    out = BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def truncated(data: bytes, fraction: float = 0.5) -> bytes:
     return data[: int(len(data) * fraction)]
 
