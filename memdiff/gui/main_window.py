@@ -847,6 +847,10 @@ class MainWindow(QMainWindow):
     # ================================================================== showing results
 
     def _clear_results(self) -> None:
+        # Whatever is still being computed is for inputs or settings no longer shown.
+        if self._compare_job is not None and not self._compare_job.done:
+            self._compare_job.cancel()
+        self._generation += 1
         self.comparison = None
         self._current_span = None
         self.span_model.set_spans((), None)
@@ -1065,9 +1069,7 @@ class MainWindow(QMainWindow):
         if not current.isValid():
             return
         span_id = current.data(SPAN_ID_ROLE)
-        if span_id is not None and span_id != self._current_span:
-            self.show_span(int(span_id), from_table=True)
-        elif span_id is not None:
+        if span_id is not None:
             self.show_span(int(span_id), from_table=True)
 
     def copy_table_rows(self) -> str:
@@ -1179,6 +1181,8 @@ class MainWindow(QMainWindow):
         self.documents = {"original": None, "suspect": None}
         for side in self.sides.values():
             side.set_document(None)
+        for side in SIDES:
+            self._load_generation[side] += 1  # files still being read belong to the previous case
         self._clear_results()
         self._expected = {}
         self._expected_saved_on = case.saved

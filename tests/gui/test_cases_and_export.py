@@ -184,3 +184,16 @@ def test_the_progress_bar_goes_away_after_an_export(qtbot, window, samples, tmp_
         window.start_export(ExportRequest(tmp_path / "r.pdf", {}, {}))
     assert not window.progress.isVisible() and not window.cancel_button.isVisible()
     assert not window.is_busy
+
+
+def test_opening_a_case_drops_results_still_being_computed(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    saved = window.save_case(path=tmp_path / "case.memdiff")
+    # Start a comparison of other inputs, then open the case before it finishes.
+    with qtbot.waitSignal(window.documentLoaded, timeout=10_000):
+        window.load_file("suspect", samples["unrelated"])
+    reopened = _reopen(qtbot, window, saved)
+    assert reopened.suspect.name == "model-output.txt"
+    qtbot.wait(300)
+    assert window.comparison is reopened
+    assert window.documents["suspect"].name == "model-output.txt"
