@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._set_tab_order()
         self._name_for_screen_readers()
+        # Follow the desktop's light/dark switch while running, when the user left it to the system.
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._restore_layout()
         self._show_idle_summary()
         self._update_actions()
@@ -1390,6 +1392,10 @@ class MainWindow(QMainWindow):
         self.refresh_icons()
         if self.comparison is not None and self.comparison.mode == "text":
             self.summary.show_legend()
+
+    def _system_scheme_changed(self, _scheme: object) -> None:
+        if self.settings.theme == "system":
+            self.set_theme("system")
 
     def refresh_icons(self) -> None:
         for action in self.findChildren(QAction):
