@@ -174,6 +174,27 @@ def surrogate_pdf() -> bytes:
     return out.getvalue()
 
 
+def shared_stream_pdf(pages: int, content: bytes) -> bytes:
+    """One page object listed ``pages`` times, its Flate-compressed content stream shared: tiny file, huge work."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(zlib.compress(content, 9), filter=pikepdf.Name.FlateDecode)
+    pdf.add_blank_page(page_size=(100, 100))
+    page = pdf.pages[0]
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_indirect(stream)
+    for _ in range(pages - 1):
+        pdf.Root.Pages.Kids.append(page.obj)
+    pdf.Root.Pages.Count = pages
+    out = BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
 def truncated(data: bytes, fraction: float = 0.5) -> bytes:
     return data[: int(len(data) * fraction)]
 
