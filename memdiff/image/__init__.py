@@ -27,7 +27,7 @@ from memdiff.evidence import (
 from memdiff.image import align, hashes, regions, verdict
 from memdiff.progress import SILENT, Progress, Stage
 
-__all__ = ["PictureAnalysis", "analyse_pictures", "compare_images"]
+__all__ = ["TRANSFORM_CONVENTION", "PictureAnalysis", "analyse_pictures", "compare_images"]
 
 
 @dataclass(frozen=True)
@@ -191,8 +191,22 @@ def _check(
     return Checked(candidate, tiles, evidence)
 
 
+#: How to read ``summary.transform``; the report prints it beside the figures.
+TRANSFORM_CONVENTION = (
+    "If mirrored, the output image is first flipped left to right (x becomes width - x); then "
+    "x_original = scale * (cos(rotation) * x - sin(rotation) * y) + dx and "
+    "y_original = scale * (sin(rotation) * x + cos(rotation) * y) + dy, in pixels with (0, 0) "
+    "at the top-left corner and y pointing down (so a positive rotation turns clockwise on "
+    "screen). 'matrix' is the same mapping as a 2 x 3 affine matrix applied to the output "
+    "image as given (the mirror included)."
+)
+
+
 def _transform(alignment: align.Alignment) -> dict[str, object]:
-    """The transform from suspect pixels (as given) onto original pixels, rounded for stable JSON."""
+    """The transform from suspect pixels (as given) onto original pixels, rounded for stable JSON.
+
+    Read it as :data:`TRANSFORM_CONVENTION` says.
+    """
     return {
         "scale": round(alignment.scale, 4),
         "rotation": round(alignment.rotation, 4),
@@ -201,10 +215,4 @@ def _transform(alignment: align.Alignment) -> dict[str, object]:
         "mirrored": alignment.mirrored,
         "matrix": [[round(float(v), 6) for v in row] for row in alignment.full_matrix().tolist()],
         "matches": alignment.matches,
-        "convention": (
-            "if mirrored, the suspect is first flipped left to right (x -> width - x); then "
-            "x_original = scale*(cos(rotation)*x - sin(rotation)*y) + dx, "
-            "y_original = scale*(sin(rotation)*x + cos(rotation)*y) + dy, in pixels with (0, 0) at the top-left "
-            "corner and y downwards; 'matrix' is the same mapping from the suspect as given, mirror included"
-        ),
     }

@@ -142,7 +142,7 @@ class Alignment:
 
     @property
     def rotation(self) -> float:
-        """Degrees, counter-clockwise in image coordinates (y down) shown as the usual sign."""
+        """Degrees; with y pointing down, a positive angle turns clockwise on screen."""
         return math.degrees(math.atan2(self.matrix[1, 0], self.matrix[0, 0]))
 
     def full_matrix(self) -> np.ndarray:
