@@ -40,7 +40,7 @@ def bundle(tmp_path_factory) -> Path:
     result = subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN", str(SPEC),
          "--distpath", str(work / "dist"), "--workpath", str(work / "build")],
-        cwd=ROOT, capture_output=True, text=True, timeout=1200,
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=1200,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     folder = work / "dist" / "memdiff"
@@ -72,7 +72,7 @@ def user_env(tmp_path) -> dict[str, str]:
 
 
 def frozen(bundle: Path, *args: str, env: dict[str, str], cwd: Path, timeout: float = 300):
-    return subprocess.run([str(bundle / f"memdiff{EXE}"), *args], env=env, cwd=cwd,
+    return subprocess.run([str(bundle / f"memdiff{EXE}"), *args], check=False, env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=timeout)
 
 
