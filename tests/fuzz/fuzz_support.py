@@ -77,12 +77,37 @@ def pdf_seeds() -> dict[str, bytes]:
     seeds = {
         "reportlab": plain,
         "unicode": text_pdf(lines, unicode_font=True),
-        "flate": content_stream_pdf(b"BT /F1 12 Tf 10 100 Td (compressed words on a page) Tj ET"),
-        "owner-only": encrypted_pdf(plain, user="", owner="owner", aes=False),
+        "flate": _fixed_id(content_stream_pdf(b"BT /F1 12 Tf 10 100 Td (compressed words on a page) Tj ET")),
+        "owner-only": _without_chance(lambda: encrypted_pdf(plain, user="", owner="owner", aes=False)),
         "scan": scanned_pdf(1, text_pages=(1,)),
         "updated": _incremental_update(plain),
     }
     return seeds
+
+
+def _without_chance(make):
+    """Run ``make`` with pypdf's random file ID and key bytes fixed, so the seed is the same in every run."""
+    import secrets
+
+    real = secrets.token_bytes
+    counter = iter(range(1, 1_000_000))
+    secrets.token_bytes = lambda n=32: bytes((next(counter) * 37 + i) % 256 for i in range(n))
+    try:
+        return make()
+    finally:
+        secrets.token_bytes = real
+
+
+def _fixed_id(data: bytes) -> bytes:
+    """The same PDF with qpdf's time-based /ID replaced by one derived from the content."""
+    import pikepdf
+
+    with pikepdf.open(BytesIO(data)) as pdf:
+        if "/ID" in pdf.trailer:
+            del pdf.trailer.ID  # qpdf keeps the first half of an existing ID
+        out = BytesIO()
+        pdf.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
 
 
 def _incremental_update(data: bytes) -> bytes:
