@@ -8,8 +8,8 @@ Files and text can be dropped anywhere on the side.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QPalette
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -69,10 +69,13 @@ def local_files(mime: QMimeData) -> list[str]:
 
 
 class DropHint(QFrame):
-    """The empty state: says what can be dropped or opened here."""
+    """The empty state: says what can be dropped or opened here; Ctrl+V on it pastes (output side)."""
 
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+    pasteRequested = Signal()
+
+    def __init__(self, text: str, parent: QWidget | None = None, *, accepts_paste: bool = False) -> None:
         super().__init__(parent)
+        self.accepts_paste = accepts_paste
         self.setObjectName("dropHint")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.label = QLabel(text)
@@ -83,6 +86,25 @@ class DropHint(QFrame):
         layout.addStretch(1)
         layout.addWidget(self.label)
         layout.addStretch(1)
+
+    def event(self, event: QEvent) -> bool:
+        # Claim Ctrl+V before the window's shortcuts do, so the paste lands on this (empty) side.
+        if (
+            self.accepts_paste
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.accepts_paste and event.matches(QKeySequence.StandardKey.Paste):
+            self.pasteRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def set_dragging(self, active: bool) -> None:
         self.setProperty("dragging", active)
@@ -147,7 +169,8 @@ class InputSide(QFrame):
         header.addLayout(labels, 1)
         header.addLayout(buttons)
 
-        self.drop_hint = DropHint(hint)
+        self.drop_hint = DropHint(hint, accepts_paste=accepts_text)
+        self.drop_hint.pasteRequested.connect(self.pasteRequested)
         self.text = TextPane("original" if side == "original" else "suspect")
         self.picture = ImageCanvas()
         self.stack = QStackedWidget()

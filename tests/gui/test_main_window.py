@@ -332,8 +332,6 @@ def test_pasting_over_a_loaded_output_asks_first(qtbot, window, samples, answer)
 
 
 def test_ctrl_v_pastes_into_the_empty_output(qtbot, window):
-    window.activateWindow()
-    qtbot.waitActive(window)
     QGuiApplication.clipboard().setText("Text a paralegal copied out of a chat window with the model.")
     hint = window.sides["suspect"].drop_hint
     hint.setFocus()
