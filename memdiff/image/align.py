@@ -32,7 +32,7 @@ WORK_LONG_SIDE = 1024
 WORK_MIN_LONG_SIDE = 512
 #: Working copies thinner than this (a banner, a one-pixel line) have no usable keypoints.
 MIN_KEYPOINT_SIDE = 64
-ORB_FEATURES = 4000
+ORB_FEATURES = 3000
 ORB_LEVELS = 10
 ORB_SCALE_FACTOR = 1.2
 ORB_FAST_THRESHOLD = 10
