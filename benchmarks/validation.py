@@ -38,6 +38,7 @@ import math
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -802,7 +803,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="a reduced study (2 seeds, 2 work pairs per language, 4 photographs): a few minutes")
-    parser.add_argument("--out-dir", default=str(ROOT), help="where docs/ and resources/ are written (default: the repository)")
+    parser.add_argument("--out-dir", default=None,
+                        help="where docs/ and resources/ are written (default: the repository; with --quick, a new "
+                             "temporary folder, so a reduced run never replaces the study that ships)")
     parser.add_argument("--languages", default="", help="comma-separated language codes (default: every language of the corpus)")
     parser.add_argument("--min-words", default=",".join(str(k) for k in MIN_WORDS), help="settings to validate")
     parser.add_argument("--seeds", type=int, default=5, help="seeds per work pair and perturbation (default 5)")
@@ -816,6 +819,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.seeds = min(args.seeds, 2)
         args.max_pairs = args.max_pairs or 2
         args.photos = args.photos or 4
+    if args.out_dir is None:
+        args.out_dir = tempfile.mkdtemp(prefix="memdiff-validation-") if args.quick else str(ROOT)
     run(args)
     return 0
 
