@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -192,10 +193,45 @@ def parameters_from(args: argparse.Namespace) -> Parameters:
 
 def _load(path: str, password: str | None = None) -> Document:
     from memdiff import ingest
+    from memdiff.errors import LimitExceeded
 
     if path == "-":
-        return ingest.load_bytes(sys.stdin.buffer.read(), "standard input")
+        # A pipe may never end: read no more than the text-file limit allows.
+        data = sys.stdin.buffer.read(ingest.MAX_TEXT_FILE_BYTES + 1)
+        if len(data) > ingest.MAX_TEXT_FILE_BYTES:
+            raise LimitExceeded(
+                f"standard input holds more than {ingest.MAX_TEXT_FILE_BYTES // 2**20} MB, memdiff's limit for a text; "
+                "save the relevant part to a file and compare that."
+            )
+        return ingest.load_bytes(data, "standard input")
     return ingest.load(path, password=password)
+
+
+def _destinations(args: argparse.Namespace) -> list[Path]:
+    """Every file ``compare`` will write: JSON results, reports and the JSON beside each report."""
+    targets = []
+    if args.json and args.json != "-":
+        targets.append(Path(args.json))
+    for report in (args.report, args.batch_report):
+        if report:
+            targets += [Path(report), Path(report).with_suffix(".json")]
+    return targets
+
+
+def _check_destinations(targets: list[Path], inputs: list[str]) -> None:
+    """Refuse, before any work, an output that would overwrite an input or cannot be created."""
+    input_paths = [Path(p).resolve() for p in inputs if p != "-"]
+    for target in targets:
+        resolved = target.resolve()
+        for source in input_paths:
+            if resolved == source or (target.exists() and source.exists() and os.path.samefile(target, source)):
+                raise UsageError(
+                    f"{target} is one of the inputs; memdiff never writes over an input, so choose another "
+                    "name for the output."
+                )
+        folder = resolved.parent
+        if not folder.is_dir():
+            raise UsageError(f"Cannot write {target}: the folder {folder} does not exist.")
 
 
 def _suspect_paths(arguments: Sequence[str]) -> list[str]:
@@ -233,6 +269,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     suspects = _suspect_paths(args.suspects)
     if len(suspects) > 1 and args.report:
         raise UsageError("--report takes one output; use --batch-report for several.")
+    targets = _destinations(args)
+    _check_destinations(targets, [args.original, *suspects])
     progress = TerminalProgress()
     original = _load(args.original, args.password)
     items: list[tuple[Document, Comparison]] = []
@@ -245,10 +283,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
     finally:
         progress.done()
 
-    if args.report or args.batch_report:
-        _write_reports(args, original, items)
-    if args.json:
-        _write_json(args.json, items, batch=len(items) > 1)
+    existed = {target: target.exists() for target in targets}
+    try:
+        if args.json:
+            _write_json(args.json, items, batch=len(items) > 1)
+        if args.report or args.batch_report:
+            _write_reports(args, original, items)
+    except MemdiffError:
+        # One output failed: remove the others this run created, so no half
+        # of a result stands without the rest.
+        for target, was_there in existed.items():
+            if not was_there and target.exists():
+                target.unlink()
+        raise
     if not (args.json or args.report or args.batch_report):
         for n, (suspect, comparison) in enumerate(items):
             if n:

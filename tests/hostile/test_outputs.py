@@ -87,9 +87,6 @@ def test_full_disk_report_leaves_neither_pdf_nor_json(tiny_tmpfs, home, novel):
     assert _listing(tiny_tmpfs) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/cli.py cmd_compare writes the report before the --json result and "
-                   "checks neither destination first: when --json cannot be written the command fails (exit 2) "
-                   "but the report and its JSON stay behind")
 def test_a_failing_json_destination_leaves_no_report_either(tmp_path, home, novel):
     original, output = novel
     out = tmp_path / "out"
@@ -133,8 +130,6 @@ def test_enospc_during_the_write_leaves_nothing_in_process(tmp_path, monkeypatch
 # --------------------------------------------------------------------------- outputs that would overwrite evidence
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/cli.py: --json naming an input file overwrites that input (the "
-                   "evidence) with the result; outputs are never compared with the inputs")
 @pytest.mark.parametrize("which", ["original", "suspect"])
 def test_json_destination_that_is_an_input_is_refused(which, tmp_path, home, novel):
     original = tmp_path / "novel.txt"
@@ -148,8 +143,6 @@ def test_json_destination_that_is_an_input_is_refused(which, tmp_path, home, nov
     assert_one_clear_sentence(done, victim.name)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/cli.py: --report X.pdf writes X.json beside it without checking "
-                   "that X.json (or X.pdf) is not one of the inputs, so an input named X.json is overwritten")
 def test_report_whose_json_sibling_is_an_input_is_refused(tmp_path, home, novel):
     # The suspect is a chat transcript exported as JSON; the report is asked for under the same stem.
     transcript = tmp_path / "chat.json"
