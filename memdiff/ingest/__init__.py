@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -112,8 +113,12 @@ def read_input_bytes(path: str | os.PathLike[str]) -> bytes:
     try:
         if p.is_dir():
             raise InputError(f"{p} is a folder, not a file; give the path of a document.")
-        with open(p, "rb") as handle:
+        with open(p, "rb", opener=_open_without_waiting) as handle:
             before = os.fstat(handle.fileno())
+            if not stat.S_ISREG(before.st_mode):
+                raise InputError(
+                    f"{p} is not a regular file (it is a pipe, a device or a socket); save the document to a file first."
+                )
             _check_size(p, before.st_size, handle.read(4096))
             handle.seek(0)
             data = handle.read(MAX_INPUT_BYTES + 1)
@@ -133,6 +138,11 @@ def read_input_bytes(path: str | os.PathLike[str]) -> bytes:
             f"{p.name} changed while memdiff was reading it; wait until nothing is writing to it and try again."
         )
     return data
+
+
+def _open_without_waiting(path: str, flags: int) -> int:
+    # Non-blocking: a named pipe would otherwise wait for a writer for ever.
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def _check_size(p: Path, size: int, head: bytes) -> None:
