@@ -392,6 +392,9 @@ def _string_bytes(operands: Any) -> int:
 def clean_page(raw: str) -> str:
     """One page's text in the form described in the module docstring."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    # A broken ToUnicode map can yield lone surrogates, which no file or
+    # terminal can hold: pair what pairs, replace the rest with U+FFFD.
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = text.translate(_LIGATURE_TABLE)
     text = _CONTROLS.sub("", text)
     text = _TRAILING_SPACES.sub("\n", text + "\n")

@@ -366,13 +366,6 @@ def test_endless_standard_input_is_refused_at_the_text_limit(tmp_path, home, goo
     assert b"standard input" in stderr
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/ingest/pdf.py clean_page keeps the lone "
-                   "UTF-16 surrogates a broken ToUnicode map makes pypdf return ('\\ud800'), so the extracted text "
-                   "is not valid Unicode: 'memdiff extract' fails with an internal error (exit 1, UnicodeEncodeError) "
-                   "and the offsets index a string nothing can print. Fix: in clean_page, "
-                   "text.encode('utf-16', 'surrogatepass').decode('utf-16', 'replace') (joins real pairs, turns "
-                   "lone ones into U+FFFD, which the unmapped-glyph note already counts), as the RTF and HTML "
-                   "readers do")
 def test_a_pdf_mapping_glyphs_to_surrogates_extracts_valid_unicode(tmp_path, home):
     from hostile_corpus import surrogate_pdf
 
