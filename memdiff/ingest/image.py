@@ -18,6 +18,7 @@ neither reach the user as noise nor become errors under ``-W error``.
 from __future__ import annotations
 
 import re
+import struct
 import warnings
 from io import BytesIO
 
@@ -85,6 +86,10 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
         raise InputError(f"{name} is empty (0 bytes); there is no picture to compare.")
     notes: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
+        # Pillow warns about damaged metadata (EXIF, TIFF tags) on the way;
+        # those must reach neither the console nor, under -W error, the user
+        # as a crash. Only the bomb warning is kept, to be stated in a note.
+        warnings.simplefilter("ignore")
         warnings.simplefilter("always", Image.DecompressionBombWarning)
         try:
             picture = Image.open(BytesIO(data), formats=FORMATS)
@@ -108,7 +113,11 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
         limit = hard_pixel_limit()
         if limit is not None and width * height > limit:
             raise LimitExceeded(_bomb_sentence(name, (width, height)))
-        frames = int(getattr(picture, "n_frames", 1) or 1)
+        try:
+            frames = int(getattr(picture, "n_frames", 1) or 1)
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as err:
+            # Counting frames reads the whole file: a cut-short animation fails here.
+            raise _damaged(name, err) from None
         if frames > 1:
             kind = "frames" if image_format in ("GIF", "WEBP") else "pages"
             notes.append(f"The file holds {frames} {kind}; only the first was compared.")
@@ -118,18 +127,17 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
             picture.load()
         except Image.DecompressionBombError:
             raise LimitExceeded(_bomb_sentence(name, (width, height))) from None
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError) as err:
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as err:
             raise _damaged(name, err) from None
+        picture, orientation_note = _apply_orientation(picture, name)
+        rgb, conversion_notes = _to_srgb(picture, icc)
     if any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
         notes.append(
             f"The picture is very large ({_megapixels(width * height)}, above Pillow's warning level of "
             f"{_megapixels(Image.MAX_IMAGE_PIXELS or 0)}); it was read in full."
         )
-
-    picture, orientation_note = _apply_orientation(picture, name)
     if orientation_note:
         notes.append(orientation_note)
-    rgb, conversion_notes = _to_srgb(picture, icc)
     notes.extend(conversion_notes)
     return Document(
         name=name,

@@ -18,12 +18,7 @@ from memdiff.ingest import load_bytes
 PICTURES = image_seeds()
 PDFS = pdf_seeds()
 
-KNOWN_BUGS = {
-    "gif-animated": "memdiff/ingest/image.py load(): getattr(picture, 'n_frames') runs outside the try block; for "
-    "an animated GIF cut inside a later frame Pillow's GIF plugin raises IndexError ('index out of range' in "
-    "_is_palette_needed) or struct.error while counting frames, so memdiff exits 1 (internal error) instead of "
-    "naming the damaged file; counting frames belongs inside the try with the other decode errors",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _ends_well(data: bytes, name: str) -> str | None:

@@ -296,11 +296,6 @@ def _damaged_tiff(kind: str) -> bytes:
     return bytes(data)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/ingest/image.py load(): inside catch_warnings only "
-                   "DecompressionBombWarning is set to 'always'; under 'python -W error' (and pytest's "
-                   "filterwarnings=error) Pillow's UserWarning 'Tag data larger than file' for a damaged TIFF "
-                   "escapes as an exception: internal error, exit 1, although the docstring promises warnings "
-                   "never become errors")
 def test_a_damaged_tiff_under_warnings_as_errors_is_one_sentence(tmp_path, home, good_image):
     path = tmp_path / "scan.tif"
     path.write_bytes(_damaged_tiff("offset"))

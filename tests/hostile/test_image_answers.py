@@ -61,11 +61,6 @@ def test_a_smooth_picture_compared_with_itself_is_not_no_match(size):
     assert result.summary.verdict != "no match found", result.summary
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="memdiff/ingest/image.py _apply_orientation calls "
-                   "picture.getexif() outside the warnings guard of load(): a JPEG with a corrupt EXIF block makes "
-                   "Pillow print 'UserWarning: Corrupt EXIF data. Expecting to read 12 bytes but only got 4.' (with "
-                   "its source line) on the console, twice per comparison; the orientation and conversion steps "
-                   "belong inside the same catch_warnings (the warning could become a note)")
 def test_a_corrupt_exif_block_prints_nothing_but_the_result(tmp_path, home):
     from hostile_corpus import image_bytes
     from PIL import Image
