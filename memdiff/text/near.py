@@ -24,6 +24,10 @@ from memdiff.text.match import Run
 MAX_SEED_OCCURRENCES = 32
 # Seeds may overlap by a word or two where a repeated word sits at an edit.
 _MAX_OVERLAP = 2
+# Chains still open to new seeds at any moment. Ordinary text has a handful;
+# a chorus repeated hundreds of times opens one per repetition, which made
+# chaining quadratic. Beyond this many, the oldest chain is closed.
+MAX_OPEN_CHAINS = 64
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ def chain_seeds(seeds: list[Run], max_gap: int) -> list[_Chain]:
                 best, best_cost = chain, cost
         if best is None:
             open_chains.append(_Chain(s, o, s + n, o + n, 1, n))
+            if len(open_chains) > MAX_OPEN_CHAINS:
+                finished.append(open_chains.pop(0))
         else:
             best.matched += min(n, s + n - best.suspect_end)
             best.suspect_end = max(best.suspect_end, s + n)
