@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the desktop application, optionally with files loaded")
     gui.add_argument("original", nargs="?", metavar="ORIGINAL")
     gui.add_argument("suspect", nargs="?", metavar="SUSPECT")
+    gui.add_argument("--case", metavar="FILE.memdiff", help="open a saved case")
 
     demo = commands.add_parser(
         "demo",
@@ -435,7 +436,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _run_gui(original: str | None = None, suspect: str | None = None) -> int:
+def _run_gui(original: str | None = None, suspect: str | None = None, case: str | None = None) -> int:
     from memdiff.gui.preflight import display_problem
 
     problem = display_problem()
@@ -443,11 +444,11 @@ def _run_gui(original: str | None = None, suspect: str | None = None) -> int:
         raise UsageError(problem)
     from memdiff.gui.app import run
 
-    return run(original, suspect)
+    return run(original, suspect, case=case)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    return _run_gui(args.original, args.suspect)
+    return _run_gui(args.original, args.suspect, args.case)
 
 
 # --------------------------------------------------------------------------- the human summary
@@ -526,8 +527,8 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
         if summary.transform:
             t = summary.transform
             lines.append(
-                "Transform (output onto original): "
-                + ", ".join(f"{k} {v}" for k, v in t.items())
+                f"Output mapped onto the original: scale {t.get('scale')}, rotation {t.get('rotation')} degrees, "
+                f"offset ({t.get('dx')}, {t.get('dy')}) px, {'mirrored' if t.get('mirrored') else 'not mirrored'}."
             )
         lines.append(
             f"Matched: {_percent(summary.matched_fraction_of_suspect)} of the output image, "
@@ -535,6 +536,11 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
         )
         for name, h in summary.hashes.items():
             lines.append(f"  {name:<9} distance {h.get('distance')} of {h.get('bits')} bits")
+        for n, region in enumerate(comparison.regions, start=1):
+            lines.append(
+                f"  region {n}: original {list(region.original)} <- output {list(region.suspect)}, "
+                f"score {region.score:.2f}"
+            )
     return "\n".join(lines)
 
 

@@ -251,3 +251,9 @@ def test_forms_sharing_a_frequency_key_are_all_priced():
 
     prices = WordPrices("zh")
     assert prices.run_bits(["\u5169", "\u4e24"]) == round(2 * prices.bits("\u4e24"), 1)
+
+
+def test_a_word_hyphenated_across_a_page_break_is_joined():
+    original = load_text("the evidence of repro-\n\nduction in the output of the model is clear to every reader", "o")
+    suspect = load_text("the evidence of reproduction in the output of the model is clear to every reader", "s")
+    assert [s.words for s in compare(original, suspect).spans] == [15]

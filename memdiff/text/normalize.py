@@ -44,7 +44,8 @@ WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{_MARKS}]+[^\W_{_CJK}]*)*")
 
 # A word broken across a line with a hyphen: "repro-\nduction". The next line
 # must go on in lower case, so "Anglo-\nSaxon" and list dashes are left alone.
-_HYPHEN_BREAK_RE = re.compile(r"[-\u00ad\u2010][ \t]*\n[ \t]*(?=[^\W\d_])")
+# The break may also fall at a page end: PDF pages are joined by a blank line.
+_HYPHEN_BREAK_RE = re.compile(r"[-\u00ad\u2010][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\W\d_])")
 
 _QUOTES_AND_DASHES = str.maketrans(
     {
