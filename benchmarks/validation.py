@@ -379,57 +379,74 @@ def _fig(f: Figure, what: str = "recall") -> str:
     value, ci = (f.recall, f.recall_ci) if what == "recall" else (f.precision, f.precision_ci)
     if value is None:
         return "not measurable (nothing marked)"
-    return f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+    return f"{_figure_text(value, ci)}"
 
 
-def text_parameters(min_words: int) -> dict:
+def _figure_text(value: float, ci: tuple[float, float]) -> str:
+    """``value [low, high]`` in three decimals, or four where three would hide that the interval is open
+    ("0.9998 [0.9996, 1.0000]" rather than "1.000 [1.000, 1.000]")."""
+    hidden = any(f"{b:.3f}" == f"{value:.3f}" and round(b, 4) != round(value, 4) for b in ci)
+    d = 4 if hidden else 3
+    return f"{value:.{d}f} [{ci[0]:.{d}f}, {ci[1]:.{d}f}]"
+
+
+def text_parameters(min_words: int, near: bool = True) -> dict:
     """The parameters a text figure applies to: the setting studied and every other default (language excepted)."""
     from memdiff.evidence import Parameters
 
-    values = Parameters(min_words=min_words).to_dict()
+    values = Parameters(min_words=min_words, near=near).to_dict()
     values.pop("language", None)  # chosen per text; the study covers several
     return values
 
 
-def text_statement(min_words: int, figures: dict, cases: int, languages: Sequence[str], chance: dict) -> str:
-    mem = figures["memdiff"]
+def text_statement(
+    min_words: int, figures: dict, cases: int, languages: Sequence[str], chance: dict, *, near: bool = True
+) -> str:
+    """The sentence a report quotes. With near-verbatim passages off, a report shows exact spans only, so
+    the figures are those of the exact spans (found the same way whether passages are joined or not)."""
+    mem = figures["memdiff"] if near else figures["memdiff exact only"]
     exact = mem[("all", "exact")]
     fmt = mem[("all", "formatting")]
-    near = mem[("all", "near")]
+    edited = mem[("all", "near")]
     mixed = mem[("all", "mixed")]
     control = mem[("all", "control")]
     diff = figures["difflib"][("all", "exact")]
     names = ", ".join(LANGUAGE_NAMES.get(x, x) for x in languages)
+    setting = "" if near else " with near-verbatim passages switched off"
     return (
         f"On the validation set (study {VERSION}: {cases} made-up outputs in {names}, each with 8 passages of "
-        f"20-60 words planted out of order between other text), spans of {min_words} or more words copied "
-        f"verbatim were found with word-level recall {_fig(exact)} and precision {_fig(exact, 'precision')}; "
-        f"copies with changed case, punctuation, quotation marks, line breaks or invisible characters with "
-        f"recall {_fig(fmt)} and precision {_fig(fmt, 'precision')}; near-verbatim copies (a word changed, dropped "
-        f"or inserted every 8-12 words) with recall {_fig(near)} and precision {_fig(near, 'precision')}; all "
-        f"these edits at once with recall {_fig(mixed)}. In {control.cases} outputs with no copying, "
-        f"{control.false_positive_words} of {control.clean_words} words were wrongly marked. "
-        f"(Brackets: 95% intervals, from resampling whole outputs or, where wider, over words. An in-order diff, "
-        f"difflib, found verbatim "
-        f"copies with recall {_fig(diff)}.) "
+        f"20-60 words planted out of order between other text){setting}, spans of {min_words} or more words "
+        f"copied verbatim were found with word-level recall {_fig(exact)} and precision "
+        f"{_fig(exact, 'precision')}; copies with changed case, punctuation, quotation marks, line breaks, "
+        f"typographic or invisible characters with recall {_fig(fmt)} and precision {_fig(fmt, 'precision')}; "
+        f"near-verbatim copies (a word changed, dropped or inserted every 8-12 words) with recall {_fig(edited)} "
+        f"and precision {_fig(edited, 'precision')}; all these edits at once with recall {_fig(mixed)}. In "
+        f"{control.cases} outputs with no copying, {control.false_positive_words} of {control.clean_words} words "
+        f"were wrongly marked. (Brackets: 95% intervals, from resampling whole outputs or, where wider, over "
+        f"words. An in-order diff, difflib, found verbatim copies with recall {_fig(diff)}.) "
         f"Of {chance['count']} spans of {chance['calibrated_at_min_words']} or more words that unrelated works of "
         f"the same language share by coincidence (the costliest {chance['max_bits']:.0f} bits), "
-        f"{chance['passing_at_threshold_in_force']} ({100 * chance['passing_at_threshold_in_force'] / chance['count']:.1f}%) "
-        f"reach the common-phrase threshold of {chance['threshold_in_force']:g} bits and so are not flagged as "
-        f"common phrases."
+        f"{chance['passing_at_threshold_in_force']} "
+        f"({100 * chance['passing_at_threshold_in_force'] / chance['count']:.1f}%) reach the common-phrase "
+        f"threshold of {chance['threshold_in_force']:g} bits and so are not flagged as common phrases."
     )
 
 
 def image_statement(images: dict) -> str:
     rows = images["transformations"]
     weakest = min(rows, key=lambda r: (r["rate"], r["transformation"]))
+    weakest_text = (
+        f"; the weakest transformation, {weakest['transformation'].replace('_', ' ')}, "
+        f"{weakest['detected']} of {weakest['copies']}"
+        if weakest["detected"] < weakest["copies"]
+        else "; every transformation every time"
+    )
     th = images["thresholds"]
     return (
         f"On the validation set (study {VERSION}: {images['photographs']} public-domain photographs, "
         f"{len(rows)} transformations each), {images['detected']} of {images['copies']} transformed copies were "
         f"detected ({images['detected'] / images['copies']:.3f}, 95% interval "
-        f"[{images['detection_ci95'][0]:.3f}, {images['detection_ci95'][1]:.3f}]; the weakest transformation, "
-        f"{weakest['transformation'].replace('_', ' ')}, {weakest['detected']} of {weakest['copies']}), and "
+        f"[{images['detection_ci95'][0]:.3f}, {images['detection_ci95'][1]:.3f}]{weakest_text}), and "
         f"{images['false_positives']} of {images['impostor_pairs']} pairs of unrelated photographs were reported "
         f"as copies (95% interval [{images['false_positive_ci95'][0]:.4f}, {images['false_positive_ci95'][1]:.4f}]), "
         f"with the thresholds in force: at least {th['MIN_INLIERS']} keypoint inliers, "
@@ -447,11 +464,15 @@ def plot_recall(path: Path, by_setting: dict[int, dict], settings: Sequence[int]
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    fig, ax = plt.subplots(figsize=(7, 4.4), dpi=100)
     kinds = [k for k in PERTURBATIONS if k != "control"]
     for kind in kinds:
         ys = [by_setting[k]["memdiff"][("all", kind)].recall or 0.0 for k in settings]
         ax.plot(settings, ys, marker="o", label=kind)
+    for kind, colour in (("near", "grey"), ("mixed", "olive")):
+        # Exact spans alone (as with --no-near): an edit every 8-12 words leaves few exact runs of 12+ words.
+        ys = [by_setting[k]["memdiff exact only"][("all", kind)].recall or 0.0 for k in settings]
+        ax.plot(settings, ys, marker="s", linestyle=":", color=colour, label=f"{kind}, exact spans only")
     ys = [by_setting[k]["difflib"][("all", "exact")].recall or 0.0 for k in settings]
     ax.plot(settings, ys, marker="x", linestyle="--", color="black", label="difflib (exact)")
     ax.set_xlabel("--min-words")
@@ -485,6 +506,7 @@ def plot_chance(path: Path, spans: Sequence[Coincidence], threshold: int) -> Non
     wbins = [x - 0.5 for x in range(min(c.words for c in spans), longest + 2)]
     right.hist([[c.words for c in spans if c.language == lang] for lang in languages], bins=wbins, stacked=True,
                label=[LANGUAGE_NAMES.get(x, x) for x in languages])
+    right.set_xticks(list(range(min(c.words for c in spans), longest + 1)))
     right.set_xlabel("length of the span (words)")
     right.set_yscale("log")
     right.legend(fontsize=7)
@@ -587,7 +609,7 @@ def markdown(study: dict, settings: Sequence[int], by_setting: dict, spans_by_k:
         out += [
             f"### `--min-words {k}` (near-verbatim on, `--min-similarity 0.8`, default normalisation)",
             "",
-            "| language | perturbation | cases | copied words | memdiff recall | memdiff precision | exact spans only recall | difflib recall | difflib precision |",
+            "| language | perturbation | cases | copied words | memdiff recall | memdiff precision | exact spans only (as with `--no-near`) recall | difflib recall | difflib precision |",
             "| --- | --- | ---: | ---: | --- | --- | --- | --- | --- |",
         ]
         keys = sorted(figures["memdiff"], key=lambda key: (key[0] == "all", key[0], _kind_order(key[1])))
@@ -757,18 +779,22 @@ def run(args: argparse.Namespace) -> dict:
               f"{images['impostor_pairs']} false positives ({time.perf_counter() - started:.0f} s)", flush=True)
 
     figures = []
-    for k in settings:
-        figures.append(
-            {
-                "mode": "text",
-                "parameters": text_parameters(k),
-                "statement": text_statement(k, by_setting[k], len(cases), languages, chance),
-                "measured": {
-                    method: {f"{lang}/{kind}": fig.to_dict() for (lang, kind), fig in sorted(groups.items())}
-                    for method, groups in sorted(by_setting[k].items())
-                },
-            }
-        )
+    for near in (True, False):
+        for k in settings:
+            methods = ("memdiff", "memdiff exact only", "difflib") if near else ("memdiff exact only", "difflib")
+            figures.append(
+                {
+                    "mode": "text",
+                    "parameters": text_parameters(k, near),
+                    "statement": text_statement(k, by_setting[k], len(cases), languages, chance, near=near),
+                    "measured": {
+                        method: {
+                            f"{lang}/{kind}": fig.to_dict() for (lang, kind), fig in sorted(by_setting[k][method].items())
+                        }
+                        for method in methods
+                    },
+                }
+            )
     if images is not None:
         figures.append({"mode": "image", "parameters": {}, "statement": image_statement(images), "measured": images})
     study = {

@@ -35,8 +35,12 @@ def reduced(tmp_path_factory):
     return out, run_study(out, "--min-words", "6,12")
 
 
-def _text_figure(study: dict, min_words: int) -> dict:
-    found = [f for f in study["figures"] if f["mode"] == "text" and f["parameters"]["min_words"] == min_words]
+def _text_figure(study: dict, min_words: int, near: bool = True) -> dict:
+    found = [
+        f
+        for f in study["figures"]
+        if f["mode"] == "text" and f["parameters"]["min_words"] == min_words and f["parameters"]["near"] == near
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -51,7 +55,7 @@ def test_the_study_writes_the_json_the_report_reads(reduced):
         assert isinstance(figure["statement"], str) and len(figure["statement"]) > 80
         assert validation.VERSION in figure["statement"]
     modes = sorted(f["mode"] for f in study["figures"])
-    assert modes == ["image", "text", "text"]
+    assert modes == ["image", "text", "text", "text", "text"]
     text = _text_figure(study, 6)
     # Every parameter a text figure names is a real Parameters field with the validated value.
     defaults = Parameters(min_words=6).to_dict()
@@ -70,8 +74,11 @@ def test_statements_quote_the_measured_numbers(reduced):
         near = measured["all/near"]
         statement = figure["statement"]
         assert f"spans of {k} or more words" in statement
-        assert f"recall {exact['recall']:.3f} [{exact['recall_ci95'][0]:.3f}, {exact['recall_ci95'][1]:.3f}]" in statement
-        assert f"recall {near['recall']:.3f}" in statement
+        quoted = validation._figure_text(exact["recall"], exact["recall_ci95"])
+        assert f"recall {quoted}" in statement
+        low, high = (float(x) for x in quoted.split(" ", 1)[1].strip("[]").split(", "))
+        assert low <= exact["recall"] <= high
+        assert f"recall {validation._figure_text(near['recall'], near['recall_ci95'])}" in statement
         assert f"{measured['all/control']['false_positive_words']} of {measured['all/control']['clean_words']} words" in statement
     image = next(f for f in study["figures"] if f["mode"] == "image")
     measured = image["measured"]
@@ -95,6 +102,22 @@ def test_figures_change_with_what_was_measured(reduced):
     assert six["measured"]["memdiff"]["all/exact"]["recall"] > 0.99
 
 
+def test_no_near_figures_are_those_of_the_exact_spans(reduced):
+    """A --no-near report shows exact spans only: they are the same spans as the exact ones of a near run."""
+    english = corpus.works("en")
+    cases = [corpus.plant_case(english[0], english[2], kind, seed=5) for kind in ("near", "mixed", "exact")]
+    with_near = evaluate(cases, Parameters(min_words=8), with_difflib=False)
+    without = evaluate(cases, Parameters(min_words=8, near=False), with_difflib=False)
+    for a, b in zip(with_near, without):
+        assert a.scores["memdiff exact only"] == b.scores["memdiff"]
+    _, study = reduced
+    off = _text_figure(study, 6, near=False)
+    assert "with near-verbatim passages switched off" in off["statement"]
+    edited = off["measured"]["memdiff exact only"]["all/near"]
+    assert f"recall {validation._figure_text(edited['recall'], edited['recall_ci95'])}" in off["statement"]
+    assert off["statement"] != _text_figure(study, 6)["statement"]
+
+
 def test_planting_more_copies_finds_more_words():
     english = corpus.works("en")
     cases = [corpus.plant_case(english[0], english[1], "exact", seed=3, passages=n) for n in (2, 6)]
@@ -103,6 +126,13 @@ def test_planting_more_copies_finds_more_words():
     assert many.copied_words > few.copied_words
     assert many.passages == 6 and few.passages == 2
     assert few.recall == pytest.approx(1.0) and many.recall == pytest.approx(1.0)
+
+
+def test_quoted_figures_never_hide_an_open_interval():
+    assert validation._figure_text(0.979, (0.977, 0.98)) == "0.979 [0.977, 0.980]"
+    assert validation._figure_text(0.99965, (0.9990, 0.99972)) == "1.000 [0.999, 1.000]"
+    assert validation._figure_text(0.9996, (0.9990, 0.9999)) == "0.9996 [0.9990, 0.9999]"
+    assert validation._figure_text(1.0, (0.99994, 1.0)) == "1.0000 [0.9999, 1.0000]"
 
 
 def test_intervals_stay_open_when_no_error_was_seen():
@@ -171,8 +201,8 @@ def test_the_shipped_study_matches_this_version():
     study = report_validation.load_study()
     assert study is not None, "resources/validation.json is missing: run `make validate`"
     assert study["version"] == validation.VERSION
-    settings = sorted(f["parameters"]["min_words"] for f in study["figures"] if f["mode"] == "text")
-    assert settings == list(validation.MIN_WORDS)
+    settings = sorted((f["parameters"]["near"], f["parameters"]["min_words"]) for f in study["figures"] if f["mode"] == "text")
+    assert settings == sorted((near, k) for near in (False, True) for k in validation.MIN_WORDS)
     assert any(f["mode"] == "image" for f in study["figures"])
     assert study["chance"]["threshold_in_force"] == chance.COMMON_PHRASE_BITS
     # The threshold in force is the one the study measured.
