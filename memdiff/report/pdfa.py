@@ -17,6 +17,7 @@ embedded, no JavaScript, attachments or encryption, and Info/XMP agreement.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import io
 import json
 import os
@@ -141,6 +142,10 @@ def finish(
     """Add XMP, output intent, matching document information and a content-derived ID."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root
+        # The record also seals the visible pages, so that verify notices a
+        # report with pages removed, added or swapped in from another.
+        count, digest = pages_digest(doc)
+        record = {**record, "pages": count, "pages_sha256": digest}
         packet = xmp_packet(
             title=title,
             author=author,
@@ -193,6 +198,28 @@ def finish(
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
         return out.getvalue()
+
+
+def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
+    """Number of pages and SHA-256 over every page's decoded content streams, in page order."""
+    digest = hashlib.sha256()
+    for page in doc.pages:
+        contents = page.obj.get("/Contents")
+        if contents is None:
+            streams = []
+        elif isinstance(contents, pikepdf.Array):
+            streams = list(contents)
+        else:
+            streams = [contents]
+        digest.update(b"\x00page\x00")
+        for stream in streams:
+            digest.update(stream.read_bytes())
+    return len(doc.pages), digest.hexdigest()
+
+
+def read_pages_digest(pdf_path: str | os.PathLike[str]) -> tuple[int, str]:
+    with pikepdf.open(pdf_path) as doc:
+        return pages_digest(doc)
 
 
 def read_record(pdf_path: str | os.PathLike[str]) -> dict[str, Any] | None:

@@ -80,7 +80,7 @@ def verify(
     """Re-run a report's comparison on the given files and say whether its findings hold."""
     from memdiff import ingest
     from memdiff.analyse import compare
-    from memdiff.report.pdfa import read_record
+    from memdiff.report.pdfa import read_pages_digest, read_record
 
     report = Path(report_pdf)
     record = _read(report, read_record)
@@ -104,6 +104,17 @@ def verify(
         f"Report: {report.name} ({'batch of ' + str(len(outputs)) + ' outputs' if record.get('kind') == 'batch' else 'one output'}, "
         f"made with memdiff {recorded_version})."
     )
+
+    if "pages_sha256" in record:
+        pages, digest = read_pages_digest(report)
+        if digest == record["pages_sha256"] and pages == record.get("pages"):
+            lines.append(f"Pages: all {pages} pages are as memdiff wrote them.")
+        else:
+            problems.append("the report's pages were changed")
+            lines.append(
+                f"Pages: CHANGED since memdiff wrote the report: it has {pages} pages now, the record says "
+                f"{record.get('pages')}, and the pages' content does not match the record's digest."
+            )
 
     original = ingest.load(original_path, password=password)
     suspect = ingest.load(suspect_path)
