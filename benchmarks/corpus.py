@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import random
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -258,11 +259,11 @@ def plant_case(
 
     suspect = "".join(parts)
     out_words = word_ranges(suspect)
-    copied = _words_inside(out_words, copied_ranges)
-    extent = _words_inside(out_words, [(p.suspect_start, p.suspect_end) for p in planted])
+    copied = words_inside(out_words, copied_ranges)
+    extent = words_inside(out_words, [(p.suspect_start, p.suspect_end) for p in planted])
     counted = []
     for p in planted:
-        inside = _words_inside(out_words, [(p.suspect_start, p.suspect_end)])
+        inside = words_inside(out_words, [(p.suspect_start, p.suspect_end)])
         counted.append(
             PlantedPassage(
                 p.original_start, p.original_end, p.suspect_start, p.suspect_end, len(set(inside) & set(copied))
@@ -323,7 +324,7 @@ def _quote_count(text: str) -> int:
     return sum(text.count(q) for q in _QUOTES)
 
 
-def _words_inside(words: list[tuple[int, int]], ranges: list[tuple[int, int]]) -> list[int]:
+def words_inside(words: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int]]) -> list[int]:
     """Indices of the words lying wholly inside any of the half-open character ranges, sorted."""
     starts = [s for s, _ in words]
     inside: set[int] = set()

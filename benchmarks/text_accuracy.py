@@ -27,7 +27,6 @@ Run: ``python benchmarks/text_accuracy.py [--quick] [--json results.json]``.
 from __future__ import annotations
 
 import argparse
-import bisect
 import difflib
 import json
 import math
@@ -40,7 +39,15 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.corpus import DESCRIPTIONS, PERTURBATIONS, PlantedCase, plant_case, word_ranges, works
+from benchmarks.corpus import (
+    DESCRIPTIONS,
+    PERTURBATIONS,
+    PlantedCase,
+    plant_case,
+    word_ranges,
+    words_inside,
+    works,
+)
 
 #: Issue 2's targets: (perturbations, which figure, lowest acceptable value).
 TARGETS: tuple[tuple[tuple[str, ...], str, float], ...] = (
@@ -147,14 +154,7 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
 
 def words_in_ranges(words: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int]]) -> set[int]:
     """Indices of the words lying wholly inside any half-open character range."""
-    starts = [s for s, _ in words]
-    inside: set[int] = set()
-    for lo, hi in ranges:
-        i = bisect.bisect_left(starts, lo)
-        while i < len(words) and words[i][1] <= hi:
-            inside.add(i)
-            i += 1
-    return inside
+    return set(words_inside(words, ranges))
 
 
 def memdiff_predictions(case: PlantedCase, parameters=None) -> dict[str, set[int]]:
