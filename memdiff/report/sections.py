@@ -421,18 +421,23 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
     return rows
 
 
-def inputs(c: Comparison, st: Styles, outline: Outline, width: float) -> list[Any]:
-    o, q = c.original, c.suspect
-    story: list[Any] = [outline.heading("Inputs", st.h1, 0)]
-    story.append(
+def _inputs_opening(original: DocumentRecord, st: Styles, outline: Outline, width: float) -> list[Any]:
+    """The Inputs heading, what the digests mean, and the original's table: shared by both kinds of report."""
+    return [
+        outline.heading("Inputs", st.h1, 0),
         _p(
             "Each file was read without being changed. Its SHA-256 digest identifies its exact bytes: any change "
             "to the file, however small, gives a different digest.",
             st.body,
-        )
-    )
-    story.append(_p("Original work", st.h3))
-    story.append(key_value_table(_record_rows(o), st, width=width))
+        ),
+        _p("Original work", st.h3),
+        key_value_table(_record_rows(original), st, width=width),
+    ]
+
+
+def inputs(c: Comparison, st: Styles, outline: Outline, width: float) -> list[Any]:
+    q = c.suspect
+    story = _inputs_opening(c.original, st, outline, width)
     story.append(_p("Model output", st.h3))
     story.append(key_value_table(_record_rows(q), st, width=width))
     return story
@@ -445,16 +450,7 @@ def batch_inputs(
     outline: Outline,
     width: float,
 ) -> list[Any]:
-    story: list[Any] = [outline.heading("Inputs", st.h1, 0)]
-    story.append(
-        _p(
-            "Each file was read without being changed. Its SHA-256 digest identifies its exact bytes: any change "
-            "to the file, however small, gives a different digest.",
-            st.body,
-        )
-    )
-    story.append(_p("Original work", st.h3))
-    story.append(key_value_table(_record_rows(original), st, width=width))
+    story = _inputs_opening(original, st, outline, width)
     story.append(_p("Model outputs", st.h3))
     rows = []
     for n, c in enumerate(comparisons, start=1):
