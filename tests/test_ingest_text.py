@@ -151,3 +151,34 @@ def test_a_file_that_changes_while_read_is_refused(write, monkeypatch):
     monkeypatch.setattr("memdiff.ingest.os.fstat", fstat_that_sees_a_writer)
     with pytest.raises(InputError, match="changed while memdiff was reading it"):
         load(path)
+
+
+def test_loading_a_pdf_reports_pages_and_can_be_cancelled(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    from memdiff.errors import Cancelled
+    from memdiff.progress import Progress
+
+    path = tmp_path / "three.pdf"
+    pdf = canvas.Canvas(str(path))
+    for n in range(3):
+        pdf.drawString(72, 720, f"Page {n + 1} of a short document with some words on it.")
+        pdf.showPage()
+    pdf.save()
+
+    class Watcher(Progress):
+        def __init__(self, cancel: bool) -> None:
+            self.messages: list[str] = []
+            self.cancel = cancel
+
+        def report(self, fraction: float, message: str = "") -> None:
+            self.messages.append(message)
+
+        def is_cancelled(self) -> bool:
+            return self.cancel
+
+    watcher = Watcher(cancel=False)
+    assert load(path, progress=watcher).pages == 3
+    assert any("page" in m.lower() for m in watcher.messages)
+    with pytest.raises(Cancelled):
+        load(path, progress=Watcher(cancel=True))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from memdiff.errors import InputError, LimitExceeded, UnsupportedFormat
 from memdiff.evidence import Document
+from memdiff.progress import SILENT, Progress
 
 #: The largest input memdiff reads, in bytes. Larger files are refused with a
 #: sentence that states this limit, rather than exhausting memory.
@@ -158,11 +159,14 @@ def _check_size(p: Path, size: int, head: bytes) -> None:
         )
 
 
-def load(path: str | os.PathLike[str], *, password: str | None = None) -> Document:
-    """Read ``path`` (any supported format) into a :class:`Document`."""
+def load(path: str | os.PathLike[str], *, password: str | None = None, progress: Progress = SILENT) -> Document:
+    """Read ``path`` (any supported format) into a :class:`Document`.
+
+    ``progress`` hears of each PDF page read and can cancel a slow one.
+    """
     p = Path(path)
     data = read_input_bytes(p)
-    return load_bytes(data, p.name, password=password, path=str(p))
+    return load_bytes(data, p.name, password=password, path=str(p), progress=progress)
 
 
 def load_text(text: str, name: str = "pasted text") -> Document:
@@ -174,7 +178,14 @@ def load_text(text: str, name: str = "pasted text") -> Document:
     return _document(data, name, extracted, path=None)
 
 
-def load_bytes(data: bytes, name: str, *, password: str | None = None, path: str | None = None) -> Document:
+def load_bytes(
+    data: bytes,
+    name: str,
+    *,
+    password: str | None = None,
+    path: str | None = None,
+    progress: Progress = SILENT,
+) -> Document:
     """Read an input already in memory (used by :func:`load` and for standard input)."""
     if not data:
         raise InputError(f"{name} is empty; there is nothing to compare.")
@@ -183,15 +194,17 @@ def load_bytes(data: bytes, name: str, *, password: str | None = None, path: str
         from memdiff.ingest import image as image_format
 
         return image_format.load(data, name, media_type, sha256=_sha256(data), path=path)
-    extracted = _read_text_like(data, name, media_type, password)
+    extracted = _read_text_like(data, name, media_type, password, progress)
     return _document(data, name, extracted, path=path)
 
 
-def _read_text_like(data: bytes, name: str, media_type: str, password: str | None) -> Extracted:
+def _read_text_like(
+    data: bytes, name: str, media_type: str, password: str | None, progress: Progress
+) -> Extracted:
     if media_type == "application/pdf":
         from memdiff.ingest import pdf
 
-        return pdf.read(data, name, password=password)
+        return pdf.read(data, name, password=password, progress=progress)
     if media_type.endswith("wordprocessingml.document"):
         from memdiff.ingest import docx
 
