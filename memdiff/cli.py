@@ -192,7 +192,7 @@ def parameters_from(args: argparse.Namespace) -> Parameters:
 # --------------------------------------------------------------------------- commands
 
 
-def _load(path: str, password: str | None = None) -> Document:
+def _load(path: str, password: str | None = None, progress: Progress | None = None) -> Document:
     from memdiff import ingest
     from memdiff.errors import LimitExceeded
 
@@ -205,7 +205,7 @@ def _load(path: str, password: str | None = None) -> Document:
                 "save the relevant part to a file and compare that."
             )
         return ingest.load_bytes(data, "standard input")
-    return ingest.load(path, password=password)
+    return ingest.load(path, password=password, progress=progress or TerminalProgress())
 
 
 def _destinations(args: argparse.Namespace) -> list[Path]:
