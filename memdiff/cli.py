@@ -205,7 +205,12 @@ def _load(path: str, password: str | None = None, progress: Progress | None = No
                 "save the relevant part to a file and compare that."
             )
         return ingest.load_bytes(data, "standard input")
-    return ingest.load(path, password=password, progress=progress or TerminalProgress())
+    bar = progress or TerminalProgress()
+    try:
+        return ingest.load(path, password=password, progress=bar)
+    finally:
+        if isinstance(bar, TerminalProgress):
+            bar.done()
 
 
 def _destinations(args: argparse.Namespace) -> list[Path]:
