@@ -192,7 +192,7 @@ def parameters_from(args: argparse.Namespace) -> Parameters:
 # --------------------------------------------------------------------------- commands
 
 
-def _load(path: str, password: str | None = None, progress: Progress | None = None) -> Document:
+def _load(path: str, password: str | None = None) -> Document:
     from memdiff import ingest
     from memdiff.errors import LimitExceeded
 
@@ -205,12 +205,11 @@ def _load(path: str, password: str | None = None, progress: Progress | None = No
                 "save the relevant part to a file and compare that."
             )
         return ingest.load_bytes(data, "standard input")
-    bar = progress or TerminalProgress()
+    bar = TerminalProgress()
     try:
         return ingest.load(path, password=password, progress=bar)
     finally:
-        if isinstance(bar, TerminalProgress):
-            bar.done()
+        bar.done()
 
 
 def _destinations(args: argparse.Namespace) -> list[Path]:
