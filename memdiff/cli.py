@@ -9,7 +9,6 @@ input (one sentence on standard error), 3 a report that did not verify.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
@@ -20,7 +19,7 @@ from typing import Any
 
 from memdiff import __version__
 from memdiff.errors import Cancelled, MemdiffError
-from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, TextSummary
+from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, TextSummary, batch_json
 from memdiff.progress import Progress
 
 class ExitCode(IntEnum):
@@ -325,14 +324,7 @@ def _compare_one(original, suspect, parameters, mode, progress, index):
 def _write_json(target: str, items: list[tuple[Document, Comparison]], *, batch: bool) -> None:
     from memdiff.atomic import write_text
 
-    if batch:
-        text = json.dumps(
-            {"schema": "memdiff/batch@1", "comparisons": [c.to_dict() for _, c in items]},
-            indent=2,
-            ensure_ascii=False,
-        ) + "\n"
-    else:
-        text = items[0][1].to_json()
+    text = batch_json([c for _, c in items]) if batch else items[0][1].to_json()
     if target == "-":
         sys.stdout.write(text)
     else:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from memdiff import __version__
 
 SCHEMA = "memdiff/comparison@1"
+BATCH_SCHEMA = "memdiff/batch@1"
 
 Mode = Literal["text", "image"]
 SpanKind = Literal["exact", "near"]
@@ -455,3 +456,9 @@ class Comparison:
 
     def findings_digest(self) -> str:
         return hashlib.sha256(self.findings_canonical_json().encode("utf-8")).hexdigest()
+
+
+def batch_json(comparisons: list[Comparison] | tuple[Comparison, ...]) -> str:
+    """The result file for several outputs of one original (``memdiff/batch@1``)."""
+    body = {"schema": BATCH_SCHEMA, "comparisons": [c.to_dict() for c in comparisons]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

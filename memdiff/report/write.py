@@ -8,7 +8,6 @@ report shows the Comparison it is given.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from reportlab.platypus import CondPageBreak, PageBreak
 
 from memdiff.atomic import atomic_output
-from memdiff.evidence import Comparison, Document
+from memdiff.evidence import Comparison, Document, batch_json
 from memdiff.progress import SILENT, Progress, Stage
 from memdiff.report import pdfa, sections
 from memdiff.report.images import image_findings
@@ -31,7 +30,6 @@ from memdiff.report.sections import (
 from memdiff.report.styles import Styles
 from memdiff.report.verify import make_record
 
-BATCH_SCHEMA = "memdiff/batch@1"
 # Frozen, so one shared empty value is safe as a default.
 NO_FRONT_MATTER = FrontMatter()
 NO_PROVENANCE = Provenance()
@@ -196,7 +194,6 @@ def write_batch_report(
         moment=moment,
         progress=Stage(progress, 0.1, 0.95),
     )
-    body = {"schema": BATCH_SCHEMA, "comparisons": [c.to_dict() for c in comparisons]}
-    _write_pair(pdf_path, pdf, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    _write_pair(pdf_path, pdf, batch_json(comparisons))
     progress.report(1.0, "Report written")
     return pdf_path
