@@ -62,16 +62,21 @@ def can_mount_tmpfs() -> bool:
     return shutil.which("mount") is not None and os.geteuid() == 0
 
 
-@pytest.fixture
-def tiny_tmpfs(tmp_path):
-    """A 64 KB tmpfs (a really full disk), mounted for the test and unmounted after; skipped where mounting is not allowed."""
-    folder = tmp_path / "tiny-disk"
+def _mounted_tmpfs(folder, size: str):
+    """Create ``folder`` and mount a tmpfs of ``size`` on it; skip the test where that is not allowed."""
     folder.mkdir()
     if not can_mount_tmpfs():
         pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    return folder
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path):
+    """A 64 KB tmpfs (a really full disk), mounted for the test and unmounted after; skipped where mounting is not allowed."""
+    folder = _mounted_tmpfs(tmp_path / "tiny-disk", "64k")
     try:
         yield folder
     finally:
@@ -81,13 +86,7 @@ def tiny_tmpfs(tmp_path):
 @pytest.fixture
 def read_only_folder(tmp_path):
     """A folder on a read-only filesystem (a tmpfs remounted ro): unlike chmod, this stops root too."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    if not can_mount_tmpfs():
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    folder = _mounted_tmpfs(tmp_path / "read-only", "256k")
     try:
         (folder / "previous.pdf").write_bytes(b"%PDF-1.7 an earlier exhibit\n%%EOF\n")
         remount = subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True)
