@@ -111,7 +111,7 @@ def _fixed_id(data: bytes) -> bytes:
 
 
 def _incremental_update(data: bytes) -> bytes:
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     writer = PdfWriter(BytesIO(data), incremental=True)
     writer.add_metadata({"/Title": "updated"})
