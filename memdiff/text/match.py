@@ -83,8 +83,15 @@ def kgram_fingerprints(ids: np.ndarray, k: int) -> np.ndarray:
     return acc
 
 
-def candidate_pairs(index: KgramIndex, suspect_ids: np.ndarray, max_occurrences: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidate_pairs(
+    index: KgramIndex, suspect_ids: np.ndarray, max_occurrences: int, *, skip_common: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All verified (original, suspect) positions where the same k words begin, left-maximal only.
+
+    A run of the output found in more than ``max_occurrences`` places of the
+    original is followed to the first ``max_occurrences`` of them, or, with
+    ``skip_common``, not at all: a phrase that common says nothing about
+    where a copy came from.
 
     Returns the original positions, the suspect positions, and for each pair
     how many verified occurrences its suspect run has in the original.
@@ -95,7 +102,11 @@ def candidate_pairs(index: KgramIndex, suspect_ids: np.ndarray, max_occurrences:
     if len(fingerprints) == 0 or len(index.sorted) == 0:
         return empty, empty, empty
     lo, hi = index.lookup(fingerprints)
-    counts = np.minimum(hi - lo, max_occurrences)
+    counts = hi - lo
+    if skip_common:
+        counts[counts > max_occurrences] = 0
+    else:
+        np.minimum(counts, max_occurrences, out=counts)
     hit = np.nonzero(counts)[0]
     if len(hit) == 0:
         return empty, empty, empty
@@ -183,11 +194,12 @@ def all_runs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every maximal shared run of at least ``index.k`` words, all occurrences (the seeds of near passages).
 
-    Returned as arrays (output positions, original positions, lengths) in
-    output order: large texts share hundreds of thousands of short runs by
-    coincidence, too many to handle one Python object at a time.
+    Runs found in more than ``max_occurrences`` places of the original are
+    left out. Returned as arrays (output positions, original positions,
+    lengths) in output order: large texts share hundreds of thousands of
+    short runs by coincidence, too many to handle one Python object at a time.
     """
-    orig, sus, _ = candidate_pairs(index, suspect_ids, max_occurrences)
+    orig, sus, _ = candidate_pairs(index, suspect_ids, max_occurrences, skip_common=True)
     lengths = extend(index.ids, suspect_ids, orig, sus, index.k)
     order = np.lexsort((orig, sus))
     return sus[order], orig[order], lengths[order]
