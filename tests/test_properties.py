@@ -116,3 +116,22 @@ def test_dropping_partnerless_seeds_changes_no_near_passage(original_text, suspe
     finally:
         near.partnered = real
     assert filtered.spans == unfiltered.spans
+
+
+# Letters, digits, "_", punctuation, non-ASCII Latin, numerals, CJK, marks and invisible characters.
+SPLIT_ALPHABET = st.sampled_from(
+    [chr(i) for i in range(32, 127)]
+    + list("\n\t\u00e9\u00fc\u00df\u0153\u201c\u201d\u2019\u2014\u2026\u00c6\u0661\u216b\u00bd\u00b2")
+    + ["\u0301", "\u00ad", "\u200b", "\u2060", "\u4e2d", "\u304b", "\ud55c", "\U00020000"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(SPLIT_ALPHABET, max_size=60))
+def test_the_fast_word_splits_agree_with_the_full_pattern(text):
+    # split_words picks a simpler pattern when the text allows it; the words must not change.
+    import re
+
+    from memdiff.text.normalize import WORD_PATTERN, _splitter
+
+    assert _splitter(text).split(text) == re.split(f"({WORD_PATTERN})", text)

@@ -40,7 +40,7 @@ _MARKS = (
     "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
     "\u180e\u200b-\u200d\u2060\ufeff"  # invisible: zero-width space, joiners, word joiner, BOM
 )
-WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{_MARKS}]+[^\W_{_CJK}]*)*")
+WORD_PATTERN = rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{_MARKS}]+[^\W_{_CJK}]*)*"
 
 # A word broken across a line with a hyphen: "repro-\nduction". The next line
 # must go on in lower case, so "Anglo-\nSaxon" and list dashes are left alone.
@@ -91,7 +91,29 @@ class WordSplit:
     ends: np.ndarray
 
 
-_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
+@lru_cache(maxsize=1)
+def _full_splitter() -> re.Pattern[str]:
+    # Compiled on first use: its large character classes take a few
+    # milliseconds to compile, and texts without CJK or marks never need it.
+    return re.compile(f"({WORD_PATTERN})")
+
+
+# Simpler patterns that split exactly as _full_splitter() does in the texts they are
+# used for, in a half to two thirds of the time on a large text: a text with
+# no CJK character and no mark has words that are plain runs of letters and
+# digits, and without "_" those are the runs of \w.
+_SPECIAL_RE = re.compile(f"[{_CJK}{_MARKS}]")
+_ASCII_SPLIT_RE = re.compile(r"([A-Za-z0-9]+)")
+_PLAIN_SPLIT_RE = re.compile(r"([^\W_]+)")
+_PLAIN_NO_UNDERSCORE_SPLIT_RE = re.compile(r"(\w+)")
+
+
+def _splitter(text: str) -> re.Pattern[str]:
+    if text.isascii():
+        return _ASCII_SPLIT_RE
+    if _SPECIAL_RE.search(text):
+        return _full_splitter()
+    return _PLAIN_SPLIT_RE if "_" in text else _PLAIN_NO_UNDERSCORE_SPLIT_RE
 
 
 @lru_cache(maxsize=2)
@@ -99,7 +121,7 @@ def split_words(text: str) -> WordSplit:
     # re.split with a capturing group yields gap, word, gap, word, ..., gap:
     # every piece comes out of C code, and the offsets are running sums of
     # the pieces' lengths, so a million words take a fraction of a second.
-    parts = _SPLIT_RE.split(text)
+    parts = _splitter(text).split(text)
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     offsets = np.cumsum(lengths)
     words = parts[1::2]
