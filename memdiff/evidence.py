@@ -403,15 +403,13 @@ class Comparison:
             "suspect": self.suspect.to_dict(),
             "summary": self.summary.to_dict(),
         }
-        if self.mode == "text":
-            d["spans"] = [s.to_dict() for s in self.spans]
-        else:
-            d["regions"] = [r.to_dict() for r in self.regions]
-        d["findings_sha256"] = self.findings_digest()
+        findings = self._findings()
+        d["spans" if self.mode == "text" else "regions"] = findings
+        d["findings_sha256"] = _sha256_text(self._canonical(findings))
         return d
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return result_json(self.to_dict())
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Comparison:
@@ -447,18 +445,57 @@ class Comparison:
         Sorted keys, no whitespace, floats as Python prints them: any two runs
         that found the same thing produce the same bytes.
         """
+        return self._canonical(self._findings())
+
+    def findings_digest(self) -> str:
+        return _sha256_text(self.findings_canonical_json())
+
+    def _findings(self) -> list[dict[str, Any]]:
         if self.mode == "text":
-            findings: Any = [s.to_dict() for s in self.spans]
-        else:
-            findings = [r.to_dict() for r in self.regions]
+            return [s.to_dict() for s in self.spans]
+        return [r.to_dict() for r in self.regions]
+
+    def _canonical(self, findings: list[dict[str, Any]]) -> str:
         body = {"mode": self.mode, "summary": self.summary.to_dict(), "findings": findings}
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-    def findings_digest(self) -> str:
-        return hashlib.sha256(self.findings_canonical_json().encode("utf-8")).hexdigest()
+
+def _sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def batch_json(comparisons: list[Comparison] | tuple[Comparison, ...]) -> str:
     """The result file for several outputs of one original (``memdiff/batch@1``)."""
     body = {"schema": BATCH_SCHEMA, "comparisons": [c.to_dict() for c in comparisons]}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return result_json(body)
+
+
+# Lists whose items (objects) are written one to a line.
+_ONE_PER_LINE = frozenset({"spans", "regions"})
+
+
+def result_json(body: dict[str, Any]) -> str:
+    """A result file's text: indented JSON, with each span or region, and each list of plain values, on one line.
+
+    The standard library's indenting encoder runs in Python and took most of
+    the time of writing a result with thousands of spans; a finding or a
+    heatmap row on its own line is encoded in C, and reads and diffs well.
+    """
+    return _json_value(body, "") + "\n"
+
+
+def _json_value(value: Any, indent: str) -> str:
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        members = []
+        for key, item in value.items():
+            name = json.dumps(key, ensure_ascii=False)
+            if key in _ONE_PER_LINE and isinstance(item, list) and item:
+                rows = (",\n" + inner + "  ").join(json.dumps(x, ensure_ascii=False) for x in item)
+                members.append(f"{name}: [\n{inner}  {rows}\n{inner}]")
+            else:
+                members.append(f"{name}: {_json_value(item, inner)}")
+        return "{\n" + inner + (",\n" + inner).join(members) + "\n" + indent + "}"
+    if isinstance(value, list) and value and any(isinstance(x, (dict, list)) for x in value):
+        return "[\n" + inner + (",\n" + inner).join(_json_value(x, inner) for x in value) + "\n" + indent + "]"
+    return json.dumps(value, ensure_ascii=False)
