@@ -118,21 +118,19 @@ def _spans(
     runs: list[Run],
     passages: list[Passage],
 ) -> list[Span]:
-    prices = WordPrices(index.language)
-    form = index.vocabulary.form
     drafts: list[tuple[tuple[int, int, int], Span]] = []
-    # Price every distinct word of every span in one pass over the table.
-    pieces = [suspect_ids[r.suspect : r.suspect + r.length] for r in runs]
-    pieces += [suspect_ids[p.suspect_start : p.suspect_end] for p in passages]
-    if pieces:
-        prices.price(form(int(i)) for i in np.unique(np.concatenate(pieces)))
+    bits_of = _word_bits(index, suspect_ids, runs, passages)
+
+    def run_bits(word_ids: list[int]) -> float:
+        # Summed one word after another, in text order, as WordPrices.run_bits does.
+        return round(sum(map(bits_of.__getitem__, word_ids)), 1)
 
     def location(doc: Document, tokens: Tokens, first: int, end: int) -> Location:
         start, stop = tokens.char_range(first, end)
         return Location(start, stop, doc.pages_of(start, stop))
 
     for run in runs:
-        bits = prices.run_bits(form(i) for i in suspect_ids[run.suspect : run.suspect + run.length].tolist())
+        bits = run_bits(suspect_ids[run.suspect : run.suspect + run.length].tolist())
         span = Span(
             id=0,
             kind="exact",
@@ -147,8 +145,7 @@ def _spans(
         drafts.append(((span.suspect.start, 0, span.original.start), span))
     for p in passages:
         # Price only the words the two sides share: the edits prove nothing.
-        shared = _shared_words(index.ids, suspect_ids, p)
-        bits = prices.run_bits(form(i) for i in shared)
+        bits = run_bits(_shared_words(index.ids, suspect_ids, p))
         span = Span(
             id=0,
             kind="near",
@@ -162,6 +159,26 @@ def _spans(
         drafts.append(((span.suspect.start, 1, span.original.start), span))
     drafts.sort(key=lambda d: d[0])
     return [replace(span, id=n) for n, (_, span) in enumerate(drafts, start=1)]
+
+
+def _word_bits(index: TextIndex, suspect_ids: np.ndarray, runs: list[Run], passages: list[Passage]) -> list[float]:
+    """Bits of every word id of the vocabulary that some span uses (0.0 for the others).
+
+    Every distinct word is priced in one pass over the frequency table; the
+    spans then sum plain floats by word id.
+    """
+    pieces = [suspect_ids[r.suspect : r.suspect + r.length] for r in runs]
+    pieces += [suspect_ids[p.suspect_start : p.suspect_end] for p in passages]
+    bits_of = [0.0] * len(index.vocabulary)
+    if not pieces:
+        return bits_of
+    used = np.unique(np.concatenate(pieces)).tolist()
+    form = index.vocabulary.form
+    prices = WordPrices(index.language)
+    prices.price(form(i) for i in used)
+    for i in used:
+        bits_of[i] = prices.bits(form(i))
+    return bits_of
 
 
 def _shared_words(original_ids: np.ndarray, suspect_ids: np.ndarray, p: Passage) -> list[int]:
