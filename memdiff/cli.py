@@ -571,6 +571,10 @@ def _log_internal_error() -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # memdiff does no linear algebra worth a thread pool, yet OpenBLAS starts
+    # one per core when numpy is imported, and its threads spin for about
+    # 50 ms of CPU time. One thread, unless the user asks for more.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
