@@ -178,6 +178,7 @@ def normalise_word(raw: str, parameters: Parameters) -> str:
     return word
 
 
+@lru_cache(maxsize=2)  # the word count at loading and the matcher both ask (callers do not change it)
 def _hyphen_breaks(text: str) -> dict[int, int]:
     """Map the start of each word that continues a hyphen-broken word to the hyphen's offset."""
     if "\n" not in text:
