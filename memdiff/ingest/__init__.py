@@ -225,7 +225,7 @@ def _read_text_like(
 def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None) -> Document:
     from memdiff.text.normalize import count_words
 
-    if not extracted.text.strip():
+    if not extracted.text or extracted.text.isspace():
         raise InputError(f"{name} contains no text; there is nothing to compare.")
     if len(extracted.text) > MAX_TEXT_CHARACTERS:
         raise LimitExceeded(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
 from memdiff.evidence import (
     Chance,
@@ -184,6 +183,8 @@ def _word_bits(index: TextIndex, suspect_ids: np.ndarray, runs: list[Run], passa
 
 
 def _shared_words(original_ids: np.ndarray, suspect_ids: np.ndarray, p: Passage) -> list[int]:
+    from rapidfuzz.distance import Levenshtein  # imported when a passage needs it: 5 ms of start-up
+
     a = original_ids[p.original_start : p.original_end].tolist()
     b = suspect_ids[p.suspect_start : p.suspect_end].tolist()
     shared: list[int] = []

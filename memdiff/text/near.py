@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
 from memdiff.text.match import Run
 
@@ -152,6 +151,8 @@ def near_passages(
     suspect, original, lengths = seeds
     keep = np.nonzero(partnered(suspect, original, lengths, max_gap))[0]
     runs = [Run(int(suspect[n]), int(original[n]), int(lengths[n])) for n in keep]
+    from rapidfuzz.distance import Levenshtein  # imported when a passage needs it: 5 ms of start-up
+
     candidates: list[Passage] = []
     for chain in chain_seeds(runs, max_gap):
         if chain.seeds < 2 or chain.suspect_end - chain.suspect_start < min_words:
