@@ -40,6 +40,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpus import markov_text, word_ranges
+from benchmarks.installed import byte_compile_memdiff
 
 try:
     import resource  # CPU time of child processes; Unix only
@@ -191,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"Text speed: whole processes, median of {repeat} run(s); floor = Python reading both files and "
           "splitting them with re.finditer(r'\\w+')")
+    print(byte_compile_memdiff())
     print(import_report())
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Load average before the runs: {load:.1f} on {os.cpu_count()} CPUs"
