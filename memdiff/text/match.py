@@ -11,7 +11,10 @@ interleaved copying are all found.
 
 The work is done on numpy arrays of word ids so a 200,000-word original takes
 a fraction of a second; k-gram fingerprints are 64-bit polynomial hashes that
-only select candidates for the word-by-word check.
+only select candidates for the word-by-word check. A run longer than about
+250 words is measured by binary search on fingerprints of its stretches (so
+that a text repeating itself costs n log n, not n²), and every run reported
+is then checked word by word over its whole length.
 """
 
 from __future__ import annotations
@@ -110,11 +113,34 @@ def candidate_pairs(
     hit = np.nonzero(counts)[0]
     if len(hit) == 0:
         return empty, empty, empty
-    # Expand each suspect position into one pair per original occurrence.
+    # Expanded a slice of the output at a time, so that a text repeating one
+    # phrase (max_occurrences pairs for every word) never holds them all at once.
     reps = counts[hit]
+    ends = np.cumsum(reps)
+    pieces = []
+    first = 0
+    while first < len(hit):
+        last = int(np.searchsorted(ends, ends[first] - reps[first] + _PAIRS_AT_ONCE, side="right"))
+        last = max(last, first + 1)
+        pieces.append(_verified_starts(index, suspect_ids, hit[first:last], lo[hit[first:last]], reps[first:last]))
+        first = last
+    orig, sus, occurrences = (np.concatenate(parts) for parts in zip(*pieces))
+    return orig, sus, occurrences
+
+
+# At most this many candidate pairs are expanded and verified at once (about 100 MB of arrays).
+_PAIRS_AT_ONCE = 1 << 22
+
+
+def _verified_starts(
+    index: KgramIndex, suspect_ids: np.ndarray, hit: np.ndarray, lo: np.ndarray, reps: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The verified, left-maximal pairs of some output positions, ``reps[i]`` candidates from ``lo[i]`` each."""
+    k = index.k
+    # Expand each suspect position into one pair per original occurrence.
     sus = np.repeat(hit, reps)
     offsets = np.arange(int(reps.sum()), dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps)
-    orig = index.order[np.repeat(lo[hit], reps) + offsets].astype(np.int64)
+    orig = index.order[np.repeat(lo, reps) + offsets].astype(np.int64)
 
     # Verify: fingerprints only chose candidates; the words must really be equal.
     original_ids = index.ids
@@ -122,8 +148,12 @@ def candidate_pairs(
     for t in range(k):
         same &= original_ids[orig + t] == suspect_ids[sus + t]
     orig, sus = orig[same], sus[same]
-    # Verified occurrence count per suspect position, for "found N more times".
-    occurrences = np.bincount(sus, minlength=len(suspect_ids))[sus]
+    # Verified occurrence count per suspect position, for "found N more times"
+    # (all of a position's pairs are in the same slice).
+    if len(sus):
+        occurrences = np.bincount(sus - sus[0])[sus - sus[0]]
+    else:
+        occurrences = sus.copy()
 
     # Left-maximal: drop a pair whose preceding words also agree (it continues an earlier pair).
     starts = (orig == 0) | (sus == 0)
@@ -132,13 +162,81 @@ def candidate_pairs(
     return orig[starts], sus[starts], occurrences[starts]
 
 
-def extend(original_ids: np.ndarray, suspect_ids: np.ndarray, orig: np.ndarray, sus: np.ndarray, k: int) -> np.ndarray:
-    """Length of the agreement starting at each pair, known to be at least ``k``."""
+# Pairs still agreeing after about this many words compared one by one are
+# measured by binary search over prefix fingerprints instead: comparing word by
+# word, an output repeating one word n times against an original doing the
+# same costs n² comparisons (a minute for 100,000 words).
+_WORD_BY_WORD = 256
+
+
+def extend(
+    original_ids: np.ndarray, suspect_ids: np.ndarray, orig: np.ndarray, sus: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Length of the agreement starting at each pair (at least ``k``), and which lengths are not yet checked.
+
+    Lengths up to about 250 words are found word by word. Longer ones are
+    found with fingerprints, which prove where two stretches differ but only
+    suggest where they agree: those lengths are flagged ``unchecked`` and
+    must go through :func:`confirm` before use (only the runs kept need it).
+    """
     lengths = np.full(len(orig), k, dtype=np.int64)
+    alive = _extend_word_by_word(original_ids, suspect_ids, orig, sus, lengths, _WORD_BY_WORD)
+    unchecked = np.zeros(len(orig), dtype=bool)
+    if len(alive):
+        lengths[alive] = _fingerprint_lengths(original_ids, suspect_ids, orig[alive], sus[alive], lengths[alive])
+        unchecked[alive] = True
+    return lengths, unchecked
+
+
+def confirm(
+    original_ids: np.ndarray,
+    suspect_ids: np.ndarray,
+    orig: np.ndarray,
+    sus: np.ndarray,
+    lengths: np.ndarray,
+    unchecked: np.ndarray,
+    which: np.ndarray,
+) -> bool:
+    """Check word by word the unchecked lengths among pairs ``which``; correct any that were wrong.
+
+    Returns True when all were right. A wrong one (two different stretches
+    with equal fingerprints, which takes a deliberately crafted text) is
+    measured again word by word, without limit.
+    """
+    doubtful = which[unchecked[which]]
+    wrong = [
+        int(n)
+        for n in doubtful
+        if not np.array_equal(
+            original_ids[orig[n] : orig[n] + lengths[n]], suspect_ids[sus[n] : sus[n] + lengths[n]]
+        )
+    ]
+    unchecked[doubtful] = False
+    if not wrong:
+        return True
+    redo = np.array(wrong, dtype=np.int64)
+    again = np.zeros(len(redo), dtype=np.int64)
+    _extend_word_by_word(original_ids, suspect_ids, orig[redo], sus[redo], again, None)
+    lengths[redo] = again
+    return False
+
+
+def _extend_word_by_word(
+    original_ids: np.ndarray,
+    suspect_ids: np.ndarray,
+    orig: np.ndarray,
+    sus: np.ndarray,
+    lengths: np.ndarray,
+    limit: int | None,
+) -> np.ndarray:
+    """Grow ``lengths`` in place while the words agree; returns the pairs still agreeing after ``limit`` words."""
     alive = np.arange(len(orig))
     n_orig, n_sus = len(original_ids), len(suspect_ids)
     step = 8
+    compared = 0
     while len(alive):
+        if limit is not None and compared + step > limit:
+            return alive
         # Compare a block of ``step`` words at once; a pair stays alive while the whole block agrees.
         o = orig[alive] + lengths[alive]
         s = sus[alive] + lengths[alive]
@@ -155,8 +253,66 @@ def extend(original_ids: np.ndarray, suspect_ids: np.ndarray, orig: np.ndarray, 
             agree[idx[equal]] += 1
         lengths[alive] += agree
         alive = alive[agree == step]
+        compared += step
         step = min(step * 2, 4096)
-    return lengths
+    return alive
+
+
+_MASK = (1 << 64) - 1
+
+
+def _fingerprint_lengths(
+    original_ids: np.ndarray, suspect_ids: np.ndarray, orig: np.ndarray, sus: np.ndarray, known: np.ndarray
+) -> np.ndarray:
+    """The longest agreement at each pair by binary search, ``known`` words being known to agree.
+
+    The fingerprint of ``ids[a : a + n]`` is ``sum(v[a + t] * B**t)`` modulo
+    2**64, read off prefix sums in constant time: a stretch's prefix sum,
+    scaled by ``B**-a``. Equal stretches have equal fingerprints, so the
+    answer is never too short; it is too long only if two different
+    stretches' fingerprints coincide, which :func:`confirm` rules out.
+    """
+    size = max(len(original_ids), len(suspect_ids)) + 1
+    powers = _powers(int(_BASE), size)
+    inverse = _powers(pow(int(_BASE), -1, 1 << 64), size)
+    with np.errstate(over="ignore"):
+        prefix_o = _prefix_sums(original_ids, powers)
+        prefix_s = _prefix_sums(suspect_ids, powers)
+
+        def same(n: np.ndarray, o: np.ndarray, s: np.ndarray) -> np.ndarray:
+            return (prefix_o[o + n] - prefix_o[o]) * inverse[o] == (prefix_s[s + n] - prefix_s[s]) * inverse[s]
+
+        lo = known.copy()  # agree
+        hi = np.minimum(len(original_ids) - orig, len(suspect_ids) - sus) + 1  # first length that cannot
+        while True:
+            open_ = np.nonzero(hi - lo > 1)[0]
+            if len(open_) == 0:
+                return lo
+            mid = (lo[open_] + hi[open_]) // 2
+            agree = same(mid, orig[open_], sus[open_])
+            lo[open_[agree]] = mid[agree]
+            hi[open_[~agree]] = mid[~agree]
+
+
+def _powers(base: int, size: int) -> np.ndarray:
+    """``base**t`` modulo 2**64 for ``t`` in ``[0, size)``, doubling the filled part at each step."""
+    powers = np.ones(max(size, 1), dtype=np.uint64)
+    filled = 1
+    factor = base & _MASK
+    with np.errstate(over="ignore"):
+        while filled < size:
+            count = min(filled, size - filled)
+            powers[filled : filled + count] = powers[:count] * np.uint64(factor)
+            filled += count
+            factor = (factor * factor) & _MASK
+    return powers
+
+
+def _prefix_sums(ids: np.ndarray, powers: np.ndarray) -> np.ndarray:
+    values = ids.astype(np.uint64) + np.uint64(1)
+    sums = np.zeros(len(ids) + 1, dtype=np.uint64)
+    np.cumsum(values * powers[: len(ids)], out=sums[1:])
+    return sums
 
 
 def exact_runs(
@@ -172,21 +328,27 @@ def exact_runs(
     orig, sus, occurrences = candidate_pairs(index, suspect_ids, max_occurrences)
     if len(orig) == 0:
         return []
-    lengths = extend(index.ids, suspect_ids, orig, sus, index.k)
-    # Per suspect position: longest first, then earliest in the original.
-    order = np.lexsort((orig, -lengths, sus))
-    orig, sus, lengths, occurrences = orig[order], sus[order], lengths[order], occurrences[order]
-    first = np.ones(len(sus), dtype=bool)
-    first[1:] = sus[1:] != sus[:-1]
-    orig, sus, lengths, occurrences = orig[first], sus[first], lengths[first], occurrences[first]
-    # Drop runs contained in an earlier-starting (or equal-starting, longer) run of the output.
-    ends = sus + lengths
-    reach_before = np.maximum.accumulate(np.concatenate(([0], ends[:-1])))
-    keep = ends > reach_before
+    lengths, unchecked = extend(index.ids, suspect_ids, orig, sus, index.k)
+    kept = _longest_per_stretch(orig, sus, lengths)
+    while not confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, kept):
+        kept = _longest_per_stretch(orig, sus, lengths)
     return [
         Run(int(s), int(o), int(n), int(c) - 1)
-        for s, o, n, c in zip(sus[keep], orig[keep], lengths[keep], occurrences[keep])
+        for s, o, n, c in zip(sus[kept], orig[kept], lengths[kept], occurrences[kept])
     ]
+
+
+def _longest_per_stretch(orig: np.ndarray, sus: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indices of the runs to report, in output order (see :func:`exact_runs`)."""
+    # Per suspect position: longest first, then earliest in the original.
+    order = np.lexsort((orig, -lengths, sus))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sus[order][1:] != sus[order][:-1]
+    order = order[first]
+    # Drop runs contained in an earlier-starting (or equal-starting, longer) run of the output.
+    ends = sus[order] + lengths[order]
+    reach_before = np.maximum.accumulate(np.concatenate(([0], ends[:-1])))
+    return order[ends > reach_before]
 
 
 def all_runs(
@@ -200,6 +362,7 @@ def all_runs(
     short runs by coincidence, too many to handle one Python object at a time.
     """
     orig, sus, _ = candidate_pairs(index, suspect_ids, max_occurrences, skip_common=True)
-    lengths = extend(index.ids, suspect_ids, orig, sus, index.k)
+    lengths, unchecked = extend(index.ids, suspect_ids, orig, sus, index.k)
+    confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, np.arange(len(orig)))
     order = np.lexsort((orig, sus))
     return sus[order], orig[order], lengths[order]
