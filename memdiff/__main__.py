@@ -1,7 +1,5 @@
 """Lets ``python -m memdiff`` run the command line."""
 
-import sys
+from memdiff.cli import run
 
-from memdiff.cli import main
-
-sys.exit(main())
+run()

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from memdiff import __version__
 from memdiff.errors import Cancelled, MemdiffError
@@ -569,6 +569,33 @@ def _log_internal_error() -> Path | None:
         return path
     except OSError:
         return None
+
+
+# Commands that only read and write files: their process may end without
+# freeing its objects (see run()).
+_QUICK_EXIT = frozenset({"compare", "extract", "verify"})
+
+
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``memdiff`` program: :func:`main`, then the process's exit.
+
+    After a command that only reads and writes files, the process ends
+    without freeing its objects, as mypy's does: tearing down the millions of
+    words of a long comparison takes a tenth of a second (0.1 s of 0.75 s for
+    a 4 MB original), and by then every file memdiff wrote is closed, synced
+    and renamed into place. The desktop application exits normally, so that
+    Qt saves its settings.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    code = main(arguments)
+    if arguments and arguments[0] in _QUICK_EXIT:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -125,6 +125,19 @@ def test_standard_input_as_suspect_and_exit_codes(case):
     assert b"Traceback" not in bad.stderr
 
 
+def test_the_quick_exit_loses_no_output_and_keeps_the_exit_code(write, tmp_path):
+    # run() ends compare/extract/verify with os._exit: buffered output must be flushed first.
+    text = (AUSTEN + "\n") * 400  # about 400 KB, more than any pipe or stdio buffer holds
+    path = write("long.txt", text)
+    done = _run("extract", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8") == text
+    missing = _run("extract", str(tmp_path / "no-such-file.txt"))
+    assert missing.returncode == 2 and b"does not exist" in missing.stderr
+    summary = _run("compare", str(path), str(path))
+    assert summary.returncode == 0 and b"of the output's words" in summary.stdout
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])

@@ -26,15 +26,15 @@ def gui_arguments(arguments: list[str]) -> list[str]:
     return arguments
 
 
-def main() -> int:
+def main() -> None:
     if Path(sys.executable).stem.lower().endswith("-gui"):
         from memdiff.gui.app import main as gui_main
 
-        return gui_main(gui_arguments(sys.argv[1:]))
-    from memdiff.cli import main as cli_main
+        sys.exit(gui_main(gui_arguments(sys.argv[1:])))
+    from memdiff.cli import run
 
-    return cli_main()
+    run()  # exits the process with the command's code
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
