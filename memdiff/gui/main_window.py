@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         self._expected_saved_on = ""
         self._pending_loads = 0
         self._load_generation = {"original": 0, "suspect": 0}
+        self._load_jobs: dict[str, Job] = {}
 
         self._build_sides()
         self._build_bottom()
@@ -426,8 +427,8 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(False)
         self.progress_label = QLabel()
         self.cancel_button = QPushButton(icon("cancel"), self.tr("Cancel"))
-        self.cancel_button.setToolTip(self.tr("Stop the running comparison (Esc)"))
-        self.cancel_button.clicked.connect(self.cancel_comparison)
+        self.cancel_button.setToolTip(self.tr("Stop reading the files or comparing them (Esc)"))
+        self.cancel_button.clicked.connect(self.cancel_running)
         status = self.statusBar()
         status.addPermanentWidget(self.progress_label)
         status.addPermanentWidget(self.progress)
@@ -476,7 +477,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(t("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.compare_action = self._action(t("&Compare again"), self.start_comparison, "F5", "compare",
                                            t("Run the comparison again (F5)"))
-        self.cancel_action = self._action(t("C&ancel"), self.cancel_comparison, "Esc", "cancel")
+        self.cancel_action = self._action(t("C&ancel"), self.cancel_running, "Esc", "cancel")
         self.next_action = self._action(t("&Next match"), self.next_span, "F3", "next-match", t("Next match (F3)"))
         self.previous_action = self._action(t("&Previous match"), self.previous_span, "Shift+F3", "previous-match",
                                             t("Previous match (Shift+F3)"))
@@ -678,10 +679,12 @@ class MainWindow(QMainWindow):
             raise ValueError(f"unknown side {side!r}")
         path = str(path)
         self.settings.last_folder = str(Path(path).parent)
+        superseded = self._load_jobs.get(side)
+        if superseded is not None and not superseded.done:
+            superseded.cancel()  # another file was chosen for this side: stop reading the first
         self._pending_loads += 1
         self._load_generation[side] += 1
         generation = self._load_generation[side]
-        self._set_busy(True, self.tr("Reading {name}…").format(name=Path(path).name), indeterminate=True)
 
         def done(document: Document) -> None:
             self._pending_loads -= 1
@@ -708,8 +711,25 @@ class MainWindow(QMainWindow):
             self.loadFailed.emit(str(error))
             self.show_error(error, self.tr("Cannot open the file"))
 
-        return self.jobs.run(lambda _progress: ingest.load(path, password=password), description=f"reading {path}",
-                             on_success=done, on_error=failed)
+        def cancelled() -> None:
+            self._pending_loads -= 1
+            if generation == self._load_generation[side]:
+                self._expected.pop(side, None)
+                self.statusBar().showMessage(self.tr("Stopped reading {name}.").format(name=Path(path).name), 6000)
+            self._set_busy(self._pending_loads > 0)
+
+        def progressed(fraction: float, message: str) -> None:
+            if generation == self._load_generation[side] and (self._compare_job is None or self._compare_job.done):
+                self._show_progress(fraction, message)
+
+        # A long PDF reports each page read, and Cancel stops it between pages.
+        job = self.jobs.run(lambda progress: ingest.load(path, password=password, progress=progress),
+                            description=f"reading {path}", on_success=done, on_error=failed,
+                            on_progress=progressed, on_cancel=cancelled)
+        self._load_jobs[side] = job
+        # After the job exists, so the Cancel button knows there is something to cancel.
+        self._set_busy(True, self.tr("Reading {name}…").format(name=Path(path).name), indeterminate=True)
+        return job
 
     def paste_output(self) -> None:
         text = QGuiApplication.clipboard().text()
@@ -808,9 +828,24 @@ class MainWindow(QMainWindow):
             self._compare_job.cancel()
             self.progress_label.setText(self.tr("Cancelling…"))
 
+    def cancel_running(self) -> None:
+        """Stop whatever runs: the files being read and the comparison (Cancel, Esc)."""
+        running = self._cancellable_jobs()
+        for job in running:
+            job.cancel()
+        if running:
+            self.progress_label.setText(self.tr("Cancelling…"))
+
+    def _cancellable_jobs(self) -> list[Job]:
+        jobs = [*self._load_jobs.values(), self._compare_job]
+        return [job for job in jobs if job is not None and not job.done]
+
     def _progress(self, generation: int, fraction: float, message: str) -> None:
         if generation != self._generation:
             return
+        self._show_progress(fraction, message)
+
+    def _show_progress(self, fraction: float, message: str) -> None:
         self.progress.setRange(0, 1000)
         self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
         if message:
@@ -1309,7 +1344,7 @@ class MainWindow(QMainWindow):
 
     def _set_busy(self, busy: bool, message: str = "", *, indeterminate: bool = False) -> None:
         self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy and self._compare_job is not None and not self._compare_job.done)
+        self.cancel_button.setVisible(busy and bool(self._cancellable_jobs()))
         self.progress_label.setVisible(busy)
         if busy:
             if indeterminate:

@@ -202,6 +202,40 @@ def test_cancel_stops_the_comparison(qtbot, window, samples, monkeypatch):
     assert window.told.messages == []
 
 
+def test_cancel_stops_reading_a_slow_file(qtbot, window, samples, monkeypatch):
+    from memdiff import ingest
+
+    real_load = ingest.load
+    started = threading.Event()
+
+    def slow_load(path, *, password=None, progress):
+        # Reads as a long PDF does: a page at a time, reporting each and checking for Cancel.
+        started.set()
+        for page in range(500):
+            progress.report(page / 500, f"Reading page {page + 1} of 500")
+            progress.check()
+            time.sleep(0.01)
+        return real_load(path, password=password, progress=progress)
+
+    monkeypatch.setattr(ingest, "load", slow_load)
+    window.load_file("original", samples["original"])
+    assert started.wait(5)
+    qtbot.waitUntil(lambda: window.progress_label.text().startswith("Reading page"), timeout=5000)
+    assert window.cancel_button.isVisible() and window.progress.maximum() == 1000
+    with qtbot.waitSignal(window.jobs._running[-1].signals.cancelled, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=5000)
+    assert window.documents["original"] is None
+    assert not window.cancel_button.isVisible()
+    assert "Stopped reading original.txt" in window.statusBar().currentMessage()
+    assert window.told.messages == []
+    # Nothing is left half-done: the same file loads normally afterwards.
+    monkeypatch.setattr(ingest, "load", real_load)
+    with qtbot.waitSignal(window.documentLoaded, timeout=10_000):
+        window.load_file("original", samples["original"])
+    assert window.documents["original"].name == "original.txt"
+
+
 def test_unreadable_and_empty_files_show_a_sentence(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.loadFailed, timeout=10_000):
         window.load_file("original", tmp_path / "missing.pdf")
@@ -230,7 +264,7 @@ def test_a_text_and_an_image_cannot_be_compared(qtbot, window, samples, tmp_path
 
 
 def test_an_unexpected_error_is_reported_as_a_bug(qtbot, window, samples, monkeypatch):
-    def broken(path, password=None):
+    def broken(path, password=None, progress=None):
         raise RuntimeError("simulated fault in a reader")
 
     monkeypatch.setattr(ingest, "load", broken)
