@@ -142,7 +142,13 @@ def test_characters_missing_from_a_face_fall_back_to_one_that_has_them():
         assert all(ord(ch) in covers(frag.fontName) or ch == " " for ch in frag.text)
     # Commands and hashes are set in the mono face; Hebrew is not in it, so it comes from Sans.
     assert markup("run שלום", base=MONO) == f'run <font face="{SANS}">שלום</font>'
-    assert FragmentParagraphs(st.quote).paragraph([], keep_lines=False).frags[0].text == ""
+    # Without CJK the same fallback holds in the directly set text.
+    latin = st.fragments(st.quote).paragraph([("different", "word مرحبا")], keep_lines=False)
+    looks = {text: latin.looks[look] for _, parts, _ in latin.words for look, text, _ in parts}
+    assert looks["word"].font == SANS_ITALIC and looks["مرحبا"].font == SANS
+    assert all(look.ground is not None for look in looks.values())
+    empty = FragmentParagraphs(st.quote).paragraph([], keep_lines=False)
+    assert empty.wrap(200, 1000) == (200, 0)
 
 
 def test_validation_figures_are_quoted_only_for_the_parameters_they_were_measured_with():

@@ -1,11 +1,11 @@
-"""Paragraphs of marked text built from ready-made fragments instead of parsed markup.
+"""Marked text from (kind, text) pieces: set by ``marked.MarkedText``, or as a reportlab Paragraph for CJK.
 
-reportlab turns paragraph markup into "fragments" (runs of text sharing one
-font, colour and underline) with an HTML parser; for a long output shown twice
-(side by side and in full) that parsing was most of the time spent before
-layout. The fragments of marked text come in a handful of kinds only (plain,
-copied, different, span number; each in the Latin or the CJK font), so each
-kind is parsed once per style and then cloned with new text.
+The looks come from reportlab's own reading of the markup for each kind
+(plain, copied, different, span number, bold; in the Latin faces or the CJK
+font), parsed once per style, so the styles stay defined in ``styles.py``.
+Text without Chinese, Japanese or Korean is set by ``MarkedText`` (fast, one
+look per kind); text with them needs reportlab's CJK line breaking, so it
+becomes a Paragraph built from cloned fragments instead of parsed markup.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
+from memdiff.report.marked import Look, MarkedText
 from memdiff.report.styles import (
     CJK,
     DIFFERENT_GROUND,
@@ -69,6 +70,8 @@ class FragmentParagraphs:
     def __init__(self, style: ParagraphStyle) -> None:
         self.style = style
         self._templates: dict[tuple[str, str], Any] = {}
+        self._looks: dict[tuple[str, str], int] = {}
+        self.looks: list[Look] = []  # indexed by the numbers in _looks
         self._line_break: Any = None
         # Text with Chinese, Japanese or Korean has no spaces to break lines
         # at; reportlab's CJK wrapping breaks between those characters and
@@ -92,8 +95,51 @@ class FragmentParagraphs:
             (self._line_break,) = [f for f in frags if getattr(f, "lineBreak", False)]
         return self._line_break
 
-    def paragraph(self, pieces: list[tuple[str, str]], *, keep_lines: bool) -> Paragraph:
+    def _look(self, kind: str, font: str) -> int:
+        """The index in ``looks`` of the look of ``kind`` in ``font``."""
+        key = (kind, font)
+        index = self._looks.get(key)
+        if index is None:
+            template = self._template(kind, font)
+            self.looks.append(
+                Look(
+                    font=template.fontName,
+                    size=template.fontSize,
+                    colour=template.textColor,
+                    rise=template.rise,
+                    underline=bool(template.us_lines),
+                    ground=getattr(template, "backColor", None),
+                )
+            )
+            index = self._looks[key] = len(self.looks) - 1
+        return index
+
+    def paragraph(
+        self, pieces: list[tuple[str, str]], *, keep_lines: bool
+    ) -> MarkedText | Paragraph:
+        """The pieces set in this style; ``keep_lines`` keeps their line breaks (otherwise spaces)."""
+        segments: list[tuple[int, str]] = []
+        for kind, text in pieces:
+            text = _SPACES.sub(" ", clean(text))
+            for font, run in font_runs(text, _KIND_FONT[kind]):
+                if font == CJK:
+                    return self.cjk_paragraph(pieces, keep_lines=keep_lines)
+                segments.append((self._look(kind, font), run))
+        style = self.style
+        return MarkedText(
+            segments,
+            self.looks,
+            keep_lines=keep_lines,
+            size=style.fontSize,
+            leading=style.leading,
+            space_before=style.spaceBefore,
+            space_after=style.spaceAfter,
+        )
+
+    def cjk_paragraph(self, pieces: list[tuple[str, str]], *, keep_lines: bool) -> Paragraph:
+        """A reportlab Paragraph of the pieces: CJK text needs its line breaking between characters."""
         frags: list[Any] = []
+        runs = 0
         for kind, text in pieces:
             text = clean(text)
             lines = text.split("\n") if keep_lines else [text.replace("\n", " ")]
@@ -104,7 +150,18 @@ class FragmentParagraphs:
                 if not line:
                     continue
                 for font, run in font_runs(line, _KIND_FONT[kind]):
-                    frags.append(self._template(kind, font).clone(text=run))
+                    template = self._template(kind, font)
+                    if template.us_lines:
+                        # reportlab tells underlines apart by their number: clones sharing
+                        # the template's would leave all but the last run on a line bare.
+                        runs += 1
+                        frags.append(
+                            template.clone(
+                                text=run, us_lines=[(runs, *u[1:]) for u in template.us_lines]
+                            )
+                        )
+                    else:
+                        frags.append(template.clone(text=run))
         if not frags:
             frags.append(self._template(PLAIN, SANS).clone(text=""))
         has_cjk = any(frag.fontName == CJK for frag in frags)

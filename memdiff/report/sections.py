@@ -421,7 +421,9 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
     return rows
 
 
-def _inputs_opening(original: DocumentRecord, st: Styles, outline: Outline, width: float) -> list[Any]:
+def _inputs_opening(
+    original: DocumentRecord, st: Styles, outline: Outline, width: float
+) -> list[Any]:
     """The Inputs heading, what the digests mean, and the original's table: shared by both kinds of report."""
     return [
         outline.heading("Inputs", st.h1, 0),
