@@ -14,11 +14,12 @@ import signal
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
+
+import memdiff
 
 pytestmark = pytest.mark.slow
 
@@ -29,8 +30,7 @@ ORIGINAL = SAMPLES / "original.txt"
 OUTPUT = SAMPLES / "model-output.txt"
 EXE = ".exe" if sys.platform == "win32" else ""
 
-with open(ROOT / "pyproject.toml", "rb") as _handle:
-    VERSION = tomllib.load(_handle)["project"]["version"]
+VERSION = memdiff.__version__  # the one place the version is written (pyproject.toml reads it there)
 
 
 @pytest.fixture(scope="module")
