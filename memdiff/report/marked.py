@@ -37,15 +37,16 @@ UNDERLINE_DROP = 0.125
 UNDERLINE_WIDTH = 1.0
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
     """A coordinate for the page stream: at most 4 decimals, no trailing zeros (deterministic)."""
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 
-def _colour(colour: Color, operator: str) -> str:
+def colour_operator(colour: Color, operator: str) -> str:
+    """``colour`` as the operator that sets it (``rg`` for fill, ``RG`` for stroke)."""
     r, g, b = colour.red, colour.green, colour.blue
-    return f"{_number(r)} {_number(g)} {_number(b)} {operator}"
+    return f"{number(r)} {number(g)} {number(b)} {operator}"
 
 
 @dataclass(eq=False)
@@ -63,11 +64,11 @@ class Look:
 
     def __post_init__(self) -> None:
         self.face = pdfmetrics.getFont(self.font)
-        self.fill = _colour(self.colour, "rg")
-        self.stroke = _colour(self.colour, "RG")
-        self.ground_fill = _colour(self.ground, "rg") if self.ground is not None else ""
-        self.size_text = _number(self.size)
-        self.rise_text = _number(self.rise)
+        self.fill = colour_operator(self.colour, "rg")
+        self.stroke = colour_operator(self.colour, "RG")
+        self.ground_fill = colour_operator(self.ground, "rg") if self.ground is not None else ""
+        self.size_text = number(self.size)
+        self.rise_text = number(self.rise)
         self.space = self.width(" ")
 
     def width(self, text: str) -> float:
@@ -327,10 +328,25 @@ class MarkedText(Flowable):
         return part
 
     def draw(self) -> None:
+        if self._lines:
+            self.canv.addLiteral(self.operators(self.canv))
+
+    def draw_at(self, canvas: Any, x: float, y: float) -> None:
+        """Draw with the bottom left corner at (x, y), as drawOn does, without its bookkeeping.
+
+        For the many small texts inside one flowable (the side-by-side rows):
+        the text is placed in its own saved graphics state, so the canvas's
+        own record of the state stays true.
+        """
+        if self._lines:
+            body = self.operators(canvas)
+            canvas.addLiteral(f"q 1 0 0 1 {number(x)} {number(y)} cm\n{body}\nQ")
+
+    def operators(self, canvas: Any) -> str:
+        """The page operators that draw the set lines, with (0, 0) at the bottom left."""
         lines = self._lines or []
         if not lines:
-            return
-        canvas = self.canv
+            return ""
         doc = canvas._doc
         looks = self.looks
         grounds: list[str] = []  # drawn first, so that text and underlines lie on top
@@ -346,7 +362,7 @@ class MarkedText(Flowable):
             if not line:
                 y -= leading
                 continue
-            emit(f"1 0 0 1 0 {_number(y)} Tm")
+            emit(f"1 0 0 1 0 {number(y)} Tm")
             x = 0.0
             for look, run, w in _runs(line, looks):
                 if look.underline:
@@ -371,17 +387,17 @@ class MarkedText(Flowable):
         emit("ET")
         out = ["q", *grounds]
         if underlines:
-            out.append(f"{_number(UNDERLINE_WIDTH)} w")
+            out.append(f"{number(UNDERLINE_WIDTH)} w")
             out += underlines
         out += text
         out.append("Q")
-        canvas.addLiteral("\n".join(out))
+        return "\n".join(out)
 
     def _ground(self, look: Look, x0: float, x1: float, baseline: float) -> str:
         bottom = baseline + self.size - self.leading
         return (
-            f"{look.ground_fill} {_number(x0)} {_number(bottom)} "
-            f"{_number(x1 - x0)} {_number(self.leading)} re f"
+            f"{look.ground_fill} {number(x0)} {number(bottom)} "
+            f"{number(x1 - x0)} {number(self.leading)} re f"
         )
 
     def __repr__(self) -> str:
@@ -389,5 +405,5 @@ class MarkedText(Flowable):
 
 
 def _underline(look: Look, x0: float, x1: float, baseline: float) -> str:
-    y = _number(baseline + look.rise - UNDERLINE_DROP * look.size)
-    return f"{look.stroke} {_number(x0)} {y} m {_number(x1)} {y} l S"
+    y = number(baseline + look.rise - UNDERLINE_DROP * look.size)
+    return f"{look.stroke} {number(x0)} {y} m {number(x1)} {y} l S"

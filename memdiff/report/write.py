@@ -8,7 +8,10 @@ report shows the Comparison it is given.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,28 @@ from memdiff.report.verify import make_record
 # Frozen, so one shared empty value is safe as a default.
 NO_FRONT_MATTER = FrontMatter()
 NO_PROVENANCE = Provenance()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a report is assembled and laid out.
+
+    A report builds tens of thousands of small objects that all stay alive
+    until the PDF is written, so each full collection during layout walks
+    them (and the loaded documents) for nothing: in a long report that was
+    about a seventh of the time. Refcounting still frees everything as usual;
+    cycles made meanwhile are collected once the collector runs again. Only
+    the caller that paused it resumes it (reports written in parallel
+    threads leave it to the first).
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _write_pair(pdf_path: Path, pdf: bytes, result_json: str) -> None:
@@ -98,7 +123,30 @@ def write_report(
     progress: Progress = SILENT,
 ) -> Path:
     """Write the court report for one comparison, and its JSON result beside it; return the PDF's path."""
-    pdf_path = Path(pdf_path)
+    with _collector_paused():
+        return _write_report(
+            comparison,
+            original,
+            suspect,
+            Path(pdf_path),
+            front=front,
+            provenance=provenance,
+            command=command,
+            progress=progress,
+        )
+
+
+def _write_report(
+    comparison: Comparison,
+    original: Document,
+    suspect: Document,
+    pdf_path: Path,
+    *,
+    front: FrontMatter,
+    provenance: Provenance,
+    command: list[str] | None,
+    progress: Progress,
+) -> Path:
     progress.report(0.0, "Preparing the report")
     st = Styles()
     outline = Outline()
@@ -153,7 +201,28 @@ def write_batch_report(
     """One exhibit for many outputs of one original: a summary row per output, then each output's findings."""
     if not items:
         raise ValueError("a batch report needs at least one output")
-    pdf_path = Path(pdf_path)
+    with _collector_paused():
+        return _write_batch_report(
+            original,
+            items,
+            Path(pdf_path),
+            front=front,
+            provenance=provenance,
+            command=command,
+            progress=progress,
+        )
+
+
+def _write_batch_report(
+    original: Document,
+    items: list[tuple[Document, Comparison]],
+    pdf_path: Path,
+    *,
+    front: FrontMatter,
+    provenance: Provenance,
+    command: list[str] | None,
+    progress: Progress,
+) -> Path:
     progress.report(0.0, "Preparing the batch report")
     comparisons = [c for _, c in items]
     st = Styles()
