@@ -248,6 +248,148 @@ def test_the_work_for_the_whole_file_is_bounded():
     assert str(err.value).startswith("heavy.pdf holds more than 500 drawing instructions")
 
 
+def _shared_page_pdf(
+    pages: int, content: bytes, *, form: bytes | None = None, second_font_cmap: bytes | None = None
+) -> bytes:
+    """One Flate-compressed content stream listed on ``pages`` pages (the same page object each time).
+
+    With ``form``, the page's resources hold a form XObject /X whose content is ``form`` (the page
+    content draws it with "/X Do"). With ``second_font_cmap``, a second page object shares the content
+    stream but has its own resources, whose font maps codes to Unicode through that ToUnicode map;
+    it comes second, the copies of the first page after it.
+    """
+    import zlib
+
+    import pikepdf
+
+    document = pikepdf.new()
+
+    def helvetica(**extra):
+        return document.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name.Helvetica,
+                **extra,
+            )
+        )
+
+    def flate(data: bytes):
+        stream = pikepdf.Stream(document, b"")
+        stream.write(zlib.compress(data, 9), filter=pikepdf.Name.FlateDecode)
+        return document.make_indirect(stream)
+
+    font = helvetica()
+    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    if form is not None:
+        drawing = flate(form)
+        drawing.Type, drawing.Subtype, drawing.BBox = (
+            pikepdf.Name.XObject,
+            pikepdf.Name.Form,
+            [0, 0, 100, 100],
+        )
+        drawing.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        resources.XObject = pikepdf.Dictionary(X=drawing)
+    document.add_blank_page(page_size=(100, 100))
+    page = document.pages[0]
+    page.Resources = resources
+    page.Contents = flate(content)
+    if second_font_cmap is not None:  # second in page order, before the copies of the first
+        document.add_blank_page(page_size=(100, 100))
+        other = document.pages[-1]
+        other.Contents = page.Contents
+        other.Resources = pikepdf.Dictionary(
+            Font=pikepdf.Dictionary(F1=helvetica(ToUnicode=document.make_stream(second_font_cmap)))
+        )
+    for _ in range(pages - 1):
+        document.Root.Pages.Kids.append(page.obj)
+    document.Root.Pages.Count = len(document.Root.Pages.Kids)
+    out = BytesIO()
+    document.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def test_a_small_file_repeating_a_heavy_page_is_refused_before_any_page_is_parsed():
+    # 4,000 pages listing one stream of 900,000 tokens: pypdf used to parse it again for each page
+    # and stop only at the token limit, minutes later. Measured first, it is refused at once, by the
+    # amplification rule, which the sentence states.
+    data = _shared_page_pdf(4000, b"BT /F1 12 Tf " + b"1 0 Td " * 300_000 + b"(x) Tj ET")
+    assert len(data) < 64_000
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(data, "tokens.pdf")
+    message = str(err.value)
+    assert message.startswith(
+        f"tokens.pdf unpacks from {len(data) // 1000 + (len(data) % 1000 >= 500)} KB into more than 8 MB"
+    )
+    assert "limit of 100 times a PDF's size (and at least 8 MB)" in message
+
+
+def test_the_drawing_limit_counts_a_form_each_time_it_is_drawn():
+    form = (
+        b"BT /F1 12 Tf 10 10 Td (inside the form) Tj ET " + b"0 0 m 50 50 l S " * 2_000
+    )  # about 34 KB
+    drawn_three_times = pdf.read(_shared_page_pdf(1, b"/X Do /X Do /X Do", form=form), "three.pdf")
+    assert drawn_three_times.text.count("inside the form") == 3
+    with pytest.raises(LimitExceeded, match=r"^many.pdf unpacks from \d+ KB into more than 8 MB"):
+        pdf.read(_shared_page_pdf(1, b"/X Do " * 1_000, form=form), "many.pdf")
+    # A name that only ends in "Do" draws nothing.
+    assert (
+        pdf.read(_shared_page_pdf(1, b"/X Do /NotDo Do" * 1, form=form), "one.pdf").text.count(
+            "inside"
+        )
+        == 1
+    )
+
+
+def test_the_absolute_drawing_limit_is_stated():
+    data = text_pdf(THREE_PAGES)
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(data, "plain.pdf", max_drawing_bytes=100)
+    assert str(err.value).startswith(
+        "plain.pdf holds more than 100 bytes of drawing instructions (its pages' content and the forms they draw, "
+        "counted each time a page uses them), above memdiff's limit per PDF"
+    )
+    # The ratio rule: about 7 KB of drawing instructions compressed into a file of under 1 KB.
+    packed = content_stream_pdf(b"BT /F1 12 Tf 10 10 Td " + b"(word) Tj " * 700 + b"ET")
+    assert len(packed) < 1_000
+    with pytest.raises(
+        LimitExceeded,
+        match=rf"^packed.pdf unpacks from {len(packed)} bytes into more than [12] KB of "
+        r"drawing .* limit of 2 times a PDF's size \(and at least 10 bytes\)",
+    ):
+        pdf.read(packed, "packed.pdf", max_drawing_ratio=2, min_drawing_bytes=10)
+    # ... which gives way to its floor.
+    assert pdf.read(
+        packed, "packed.pdf", max_drawing_ratio=2, min_drawing_bytes=10_000
+    ).text.startswith("word")
+
+
+def test_a_repeated_page_reads_like_the_first_and_counts_against_every_limit():
+    content = b"BT /F1 12 Tf 10 50 Td (The same words on every page.) Tj ET"
+    data = _shared_page_pdf(5, content)
+    extracted = pdf.read(data, "copies.pdf")
+    assert extracted.text == "\n\n".join(["The same words on every page."] * 5)
+    assert len(extracted.page_starts) == 5
+    # Ten tokens a page (five operators, five operands): the fifth copy is one too many for 49,
+    # though it is never parsed again.
+    assert pdf.read(data, "copies.pdf", max_tokens=50).text.count("same words") == 5
+    with pytest.raises(LimitExceeded, match="^copies.pdf holds more than 49 drawing instructions"):
+        pdf.read(data, "copies.pdf", max_tokens=49)
+    with pytest.raises(LimitExceeded, match="^copies.pdf yields more than 140 characters"):
+        pdf.read(data, "copies.pdf", max_characters=140)
+
+
+def test_pages_sharing_a_stream_but_not_its_fonts_are_read_apart():
+    # The second page draws the same codes with a font whose map sends "A" to "Q" and "B" to "R".
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Shifted def "
+        b"/CMapType 2 def 1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar "
+        b"<41> <0051> <42> <0052> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    data = _shared_page_pdf(2, b"BT /F1 12 Tf 10 50 Td (AB) Tj ET", second_font_cmap=cmap)
+    assert pdf.read(data, "fonts.pdf").text.split("\n\n") == ["AB", "QR", "AB"]
+
+
 def test_compression_bomb_is_refused():
     # 100 MB of text in a stream of about 100 KB: beyond pypdf's 75 MB per stream.
     bomb = b"BT /F1 12 Tf 10 10 Td (" + b"A" * 100_000_000 + b") Tj ET"

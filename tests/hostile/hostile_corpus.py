@@ -195,6 +195,42 @@ def shared_stream_pdf(pages: int, content: bytes) -> bytes:
     return out.getvalue()
 
 
+def form_on_every_page_pdf(pages: int, form_content: bytes, calls_per_page: int = 1) -> bytes:
+    """``pages`` pages each drawing one shared form XObject ``calls_per_page`` times, then their own line of text.
+
+    One call per page is a letterhead, as office programs make them; thousands of calls of a heavy
+    form is the same amplification as a page listed thousands of times.
+    """
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    form = pikepdf.Stream(pdf, b"")
+    form.write(zlib.compress(form_content, 9), filter=pikepdf.Name.FlateDecode)
+    form.Type, form.Subtype, form.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 300, 300]
+    form.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font),
+                                   XObject=pikepdf.Dictionary(Head=pdf.make_indirect(form)))
+    for n in range(1, pages + 1):
+        pdf.add_blank_page(page_size=(300, 300))
+        page = pdf.pages[-1]
+        page.Resources = resources
+        body = b"/Head Do " * calls_per_page + f"BT /F1 10 Tf 20 200 Td (Letter page {n}.) Tj ET".encode()
+        page.Contents = pdf.make_stream(zlib.compress(body), Filter=pikepdf.Name.FlateDecode)
+    out = BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+#: A letterhead: the firm's name and a few hundred strokes of a vector logo (about 5 KB).
+LETTERHEAD = b"BT /F1 9 Tf 10 280 Td (Smith and Partners LLP) Tj ET " + b"".join(
+    f"{i % 97} {i % 89} m {i % 83} {i % 79} l S ".encode() for i in range(300))
+
+#: A page of 900,000 tokens ("1 0 Td" 300,000 times) that compresses to a few kilobytes.
+HEAVY_PAGE = b"BT /F1 12 Tf " + b"1 0 Td " * 300_000 + b"(x) Tj ET"
+
+
 def truncated(data: bytes, fraction: float = 0.5) -> bytes:
     return data[: int(len(data) * fraction)]
 
@@ -297,6 +333,15 @@ def _pages(count: int) -> Callable[[object], None]:
     return check
 
 
+def _letterheads(count: int) -> Callable[[object], None]:
+    def check(document) -> None:
+        assert len(document.page_starts) == count
+        assert document.text.count("Smith and Partners LLP") == count
+        assert document.text.endswith(f"Letter page {count}.")
+
+    return check
+
+
 CORPUS: tuple[Hostile, ...] = (
     # ---- text
     Hostile("empty", "empty.txt", _bytes(b""), InputError, "empty"),
@@ -329,6 +374,14 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("pdf-2000-pages", "long.pdf", _bytes(lambda: many_pages_pdf(2000)), None, check=_pages(2000)),
     Hostile("pdf-5001-pages", "longer.pdf", _bytes(lambda: many_pages_pdf(5001)), LimitExceeded, "5,000"),
     Hostile("pdf-compression-bomb", "bomb.pdf", _bytes(compression_bomb_pdf), LimitExceeded, "75 MB"),
+    # 28 KB listing one page of 900,000 tokens 4,000 times: 8 GB of drawing instructions to parse.
+    Hostile("pdf-heavy-page-4000-times", "tokens.pdf", _bytes(lambda: shared_stream_pdf(4000, HEAVY_PAGE)),
+            LimitExceeded, "100 times a PDF's size"),
+    Hostile("pdf-heavy-form-drawn-5000-times", "forms.pdf",
+            _bytes(lambda: form_on_every_page_pdf(1, HEAVY_PAGE, calls_per_page=5000)),
+            LimitExceeded, "100 times a PDF's size"),
+    Hostile("pdf-letterhead-on-500-pages", "letters.pdf", _bytes(lambda: form_on_every_page_pdf(500, LETTERHEAD)),
+            None, check=_letterheads(500)),
     # ---- images
     Hostile("png-truncated", "cut.png", _bytes(lambda: truncated(image_bytes("PNG", size=(200, 150)), 0.6)),
             InputError, ""),
