@@ -206,6 +206,48 @@ def test_a_truncated_picture_fails_with_one_sentence(tmp_path, fmt):
     assert "\n" not in message
 
 
+def _deflate_tiff_with_garbage_data() -> bytes:
+    data = bytearray(_saved(Image.linear_gradient("L").resize((24, 16)).convert("RGB"), "TIFF", compression="tiff_deflate"))
+    for i in range(12, 40):  # the compressed strip, just after the 8-byte header
+        data[i] ^= 0x55
+    return bytes(data)
+
+
+def test_libtiffs_own_complaint_goes_into_the_sentence_not_onto_standard_error(tmp_path, capfd):
+    path = tmp_path / "scan.tif"
+    path.write_bytes(_deflate_tiff_with_garbage_data())
+    with pytest.raises(InputError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert message.startswith("scan.tif ") and "damaged or truncated" in message and "\n" not in message
+    assert "ZIPDecode" in message, message
+    # Nothing reached file descriptor 2, and it is back in place afterwards.
+    os.write(2, b"after the decode\n")
+    captured = capfd.readouterr()
+    assert captured.err == "after the decode\n"
+
+
+def test_a_good_tiff_decodes_in_threads_at_once_and_standard_error_survives(capfd):
+    from concurrent.futures import ThreadPoolExecutor
+
+    good = _saved(_two_tone((64, 32)), "TIFF", compression="tiff_deflate")
+    bad = _deflate_tiff_with_garbage_data()
+
+    def one(index: int) -> str:
+        data = bad if index % 2 else good
+        try:
+            return image_ingest.load(data, f"p{index}.tif", "image/tiff", sha256="x", path=None).image.mode
+        except InputError as err:
+            return str(err)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(one, range(16)))
+    assert answers[0::2] == ["RGB"] * 8
+    assert all("ZIPDecode" in a for a in answers[1::2]), answers
+    os.write(2, b"still here\n")
+    assert capfd.readouterr().err == "still here\n"
+
+
 def test_a_zero_byte_file_fails_clearly(tmp_path):
     path = tmp_path / "nothing.png"
     path.write_bytes(b"")

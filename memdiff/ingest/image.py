@@ -17,9 +17,15 @@ neither reach the user as noise nor become errors under ``-W error``.
 
 from __future__ import annotations
 
+import os
 import re
 import struct
+import sys
+import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 
 import numpy as np
@@ -122,13 +128,21 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
             kind = "frames" if image_format in ("GIF", "WEBP") else "pages"
             notes.append(f"The file holds {frames} {kind}; only the first was compared.")
         icc = picture.info.get("icc_profile")
-        try:
-            picture.seek(0)
-            picture.load()
-        except Image.DecompressionBombError:
-            raise LimitExceeded(_bomb_sentence(name, (width, height))) from None
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as err:
-            raise _damaged(name, err) from None
+        # libtiff (compressed TIFFs) reports damage by printing to the process's standard error
+        # itself; that line would sit beside memdiff's sentence, so it is captured instead and, if
+        # the picture then fails, quoted in the sentence.
+        with _c_library_messages(image_format == "TIFF") as library_said:
+            try:
+                picture.seek(0)
+                picture.load()
+            except Image.DecompressionBombError:
+                raise LimitExceeded(_bomb_sentence(name, (width, height))) from None
+            except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as err:
+                failure: BaseException | None = err
+            else:
+                failure = None
+        if failure is not None:
+            raise _damaged(name, failure, library_said=library_said[0] if library_said else None) from None
         picture, orientation_note = _apply_orientation(picture, name)
         rgb, conversion_notes = _to_srgb(picture, icc)
     if any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
@@ -156,9 +170,57 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
     )
 
 
-def _damaged(name: str, err: BaseException, kind: str | None = None) -> InputError:
+#: One redirection of file descriptor 2 at a time: two decoding threads swapping it concurrently
+#: could leave it pointing at a closed capture file.
+_STDERR_LOCK = threading.Lock()
+
+
+@contextmanager
+def _c_library_messages(active: bool) -> Iterator[list[str]]:
+    """While active, send what C code writes to file descriptor 2 into a capture; yield its last line.
+
+    The yielded list is empty inside the block and holds the last non-empty
+    captured line (if any) after it. The file descriptor is process-wide: for
+    the few milliseconds of a TIFF decode, anything another thread writes to
+    standard error is captured (and dropped) too, which is why this is used
+    only around the one call that runs libtiff. Where descriptor 2 cannot be
+    duplicated (a windowed process without a console), nothing is redirected.
+    """
+    said: list[str] = []
+    if not active:
+        yield said
+        return
+    with _STDERR_LOCK:
+        try:
+            saved = os.dup(2)
+        except OSError:
+            yield said
+            return
+        with tempfile.TemporaryFile() as capture:
+            try:
+                sys.stderr.flush()
+            except (AttributeError, OSError, ValueError):
+                pass  # no usable Python-level stderr; the descriptor swap below still applies
+            os.dup2(capture.fileno(), 2)
+            try:
+                yield said
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+            capture.seek(0)
+            text = capture.read(64 * 1024).decode("utf-8", "replace")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines:
+            said.append(lines[-1][:200])
+
+
+def _damaged(name: str, err: BaseException, kind: str | None = None, *, library_said: str | None = None) -> InputError:
     if isinstance(err, UnidentifiedImageError):
         detail = "its content does not follow the format"
+    elif library_said:
+        # "ZIPDecode: Decoding error at scanline 0, invalid distance code." says more than Pillow's
+        # "decoder error -2"; quoted, and kept on one line, it stays part of the one sentence.
+        detail = f"the decoder reports \"{library_said.rstrip('.').replace(chr(34), chr(39))}\""
     else:
         detail = str(err).strip().rstrip(".") or type(err).__name__
     what = f"starts like a {kind} file but" if kind else "is a picture that"
