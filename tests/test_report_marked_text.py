@@ -151,3 +151,8 @@ def test_near_differences_lie_on_a_grey_ground_and_span_numbers_are_raised():
     r, g, b = (float(v) for v in grounds[0][:3])
     assert r == g == b and 0.8 < r < 0.9
     assert re.search(r"\b[1-9][\d.]* Ts", stream)  # the span number is raised
+
+
+def test_tabs_odd_spaces_and_control_characters_are_cleaned():
+    para = maker().paragraph([("plain", "a\tb\u00a0c\x07d  e\r\nf")], keep_lines=True)
+    assert line_texts(para, 400) == ["a b cd e", "f"]

@@ -38,6 +38,8 @@ MARKER = "marker"
 BOLD = "bold"
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# What clean() removes or turns into spaces, and the spaces other than " ".
+_UNCLEAN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0]")
 
 
 _KIND_MARKUP = {
@@ -120,7 +122,10 @@ class FragmentParagraphs:
         """The pieces set in this style; ``keep_lines`` keeps their line breaks (otherwise spaces)."""
         segments: list[tuple[int, str]] = []
         for kind, text in pieces:
-            text = _SPACES.sub(" ", clean(text))
+            if _UNCLEAN.search(
+                text
+            ):  # most text has nothing to clean; runs of " " are fine as they are
+                text = _SPACES.sub(" ", clean(text))
             for font, run in font_runs(text, _KIND_FONT[kind]):
                 if font == CJK:
                     return self.cjk_paragraph(pieces, keep_lines=keep_lines)

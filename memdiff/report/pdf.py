@@ -147,6 +147,7 @@ class ReportTemplate(BaseDocTemplate):
         self.decoration = decoration
         self._progress = progress
         self._bookmark_count = 0
+        self._furniture_cache: tuple[float, _Furniture] | None = None
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -184,34 +185,19 @@ class ReportTemplate(BaseDocTemplate):
             )
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        d = self.decoration
         width, height = doc.pagesize
         left, right = MARGIN_X, width - MARGIN_X
+        furniture = self._furniture(width)
         canvas.saveState()
         top = height - MARGIN_TOP + 0.38 * inch
         canvas.setFillColor(RULE)
-        used_left = used_right = 0.0
-        if d.case_number:
-            label = clean(f"Case No. {d.case_number}")
-            draw_mixed(canvas, left, top, label, SANS_BOLD, 8.5)
-            used_left = mixed_width(label, SANS_BOLD, 8.5)
-        if d.exhibit:
-            label = clean(_exhibit_label(d.exhibit))
-            draw_mixed(canvas, right, top, label, SANS_BOLD, 8.5, align="right")
-            used_right = mixed_width(label, SANS_BOLD, 8.5)
-        # The title goes in the middle only where it clears both sides.
-        room = (right - left) / 2 - max(used_left, used_right) - 12
-        if d.title and room > 60:
+        if furniture.case_label:
+            draw_mixed(canvas, left, top, furniture.case_label, SANS_BOLD, 8.5)
+        if furniture.exhibit_label:
+            draw_mixed(canvas, right, top, furniture.exhibit_label, SANS_BOLD, 8.5, align="right")
+        if furniture.title:
             canvas.setFillColor(MUTED)
-            draw_mixed(
-                canvas,
-                width / 2,
-                top,
-                _fit(clean(d.title), SANS, 8, 2 * room),
-                SANS,
-                8,
-                align="centre",
-            )
+            draw_mixed(canvas, width / 2, top, furniture.title, SANS, 8, align="centre")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(left, top - 6, right, top - 6)
@@ -219,27 +205,56 @@ class ReportTemplate(BaseDocTemplate):
         bottom = FOOTER_Y
         canvas.line(left, bottom + 13, right, bottom + 13)
         canvas.setFillColor(RULE)
-        if d.confidentiality:
-            # The legend must appear whole on every page: shrink it to the
-            # page width rather than cut it, and only cut a legend of absurd length.
-            legend = clean(d.confidentiality)
-            size = 8.0
-            while size > 5.5 and mixed_width(legend, SANS_BOLD, size) > right - left:
-                size -= 0.25
+        if furniture.legend:
             draw_mixed(
                 canvas,
                 width / 2,
                 bottom + 19,
-                _fit(legend, SANS_BOLD, size, right - left),
+                furniture.legend,
                 SANS_BOLD,
-                size,
+                furniture.legend_size,
                 align="centre",
             )
-        bates = d.bates(doc.page)
+        bates = self.decoration.bates(doc.page)
         if bates:
             canvas.setFont(MONO, 9)
             canvas.drawRightString(right, bottom, bates)
         canvas.restoreState()
+
+    def _furniture(self, page_width: float) -> _Furniture:
+        """The header and footer texts, fitted to the page once (they are the same on every page)."""
+        cached = self._furniture_cache
+        if cached is not None and cached[0] == page_width:
+            return cached[1]
+        d = self.decoration
+        left, right = MARGIN_X, page_width - MARGIN_X
+        case_label = clean(f"Case No. {d.case_number}") if d.case_number else ""
+        exhibit_label = clean(_exhibit_label(d.exhibit)) if d.exhibit else ""
+        used_left = mixed_width(case_label, SANS_BOLD, 8.5) if case_label else 0.0
+        used_right = mixed_width(exhibit_label, SANS_BOLD, 8.5) if exhibit_label else 0.0
+        # The title goes in the middle only where it clears both sides.
+        room = (right - left) / 2 - max(used_left, used_right) - 12
+        title = _fit(clean(d.title), SANS, 8, 2 * room) if d.title and room > 60 else ""
+        legend, size = "", 8.0
+        if d.confidentiality:
+            # The legend must appear whole on every page: shrink it to the
+            # page width rather than cut it, and only cut a legend of absurd length.
+            legend = clean(d.confidentiality)
+            while size > 5.5 and mixed_width(legend, SANS_BOLD, size) > right - left:
+                size -= 0.25
+            legend = _fit(legend, SANS_BOLD, size, right - left)
+        furniture = _Furniture(case_label, exhibit_label, title, legend, size)
+        self._furniture_cache = (page_width, furniture)
+        return furniture
+
+
+@dataclass(frozen=True)
+class _Furniture:
+    case_label: str
+    exhibit_label: str
+    title: str
+    legend: str
+    legend_size: float
 
 
 def _exhibit_label(exhibit: str) -> str:

@@ -833,9 +833,10 @@ def span_table(span: Span, alignment: Alignment, st: Styles, width: float) -> Si
             small.paragraph([("bold", "Model output"), ("plain", s_label)], keep_lines=False),
         ),
         rows,
-        continued_heading=cell.paragraph(
+        continued_heading=lambda: cell.paragraph(
             span_heading_pieces(span, continued=True), keep_lines=False
         ),
+        space_after=8,
     )
 
 
@@ -863,7 +864,6 @@ def text_findings(
         story.append(_p("No span was found, so there is nothing to show side by side.", st.body))
     for span, alignment in alignments:
         story.append(span_table(span, alignment, st, width))
-        story.append(Spacer(1, 8))
     story.append(outline.heading("The complete model output", st.h2, sub))
     story.append(
         _p(
@@ -880,6 +880,7 @@ def full_output(
     text: str, alignments: list[tuple[Span, Alignment]], vocabulary: Vocabulary, st: Styles
 ) -> list[Any]:
     """The whole output text as paragraphs (one per block between blank lines), reproduced words marked."""
+    import bisect
     import re
 
     import numpy as np
@@ -888,10 +889,12 @@ def full_output(
     paragraphs = st.fragments(st.output_text)
     starts = tokens.starts
     ends = tokens.ends
-    span_starts: dict[int, list[int]] = {}
+    # The label before each word where spans begin, "[3]" or "[3][4]".
+    labels: dict[int, str] = {}
     for span, _ in alignments:
         word = int(np.searchsorted(starts, span.suspect.start, side="left"))
-        span_starts.setdefault(word, []).append(span.id)
+        labels[word] = labels.get(word, "") + f"[{span.id}]"
+    labelled = sorted(labels)
     story: list[Any] = []
     if not text.strip():
         story.append(_p("(The output is empty.)", st.body))
@@ -906,9 +909,10 @@ def full_output(
         local_starts = [int(x) - b_start for x in starts[first:last]]
         local_ends = [min(int(x), b_end) - b_start for x in ends[first:last]]
         markers = {
-            k - first: "".join(f"[{i}]" for i in ids)
-            for k, ids in span_starts.items()
-            if first <= k < last
+            k - first: labels[k]
+            for k in labelled[
+                bisect.bisect_left(labelled, first) : bisect.bisect_left(labelled, last)
+            ]
         }
         pieces = marked_pieces(
             text[b_start:b_end],

@@ -9,6 +9,8 @@ between rows when a page is full (repeating the span's heading with
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reportlab.platypus import Flowable
 
 from memdiff.report.marked import MarkedText, colour_operator, number
@@ -38,15 +40,24 @@ class SideBySide(Flowable):
         labels: tuple[Flowable, Flowable],
         rows: list[tuple[Flowable, Flowable]],
         *,
-        continued_heading: Flowable | None = None,
+        continued_heading: Flowable | Callable[[], Flowable] | None = None,
+        space_after: float = 0.0,
     ) -> None:
         super().__init__()
         self.heading = heading
         self.labels = labels
         self.rows = rows
-        self.continued_heading = continued_heading or heading
+        # Made only when the span does break across pages (a function makes it then).
+        self._continued = continued_heading or heading
+        self.spaceAfter = space_after
         self._measured_for: float | None = None
         self._heights: tuple[float, float, list[float]] = (0.0, 0.0, [])
+
+    @property
+    def continued_heading(self) -> Flowable:
+        if not isinstance(self._continued, Flowable):
+            self._continued = self._continued()
+        return self._continued
 
     # ---- measuring (each paragraph once per width)
 
@@ -78,14 +89,14 @@ class SideBySide(Flowable):
             fit += 1
         if fit == 0 or fit == len(self.rows):
             return []
-        first = SideBySide(
-            self.heading, self.labels, self.rows[:fit], continued_heading=self.continued_heading
-        )
+        continued = self.continued_heading
+        first = SideBySide(self.heading, self.labels, self.rows[:fit], continued_heading=continued)
         rest = SideBySide(
-            self.continued_heading,
+            continued,
             self.labels,
             self.rows[fit:],
-            continued_heading=self.continued_heading,
+            continued_heading=continued,
+            space_after=self.spaceAfter,
         )
         return [first, rest]
 
