@@ -204,13 +204,49 @@ def test_the_same_inputs_give_the_same_findings_in_another_process_and_hash_seed
     assert in_process.findings_canonical_json() + "\n" == outputs[0]
 
 
-def test_our_phash_is_imagehash_phash_bit_for_bit():
-    """memdiff computes pHash without SciPy (start-up time); another expert using imagehash gets the same bits."""
+def _hash_test_pictures():
+    """Photographs (as given, mirrored, shrunk) and the degenerate pictures where ties decide bits."""
+    import numpy as np
+
+    pictures = []
+    for name in ("astronaut.jpg", "camera.png", "clock.jpg", "coins.png"):
+        picture = Image.open(PHOTOS / name).convert("RGB")
+        pictures += [picture, ImageOps.mirror(picture), picture.resize((61, 47))]
+    for size in ((512, 512), (64, 48), (7, 5)):
+        pictures.append(Image.linear_gradient("L").resize(size).convert("RGB"))
+        pictures.append(Image.linear_gradient("L").rotate(90).resize(size).convert("RGB"))
+        pictures.append(Image.radial_gradient("L").resize(size).convert("RGB"))
+        pictures.append(Image.new("RGB", size, (9, 200, 9)))
+    generator = np.random.default_rng(7)
+    for _ in range(6):
+        height, width = (int(v) for v in generator.integers(5, 120, 2))
+        pictures.append(Image.fromarray(generator.integers(0, 256, (height, width, 3), dtype=np.uint8)))
+    return pictures
+
+
+def test_our_phash_and_whash_are_imagehash_bit_for_bit():
+    """memdiff computes pHash and wHash without SciPy and PyWavelets (start-up time); another expert using
+    imagehash gets the same bits, also on flat and smooth pictures where coefficients tie with the median."""
     import imagehash
 
     from memdiff.image import hashes
 
-    for name in ("astronaut.jpg", "camera.png", "clock.jpg", "coins.png"):
-        picture = Image.open(PHOTOS / name).convert("RGB")
-        for variant in (picture, ImageOps.mirror(picture), picture.resize((61, 47))):
-            assert hashes.HASHES[0][1](variant) == imagehash.phash(variant)
+    functions = dict(hashes.HASHES)
+    for variant in _hash_test_pictures():
+        assert functions["phash"](variant) == imagehash.phash(variant)
+        assert str(functions["whash"](variant)) == str(imagehash.whash(variant, image_scale=hashes.WHASH_IMAGE_SCALE))
+
+
+def test_a_photo_comparison_imports_neither_scipy_nor_pywavelets_nor_numpy_ma(tmp_path):
+    """The reason for computing the two hashes here: those imports cost start-up time on every comparison."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from memdiff.analyse import compare
+        from memdiff.ingest import load
+        compare(load({str(PHOTOS / "coffee.jpg")!r}), load({str(PHOTOS / "rocket.jpg")!r}))
+        print(sorted(m for m in ("scipy", "pywt", "numpy.ma") if m in sys.modules))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stdout

@@ -177,13 +177,11 @@ def fit(
         return None
     if len(original_keys.points) < 2 or len(suspect_keys.points) < 2:
         return None
-    pairs = _two_nearest(suspect_keys.descriptors, original_keys.descriptors)
-    chosen_s: list[int] = []
-    chosen_o: list[int] = []
-    for pair in pairs:
-        if len(pair) == 2 and pair[0].distance < RATIO * pair[1].distance:
-            chosen_s.append(pair[0].queryIdx)
-            chosen_o.append(pair[0].trainIdx)
+    distances, nearest = _two_nearest(suspect_keys.descriptors, original_keys.descriptors)
+    # Lowe's ratio test, on whole columns: the same comparison as on each pair, in query order.
+    kept = np.flatnonzero((nearest[:, 1] >= 0) & (distances[:, 0] < RATIO * distances[:, 1]))
+    chosen_s = kept
+    chosen_o = nearest[kept, 0]
     if len(chosen_s) < MIN_CANDIDATE_INLIERS:
         return None
     src = suspect_keys.points[chosen_s]
@@ -219,26 +217,26 @@ def fit(
     return alignment
 
 
-def _two_nearest(query: np.ndarray, train: np.ndarray) -> list:
-    """Each query descriptor's two nearest train descriptors (Hamming), in query order.
+def _two_nearest(query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each query descriptor's two nearest train descriptors (Hamming): distances and indices, N x 2 each.
 
-    OpenCV's brute-force matcher runs on one core; each query row is independent,
-    so the rows are split across the processor's cores (OpenCV releases the GIL)
-    and the answers joined in order: the same result, in a fraction of the time.
+    ``cv2.batchDistance`` is what OpenCV's brute-force matcher runs, answered
+    as two arrays instead of thousands of match objects. It runs on one core;
+    each query row is independent, so the rows are split across the
+    processor's cores (OpenCV releases the GIL) and the answers joined in
+    order: the same result, in a fraction of the time on an idle machine.
     """
     workers = max(1, min(4, os.cpu_count() or 1, len(query) // 500))
+
+    def part(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return cv2.batchDistance(rows, train, cv2.CV_32S, normType=cv2.NORM_HAMMING, K=2)
+
     if workers == 1:
-        return list(cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query, train, k=2))
+        return part(query)
     bounds = np.linspace(0, len(query), workers + 1).astype(int)
-
-    def part(index: int) -> list:
-        start, end = bounds[index], bounds[index + 1]
-        found = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query[start:end], train, k=2)
-        # queryIdx counts from the start of the part; make it count from the start of the whole.
-        return [[cv2.DMatch(m.queryIdx + int(start), m.trainIdx, m.imgIdx, m.distance) for m in pair] for pair in found]
-
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [pair for chunk in pool.map(part, range(workers)) for pair in chunk]
+        parts = list(pool.map(part, [query[bounds[i] : bounds[i + 1]] for i in range(workers)]))
+    return np.concatenate([d for d, _ in parts]), np.concatenate([n for _, n in parts])
 
 
 def mirrored_copy(copy: WorkingCopy) -> WorkingCopy:
