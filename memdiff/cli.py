@@ -142,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     matching.add_argument("--join-hyphenation", action=argparse.BooleanOptionalAction,
                           default=defaults.join_hyphenation,
                           help="join words hyphenated across a line break (default on)")
+    matching.add_argument("--ignore-running-heads", action=argparse.BooleanOptionalAction,
+                          default=defaults.ignore_running_heads,
+                          help="leave out of matching the running heads, feet and page numbers repeated at the "
+                               "edges of a PDF's pages (default on)")
     matching.add_argument("--language", default=defaults.language,
                           help="language of the word frequencies for the chance estimate, e.g. en, de, zh (default auto)")
 
@@ -185,6 +189,7 @@ def parameters_from(args: argparse.Namespace) -> Parameters:
         unify_quotes=args.unify_quotes,
         ignore_punctuation=args.ignore_punctuation,
         join_hyphenation=args.join_hyphenation,
+        ignore_running_heads=args.ignore_running_heads,
         language=args.language,
     )
 

@@ -34,8 +34,11 @@ class Document:
 
     ``text`` is the *extracted text*: exactly what ``memdiff extract`` prints and
     what every span offset indexes. ``page_starts`` holds the offset at which
-    each page begins (PDF only; empty otherwise). Images carry the decoded
-    picture in ``image`` (a Pillow image, RGB) and their pixel size.
+    each page begins (PDF only; empty otherwise), and ``running_lines`` the
+    ``[start, end)`` ranges of the running heads, feet and page numbers found
+    at the edges of the pages (see memdiff.ingest.running_heads). Images
+    carry the decoded picture in ``image`` (a Pillow image, RGB) and their
+    pixel size.
     """
 
     name: str
@@ -46,6 +49,7 @@ class Document:
     text: str = ""
     encoding: str | None = None
     page_starts: tuple[int, ...] = ()
+    running_lines: tuple[tuple[int, int], ...] = ()
     words: int = 0
     width: int | None = None
     height: int | None = None
@@ -162,6 +166,8 @@ class Parameters:
     unify_quotes: bool = True
     ignore_punctuation: bool = True
     join_hyphenation: bool = True
+    # Running heads, feet and page numbers of a paged document left out of matching.
+    ignore_running_heads: bool = True
     # Near-verbatim passages: shortest exact seed (never more than min_words),
     # and the largest gap (in words) between two seeds that may still be
     # joined into one passage.

@@ -53,6 +53,10 @@ class ParametersPanel(QWidget):
         self.unify_quotes = QCheckBox(self.tr("Treat curly and straight quotes alike"))
         self.ignore_punctuation = QCheckBox(self.tr("Ignore punctuation"))
         self.join_hyphenation = QCheckBox(self.tr("Join words hyphenated at line ends"))
+        self.ignore_running_heads = QCheckBox(self.tr("Ignore running heads and page numbers"))
+        self.ignore_running_heads.setToolTip(self.tr(
+            "Leave out the title, chapter and page number a PDF repeats at the top or bottom of its pages, "
+            "so that a passage copied across a page break stays one span."))
 
         matching = QGroupBox(self.tr("Matching"))
         form = QFormLayout(matching)
@@ -63,7 +67,7 @@ class ParametersPanel(QWidget):
 
         normalisation = QGroupBox(self.tr("Before comparing"))
         column = QVBoxLayout(normalisation)
-        for box in (self.casefold, self.unicode_nfkc, self.unify_quotes, self.ignore_punctuation, self.join_hyphenation):
+        for box in self._switches():
             column.addWidget(box)
 
         self.defaults = QPushButton(self.tr("Restore &defaults"))
@@ -84,9 +88,14 @@ class ParametersPanel(QWidget):
         self.set_parameters(self._base)
         self.min_words.valueChanged.connect(self._schedule)
         self.min_similarity.valueChanged.connect(self._schedule)
-        for box in (self.near, self.casefold, self.unicode_nfkc, self.unify_quotes, self.ignore_punctuation, self.join_hyphenation):
+        for box in (self.near, *self._switches()):
             box.toggled.connect(self._schedule)
         self.near.toggled.connect(self.min_similarity.setEnabled)
+
+    def _switches(self) -> tuple[QCheckBox, ...]:
+        """The "Before comparing" check boxes, in the order shown."""
+        return (self.casefold, self.unicode_nfkc, self.unify_quotes, self.ignore_punctuation, self.join_hyphenation,
+                self.ignore_running_heads)
 
     def parameters(self) -> Parameters:
         """The settings shown; fields the panel does not show keep their previous values."""
@@ -99,6 +108,7 @@ class ParametersPanel(QWidget):
             unify_quotes=self.unify_quotes.isChecked(),
             ignore_punctuation=self.ignore_punctuation.isChecked(),
             join_hyphenation=self.join_hyphenation.isChecked(),
+            ignore_running_heads=self.ignore_running_heads.isChecked(),
         )
 
     def set_parameters(self, parameters: Parameters, *, emit: bool = False) -> None:
@@ -114,6 +124,7 @@ class ParametersPanel(QWidget):
             self.unify_quotes.setChecked(parameters.unify_quotes)
             self.ignore_punctuation.setChecked(parameters.ignore_punctuation)
             self.join_hyphenation.setChecked(parameters.join_hyphenation)
+            self.ignore_running_heads.setChecked(parameters.ignore_running_heads)
         finally:
             self._quiet = False
         if emit:

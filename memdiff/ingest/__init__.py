@@ -9,6 +9,7 @@ Inputs are opened read-only and never written to.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import stat
@@ -223,7 +224,8 @@ def _read_text_like(
 
 
 def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None) -> Document:
-    from memdiff.text.normalize import count_words
+    from memdiff.ingest.running_heads import running_lines
+    from memdiff.text.normalize import blank, count_words
 
     if not extracted.text or extracted.text.isspace():
         raise InputError(f"{name} contains no text; there is nothing to compare.")
@@ -231,6 +233,14 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
         raise LimitExceeded(
             f"{name} holds {len(extracted.text):,} characters of text, above memdiff's limit of "
             f"{MAX_TEXT_CHARACTERS:,}; split it or extract the relevant part first."
+        )
+    running = running_lines(extracted.text, extracted.page_starts)
+    notes = extracted.notes
+    if running:
+        pages = len({bisect.bisect_right(extracted.page_starts, start) for start, _ in running})
+        notes += (
+            f"{len(running)} running heads, feet or page numbers found on {pages} of "
+            f"{len(extracted.page_starts)} pages; by default they are left out of matching and of the word count.",
         )
     return Document(
         name=name,
@@ -241,8 +251,9 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
         text=extracted.text,
         encoding=extracted.encoding,
         page_starts=extracted.page_starts,
-        words=count_words(extracted.text),
-        notes=extracted.notes,
+        running_lines=running,
+        words=count_words(blank(extracted.text, running)),
+        notes=notes,
         path=path,
     )
 

@@ -25,7 +25,7 @@ from memdiff.progress import SILENT, Progress
 from memdiff.text.chance import WordPrices, detect_language, is_common_phrase
 from memdiff.text.match import KgramIndex, Run, all_runs, exact_runs
 from memdiff.text.near import MAX_SEED_OCCURRENCES, Passage, near_passages
-from memdiff.text.normalize import Tokens, Vocabulary, tokenize
+from memdiff.text.normalize import Tokens, Vocabulary, blank, tokenize
 
 
 @dataclass
@@ -43,7 +43,7 @@ class TextIndex:
     @classmethod
     def build(cls, original: Document, parameters: Parameters) -> TextIndex:
         vocabulary = Vocabulary(parameters)
-        tokens = tokenize(original.text, vocabulary)
+        tokens = tokenize(matching_text(original, parameters), vocabulary)
         if parameters.language == "auto":
             language = detect_language(vocabulary.form(i) for i in tokens.ids[:5000].tolist())
         else:
@@ -55,6 +55,15 @@ class TextIndex:
         if index is None:
             index = self._indexes[k] = KgramIndex(self.ids, k)
         return index
+
+
+def matching_text(document: Document, parameters: Parameters) -> str:
+    """The text whose words are matched: the extracted text, running heads blanked out unless kept.
+
+    Offsets are those of the extracted text: only the running lines' own
+    characters become spaces.
+    """
+    return blank(document.text, document.running_lines) if parameters.ignore_running_heads else document.text
 
 
 def compare_texts(
@@ -71,7 +80,7 @@ def compare_texts(
         index = TextIndex.build(original, parameters)
     progress.check()
     progress.report(0.3, "Reading the output's words")
-    suspect_tokens = tokenize(suspect.text, index.vocabulary)
+    suspect_tokens = tokenize(matching_text(suspect, parameters), index.vocabulary)
     suspect_ids = suspect_tokens.ids
     progress.check()
 

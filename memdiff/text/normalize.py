@@ -44,8 +44,9 @@ WORD_PATTERN = rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{_MARKS}]+[^\W_{_CJK}]*)*"
 
 # A word broken across a line with a hyphen: "repro-\nduction". The next line
 # must go on in lower case, so "Anglo-\nSaxon" and list dashes are left alone.
-# The break may also fall at a page end: PDF pages are joined by a blank line.
-_HYPHEN_BREAK_RE = re.compile(r"[-\u00ad\u2010][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[^\W\d_])")
+# The break may also fall at a page end: PDF pages are joined by a blank line,
+# and the running head between them is blanked out (see blank()).
+_HYPHEN_BREAK_RE = re.compile(r"[-\u00ad\u2010][ \t]*\n(?:[ \t]*\n){0,8}[ \t]*(?=[^\W\d_])")
 
 _QUOTES_AND_DASHES = str.maketrans(
     {
@@ -228,6 +229,23 @@ def _join_hyphen_breaks(
             drop[n] = True
     kept = np.nonzero(~drop)[0]
     return [words[i] for i in kept], [gaps[i] for i in kept], starts[kept], ends[kept]
+
+
+def blank(text: str, ranges: tuple[tuple[int, int], ...]) -> str:
+    """``text`` with the characters of ``ranges`` (within lines) turned to spaces: their words are not matched.
+
+    Every other character keeps its offset, so words found in the result map
+    straight back to the extracted text.
+    """
+    if not ranges:
+        return text
+    pieces = []
+    at = 0
+    for start, end in ranges:
+        pieces += [text[at:start], " " * (end - start)]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def count_words(text: str) -> int:

@@ -1,0 +1,131 @@
+"""Running heads, feet and page numbers of a PDF: found, left out of matching, and never taken from the prose."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from fixtures_docs import text_pdf
+from memdiff.analyse import compare
+from memdiff.cli import main
+from memdiff.evidence import Parameters
+from memdiff.ingest import load, load_text
+from memdiff.ingest.running_heads import running_lines
+from memdiff.resources import path as resource_path
+
+HEADS = ("ALICE'S ADVENTURES IN WONDERLAND", "DOWN THE RABBIT-HOLE")  # facing pages alternate
+
+
+def _book_pages(lines_per_page: int = 12) -> list[list[str]]:
+    """The sample chapter set as a small book: running heads alternating, page numbers at the foot."""
+    prose = resource_path("samples", "original.txt").read_text(encoding="utf-8")
+    lines = textwrap.wrap(" ".join(prose.split()), 80, break_on_hyphens=False)
+    pages = []
+    for number, first in enumerate(range(0, len(lines), lines_per_page), start=1):
+        pages.append([HEADS[number % 2], "", *lines[first : first + lines_per_page], "", str(number)])
+    return pages
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("book") / "alice.pdf"
+    path.write_bytes(text_pdf(_book_pages()))
+    return load(path)
+
+
+def _paged(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    starts, at = [], 0
+    for page in pages:
+        starts.append(at)
+        at += len(page) + 2
+    return "\n\n".join(pages), tuple(starts)
+
+
+def _prose_pages(count: int, lines: int = 12) -> list[list[str]]:
+    """Pages of genuinely different prose lines (the words of the sample chapter, in order)."""
+    words = resource_path("samples", "original.txt").read_text(encoding="utf-8").split()
+    return [[" ".join(words[(p * lines + n) * 9 : (p * lines + n) * 9 + 9]) for n in range(lines)] for p in range(count)]
+
+
+def test_alternating_heads_and_page_numbers_are_found_and_prose_is_not():
+    pages = [[HEADS[n % 2], *body, str(n + 1)] for n, body in enumerate(_prose_pages(6))]
+    pages[3].append("xiv")  # a roman page number under the arabic one
+    text, starts = _paged(["\n".join(page) for page in pages])
+    found = [text[a:b] for a, b in running_lines(text, starts)]
+    assert found == [x for n in range(6) for x in ([HEADS[n % 2], str(n + 1)] + (["xiv"] if n == 3 else []))]
+
+
+def test_a_refrain_repeated_in_the_body_is_not_a_running_head():
+    refrain = "And still the river ran on toward the sea"
+    pages = _prose_pages(8)
+    for n, page in enumerate(pages):
+        page.insert(0, refrain)  # at the top of every page...
+        page.insert(6, refrain)  # ...and in the middle of it, as a chorus is
+    text, starts = _paged(["\n".join(page) for page in pages])
+    assert running_lines(text, starts) == ()
+
+
+def test_a_line_at_the_edge_of_two_distant_pages_is_prose():
+    pages = _prose_pages(12)
+    pages[0].insert(0, "A line seen twice")
+    pages[9].insert(0, "A line seen twice")
+    text, starts = _paged(["\n".join(page) for page in pages])
+    assert running_lines(text, starts) == ()
+
+
+def test_too_few_pages_or_a_long_line_is_never_a_running_head():
+    two = _paged(["TITLE\nprose one", "TITLE\nprose two"])
+    assert running_lines(*two) == ()
+    long_line = " ".join(["word"] * 16)
+    text, starts = _paged(["\n".join([long_line, *page]) for page in _prose_pages(5)])
+    assert running_lines(text, starts) == ()
+
+
+def test_the_pdf_records_its_running_lines_and_leaves_them_out_of_the_word_count(book):
+    found = [book.text[a:b] for a, b in book.running_lines]
+    assert found.count(HEADS[0]) + found.count(HEADS[1]) == book.pages
+    assert [f for f in found if f.isdigit()] == [str(n) for n in range(1, book.pages + 1)]
+    assert any("running heads, feet or page numbers" in note for note in book.notes)
+    assert book.text.count(HEADS[1]) == (book.pages + 1) // 2  # the extracted text itself is untouched
+    assert book.words == load_text(resource_path("samples", "original.txt").read_text(encoding="utf-8"), "t").words
+
+
+def test_a_copy_across_a_page_break_is_one_span_unless_running_heads_are_kept(book, tmp_path):
+    second_page = book.page_starts[1]
+    # The output copies the prose from the middle of page 1 to the middle of page 2, without the heading.
+    stretch = book.text[second_page - 600 : second_page + 900].split("\n")
+    prose = [line for line in stretch if line.strip() not in HEADS and not line.strip().isdigit()]
+    copied = " ".join(" ".join(prose).split()[1:-1])
+    output = load_text(copied, "model answer")
+    ignored = compare(book, output, Parameters())
+    assert [s.kind for s in ignored.spans] == ["exact"]
+    assert ignored.spans[0].words == output.words
+    assert ignored.spans[0].original.pages == (1, 2)
+    kept = compare(book, output, Parameters(ignore_running_heads=False))
+    # Kept, the heading cuts the copy in two exact spans (joined only as a near-verbatim passage).
+    assert sorted(s.kind for s in kept.spans) == ["exact", "exact", "near"]
+    assert max(s.words for s in kept.spans if s.kind == "exact") < output.words
+    # The switch is recorded and reaches the command line.
+    assert ignored.parameters.to_dict()["ignore_running_heads"] is True
+    suspect = tmp_path / "answer.txt"
+    suspect.write_text(copied, encoding="utf-8")
+    assert main(["compare", str(tmp_path / "missing.pdf"), str(suspect)]) == 2  # sanity: the CLI runs
+    pdf = tmp_path / "alice.pdf"
+    pdf.write_bytes(text_pdf(_book_pages()))
+    result = tmp_path / "r.json"
+    assert main(["compare", str(pdf), str(suspect), "--no-ignore-running-heads", "--json", str(result)]) == 0
+    assert '"ignore_running_heads": false' in result.read_text(encoding="utf-8")
+
+
+def test_a_word_hyphenated_across_a_page_break_under_a_running_head_is_joined(tmp_path):
+    pages = [
+        ["MY BOOK", "", "the first page speaks of many things and the evidence of repro-", "", "1"],
+        ["MY BOOK", "", "duction in the output of the model is clear to every reader", "", "2"],
+        ["MY BOOK", "", "the last page ends the story quietly", "", "3"],
+    ]
+    path = tmp_path / "hyphen.pdf"
+    path.write_bytes(text_pdf(pages))
+    original = load(path)
+    suspect = load_text("the evidence of reproduction in the output of the model is clear to every reader", "s")
+    assert [s.words for s in compare(original, suspect, Parameters(near=False)).spans] == [15]
