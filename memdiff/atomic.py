@@ -1,48 +1,101 @@
-"""Atomic output: write to a temporary file in the same folder, then rename into place.
+"""Atomic output: a written file appears whole under its name or not at all, and a kill leaves no debris.
 
-A crash, a kill or a full disk during the write leaves the previous file (or
-no file) and never a half-written exhibit.
+On Linux the bytes go into an anonymous file (``O_TMPFILE``) in the
+destination folder. It has no name while it is written, so a crash, a kill or
+a full disk leaves nothing behind: the kernel frees a nameless file when its
+last descriptor closes. Once complete and flushed to disk it is linked under a
+temporary name and renamed over the target in one step.
+
+Where that is not possible (macOS, Windows, or a Linux filesystem that refuses
+``O_TMPFILE``, such as some network and FUSE mounts) the bytes go into a named
+temporary file in the same folder, ``.<target name>.memdiff-<pid>-<8 hex
+digits>.part``, which is renamed over the target when complete. A kill leaves
+that file; the next write into the same folder removes every such file whose
+writer is gone. Only names of exactly that form are ever removed, and only
+when their writer is provably not at work: on POSIX the writer holds an
+exclusive ``flock`` on its temporary file until it is renamed (the kernel
+drops it when the process dies, even by SIGKILL) and the process named in it
+no longer exists; on Windows, where a file open in its writer cannot be
+deleted, when the file is also over a minute old.
+
+Either way the file's bytes are flushed to disk before the rename and the
+folder's entry after it, and the new file gets the permissions of any newly
+created file (0666 less the umask), not the 0600 of a private temporary file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import re
+import secrets
+import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from memdiff.errors import OutputError
 
+#: The names memdiff gives its temporary files: what the clean-up may remove, and nothing else.
+TEMPORARY_NAME = re.compile(r"\..+\.memdiff-(?P<pid>[0-9]+)-[0-9a-f]{8}\.part")
+
+#: On Windows, how old a temporary file must be before it counts as abandoned (see the module docstring).
+_WINDOWS_GRACE_SECONDS = 60.0
+
+#: Room left in a file name for the temporary's additions (".", ".memdiff-", pid, "-", 8 digits, ".part").
+_LONGEST_NAME = 255 - 40
+
+_FOLDER_NOT_USABLE = "check that the folder exists and is writable"
+
 
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """Open a temporary file beside ``path`` for binary writing; rename it over ``path`` on success.
+    """Open a file for binary writing that takes ``path``'s place only when the block ends without an exception.
 
-    On any exception the temporary file is removed and the exception goes on.
+    On any exception nothing is left behind (no temporary file) and the
+    exception goes on; an OSError becomes an :class:`OutputError` whose
+    sentence names ``path``.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    remove_abandoned_temporaries(folder)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        fd, temporary = _create(folder, target.name)
     except OSError as err:
         raise OutputError(
-            f"Cannot write {target}: {err.strerror or err} (check that the folder exists and is writable)."
+            f"Cannot write {target}: {err.strerror or err} ({_FOLDER_NOT_USABLE})."
         ) from err
+    renamed = False
+    copy_fd = None  # the named copy of an anonymous file that could not be linked
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
+            if temporary is None:
+                temporary, copy_fd = _name_anonymous(handle.fileno(), folder, target.name)
+            if os.name != "nt":
+                # Renamed while the descriptor (and so the lock) is held: no clean-up can take it meanwhile.
+                os.replace(temporary, target)
+                renamed = True
+        if not renamed:  # Windows renames only closed files
+            os.replace(temporary, target)
+            renamed = True
+        _sync_folder(folder)
     except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+        if temporary is not None and not renamed:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         if isinstance(err, OSError):
-            raise OutputError(f"Cannot write {target}: {err.strerror or err}; nothing was written.") from err
+            raise OutputError(
+                f"Cannot write {target}: {err.strerror or err}; nothing was written."
+            ) from err
         raise
+    finally:
+        if copy_fd is not None:
+            os.close(copy_fd)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -52,3 +105,256 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def remove_abandoned_temporaries(folder: str | os.PathLike[str]) -> list[str]:
+    """Remove memdiff's temporary files in ``folder`` whose writer is gone; return their names, sorted.
+
+    Never raises: a folder that cannot be listed, or a file that cannot be
+    checked or removed, is left as it is.
+    """
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        match = TEMPORARY_NAME.fullmatch(name)
+        if match and _remove_if_abandoned(os.path.join(folder, name), int(match["pid"])):
+            removed.append(name)
+    return removed
+
+
+def leaves_nothing_when_killed(folder: str | os.PathLike[str]) -> bool:
+    """Whether writes into ``folder`` use an anonymous file here, so that even SIGKILL leaves no temporary file.
+
+    False where the named temporary file is used instead (see the module docstring).
+    """
+    fd = _open_anonymous(Path(folder))
+    if fd is None:
+        return False
+    os.close(fd)
+    return True
+
+
+# --------------------------------------------------------------------------- creating the file
+
+
+def _create(folder: Path, name: str) -> tuple[int, str | None]:
+    """A descriptor open for writing in ``folder``, and the temporary's path (None: anonymous, no name yet)."""
+    fd = _open_anonymous(folder)
+    if fd is not None:
+        return fd, None
+    return _create_named(folder, name)
+
+
+def _create_named(folder: Path, name: str) -> tuple[int, str]:
+    """A new temporary file with memdiff's name for it, open for writing and locked."""
+    flags = (
+        os.O_WRONLY
+        | os.O_CREAT
+        | os.O_EXCL
+        | getattr(os, "O_BINARY", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
+    for _ in range(100):
+        temporary = _temporary_path(folder, name)
+        try:
+            fd = os.open(temporary, flags, 0o666)  # less the umask, like any new file
+        except FileExistsError:
+            continue
+        try:
+            if _lock(fd) and os.fstat(fd).st_nlink == 0:
+                # Removed by a clean-up between its creation and the lock: start again under another name.
+                os.close(fd)
+                continue
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        return fd, temporary
+    raise OSError(errno.EEXIST, "no free temporary file name")
+
+
+def _open_anonymous(folder: Path) -> int | None:
+    """An unnamed file in ``folder`` (Linux O_TMPFILE), locked; None where the system or filesystem has none."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):  # it is linked into place through /proc
+        return None
+    try:
+        # Readable too, so that it can be copied should linking it be refused.
+        fd = os.open(folder, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError:
+        # EOPNOTSUPP/EINVAL: a filesystem without O_TMPFILE; EISDIR: a kernel without it. Any other
+        # error (a missing or read-only folder) comes again, with its own words, from the named file.
+        return None
+    try:
+        _lock(
+            fd
+        )  # held through the link, so the named moment before the rename is safe from clean-ups
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _name_anonymous(fd: int, folder: Path, name: str) -> tuple[str, int | None]:
+    """Give the complete anonymous file a temporary name beside the target.
+
+    Returns that name and, where the system refused to link the file (a
+    sandbox forbidding it), the descriptor of the named copy made instead,
+    which the caller closes after the rename.
+    """
+    try:
+        linked = _link_anonymous(fd, folder, name)
+    except OSError:
+        linked = None
+    if linked is not None:
+        return linked, None
+    copy_fd, temporary = _create_named(folder, name)
+    try:
+        offset = 0
+        while chunk := os.pread(fd, 1 << 20, offset):
+            written = 0
+            while written < len(chunk):
+                written += os.write(copy_fd, chunk[written:])
+            offset += len(chunk)
+        os.fsync(copy_fd)
+    except BaseException:
+        os.close(copy_fd)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary, copy_fd
+
+
+def _link_anonymous(fd: int, folder: Path, name: str) -> str:
+    """Link the anonymous file under a new temporary name in ``folder``; return that name.
+
+    linkat() must follow /proc's symbolic link to the open file; Python calls
+    plain link(), which would link the symbolic link itself and fail, unless
+    a folder descriptor is given, so the folder is opened for it.
+    """
+    folder_fd = os.open(
+        folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    )
+    try:
+        for _ in range(100):
+            temporary = _temporary_path(folder, name)
+            try:
+                os.link(
+                    f"/proc/self/fd/{fd}",
+                    os.path.basename(temporary),
+                    dst_dir_fd=folder_fd,
+                    follow_symlinks=True,
+                )
+            except FileExistsError:
+                continue
+            return temporary
+    finally:
+        os.close(folder_fd)
+    raise OSError(errno.EEXIST, "no free temporary file name")
+
+
+def _temporary_path(folder: Path, name: str) -> str:
+    if len(name.encode("utf-8", "surrogateescape")) > _LONGEST_NAME:
+        name = name.encode("utf-8", "surrogateescape")[:_LONGEST_NAME].decode("utf-8", "ignore")
+    return os.path.join(folder, f".{name}.memdiff-{os.getpid()}-{secrets.token_hex(4)}.part")
+
+
+def _lock(fd: int) -> bool:
+    """Take an exclusive lock on the file for as long as ``fd`` is open; False where there are no such locks."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: an open file cannot be deleted, which protects it instead
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as err:
+        if err.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+            return (
+                False  # a filesystem without locks: no clean-up can ever take this file (see below)
+            )
+        raise
+    return True
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entries to disk, so the rename survives a power cut (POSIX; a no-op elsewhere)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(
+            folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems cannot sync a folder; the file itself is on disk already
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- cleaning up after a kill
+
+
+def _remove_if_abandoned(path: str, pid: int) -> bool:
+    if os.name == "nt":
+        return _remove_if_abandoned_on_windows(path)
+    if pid == os.getpid() or _process_exists(pid):
+        return False
+    try:
+        import fcntl
+
+        fd = os.open(
+            path,
+            os.O_RDONLY
+            | os.O_NONBLOCK
+            | getattr(os, "O_NOFOLLOW", 0)
+            | getattr(os, "O_CLOEXEC", 0),
+        )
+    except (ImportError, OSError):
+        return False
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # its writer still holds it, or the filesystem cannot tell: leave it
+        now = os.stat(path, follow_symlinks=False)
+        if (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (POSIX: signal 0 checks without signalling)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's process, or an id no process can have: leave it be
+    except OSError:
+        return True
+    return True
+
+
+def _remove_if_abandoned_on_windows(path: str) -> bool:
+    try:
+        if time.time() - os.stat(path).st_mtime < _WINDOWS_GRACE_SECONDS:
+            return False
+        os.unlink(path)  # refused while the writer still has it open
+    except OSError:
+        return False
+    return True

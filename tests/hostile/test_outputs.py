@@ -5,7 +5,9 @@ with a 64 KB tmpfs (chmod does not stop root, who runs these tests); where
 mounting is not allowed those tests are skipped and the in-process ENOSPC
 simulation below still runs. The kill tests SIGKILL ``memdiff compare
 --report`` at several moments, one of them deterministically while the
-report's temporary file is complete but not yet renamed.
+report's temporary file is complete but not yet renamed, both with the
+anonymous file Linux offers (nothing may remain) and with the named one other
+systems use (it may remain until the next write into the folder removes it).
 """
 
 from __future__ import annotations
@@ -156,17 +158,25 @@ def test_report_whose_json_sibling_is_an_input_is_refused(tmp_path, home, novel)
 # --------------------------------------------------------------------------- killed while writing
 
 
-# The child pauses inside memdiff.atomic right after the temporary file is complete and flushed, before the
-# rename, and tells the parent so; the parent SIGKILLs it there. Nothing else in memdiff is changed.
+# The child pauses inside memdiff.atomic right after the report's bytes are complete and flushed, before the
+# rename, and tells the parent so; the parent SIGKILLs it there. The report is told from the JSON by its first
+# bytes (an anonymous file has no name to tell it by). With "named" as first argument the child's os module
+# lacks O_TMPFILE, as on macOS and Windows, so the named temporary file is used. Nothing else is changed.
 _PAUSE_BEFORE_RENAME = r"""
 import os, sys, time
 from memdiff import atomic
+if sys.argv.pop(1) == "named":
+    del os.O_TMPFILE
 real_fsync = os.fsync
 def fsync_then_wait(fd):
     real_fsync(fd)
-    name = os.readlink(f"/proc/self/fd/{fd}")
-    if os.path.basename(name).startswith(".report.pdf."):
-        open(os.environ["MEMDIFF_TEST_SIGNAL"], "w").write(name)
+    try:
+        with open(f"/proc/self/fd/{fd}", "rb") as same_file:
+            head = same_file.read(5)
+    except OSError:  # the folder, synced after the rename
+        return
+    if head == b"%PDF-":
+        open(os.environ["MEMDIFF_TEST_SIGNAL"], "w").write(os.readlink(f"/proc/self/fd/{fd}"))
         time.sleep(60)
 atomic.os.fsync = fsync_then_wait
 from memdiff.cli import main
@@ -185,16 +195,42 @@ def _wait_for(path: Path, process: subprocess.Popen, limit: float) -> bool:
     return False
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the temporary file")
-def test_killed_with_the_report_written_but_not_renamed_leaves_no_report(tmp_path, home, novel):
+def _temporaries(folder: Path) -> list[str]:
+    """Every file memdiff's writes may have left in ``folder``: its temporary files, by the pattern it owns."""
+    return [name for name in _listing(folder) if atomic.TEMPORARY_NAME.fullmatch(name) or name.endswith(".part")]
+
+
+def _dead_pid() -> int:
+    """The id of a process that has just ended (and been reaped)."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True,
+                          timeout=TIMEOUT)
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to watch the child's files")
+@pytest.mark.parametrize("kind", ["anonymous", "named"])
+def test_killed_with_the_report_written_but_not_renamed_leaves_no_report(kind, tmp_path, home, novel):
     original, output = novel
     out = tmp_path / "out"
     out.mkdir()
+    if kind == "anonymous" and not atomic.leaves_nothing_when_killed(out):
+        pytest.skip("this filesystem has no anonymous files (O_TMPFILE); the named case covers it")
     (out / "report.pdf").write_bytes(b"%PDF-1.7 the earlier exhibit\n%%EOF\n")
     earlier = (out / "report.pdf").read_bytes()
+    # Files that look like memdiff's temporaries but are not its to remove.
+    dead = _dead_pid()
+    decoys = {
+        ".report.pdf.k3j9x0qa.part": b"an older memdiff's mkstemp name",
+        f"report.pdf.memdiff-{dead}-0123abcd.part": b"no leading dot",
+        f".report.pdf.memdiff-{os.getpid()}-0123abcd.part": b"a live process's",
+        f".report.pdf.memdiff-{dead}-0123abcd.part.txt": b"another suffix",
+    }
+    for name, body in decoys.items():
+        (out / name).write_bytes(body)
+    (out / f".folder.memdiff-{dead}-0123abcd.part").mkdir()
     flag = tmp_path / "paused"
     process = subprocess.Popen(
-        [sys.executable, "-c", _PAUSE_BEFORE_RENAME, "compare", str(original), str(output),
+        [sys.executable, "-c", _PAUSE_BEFORE_RENAME, kind, "compare", str(original), str(output),
          "--report", str(out / "report.pdf")],
         env=isolated_env(home, MEMDIFF_TEST_SIGNAL=str(flag)), cwd=home,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -206,13 +242,26 @@ def test_killed_with_the_report_written_but_not_renamed_leaves_no_report(tmp_pat
     finally:
         if process.poll() is None:
             process.kill()
-    # The earlier exhibit is untouched; the new one exists only as a temporary file (nothing can clean up
-    # after SIGKILL), never under the report's own name.
+    # The earlier exhibit is untouched, and the new one exists under no name of its own.
     assert (out / "report.pdf").read_bytes() == earlier
     assert "report.json" not in _listing(out)  # the pair is renamed only once both are complete
-    stray = [name for name in _listing(out) if name.endswith(".part")]
-    assert stray and all(name.startswith((".report.pdf.", ".report.json.")) for name in stray)
-    assert Path(flag.read_text()).name in stray
+    left = sorted(set(_temporaries(out)) - set(decoys) - {f".folder.memdiff-{dead}-0123abcd.part"})
+    if kind == "anonymous":
+        assert "(deleted)" in flag.read_text()  # the report was being written into a file without a name
+        assert left == [], f"SIGKILL left {left}"
+    else:
+        # Nothing can clean up after SIGKILL itself: the named temporaries stay, recognisably memdiff's ...
+        assert Path(flag.read_text()).name in left
+        assert all(name.startswith((".report.pdf.memdiff-", ".report.json.memdiff-")) for name in left), left
+        assert all(name.split("-")[1] == str(process.pid) for name in left), left
+    # ... until the next write into the folder, which removes them and nothing else.
+    done = run_memdiff(["compare", str(original), str(output), "--json", str(out / "result.json")], home)
+    assert done.returncode == 0, done.stderr
+    assert sorted(_listing(out)) == sorted(
+        ["report.pdf", "result.json", f".folder.memdiff-{dead}-0123abcd.part", *decoys])
+    assert (out / "report.pdf").read_bytes() == earlier
+    for name, body in decoys.items():
+        assert (out / name).read_bytes() == body
 
 
 def test_killed_at_any_moment_leaves_no_partial_report(tmp_path, home, novel):
@@ -245,9 +294,97 @@ def test_killed_at_any_moment_leaves_no_partial_report(tmp_path, home, novel):
         if "report.json" in names:
             result = json.loads((folder / "report.json").read_text(encoding="utf-8"))
             assert result["findings_sha256"] == complete_json["findings_sha256"]
-        stray_after_kill += [name for name in names if name.endswith(".part")]
-    # Observation, not a requirement: temporary files may stay after SIGKILL; they never carry the target's name.
-    assert all(name.startswith((".report.pdf.", ".report.json.")) for name in stray_after_kill)
+        assert set(names) - {"report.pdf", "report.json"} == set(_temporaries(folder)), names
+        stray_after_kill += _temporaries(folder)
+        if atomic.leaves_nothing_when_killed(folder):
+            # The anonymous file leaves nothing; only a kill in the instant between naming it and
+            # renaming it could leave a name, and the next write would remove it.
+            assert len(stray_after_kill) <= 1, stray_after_kill
+    assert all(name.startswith((".report.pdf.memdiff-", ".report.json.memdiff-")) for name in stray_after_kill)
+
+
+# --------------------------------------------------------------------------- the temporary files themselves
+
+
+def test_a_write_removes_abandoned_temporaries_and_nothing_else(tmp_path):
+    """Whether a temporary is abandoned is decided by its lock and its process, never by its name alone."""
+    import fcntl
+
+    dead = _dead_pid()
+    abandoned = [f".result.json.memdiff-{dead}-0a1b2c3d.part", f".other.pdf.memdiff-{dead}-ffffffff.part"]
+    for name in abandoned:
+        (tmp_path / name).write_bytes(b"half a file")
+    kept = {
+        # Named after a dead process, but locked: its writer is alive (a process id from another machine).
+        f".locked.json.memdiff-{dead}-00000000.part": b"in use",
+        # Its process is alive (this one).
+        f".mine.json.memdiff-{os.getpid()}-00000000.part": b"in use",
+        # Not memdiff's pattern.
+        f".result.json.memdiff-{dead}-0a1b2c3.part": b"seven digits",
+        f".result.json.memdiff-{dead}-0A1B2C3D.part": b"upper case",
+        f".result.json.memdiff-x{dead}-0a1b2c3d.part": b"not a process id",
+        "result.json.part": b"someone else's",
+        "notes.txt": b"evidence",
+    }
+    for name, body in kept.items():
+        (tmp_path / name).write_bytes(body)
+    (tmp_path / "link").mkdir()
+    (tmp_path / f".link.memdiff-{dead}-12345678.part").symlink_to(tmp_path / "notes.txt")
+    kept_links = [f".link.memdiff-{dead}-12345678.part", "link"]
+    with open(tmp_path / f".locked.json.memdiff-{dead}-00000000.part", "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        atomic.write_text(tmp_path / "result.json", "{}\n")
+    assert sorted(_listing(tmp_path)) == sorted(["result.json", *kept, *kept_links])
+    for name, body in kept.items():
+        assert (tmp_path / name).read_bytes() == body
+    assert (tmp_path / "notes.txt").read_bytes() == b"evidence"
+    # Unlocked now, with its process still gone: the next write removes it.
+    assert atomic.remove_abandoned_temporaries(tmp_path) == [f".locked.json.memdiff-{dead}-00000000.part"]
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "named"])
+def test_a_written_file_has_the_permissions_of_a_new_file(kind, tmp_path, monkeypatch):
+    if kind == "named":
+        monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    elif not atomic.leaves_nothing_when_killed(tmp_path):
+        pytest.skip("no anonymous files here")
+    before = os.umask(0o027)
+    try:
+        atomic.write_text(tmp_path / "result.json", "{}\n")
+    finally:
+        os.umask(before)
+    assert (tmp_path / "result.json").stat().st_mode & 0o777 == 0o640
+    assert _listing(tmp_path) == ["result.json"]
+    before = os.umask(0o022)
+    try:
+        atomic.write_text(tmp_path / "result.json", "[]\n")
+    finally:
+        os.umask(before)
+    assert (tmp_path / "result.json").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "result.json").read_text() == "[]\n"
+
+
+def test_a_refused_link_falls_back_on_a_named_copy(tmp_path, monkeypatch):
+    """A sandbox may forbid linking the anonymous file into place: the bytes are copied, and still arrive whole."""
+    if not atomic.leaves_nothing_when_killed(tmp_path):
+        pytest.skip("no anonymous files here")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(atomic.os, "link", refuse)
+    body = bytes(range(256)) * 20_000  # several chunks of the copy
+    atomic.write_bytes(tmp_path / "exhibit.pdf", body)
+    assert (tmp_path / "exhibit.pdf").read_bytes() == body
+    assert _listing(tmp_path) == ["exhibit.pdf"]
+
+
+def test_a_very_long_name_still_gets_a_temporary_beside_it(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    target = tmp_path / ("é" * 120 + ".json")  # 245 bytes: the longest names file systems allow are 255
+    atomic.write_text(target, "{}\n")
+    assert target.read_text() == "{}\n"
+    assert _listing(tmp_path) == [target.name]
 
 
 def test_an_interrupt_leaves_nothing(tmp_path, home, novel):
