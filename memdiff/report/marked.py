@@ -24,6 +24,7 @@ collections otherwise cost as much as the layout itself.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,18 +208,47 @@ def break_lines(words: list[Word | None], width: float, looks: list[Look]) -> li
 
 # Printable ASCII other than the three characters PDF strings escape.
 _PLAIN_ASCII = re.compile(r"[ -'*-\[\]-~]*")
+# Per PDF document and font: each character's subset and escaped code, as
+# reportlab assigned them (the codes of a subset font depend on the document).
+_CODES: weakref.WeakKeyDictionary[Any, dict[str, dict[str, tuple[int, str]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _encode(canvas: Any, look: Look, text: str) -> list[tuple[int, str]]:
     """``text`` as (subset, PDF string body) pairs in ``look``'s font for the canvas's document."""
+    return encode(canvas, look.font, look.face, text)
+
+
+def encode(canvas: Any, font: str, face: Any, text: str) -> list[tuple[int, str]]:
+    """``text`` as (subset, PDF string body) pairs in the TrueType ``face`` for the canvas's document."""
     if _PLAIN_ASCII.fullmatch(text):
         # reportlab gives printable ASCII its own codes in subset 0 of every
         # TrueType font (ttfAsciiReadable), so these strings need no look-up.
         return [(0, text)]
-    return [
-        (subset, canvas._escape(chunk))
-        for subset, chunk in look.face.splitString(text, canvas._doc)
-    ]
+    doc = canvas._doc
+    fonts = _CODES.get(doc)
+    if fonts is None:
+        fonts = _CODES[doc] = {}
+    codes = fonts.get(font)
+    if codes is None:
+        codes = fonts[font] = {}
+    out: list[tuple[int, str]] = []
+    subset = -1
+    chunk: list[str] = []
+    for ch in text:
+        code = codes.get(ch)
+        if code is None:
+            ((char_subset, data),) = face.splitString(ch, doc)
+            code = codes[ch] = (char_subset, canvas._escape(data))
+        if code[0] != subset:
+            if chunk:
+                out.append((subset, "".join(chunk)))
+            subset, chunk = code[0], []
+        chunk.append(code[1])
+    if chunk:
+        out.append((subset, "".join(chunk)))
+    return out
 
 
 def _runs(line: list[Word], looks: list[Look]) -> list[tuple[Look, str, float]]:
@@ -407,3 +437,15 @@ class MarkedText(Flowable):
 def _underline(look: Look, x0: float, x1: float, baseline: float) -> str:
     y = number(baseline + look.rise - UNDERLINE_DROP * look.size)
     return f"{look.stroke} {number(x0)} {y} m {number(x1)} {y} l S"
+
+
+def text_line(canvas: Any, x: float, y: float, runs: list[tuple[str, str]], size: float) -> str:
+    """Page operators for one line of (font name, text) runs from (x, y), in the current fill colour."""
+    ops = [f"BT 1 0 0 1 {number(x)} {number(y)} Tm"]
+    doc = canvas._doc
+    for font, text in runs:
+        face = pdfmetrics.getFont(font)
+        for subset, chars in encode(canvas, font, face, text):
+            ops.append(f"{face.getSubsetInternalName(subset, doc)} {number(size)} Tf ({chars}) Tj")
+    ops.append("ET")
+    return " ".join(ops)

@@ -20,6 +20,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
@@ -27,6 +28,7 @@ from memdiff import __version__
 from memdiff.errors import Cancelled
 from memdiff.progress import SILENT, Progress
 from memdiff.report import pdfa
+from memdiff.report.marked import colour_operator, number, text_line
 from memdiff.report.styles import (
     MONO,
     MUTED,
@@ -35,7 +37,7 @@ from memdiff.report.styles import (
     SANS_BOLD,
     Styles,
     clean,
-    draw_mixed,
+    font_runs,
     mixed_width,
     register_fonts,
 )
@@ -106,11 +108,11 @@ class ReportCanvas(Canvas):
 
     def _draw_page_count(self, total: int) -> None:
         width, _ = self._pagesize
-        self.saveState()
-        self.setFont(SANS, 8.5)
-        self.setFillColor(RULE)
-        self.drawCentredString(width / 2, FOOTER_Y, f"Page {self._pageNumber} of {total}")
-        self.restoreState()
+        label = f"Page {self._pageNumber} of {total}"
+        x = width / 2 - pdfmetrics.stringWidth(label, SANS, 8.5) / 2
+        self.addLiteral(
+            f"q {colour_operator(RULE, 'rg')} {text_line(self, x, FOOTER_Y, [(SANS, label)], 8.5)} Q"
+        )
 
 
 class ReportTemplate(BaseDocTemplate):
@@ -148,6 +150,7 @@ class ReportTemplate(BaseDocTemplate):
         self._progress = progress
         self._bookmark_count = 0
         self._furniture_cache: tuple[float, _Furniture] | None = None
+        self._furniture_operators: tuple[Any, str] | None = None
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -186,40 +189,53 @@ class ReportTemplate(BaseDocTemplate):
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = doc.pagesize
-        left, right = MARGIN_X, width - MARGIN_X
-        furniture = self._furniture(width)
-        canvas.saveState()
-        top = height - MARGIN_TOP + 0.38 * inch
-        canvas.setFillColor(RULE)
-        if furniture.case_label:
-            draw_mixed(canvas, left, top, furniture.case_label, SANS_BOLD, 8.5)
-        if furniture.exhibit_label:
-            draw_mixed(canvas, right, top, furniture.exhibit_label, SANS_BOLD, 8.5, align="right")
-        if furniture.title:
-            canvas.setFillColor(MUTED)
-            draw_mixed(canvas, width / 2, top, furniture.title, SANS, 8, align="centre")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
-        canvas.line(left, top - 6, right, top - 6)
-
-        bottom = FOOTER_Y
-        canvas.line(left, bottom + 13, right, bottom + 13)
-        canvas.setFillColor(RULE)
-        if furniture.legend:
-            draw_mixed(
-                canvas,
-                width / 2,
-                bottom + 19,
-                furniture.legend,
-                SANS_BOLD,
-                furniture.legend_size,
-                align="centre",
-            )
+        # The furniture is the same on every page but for the Bates number:
+        # its page operators are made once per report and repeated.
+        if self._furniture_operators is None or self._furniture_operators[0] != doc.pagesize:
+            self._furniture_operators = (doc.pagesize, self._furniture_page(canvas, width, height))
+        canvas.addLiteral(self._furniture_operators[1])
         bates = self.decoration.bates(doc.page)
         if bates:
-            canvas.setFont(MONO, 9)
-            canvas.drawRightString(right, bottom, bates)
-        canvas.restoreState()
+            x = width - MARGIN_X - pdfmetrics.stringWidth(bates, MONO, 9)
+            canvas.addLiteral(
+                f"q {colour_operator(RULE, 'rg')} "
+                f"{text_line(canvas, x, FOOTER_Y, [(MONO, bates)], 9)} Q"
+            )
+
+    def _furniture_page(self, canvas: Canvas, width: float, height: float) -> str:
+        """Page operators for the header and footer texts and rules (without the Bates number)."""
+        left, right = MARGIN_X, width - MARGIN_X
+        furniture = self._furniture(width)
+        top = height - MARGIN_TOP + 0.38 * inch
+        bottom = FOOTER_Y
+        ops = ["q", colour_operator(RULE, "rg")]
+
+        def line(x: float, y: float, text: str, font: str, size: float, align: str) -> None:
+            if align == "right":
+                x -= mixed_width(text, font, size)
+            elif align == "centre":
+                x -= mixed_width(text, font, size) / 2
+            ops.append(text_line(canvas, x, y, font_runs(text, font), size))
+
+        if furniture.case_label:
+            line(left, top, furniture.case_label, SANS_BOLD, 8.5, "left")
+        if furniture.exhibit_label:
+            line(right, top, furniture.exhibit_label, SANS_BOLD, 8.5, "right")
+        if furniture.title:
+            ops.append(colour_operator(MUTED, "rg"))
+            line(width / 2, top, furniture.title, SANS, 8, "centre")
+            ops.append(colour_operator(RULE, "rg"))
+        n = number
+        ops.append(
+            f"{colour_operator(RULE, 'RG')} .6 w {n(left)} {n(top - 6)} m {n(right)} {n(top - 6)} l S "
+            f"{n(left)} {n(bottom + 13)} m {n(right)} {n(bottom + 13)} l S"
+        )
+        if furniture.legend:
+            line(
+                width / 2, bottom + 19, furniture.legend, SANS_BOLD, furniture.legend_size, "centre"
+            )
+        ops.append("Q")
+        return "\n".join(ops)
 
     def _furniture(self, page_width: float) -> _Furniture:
         """The header and footer texts, fitted to the page once (they are the same on every page)."""
