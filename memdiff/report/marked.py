@@ -38,10 +38,20 @@ UNDERLINE_DROP = 0.125
 UNDERLINE_WIDTH = 1.0
 
 
+# Numbers already written: baselines, offsets and widths recur thousands of times.
+_NUMBERS: dict[float, str] = {}
+
+
 def number(value: float) -> str:
     """A coordinate for the page stream: at most 4 decimals, no trailing zeros (deterministic)."""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        if text in ("", "-0"):
+            text = "0"
+        if len(_NUMBERS) < 200_000:
+            _NUMBERS[value] = text
+    return text
 
 
 def colour_operator(colour: Color, operator: str) -> str:
@@ -71,6 +81,11 @@ class Look:
         self.size_text = number(self.size)
         self.rise_text = number(self.rise)
         self.space = self.width(" ")
+        self.subset0 = (self.font, 0, self.size_text)
+
+    def font_operator(self, subset: int, doc: Any) -> str:
+        """The operator that selects this look's font subset and size in ``doc``."""
+        return f"{self.face.getSubsetInternalName(subset, doc)} {self.size_text} Tf"
 
     def width(self, text: str) -> float:
         w = self.widths.get(text)
@@ -213,11 +228,6 @@ _PLAIN_ASCII = re.compile(r"[ -'*-\[\]-~]*")
 _CODES: weakref.WeakKeyDictionary[Any, dict[str, dict[str, tuple[int, str]]]] = (
     weakref.WeakKeyDictionary()
 )
-
-
-def _encode(canvas: Any, look: Look, text: str) -> list[tuple[int, str]]:
-    """``text`` as (subset, PDF string body) pairs in ``look``'s font for the canvas's document."""
-    return encode(canvas, look.font, look.face, text)
 
 
 def encode(canvas: Any, font: str, face: Any, text: str) -> list[tuple[int, str]]:
@@ -405,13 +415,20 @@ class MarkedText(Flowable):
                 if look.rise_text != rise:
                     rise = look.rise_text
                     emit(f"{rise} Ts")
-                for subset, chars in _encode(canvas, look, run):
-                    state = (look.font, subset, look.size_text)
-                    if state != font_state:
-                        font_state = state
-                        name = look.face.getSubsetInternalName(subset, doc)
-                        emit(f"{name} {look.size_text} Tf")
-                    emit(f"({chars}) Tj")
+                if _PLAIN_ASCII.fullmatch(run):
+                    # reportlab gives printable ASCII its own codes in subset 0 of
+                    # every TrueType font (ttfAsciiReadable): no look-up needed.
+                    if font_state != look.subset0:
+                        font_state = look.subset0
+                        emit(look.font_operator(0, doc))
+                    emit(f"({run}) Tj")
+                else:
+                    for subset, chars in encode(canvas, look.font, look.face, run):
+                        state = (look.font, subset, look.size_text)
+                        if state != font_state:
+                            font_state = state
+                            emit(look.font_operator(subset, doc))
+                        emit(f"({chars}) Tj")
                 x += w
             y -= leading
         emit("ET")

@@ -194,6 +194,8 @@ def finish(
             out,
             min_version="1.7",
             deterministic_id=True,
+            # Keep the hand-written XMP packet as it is (pikepdf would parse and rewrite it).
+            fix_metadata_version=False,
             compress_streams=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
