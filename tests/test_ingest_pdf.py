@@ -475,3 +475,15 @@ def test_cancel_stops_inside_a_slow_page():
     with pytest.raises(Cancelled):
         pdf.read(content_stream_pdf(b"BT (x) Tj ET " * 25_000), "slow.pdf", progress=watcher)
     assert watcher.asked == 3
+
+
+def test_cancel_is_heard_while_the_drawing_instructions_are_measured():
+    # 18 MB of drawing instructions in one stream: measuring decompresses it and asks whether to stop
+    # before the amplification rule would refuse the file.
+    data = content_stream_pdf(b"0 0 m " * 3_000_000)
+    with pytest.raises(LimitExceeded, match="unpacks from"):
+        pdf.read(data, "drawing.pdf")
+    watcher = _CancelAfter(0)
+    with pytest.raises(Cancelled):
+        pdf.read(data, "drawing.pdf", progress=watcher)
+    assert watcher.messages == []  # stopped before the first page was read
