@@ -421,3 +421,28 @@ def test_pdftotext_gets_the_text_back(case, report):
     first = comparison.spans[0]
     words = suspect.text[first.suspect.start : first.suspect.end].split()
     assert " ".join(words[:5]) in flat(text)
+
+
+def test_rows_of_long_unbroken_tokens_break_across_pages(tmp_path):
+    # Hashes, URLs or sequences without spaces make a 60-word row taller than a
+    # page; such a row breaks between its lines instead of stopping the report.
+    import random
+
+    rng = random.Random(3)
+    tokens = [
+        "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(80, 200))
+        )
+        for _ in range(300)
+    ]
+    original = ingest.load_text("Before. " + " ".join(tokens) + " After.", "tokens.txt")
+    suspect = ingest.load_text("Output: " + " ".join(tokens) + " done.", "output.txt")
+    comparison = compare(original, suspect)
+    target = write_report(comparison, original, suspect, tmp_path / "tokens.pdf")
+    pages = pages_text(target)
+    with_span = [n for n, text in enumerate(pages) if "Span 1" in text]
+    assert len(with_span) >= 5 and "Span 1 (continued)" in pages[with_span[-1]]
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    # Every character of the output is drawn: the last token ends the complete output.
+    tail = re.sub(r"\s+", "", "".join(pages[-3:]))
+    assert tokens[-1][-40:] + "done." in tail

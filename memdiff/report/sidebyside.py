@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from memdiff.report.marked import MarkedText, colour_operator, number
 from memdiff.report.styles import GRID, HEADER_GROUND, SPAN_GROUND
@@ -29,6 +29,32 @@ def _place(text: Flowable, canvas: object, x: float, y: float) -> None:
         text.draw_at(canvas, x, y)
     else:  # a reportlab Paragraph (text with Chinese, Japanese or Korean)
         text.drawOn(canvas, x, y)
+
+
+# Rows up to this height (points) always fit on a fresh page below a span's
+# heading, so they move to the next page whole; taller rows break inside.
+TALL_ROW = 400.0
+
+
+def _break_row(
+    row: tuple[Flowable, Flowable], width: float, height: float
+) -> tuple[tuple[Flowable, Flowable], tuple[Flowable, Flowable]] | None:
+    """A row cut into the lines that fit in ``height`` and the rest, both sides alike; None if nothing fits."""
+    inner = width / 2 - 2 * PAD_X
+    room = height - 2 * PAD_Y
+    heads: list[Flowable] = []
+    tails: list[Flowable] = []
+    for cell in row:
+        if cell.wrap(inner, 1e9)[1] <= room:
+            heads.append(cell)
+            tails.append(Spacer(0, 0))
+            continue
+        parts = cell.split(inner, room)
+        if len(parts) != 2:
+            return None
+        heads.append(parts[0])
+        tails.append(parts[1])
+    return (heads[0], heads[1]), (tails[0], tails[1])
 
 
 class SideBySide(Flowable):
@@ -87,14 +113,24 @@ class SideBySide(Flowable):
         while fit < len(self.rows) and used + rows_h[fit] <= availHeight:
             used += rows_h[fit]
             fit += 1
-        if fit == 0 or fit == len(self.rows):
+        if fit == len(self.rows):
+            return []
+        head_rows, tail_rows = self.rows[:fit], self.rows[fit:]
+        if rows_h[fit] > TALL_ROW:
+            # A row this tall (long unbroken tokens: hashes, URLs, sequences)
+            # might not fit on any page: it breaks between its lines instead.
+            broken = _break_row(self.rows[fit], availWidth, availHeight - used)
+            if broken is not None:
+                head_rows = [*head_rows, broken[0]]
+                tail_rows = [broken[1], *self.rows[fit + 1 :]]
+        if not head_rows:
             return []
         continued = self.continued_heading
-        first = SideBySide(self.heading, self.labels, self.rows[:fit], continued_heading=continued)
+        first = SideBySide(self.heading, self.labels, head_rows, continued_heading=continued)
         rest = SideBySide(
             continued,
             self.labels,
-            self.rows[fit:],
+            tail_rows,
             continued_heading=continued,
             space_after=self.spaceAfter,
         )
