@@ -8,8 +8,17 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from hypothesis import settings
 
 from memdiff.evidence import Parameters
+
+# Property tests draw the same examples on every run and every machine, so a
+# failure on CI can be reproduced as it happened; HYPOTHESIS_PROFILE=explore
+# draws new ones each run, to look for bugs (the fuzz tests say how many).
+settings.register_profile("memdiff", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "memdiff"))
+
 
 @pytest.fixture
 def params() -> Parameters:
