@@ -19,6 +19,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 from memdiff.report.marked import Look, MarkedText
 from memdiff.report.styles import (
+    BEYOND_LATIN,
     CJK,
     DIFFERENT_GROUND,
     SANS,
@@ -121,12 +122,17 @@ class FragmentParagraphs:
     ) -> MarkedText | Paragraph:
         """The pieces set in this style; ``keep_lines`` keeps their line breaks (otherwise spaces)."""
         segments: list[tuple[int, str]] = []
+        known = self._looks
         for kind, text in pieces:
-            if _UNCLEAN.search(
-                text
-            ):  # most text has nothing to clean; runs of " " are fine as they are
+            # Most text has nothing to clean; runs of " " may stay (words_of skips them).
+            if _UNCLEAN.search(text):
                 text = _SPACES.sub(" ", clean(text))
-            for font, run in font_runs(text, _KIND_FONT[kind]):
+            base = _KIND_FONT[kind]
+            if BEYOND_LATIN.search(text) is None:  # all in the base face: the common case
+                index = known.get((kind, base))
+                segments.append((self._look(kind, base) if index is None else index, text))
+                continue
+            for font, run in font_runs(text, base):
                 if font == CJK:
                     return self.cjk_paragraph(pieces, keep_lines=keep_lines)
                 segments.append((self._look(kind, font), run))

@@ -109,7 +109,7 @@ def covers(font: str) -> frozenset[int]:
 # Controls other than line breaks would draw as boxes; tabs become spaces.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Everything DejaVu Sans surely has needs no per-character look-up.
-_BEYOND_LATIN = re.compile(r"[^\x00-\u024f]+")
+BEYOND_LATIN = re.compile(r"[^\x00-\u024f]+")
 
 
 def clean(text: str) -> str:
@@ -126,7 +126,7 @@ def markup(text: str, *, keep_lines: bool = False, base: str = SANS) -> str:
     spaces, as in any paragraph).
     """
     text = clean(text)
-    if _BEYOND_LATIN.search(text) is None:
+    if BEYOND_LATIN.search(text) is None:
         out = escape(text)
     else:
         out = "".join(
@@ -281,7 +281,7 @@ def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
 
 def font_runs(text: str, base: str) -> list[tuple[str, str]]:
     """``text`` cut into (font name, piece) runs: ``base`` where it has glyphs, else DejaVu Sans, else CJK."""
-    if _BEYOND_LATIN.search(text) is None:
+    if BEYOND_LATIN.search(text) is None:
         return [(base, text)]
     in_base, in_sans = covers(base), covers(SANS)
     in_cjk: frozenset[int] | None = None
