@@ -105,10 +105,10 @@ Word = tuple[int, tuple[Part, ...], float]
 def words_of(
     segments: list[tuple[int, str]], looks: list[Look], *, keep_lines: bool
 ) -> list[Word | None]:
-    """Cut (look index, text) segments into words at single spaces; "\\n" ends a line when ``keep_lines``.
+    """Cut (look index, text) segments into words at spaces; "\\n" ends a line when ``keep_lines``.
 
-    Spaces must already be collapsed to single " ". A word may run on from
-    one segment into the next (a copied word and the plain comma after it).
+    A run of spaces counts as one. A word may run on from one segment into
+    the next (a copied word and the plain comma after it).
     """
     out: list[Word | None] = []
     append = out.append
@@ -223,6 +223,7 @@ def break_lines(words: list[Word | None], width: float, looks: list[Look]) -> li
 
 # Printable ASCII other than the three characters PDF strings escape.
 _PLAIN_ASCII = re.compile(r"[ -'*-\[\]-~]*")
+_NOT_PLAIN = re.compile(r"[^ -'*-\[\]-~]")
 # Per PDF document and font: each character's subset and escaped code, as
 # reportlab assigned them (the codes of a subset font depend on the document).
 _CODES: weakref.WeakKeyDictionary[Any, dict[str, dict[str, tuple[int, str]]]] = (
@@ -246,45 +247,64 @@ def encode(canvas: Any, font: str, face: Any, text: str) -> list[tuple[int, str]
     out: list[tuple[int, str]] = []
     subset = -1
     chunk: list[str] = []
-    for ch in text:
+
+    def add(piece_subset: int, piece: str) -> None:
+        nonlocal subset, chunk
+        if piece_subset != subset:
+            if chunk:
+                out.append((subset, "".join(chunk)))
+            subset, chunk = piece_subset, []
+        chunk.append(piece)
+
+    pos = 0
+    for match in _NOT_PLAIN.finditer(text):
+        if match.start() > pos:
+            add(0, text[pos : match.start()])
+        ch = match.group()
         code = codes.get(ch)
         if code is None:
             ((char_subset, data),) = face.splitString(ch, doc)
             code = codes[ch] = (char_subset, canvas._escape(data))
-        if code[0] != subset:
-            if chunk:
-                out.append((subset, "".join(chunk)))
-            subset, chunk = code[0], []
-        chunk.append(code[1])
+        add(*code)
+        pos = match.end()
+    if pos < len(text):
+        add(0, text[pos:])
     if chunk:
         out.append((subset, "".join(chunk)))
     return out
 
 
-def _runs(line: list[Word], looks: list[Look]) -> list[tuple[Look, str, float]]:
+def _runs(
+    line: list[Word], looks: list[Look], spaces: list[float]
+) -> list[tuple[Look, str, float]]:
     """A set line as runs of one look each: (look, text, width), spaces between words included."""
-    runs: list[list[Any]] = []
+    out: list[tuple[Look, str, float]] = []
     last = NO_SPACE
+    texts: list[str] = []
+    width = 0.0
     first = True
     for space, parts, _w in line:
-        if not first and space != NO_SPACE:
-            if space == last:
-                run = runs[-1]
-                run[1].append(" ")
-                run[2] += looks[space].space
+        if first:
+            first = False
+        elif space != NO_SPACE:
+            if space != last:
+                if texts:
+                    out.append((looks[last], "".join(texts), width))
+                texts, width, last = [" "], spaces[space], space
             else:
-                runs.append([space, [" "], looks[space].space])
-                last = space
-        first = False
+                texts.append(" ")
+                width += spaces[space]
         for index, piece, w in parts:
-            if index == last:
-                run = runs[-1]
-                run[1].append(piece)
-                run[2] += w
+            if index != last:
+                if texts:
+                    out.append((looks[last], "".join(texts), width))
+                texts, width, last = [piece], w, index
             else:
-                runs.append([index, [piece], w])
-                last = index
-    return [(looks[index], "".join(pieces), w) for index, pieces, w in runs]
+                texts.append(piece)
+                width += w
+    if texts:
+        out.append((looks[last], "".join(texts), width))
+    return out
 
 
 class MarkedText(Flowable):
@@ -396,6 +416,7 @@ class MarkedText(Flowable):
         font_state: tuple[str, int, str] | None = None
         fill = ""
         rise = "0"
+        spaces = [look.space for look in looks]
         leading = self.leading
         y = self.height - self.size
         for line in lines:
@@ -404,7 +425,7 @@ class MarkedText(Flowable):
                 continue
             emit(f"1 0 0 1 0 {number(y)} Tm")
             x = 0.0
-            for look, run, w in _runs(line, looks):
+            for look, run, w in _runs(line, looks, spaces):
                 if look.underline:
                     underlines.append(_underline(look, x, x + w, y))
                 if look.ground is not None:
