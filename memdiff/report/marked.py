@@ -49,7 +49,7 @@ def number(value: float) -> str:
         text = f"{value:.4f}".rstrip("0").rstrip(".")
         if text in ("", "-0"):
             text = "0"
-        if len(_NUMBERS) < 200_000:
+        if len(_NUMBERS) < 20_000:  # a long report writes a few thousand distinct numbers
             _NUMBERS[value] = text
     return text
 
