@@ -17,8 +17,8 @@ of a line when the runs came from cloned fragments).
 
 Words are kept as tuples of numbers and strings only (a look is named by its
 index in the maker's list of looks): Python's cycle collector stops tracking
-such tuples, and with a long report's tens of thousands of words its full
-collections otherwise cost as much as the layout itself.
+such tuples, so a long report's tens of thousands of words do not slow its
+collections down.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def colour_operator(colour: Color, operator: str) -> str:
     return f"{number(r)} {number(g)} {number(b)} {operator}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False)  # not frozen: it carries the memo of measured widths
 class Look:
     """How one kind of text is drawn: face, size, colour, raise, underline, ground."""
 
