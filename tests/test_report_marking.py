@@ -203,3 +203,12 @@ def test_a_near_span_never_reads_as_similarity_one():
     assert similarity_text(0.9951) == "0.995"
     assert similarity_text(0.99951) == "0.9995"
     assert similarity_text(1.0) == "1.00"
+
+
+def test_a_word_left_out_of_the_comparison_breaks_the_copied_run_and_stays_plain():
+    from memdiff.report.marking import COPIED, marked_pieces
+
+    text = "alpha beta, 57 HEAD gamma delta"
+    starts, ends = [0, 6, 20, 26], [5, 10, 25, 31]  # "57 HEAD" was not compared (a running head)
+    pieces = marked_pieces(text, starts, ends, [COPIED] * 4)
+    assert pieces == [("copied", "alpha beta"), ("plain", ", 57 HEAD "), ("copied", "gamma delta")]

@@ -129,3 +129,27 @@ def test_a_word_hyphenated_across_a_page_break_under_a_running_head_is_joined(tm
     original = load(path)
     suspect = load_text("the evidence of reproduction in the output of the model is clear to every reader", "s")
     assert [s.words for s in compare(original, suspect, Parameters(near=False)).spans] == [15]
+
+
+def test_the_report_shows_a_crossed_running_head_as_it_stands_and_unmarked(book, tmp_path):
+    from pypdf import PdfReader
+
+    from memdiff.report import write_report
+    from memdiff.report.marking import align
+    from memdiff.text import matching_text
+    from memdiff.text.normalize import Vocabulary
+
+    second_page = book.page_starts[1]
+    stretch = book.text[second_page - 600 : second_page + 900].split("\n")
+    prose = [line for line in stretch if line.strip() not in HEADS and not line.strip().isdigit()]
+    output = load_text(" ".join(" ".join(prose).split()[1:-1]), "model answer")
+    comparison = compare(book, output, Parameters())
+    [span] = comparison.spans
+    alignment = align(book.text, output.text, span, Vocabulary(comparison.parameters),
+                      matched_texts=(matching_text(book, comparison.parameters), output.text))
+    assert HEADS[0] in alignment.original_text  # shown where it stands...
+    assert [op[0] for op in alignment.opcodes] == ["equal"]  # ...but not a word of the comparison
+    report = write_report(comparison, book, output, tmp_path / "report.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(report).pages)
+    assert "running heads, running feet and page numbers" in " ".join(text.split())
+    assert "near-verbatim" not in text.split("Spans side by side")[1].split("The complete model output")[0]

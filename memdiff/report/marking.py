@@ -119,12 +119,25 @@ def _side(text: str, tokens: Tokens, status: np.ndarray, first: int, end: int) -
     return Side(text[char_from:char_to], starts, ends, tuple(int(s) for s in status[first:end]))
 
 
-def align(original_text: str, suspect_text: str, span: Span, vocabulary: Vocabulary) -> Alignment:
-    """Line up one span's two sides word by word (both texts are the full extracted texts)."""
+def align(
+    original_text: str,
+    suspect_text: str,
+    span: Span,
+    vocabulary: Vocabulary,
+    *,
+    matched_texts: tuple[str, str] | None = None,
+) -> Alignment:
+    """Line up one span's two sides word by word (both texts are the full extracted texts).
+
+    ``matched_texts`` are the texts whose words were matched, where they differ
+    from the extracted ones (running heads blanked out, same offsets): a
+    running head inside a span is then shown as it stands, unmarked.
+    """
     a_text = original_text[span.original.start : span.original.end]
     b_text = suspect_text[span.suspect.start : span.suspect.end]
-    a = tokenize(a_text, vocabulary)
-    b = tokenize(b_text, vocabulary)
+    a_matched, b_matched = matched_texts or (original_text, suspect_text)
+    a = tokenize(a_matched[span.original.start : span.original.end], vocabulary)
+    b = tokenize(b_matched[span.suspect.start : span.suspect.end], vocabulary)
     a_ids = a.ids.tolist()
     b_ids = b.ids.tolist()
     if a_ids == b_ids:
@@ -140,6 +153,8 @@ def align(original_text: str, suspect_text: str, span: Span, vocabulary: Vocabul
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# A letter or digit between two compared words belongs to a word left out of the comparison.
+_UNCOMPARED_WORD = re.compile(r"[^\W_]")
 _KIND_OF_STATUS = {PLAIN: "plain", COPIED: "copied", DIFFERENT: "different"}
 
 
@@ -166,8 +181,10 @@ def marked_pieces(
     """``text`` cut into (kind, text) pieces: "plain", "copied", "different" runs, and "marker" labels.
 
     Consecutive words of the same status share one piece (so an underline runs
-    on through the spaces between them); ``markers`` maps a word index to a
-    label placed just before that word (span numbers).
+    on through the spaces and punctuation between them), unless what lies
+    between them holds words that were not compared (a running head the span
+    passed over): that stays plain. ``markers`` maps a word index to a label
+    placed just before that word (span numbers).
     """
     pieces: list[tuple[str, str]] = []
 
@@ -180,7 +197,12 @@ def marked_pieces(
     i = 0
     while i < n:
         j = i
-        while j + 1 < n and status[j + 1] == status[i] and not (markers and (j + 1) in markers):
+        while (
+            j + 1 < n
+            and status[j + 1] == status[i]
+            and not (markers and (j + 1) in markers)
+            and not _UNCOMPARED_WORD.search(text, ends[j], starts[j + 1])
+        ):
             j += 1
         add("plain", text[pos : starts[i]])
         if markers and i in markers:
@@ -193,14 +215,18 @@ def marked_pieces(
 
 
 def output_word_status(
-    suspect_text: str, alignments: list[tuple[Span, Alignment]], vocabulary: Vocabulary
+    suspect_text: str,
+    alignments: list[tuple[Span, Alignment]],
+    vocabulary: Vocabulary,
+    *,
+    matched_text: str | None = None,
 ) -> tuple[Tokens, np.ndarray]:
     """Every word of the whole output with its status: copied, different (inside a near span) or plain.
 
     A word copied in any span counts as copied even if another, near span
-    marks it different.
+    marks it different. ``matched_text`` is as for :func:`align`.
     """
-    tokens = tokenize(suspect_text, vocabulary)
+    tokens = tokenize(suspect_text if matched_text is None else matched_text, vocabulary)
     status = np.zeros(len(tokens), dtype=np.int8)
     for span, alignment in alignments:
         first = int(np.searchsorted(tokens.starts, span.suspect.start, side="left"))

@@ -45,6 +45,7 @@ from memdiff.report.styles import (
     table_style,
 )
 from memdiff.text.chance import COMMON_PHRASE_BITS
+from memdiff.text import matching_text
 from memdiff.text.normalize import Vocabulary
 
 
@@ -533,6 +534,7 @@ PARAMETER_MEANINGS = {
     "unify_quotes": "curly and straight quotes, and all dashes, treated alike",
     "ignore_punctuation": "punctuation ignored",
     "join_hyphenation": "words hyphenated across a line break joined",
+    "ignore_running_heads": "running heads, feet and page numbers at the edges of a PDF's pages left out",
     "near_seed_words": "shortest verbatim run that can seed a near-verbatim passage, in words",
     "near_max_gap": "largest gap between two seeds joined into one passage, in words",
     "language": "language of the word-frequency table for the chance estimate",
@@ -686,6 +688,11 @@ def _normalisation_phrase(p: Parameters) -> str:
         applied.append("punctuation compared, spacing ignored")
     if p.join_hyphenation:
         applied.append("words hyphenated across a line break joined")
+    if p.ignore_running_heads:
+        applied.append(
+            "running heads, running feet and page numbers (short lines repeated at the same edge of nearby "
+            "pages, or bare page numbers) left out, so that a passage copied across a page break stays one span"
+        )
     return "; ".join(applied)
 
 
@@ -857,7 +864,10 @@ def text_findings(
         story.append(outline.heading(heading, st.h1 if level == 0 else st.h2, level))
     story.append(legend(st))
     vocabulary = Vocabulary(c.parameters)
-    alignments = [(span, align(original.text, suspect.text, span, vocabulary)) for span in c.spans]
+    matched = (matching_text(original, c.parameters), matching_text(suspect, c.parameters))
+    alignments = [
+        (span, align(original.text, suspect.text, span, vocabulary, matched_texts=matched)) for span in c.spans
+    ]
     sub = level + 1 if heading else level
     story.append(outline.heading("Spans side by side", st.h2, sub))
     if not alignments:
@@ -872,12 +882,17 @@ def text_findings(
             st.body,
         )
     )
-    story.extend(full_output(suspect.text, alignments, vocabulary, st))
+    story.extend(full_output(suspect.text, alignments, vocabulary, st, matched_text=matched[1]))
     return story
 
 
 def full_output(
-    text: str, alignments: list[tuple[Span, Alignment]], vocabulary: Vocabulary, st: Styles
+    text: str,
+    alignments: list[tuple[Span, Alignment]],
+    vocabulary: Vocabulary,
+    st: Styles,
+    *,
+    matched_text: str | None = None,
 ) -> list[Any]:
     """The whole output text as paragraphs (one per block between blank lines), reproduced words marked."""
     import bisect
@@ -885,7 +900,7 @@ def full_output(
 
     import numpy as np
 
-    tokens, status = output_word_status(text, alignments, vocabulary)
+    tokens, status = output_word_status(text, alignments, vocabulary, matched_text=matched_text)
     paragraphs = st.fragments(st.output_text)
     starts = tokens.starts
     ends = tokens.ends
@@ -945,6 +960,7 @@ def equivalent_command(c: Comparison, report_name: str) -> list[str]:
         ("unify-quotes", p.unify_quotes, d.unify_quotes),
         ("ignore-punctuation", p.ignore_punctuation, d.ignore_punctuation),
         ("join-hyphenation", p.join_hyphenation, d.join_hyphenation),
+        ("ignore-running-heads", p.ignore_running_heads, d.ignore_running_heads),
     ):
         if value != default:
             cmd.append(f"--{flag}" if value else f"--no-{flag}")
