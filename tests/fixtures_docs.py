@@ -38,6 +38,23 @@ def text_pdf(pages: list[list[str]], *, unicode_font: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+RUNNING_HEADS = ("ALICE'S ADVENTURES IN WONDERLAND", "DOWN THE RABBIT-HOLE")  # facing pages alternate
+
+
+def book_with_running_heads(lines_per_page: int = 12) -> list[list[str]]:
+    """The sample chapter set as a small book for ``text_pdf``: running heads alternating, page numbers at the foot."""
+    import textwrap
+
+    from memdiff.resources import path as resource_path
+
+    prose = resource_path("samples", "original.txt").read_text(encoding="utf-8")
+    lines = textwrap.wrap(" ".join(prose.split()), 80, break_on_hyphens=False)
+    pages = []
+    for number, first in enumerate(range(0, len(lines), lines_per_page), start=1):
+        pages.append([RUNNING_HEADS[number % 2], "", *lines[first : first + lines_per_page], "", str(number)])
+    return pages
+
+
 def scanned_pdf(pages: int = 1, *, text_pages: tuple[int, ...] = ()) -> bytes:
     """A PDF whose pages carry only a picture of words (like a scan); pages in ``text_pages`` also get real text."""
     from PIL import Image, ImageDraw

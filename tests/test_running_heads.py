@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from fixtures_docs import text_pdf
+from fixtures_docs import RUNNING_HEADS as HEADS
+from fixtures_docs import book_with_running_heads, text_pdf
 from memdiff.analyse import compare
 from memdiff.cli import main
 from memdiff.evidence import Parameters
@@ -14,24 +13,20 @@ from memdiff.ingest import load, load_text
 from memdiff.ingest.running_heads import running_lines
 from memdiff.resources import path as resource_path
 
-HEADS = ("ALICE'S ADVENTURES IN WONDERLAND", "DOWN THE RABBIT-HOLE")  # facing pages alternate
-
-
-def _book_pages(lines_per_page: int = 12) -> list[list[str]]:
-    """The sample chapter set as a small book: running heads alternating, page numbers at the foot."""
-    prose = resource_path("samples", "original.txt").read_text(encoding="utf-8")
-    lines = textwrap.wrap(" ".join(prose.split()), 80, break_on_hyphens=False)
-    pages = []
-    for number, first in enumerate(range(0, len(lines), lines_per_page), start=1):
-        pages.append([HEADS[number % 2], "", *lines[first : first + lines_per_page], "", str(number)])
-    return pages
-
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("book") / "alice.pdf"
-    path.write_bytes(text_pdf(_book_pages()))
+    path.write_bytes(text_pdf(book_with_running_heads()))
     return load(path)
+
+
+def copy_across_the_first_page_break(book) -> str:
+    """What a model might output: prose from the middle of page 1 to the middle of page 2, without the heading."""
+    second_page = book.page_starts[1]
+    stretch = book.text[second_page - 600 : second_page + 900].split("\n")
+    prose = [line for line in stretch if line.strip() not in HEADS and not line.strip().isdigit()]
+    return " ".join(" ".join(prose).split()[1:-1])
 
 
 def _paged(pages: list[str]) -> tuple[str, tuple[int, ...]]:
@@ -92,11 +87,7 @@ def test_the_pdf_records_its_running_lines_and_leaves_them_out_of_the_word_count
 
 
 def test_a_copy_across_a_page_break_is_one_span_unless_running_heads_are_kept(book, tmp_path):
-    second_page = book.page_starts[1]
-    # The output copies the prose from the middle of page 1 to the middle of page 2, without the heading.
-    stretch = book.text[second_page - 600 : second_page + 900].split("\n")
-    prose = [line for line in stretch if line.strip() not in HEADS and not line.strip().isdigit()]
-    copied = " ".join(" ".join(prose).split()[1:-1])
+    copied = copy_across_the_first_page_break(book)
     output = load_text(copied, "model answer")
     ignored = compare(book, output, Parameters())
     assert [s.kind for s in ignored.spans] == ["exact"]
@@ -112,7 +103,7 @@ def test_a_copy_across_a_page_break_is_one_span_unless_running_heads_are_kept(bo
     suspect.write_text(copied, encoding="utf-8")
     assert main(["compare", str(tmp_path / "missing.pdf"), str(suspect)]) == 2  # sanity: the CLI runs
     pdf = tmp_path / "alice.pdf"
-    pdf.write_bytes(text_pdf(_book_pages()))
+    pdf.write_bytes(text_pdf(book_with_running_heads()))
     result = tmp_path / "r.json"
     assert main(["compare", str(pdf), str(suspect), "--no-ignore-running-heads", "--json", str(result)]) == 0
     assert '"ignore_running_heads": false' in result.read_text(encoding="utf-8")
@@ -139,10 +130,7 @@ def test_the_report_shows_a_crossed_running_head_as_it_stands_and_unmarked(book,
     from memdiff.text import matching_text
     from memdiff.text.normalize import Vocabulary
 
-    second_page = book.page_starts[1]
-    stretch = book.text[second_page - 600 : second_page + 900].split("\n")
-    prose = [line for line in stretch if line.strip() not in HEADS and not line.strip().isdigit()]
-    output = load_text(" ".join(" ".join(prose).split()[1:-1]), "model answer")
+    output = load_text(copy_across_the_first_page_break(book), "model answer")
     comparison = compare(book, output, Parameters())
     [span] = comparison.spans
     alignment = align(book.text, output.text, span, Vocabulary(comparison.parameters),

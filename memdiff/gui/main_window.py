@@ -905,8 +905,10 @@ class MainWindow(QMainWindow):
         self.bottom.setCurrentWidget(self._text_page)
         self.parameters_panel.set_text_settings_enabled(True)
         spans = c.spans
-        self.original_pane.set_spans(spans)
-        self.output_pane.set_spans(spans)
+        for pane, document in ((self.original_pane, self.documents["original"]),
+                               (self.output_pane, self.documents["suspect"])):
+            skipped = document.running_lines if document is not None and c.parameters.ignore_running_heads else ()
+            pane.set_spans(spans, unmarked=skipped)
         self.span_model.set_spans(spans, self.documents["original"])
         original = self.documents["original"]
         self.table.setColumnHidden(SpanTableModel.COLUMNS.index("original_pages"), not (original and original.pages))

@@ -85,6 +85,23 @@ class OverviewRuler(QWidget):
         self._pane.scroll_to_location(Location(position, position))
 
 
+def _outside(start: int, end: int, holes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` outside the sorted, disjoint ``holes``."""
+    parts = []
+    index = max(0, bisect.bisect_right(holes, (start,)) - 1)
+    for hole_start, hole_end in holes[index:]:
+        if hole_start >= end:
+            break
+        if hole_end <= start:
+            continue
+        if hole_start > start:
+            parts.append((start, hole_start))
+        start = max(start, hole_end)
+    if start < end:
+        parts.append((start, end))
+    return parts
+
+
 class TextPane(QPlainTextEdit):
     """A read-only text view that marks spans and reports clicks on them."""
 
@@ -149,11 +166,19 @@ class TextPane(QPlainTextEdit):
     def location_of(self, span: Span) -> Location:
         return span.original if self.side == "original" else span.suspect
 
-    def set_spans(self, spans: Sequence[Span]) -> None:
-        """Mark ``spans`` (all at once); replaces any earlier marking."""
+    def set_spans(self, spans: Sequence[Span], *, unmarked: Sequence[tuple[int, int]] = ()) -> None:
+        """Mark ``spans`` (all at once); replaces any earlier marking.
+
+        ``unmarked`` are sorted ranges left out of the comparison (a PDF's
+        running heads): a span that passes over one is not painted there.
+        """
         self._spans = tuple(spans)
         by_id = {s.id: s for s in self._spans}
-        triples = sorted((self.location_of(s).start, self.location_of(s).end, s.id) for s in self._spans)
+        triples = sorted(
+            (start, end, s.id)
+            for s in self._spans
+            for start, end in _outside(self.location_of(s).start, self.location_of(s).end, unmarked)
+        )
         self._intervals = triples
         self._starts = [t[0] for t in triples]
         self._kinds = {span_id: by_id[span_id].kind for _, _, span_id in triples}

@@ -486,3 +486,21 @@ def test_table_rows_can_be_copied_for_a_spreadsheet(qtbot, window, samples):
     window.table.clearSelection()
     assert len(window.copy_table_rows().splitlines()) == len(comparison.spans) + 1
     assert QGuiApplication.clipboard().text().startswith("#\tKind")
+
+
+def test_a_running_head_inside_a_span_is_not_painted(qtbot, window, tmp_path):
+    from fixtures_docs import RUNNING_HEADS, book_with_running_heads, text_pdf
+    from test_running_heads import copy_across_the_first_page_break
+
+    book_path = tmp_path / "alice.pdf"
+    book_path.write_bytes(text_pdf(book_with_running_heads()))
+    answer = tmp_path / "answer.txt"
+    answer.write_text(copy_across_the_first_page_break(ingest.load(book_path)), encoding="utf-8")
+    [span] = load_both(qtbot, window, book_path, answer).spans
+    text = window.documents["original"].text
+    painted = window.original_pane.marked_ranges()
+    # One span, painted in pieces around the running head and page number it passes over.
+    assert len(painted) >= 2 and painted[0][0] == span.original.start and painted[-1][1] == span.original.end
+    assert not any(RUNNING_HEADS[0] in text[start:end] for start, end, _ in painted)
+    assert RUNNING_HEADS[0] in text[span.original.start : span.original.end]
+    assert window.output_pane.marked_ranges() == [(span.suspect.start, span.suspect.end, "exact")]
