@@ -16,6 +16,19 @@ each figure the verdict tests, beside the smallest a detected copy reached:
 the thresholds must sit between the two. The baseline is plain pHash (as
 given, no mirror): its threshold is the largest Hamming distance that still
 gives zero false positives on the same impostors.
+
+Held-out check: the same photographs served to choose the thresholds, so the
+study also splits them in two halves, chooses the keypoint thresholds on one
+half alone (each test that by itself separates that half's copies from its
+impostors is set halfway between them, the others keep the code's value) and
+reports detection and false positives of those thresholds on the other half,
+both ways round.
+
+Smooth pictures: pictures without texture (the photographs blurred until ORB
+finds no keypoints, and six synthetic gradients, some coloured) cannot pass
+the keypoint test and are compared directly (memdiff/image/__init__.py). A
+second study runs the whole-picture transformations on them, with every
+other smooth picture, and every photograph in both roles, as impostors.
 """
 
 from __future__ import annotations
@@ -227,16 +240,228 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 photographs instead of all")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--part", choices=("all", "photos", "smooth"), default="all", help="run one of the two studies only")
     args = parser.parse_args(argv)
     names = photo_names(args.quick)
 
-    jobs = jobs_for(names)
-    started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-        outcomes = pool.map(run_one, jobs, chunksize=4)
-    elapsed = time.perf_counter() - started
-    report(outcomes, names, elapsed)
+        if args.part in ("all", "photos"):
+            started = time.perf_counter()
+            outcomes = pool.map(run_one, jobs_for(names), chunksize=4)
+            report(outcomes, names, time.perf_counter() - started)
+            held_out(outcomes, names)
+        if args.part in ("all", "smooth"):
+            smooth = pool.map(run_smooth_one, smooth_jobs(names), chunksize=8)
+            report_smooth(smooth, names)
     return 0
+
+
+# --------------------------------------------------------------------------- held-out thresholds
+
+
+def held_out(outcomes: list[Outcome], names: list[str]) -> None:
+    """Choose each keypoint threshold on half the photographs; detection and false positives on the other half."""
+    halves = (names[0::2], names[1::2])
+    print()
+    print("held-out check: thresholds chosen on one half of the photographs, then applied to the other half (copies of")
+    print("its photographs, and impostor pairs made only of its photographs). On the choosing half each test that")
+    print("alone separates every copy from every impostor is set halfway between them; the others keep the code's value")
+    for train, test in (halves, halves[::-1]):
+        def inside(o: Outcome, half: list[str]) -> bool:
+            return o.original in half and o.suspect_photo in half
+
+        train_impostors = [o for o in outcomes if not o.genuine and inside(o, train)]
+        train_genuine = [o for o in outcomes if o.genuine and o.original in train]
+        chosen = {}
+        for label, value, threshold in CRITERIA:
+            impostor_high = max(value(o) for o in train_impostors)
+            copy_low = min(value(o) for o in train_genuine)
+            if impostor_high < copy_low:  # this test alone separates the half: halfway between
+                middle = (impostor_high + copy_low) / 2
+                chosen[label] = math.ceil(middle) if isinstance(threshold, int) else round(middle, 3)
+            else:  # it does not: as in the code (the four tests are taken together)
+                chosen[label] = threshold
+
+        def passes(o: Outcome) -> bool:
+            return all(value(o) >= chosen[label] for label, value, _ in CRITERIA)
+
+        test_genuine = [o for o in outcomes if o.genuine and o.original in test]
+        test_impostors = [o for o in outcomes if not o.genuine and inside(o, test)]
+        detected = sum(passes(o) for o in test_genuine)
+        false = sum(passes(o) for o in test_impostors)
+        in_code = sum(o.verdict != verdict.NO_MATCH for o in test_genuine)
+        false_in_code = sum(o.verdict != verdict.NO_MATCH for o in test_impostors)
+        print(f"  chosen on {', '.join(n.rsplit('.', 1)[0] for n in train)}:")
+        print("    " + ", ".join(f"{label} >= {chosen[label]}" for label, _, _ in CRITERIA))
+        print(f"    on the other half: {detected}/{len(test_genuine)} copies detected, {false}/{len(test_impostors)} "
+              f"impostors let through (the code's thresholds there: {in_code}/{len(test_genuine)}, {false_in_code})")
+        missed = sorted((o.original, o.transformation) for o in test_genuine if not passes(o))
+        if missed:
+            print("    missed there: " + ", ".join(f"{t}({p.rsplit('.', 1)[0]})" for p, t in missed))
+
+
+# --------------------------------------------------------------------------- smooth pictures
+
+
+SMOOTH_TRANSFORMATIONS = ("jpeg_q30", "resize_50", "resize_25", "mirror", "brightness_+30", "grayscale")
+GRADIENTS = ("grey_vertical", "grey_horizontal", "grey_radial", "sky", "sunset", "green_diagonal")
+#: Blur radius for the photographs, as a share of the long side: enough that ORB finds no keypoint on any of them.
+SMOOTH_BLUR = 0.05
+
+
+def smooth_names(names: list[str]) -> list[str]:
+    return [f"blurred {n}" for n in names] + list(GRADIENTS)
+
+
+def _ramp(width: int, height: int, direction: str):
+    import numpy as np
+
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    if direction == "vertical":
+        return y / (height - 1)
+    if direction == "horizontal":
+        return x / (width - 1)
+    if direction == "diagonal":
+        return (x / (width - 1) + y / (height - 1)) / 2
+    return np.clip(np.hypot(x - width / 2, y - height / 2) / (0.6 * max(width, height)), 0, 1)  # radial
+
+
+def _two_colours(width: int, height: int, direction: str, top, bottom) -> Image.Image:
+    import numpy as np
+
+    t = _ramp(width, height, direction)[..., None]
+    pixels = (np.array(top, np.float64) * (1 - t) + np.array(bottom, np.float64) * t).round().astype(np.uint8)
+    return Image.fromarray(pixels)
+
+
+def picture_named(name: str) -> Image.Image:
+    """A photograph by its file name, or a smooth picture by its study name."""
+    return smooth_picture(name) if name.startswith("blurred ") or name in GRADIENTS else open_photo(name)
+
+
+def smooth_picture(name: str) -> Image.Image:
+    if name.startswith("blurred "):
+        from PIL import ImageFilter
+
+        photo = open_photo(name.removeprefix("blurred "))
+        return photo.filter(ImageFilter.GaussianBlur(max(photo.size) * SMOOTH_BLUR))
+    if name == "grey_vertical":
+        return _two_colours(512, 384, "vertical", (0, 0, 0), (255, 255, 255))
+    if name == "grey_horizontal":
+        return _two_colours(512, 384, "horizontal", (0, 0, 0), (255, 255, 255))
+    if name == "grey_radial":
+        return _two_colours(480, 480, "radial", (250, 250, 250), (40, 40, 40))
+    if name == "sky":
+        return _two_colours(600, 400, "vertical", (40, 90, 200), (210, 225, 245))
+    if name == "sunset":
+        return _two_colours(600, 400, "vertical", (70, 30, 110), (250, 150, 40))
+    if name == "green_diagonal":
+        return _two_colours(500, 500, "diagonal", (20, 120, 40), (230, 230, 90))
+    raise ValueError(name)
+
+
+@dataclass(frozen=True)
+class SmoothOutcome:
+    original: str
+    suspect: str
+    transformation: str
+    genuine: bool
+    verdict: str
+    direct: bool  # the direct comparison ran
+    pixel_identical: bool
+    correlation: float
+    colour: float
+    fraction: float  # the smaller matched fraction (both must reach NEAR_IDENTICAL_FRACTION)
+
+
+def run_smooth_one(job: tuple[str, str, str, bool]) -> SmoothOutcome:
+    original_name, suspect_name, transformation, genuine = job
+    original = picture_named(original_name)
+    source = picture_named(suspect_name)
+    made = transform("as_given" if transformation == "related" else transformation, source, 0, [])
+    analysis = analyse_pictures(original, made.picture)
+    direct = analysis.direct
+    e = direct.evidence if direct else None
+    return SmoothOutcome(
+        original=original_name,
+        suspect=suspect_name,
+        transformation=transformation,
+        genuine=genuine,
+        verdict=analysis.verdict,
+        direct=direct is not None,
+        pixel_identical=bool(e and e.pixel_identical),
+        correlation=e.layout_correlation if e else 0.0,
+        colour=e.colour_residual if e else 255.0,
+        fraction=min(e.matched_fraction_of_suspect, e.matched_fraction_of_original) if e else 0.0,
+    )
+
+
+def smooth_jobs(names: list[str]) -> list[tuple[str, str, str, bool]]:
+    smooth = smooth_names(names)
+    jobs = []
+    for transformation in SMOOTH_TRANSFORMATIONS:
+        for suspect in smooth:
+            for original in smooth:
+                jobs.append((original, suspect, transformation, original == suspect))
+    for picture in smooth:
+        for photo in names:
+            # A photograph and its own blurred version are related (a blurred copy), not impostors;
+            # they are compared too and shown apart.
+            genuine = picture == f"blurred {photo}"
+            jobs.append((picture, photo, "related" if genuine else "as_given", genuine))
+            jobs.append((photo, picture, "related" if genuine else "as_given", genuine))
+    return jobs
+
+
+SMOOTH_CRITERIA = (
+    ("layout correlation", lambda o: o.correlation, verdict.DIRECT_MIN_LAYOUT_CORRELATION),
+    ("colour residual (lower passes)", lambda o: -o.colour, -verdict.DIRECT_MAX_COLOUR_RESIDUAL),
+    ("smaller matched fraction", lambda o: o.fraction, verdict.NEAR_IDENTICAL_FRACTION),
+)
+
+
+def report_smooth(outcomes: list[SmoothOutcome], names: list[str]) -> None:
+    genuine = [o for o in outcomes if o.genuine and o.transformation != "related"]
+    related = [o for o in outcomes if o.transformation == "related"]
+    impostors = [o for o in outcomes if not o.genuine]
+    print()
+    print(f"smooth pictures: {len(smooth_names(names))} ({len(names)} blurred photographs, {len(GRADIENTS)} gradients)   "
+          f"true copies: {len(genuine)}   impostor pairs: {len(impostors)} "
+          f"({sum(o.direct for o in impostors)} of them compared directly)")
+    header = f"{'transformation':<16} {'memdiff':>9} {'direct':>7} {'min corr':>9} {'max colour':>11} {'min frac':>9}"
+    print(header)
+    print("-" * len(header))
+    for transformation in SMOOTH_TRANSFORMATIONS:
+        rows = [o for o in genuine if o.transformation == transformation]
+        detected = [o for o in rows if o.verdict != verdict.NO_MATCH]
+        print(f"{transformation:<16} {len(detected):>3}/{len(rows):<3}  {sum(o.direct for o in rows):>7} "
+              f"{min((o.correlation for o in detected), default=0):>9.3f} {max((o.colour for o in detected), default=0):>11.2f} "
+              f"{min((o.fraction for o in detected), default=0):>9.3f}")
+        for o in rows:
+            if o.verdict == verdict.NO_MATCH:
+                print(f"    missed: {o.suspect} (direct {o.direct}, correlation {o.correlation:.3f}, colour residual {o.colour:.2f}, "
+                      f"fraction {o.fraction:.3f})")
+    false_positives = [o for o in impostors if o.verdict != verdict.NO_MATCH]
+    print(f"false positives (memdiff): {len(false_positives)} of {len(impostors)} impostor pairs")
+    for o in false_positives:
+        print(f"    {o.original} vs {o.transformation}({o.suspect}): {o.verdict}, correlation {o.correlation:.3f}, "
+              f"colour residual {o.colour:.2f}, fraction {o.fraction:.3f}")
+    compared = [o for o in impostors if o.direct]
+    print("closest impostors compared directly: for each test, the largest value among those that pass every OTHER test")
+    for label, value, threshold in SMOOTH_CRITERIA:
+        others = [o for o in compared if all(v(o) >= t for lab, v, t in SMOOTH_CRITERIA if lab != label)]
+        closest = max((value(o) for o in others), default=None)
+        if closest is not None and label.startswith("colour"):
+            shown = f"{-closest:.2f} levels ({len(others)} pass the others)"
+        else:
+            shown = "no impostor passes the others" if closest is None else f"{closest:.3f} ({len(others)} pass the others)"
+        print(f"    {label:<30} {shown:<40} threshold {abs(threshold)}")
+    print(f"    largest layout correlation of any impostor compared directly: {max((o.correlation for o in compared), default=0):.3f}")
+    print(f"not calibrated, for information: a photograph and its own blurred version, either way round: "
+          f"{sum(o.verdict != verdict.NO_MATCH for o in related)} of {len(related)} reported as copies")
+    for o in related:
+        print(f"    {o.original} vs {o.suspect}: {o.verdict} (correlation {o.correlation:.3f}, colour residual {o.colour:.2f}, "
+              f"fraction {o.fraction:.3f})")
 
 
 CRITERIA = (

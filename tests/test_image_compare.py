@@ -147,6 +147,39 @@ def test_unrelated_photographs_are_no_match(original, suspect):
     assert s.thresholds["min_inliers"] == verdict.MIN_INLIERS
 
 
+def _blurred(name: str) -> Image.Image:
+    """A photograph blurred until ORB finds no keypoints: a stand-in for a sky or a soft background."""
+    from PIL import ImageFilter
+
+    picture = Image.open(PHOTOS / name).convert("RGB")
+    return picture.filter(ImageFilter.GaussianBlur(max(picture.size) * 0.05))
+
+
+def test_a_blurred_photo_too_smooth_for_keypoints_is_compared_directly():
+    coffee = _blurred("coffee.jpg")
+    original = as_document(coffee, "soft.png")
+    copy = as_document(coffee.resize((300, 200), Image.Resampling.LANCZOS), "soft.jpg", "JPEG", quality=30)
+    result = compare_images(original, copy, Parameters())
+    s = result.summary
+    assert s.verdict == verdict.NEAR_IDENTICAL
+    assert s.inliers == 0 and "direct comparison" in s.thresholds["comparison_method"]
+    assert s.thresholds["direct_layout_correlation"] >= verdict.DIRECT_MIN_LAYOUT_CORRELATION
+    assert s.thresholds["direct_colour_residual"] <= verdict.DIRECT_MAX_COLOUR_RESIDUAL
+    assert s.transform["scale"] == pytest.approx(2.0, abs=0.01) and s.transform["matches"] == 0
+    assert [r.original for r in result.regions] == [(0, 0, 600, 400)]
+    assert [r.suspect for r in result.regions] == [(0, 0, 300, 200)]
+    # Another smooth picture of the same shape is not a copy.
+    other = as_document(_blurred("rocket.jpg").resize((600, 400)), "other.png")
+    unrelated = compare_images(original, other, Parameters())
+    assert unrelated.summary.verdict == verdict.NO_MATCH and unrelated.regions == ()
+    assert "direct comparison" in unrelated.summary.thresholds["comparison_method"]
+
+
+def test_photographs_never_need_the_direct_comparison(rocket):
+    result = compare_images(rocket, photo("coffee.jpg"), Parameters())
+    assert result.summary.thresholds["comparison_method"] == verdict.KEYPOINT_ALIGNMENT
+
+
 def test_analyse_compare_picks_image_mode_and_the_json_round_trips(rocket):
     suspect = as_document(rocket.image.crop((0, 0, 400, 300)), "part.png")
     result = compare(rocket, suspect)

@@ -6,12 +6,22 @@ keypoint alignment of the suspect as given and mirrored (``align``), a
 tile-by-tile check of the best alignment (``regions``), and the verdict from
 fixed thresholds (``verdict``). Every number in the result is rounded so that
 the JSON is the same on every run.
+
+Pictures too smooth for keypoints (a sky, a gradient, a flat illustration,
+a heavily blurred photo: fewer keypoints than the keypoint verdict needs
+inliers, or an original with fewer textured tiles than it needs matched)
+could never pass that test, not even against themselves. When the keypoint
+test finds no match for such pictures, the suspect is laid over the original
+directly at the same size, as given and mirrored, and the verdict is taken
+from the tone layout, the colours and the tiles (``verdict.DIRECT_*``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -51,15 +61,19 @@ class PictureAnalysis:
     """Everything measured on two pictures, before it is written up as a Comparison.
 
     ``best`` is the candidate alignment with the most matched area (None when
-    no keypoint alignment was found at all); ``verdict`` is taken from it.
-    The calibration benchmark reads ``best.evidence`` even for non-matches,
-    which is how the thresholds are shown to clear every impostor.
+    no alignment was found at all); ``verdict`` is taken from it. The
+    calibration benchmark reads ``best.evidence`` (and ``direct.evidence``)
+    even for non-matches, which is how the thresholds are shown to clear
+    every impostor.
     """
 
     as_given_hashes: dict[str, dict[str, object]]
     mirrored_hashes: dict[str, dict[str, object]]
     best: Checked | None
     verdict: str
+    #: The direct comparison's best candidate, when it ran (pictures too smooth for the keypoint
+    #: test); ``best`` is this one when it matched, or when no keypoint alignment was found.
+    direct: Checked | None = None
 
 
 def analyse_pictures(
@@ -90,10 +104,13 @@ def analyse_pictures(
     # the work for the usual copy and never skips the mirror when it might matter.
     mirror_first = mirrored["phash"]["distance"] + verdict.ORIENTATION_HINT_BITS <= as_given["phash"]["distance"]
     checked: list[Checked] = []
+    fewest_keypoints = len(original_keys.points)
     for index, flip in enumerate((True, False) if mirror_first else (False, True)):
         progress.report(0.3 + 0.3 * index, "Aligning the mirrored picture" if flip else "Aligning the picture")
         copy = align.mirrored_copy(suspect_copy) if flip else suspect_copy
-        found = align.fit(original_copy, original_keys, copy, align.keypoints(copy.gray), mirrored=flip)
+        suspect_keys = align.keypoints(copy.gray)
+        fewest_keypoints = min(fewest_keypoints, len(suspect_keys.points))
+        found = align.fit(original_copy, original_keys, copy, suspect_keys, mirrored=flip)
         progress.check()
         if found is None:
             continue
@@ -115,7 +132,24 @@ def analyse_pictures(
         default=None,
     )
     progress.check()
-    return PictureAnalysis(as_given, mirrored, best, verdict.verdict(best.evidence if best else None))
+    decided = verdict.verdict(best.evidence if best else None)
+    direct = None
+    # The keypoint test cannot pass, whatever the pictures, when a side has fewer keypoints than it
+    # needs inliers or the original fewer textured tiles than it needs matched: then, and only
+    # then, the pictures are also compared directly.
+    if decided == verdict.NO_MATCH and (
+        fewest_keypoints < verdict.MIN_INLIERS
+        or regions.textured_tile_count(frame, inside, grid) < verdict.MIN_TEXTURED_TILES
+    ):
+        progress.report(0.9, "Comparing the smooth pictures directly")
+        direct = _direct_comparison(
+            original_picture, suspect_picture, original_rgb, suspect_rgb, original_copy, suspect_copy, grid, frame, inside
+        )
+        if direct is not None and (verdict.is_match(direct.evidence) or best is None):
+            best = direct
+            decided = verdict.verdict(direct.evidence)
+        progress.check()
+    return PictureAnalysis(as_given, mirrored, best, decided, direct)
 
 
 def compare_images(
@@ -156,6 +190,7 @@ def compare_images(
             **verdict.thresholds(),
             "textured_matched_tiles": best.evidence.textured_matched_tiles if best is not None else 0,
             "textured_covered_tiles": best.evidence.textured_covered_tiles if best is not None else 0,
+            **_direct_figures(analysis.direct),
         },
     )
     progress.report(1.0, "Done")
@@ -178,17 +213,97 @@ def _check(
 ) -> Checked:
     warped, covered = regions.warp_suspect(suspect_copy, candidate, grid)
     tiles = regions.score_tiles(frame, inside, warped, covered, grid)
+    return Checked(candidate, tiles, _keypoint_evidence(candidate, tiles, grid))
+
+
+def _keypoint_evidence(candidate: align.Alignment, tiles: regions.TileMap, grid: regions.Grid) -> verdict.Evidence:
     area = regions.matched_pixels(tiles)
     original_area = float(grid.width * grid.height)
     suspect_area_in_original = candidate.suspect_width * candidate.suspect_height * candidate.scale**2
-    evidence = verdict.Evidence(
+    return verdict.Evidence(
         inliers=candidate.inliers,
         textured_matched_tiles=int((tiles.matched & tiles.textured).sum()),
         textured_covered_tiles=int(tiles.textured.sum()),
         matched_fraction_of_suspect=min(1.0, area / suspect_area_in_original) if suspect_area_in_original else 0.0,
         matched_fraction_of_original=min(1.0, area / original_area),
     )
-    return Checked(candidate, tiles, evidence)
+
+
+def _same_shape(original: tuple[int, int], suspect: tuple[int, int]) -> bool:
+    """Width-to-height ratios within DIRECT_ASPECT_TOLERANCE, allowing one pixel of rounding on the shorter sides."""
+    rounding = 1.0 / min(original[0], original[1]) + 1.0 / min(suspect[0], suspect[1])
+    difference = abs(math.log((original[0] / original[1]) / (suspect[0] / suspect[1])))
+    return difference <= verdict.DIRECT_ASPECT_TOLERANCE + rounding
+
+
+def _direct_comparison(
+    original_picture: Image.Image,
+    suspect_picture: Image.Image,
+    original_rgb: Image.Image,
+    suspect_rgb: Image.Image,
+    original_copy: align.WorkingCopy,
+    suspect_copy: align.WorkingCopy,
+    grid: regions.Grid,
+    frame: np.ndarray,
+    inside: np.ndarray,
+) -> Checked | None:
+    """The suspect scaled onto the whole original, as given and mirrored; None when their shapes differ."""
+    if not _same_shape(original_picture.size, suspect_picture.size):
+        return None
+    # Mean colours on the tile grid: the shapes agree, so both pictures squeezed to it line up.
+    cells = (grid.cols, grid.rows)
+    original_cells = cv2.resize(np.asarray(original_rgb, dtype=np.uint8), cells, interpolation=cv2.INTER_AREA)
+    suspect_cells = cv2.resize(np.asarray(suspect_rgb, dtype=np.uint8), cells, interpolation=cv2.INTER_AREA)
+    ow, oh = original_picture.size
+    sw, sh = suspect_picture.size
+    scale = (ow / sw + oh / sh) / 2
+    matrix = np.array([[scale, 0.0, (ow - scale * sw) / 2], [0.0, scale, (oh - scale * sh) / 2]])
+    candidates = []
+    for flip in (False, True):
+        placed = align.Alignment(matrix=matrix, mirrored=flip, inliers=0, matches=0, suspect_width=sw, suspect_height=sh)
+        warped, covered = regions.warp_suspect(suspect_copy, placed, grid)
+        tiles = regions.score_tiles(frame, inside, warped, covered, grid)
+        lay = regions.layout(frame, inside, warped, covered, grid, flat=verdict.DIRECT_FLAT_SPREAD)
+        evidence = replace(
+            _keypoint_evidence(placed, tiles, grid),
+            method=verdict.DIRECT_COMPARISON,
+            pixel_identical=_same_pixels(original_picture, original_copy, suspect_picture, suspect_copy, flip),
+            layout_correlation=lay.correlation,
+            colour_residual=regions.colour_residual(
+                original_cells, suspect_cells[:, ::-1] if flip else suspect_cells, verdict.DIRECT_MAX_GAIN
+            ),
+        )
+        candidates.append(Checked(placed, tiles, evidence))
+    return max(candidates, key=lambda c: (verdict.is_match(c.evidence), c.evidence.layout_correlation, not c.alignment.mirrored))
+
+
+def _same_pixels(
+    original: Image.Image, original_copy: align.WorkingCopy, suspect: Image.Image, suspect_copy: align.WorkingCopy, flip: bool
+) -> bool:
+    """True when the two pictures hold the same pixels (the suspect mirrored first if ``flip``)."""
+    if original.size != suspect.size:
+        return False
+    # The working copies are made the same way from both, so differing copies settle it cheaply.
+    suspect_gray = suspect_copy.gray[:, ::-1] if flip else suspect_copy.gray
+    if not np.array_equal(original_copy.gray, suspect_gray):
+        return False
+    if flip:
+        suspect = suspect.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    return original.tobytes() == suspect.tobytes()
+
+
+def _direct_figures(direct: Checked | None) -> dict[str, object]:
+    """What the direct comparison measured, when it ran, for the thresholds table."""
+    if direct is None:
+        return {"comparison_method": verdict.KEYPOINT_ALIGNMENT}
+    e = direct.evidence
+    return {
+        "comparison_method": f"{verdict.DIRECT_COMPARISON} (too little texture for keypoints)",
+        "direct_pixel_identical": e.pixel_identical,
+        "direct_layout_correlation": round(e.layout_correlation, 4) + 0.0,  # no "-0.0" in the JSON
+        "direct_colour_residual": round(e.colour_residual, 3),
+        "direct_orientation": "mirrored" if direct.alignment.mirrored else "as given",
+    }
 
 
 #: How to read ``summary.transform``; the report prints it beside the figures.

@@ -179,6 +179,84 @@ def score_tiles(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.
     )
 
 
+def textured_tile_count(original_frame_gray: np.ndarray, inside: np.ndarray, grid: Grid) -> int:
+    """How many tiles of the original carry texture by themselves (as :func:`score_tiles` judges it).
+
+    The keypoint verdict needs at least ``MIN_TEXTURED_TILES`` of them to agree; an
+    original with fewer (a sky, a gradient, a flat illustration) can never pass it.
+    """
+    t = TILE_PIXELS
+    shape = (grid.rows, t, grid.cols, t)
+    o = cv2.GaussianBlur(original_frame_gray, (0, 0), 1.0)
+    # The rim test of score_tiles, for a suspect covering the whole picture.
+    valid = inside * (cv2.GaussianBlur(inside, (0, 0), 1.0) > 0.99)
+    weight = valid.reshape(shape).sum(axis=(1, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n = np.where(weight > 0, weight, np.nan)
+        mean = (o * valid).reshape(shape).sum(axis=(1, 3)) / n
+        variance = (o * o * valid).reshape(shape).sum(axis=(1, 3)) / n - mean**2
+    in_picture = inside.reshape(shape).sum(axis=(1, 3))
+    coverage = np.where(in_picture > 0, weight / np.maximum(in_picture, 1.0), 0.0)
+    enough = (coverage >= MIN_COVERAGE) & (weight >= MIN_EDGE_SHARE * t * t)
+    return int(((np.sqrt(np.maximum(np.nan_to_num(variance), 0.0)) > TEXTURE_STD) & enough).sum())
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the two pictures' brightness is laid out over the tiles they share."""
+
+    correlation: float  # Pearson correlation of the tile means; 0.0 when either side is flat
+    original_spread: float  # standard deviation of the original's tile means (grey levels)
+    suspect_spread: float
+
+
+def layout(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.ndarray, covered: np.ndarray, grid: Grid, *, flat: float) -> Layout:
+    """Correlation of the tile mean grey levels of the original and the warped suspect.
+
+    For a picture without texture its tone layout (where it is light, where
+    dark) is all the content there is; the correlation ignores a change of
+    overall brightness or contrast. A side whose tile means spread less than
+    ``flat`` grey levels has no layout, and the correlation is then 0.
+    """
+    t = TILE_PIXELS
+    shape = (grid.rows, t, grid.cols, t)
+    valid = inside * covered
+    weight = valid.reshape(shape).sum(axis=(1, 3))
+    in_picture = inside.reshape(shape).sum(axis=(1, 3))
+    usable = (weight >= MIN_EDGE_SHARE * t * t) & (weight >= MIN_COVERAGE * in_picture)
+    if usable.sum() < 2:
+        return Layout(0.0, 0.0, 0.0)
+    n = weight[usable]
+    o = ((original_frame_gray * valid).reshape(shape).sum(axis=(1, 3)))[usable] / n
+    s = ((warped * valid).reshape(shape).sum(axis=(1, 3)))[usable] / n
+    o_spread, s_spread = float(o.std()), float(s.std())
+    if o_spread < flat or s_spread < flat:
+        return Layout(0.0, o_spread, s_spread)
+    correlation = float(((o - o.mean()) * (s - s.mean())).mean() / (o_spread * s_spread))
+    return Layout(max(-1.0, min(1.0, correlation)), o_spread, s_spread)
+
+
+def colour_residual(original_cells: np.ndarray, suspect_cells: np.ndarray, max_gain: float) -> float:
+    """How far two grids of mean colours (rows x cols x 3) are apart once one brightness change is allowed.
+
+    One gain and one offset, shared by the three channels, are fitted (least
+    squares, the gain held within ``1 / max_gain`` .. ``max_gain``) to map the
+    suspect's colours onto the original's; the root mean square of what is
+    left, in 8-bit levels. A brightened or darkened copy fits; a picture in
+    other colours, or a colour picture against a grey one, does not.
+    """
+    o = original_cells.astype(np.float64).ravel()
+    s = suspect_cells.astype(np.float64).ravel()
+    if o.size == 0:
+        return 255.0
+    s_centred = s - s.mean()
+    spread = float((s_centred**2).sum())
+    gain = float((s_centred * (o - o.mean())).sum() / spread) if spread > 0 else 1.0
+    gain = min(max_gain, max(1.0 / max_gain, gain))
+    offset = o.mean() - gain * s.mean()
+    return float(np.sqrt(((o - (gain * s + offset)) ** 2).mean()))
+
+
 @dataclass(frozen=True)
 class FoundRegion:
     original: tuple[int, int, int, int]
