@@ -21,7 +21,6 @@ import os
 import re
 import struct
 import sys
-import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
@@ -190,6 +189,8 @@ def _c_library_messages(active: bool) -> Iterator[list[str]]:
     if not active:
         yield said
         return
+    import tempfile  # here: only TIFF decodes need it, and it costs milliseconds of start-up
+
     with _STDERR_LOCK:
         try:
             saved = os.dup(2)
