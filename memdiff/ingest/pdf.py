@@ -24,25 +24,33 @@ Limits, each stated in its error: at most :data:`MAX_PAGES` pages,
 :data:`MAX_PAGE_CHARACTERS` characters of text per page and
 :data:`MAX_CHARACTERS` in all; at most :data:`MAX_STREAM_TOKENS` tokens
 (operators and operands) in one content stream (a page beyond it is skipped
-with a note) and :data:`MAX_TOKENS` in the whole file. Tokens and text are
-counted as pypdf meets each operator, so a content stream that draws the same
-words a million times, or the same form on thousands of pages, is stopped
-early. The token limits are what bound the time: pypdf reads about 120,000
-to 300,000 tokens a second on a small two-core machine, so no PDF takes more
+with a note, and so is the text of a form beyond it) and :data:`MAX_TOKENS`
+in the whole file. Tokens are counted as pypdf parses each operator, so they
+count the work done; text is counted for every page it appears on, so a
+content stream that draws the same words a million times is stopped early.
+The token limits are what bound the time: pypdf reads about 120,000 to
+300,000 tokens a second on a small two-core machine, so no PDF takes more
 than about one to four minutes, and an ordinary book a few seconds.
 
-Before any page is parsed, the drawing instructions pypdf would have to read
+Work done once is not done again. A page whose content streams and resources
+are the very objects of a page already read gives that page's text again
+without being parsed. A form XObject (a letterhead, a logo, a stamp drawn on
+every page) is parsed the first time it is drawn and its text given again
+wherever it is drawn after that (see :class:`_FormTexts`). Neither costs
+tokens again; their text still counts against the character limits on every
+page that shows it, which is what bounds a file drawing one form, or listing
+one page, thousands of times.
+
+Before any page is parsed, the drawing instructions pypdf will have to read
 are measured: the decoded content streams of every page and of the forms it
-draws, a stream counted each time a page uses it (so one heavy stream listed
-on 4,000 pages counts 4,000 times). They may come to at most
-:data:`MAX_DRAWING_BYTES`, and at most :data:`MAX_DRAWING_RATIO` times the
-size of the file (never less than :data:`MIN_DRAWING_BYTES`): a real document's
-content compresses a few times, so a small file that unpacks into hundreds of
-megabytes of work is refused at once instead of after minutes of parsing.
-Measuring costs one decompression of each distinct stream, which reading the
-text needs anyway. A page whose content streams and resources are the very
-objects of a page already read gives that page's text again without being
-parsed again; its tokens and characters still count against the limits.
+draws, each counted as often as it will be parsed (a form once, a repeated
+page once, a content stream shared by pages with different fonts once per
+page). They may come to at most :data:`MAX_DRAWING_BYTES`, and at most
+:data:`MAX_DRAWING_RATIO` times the size of the file (never less than
+:data:`MIN_DRAWING_BYTES`): a real document's content compresses a few
+times, so a small file that unpacks into hundreds of megabytes of work is
+refused at once instead of after minutes of parsing. Measuring costs one
+decompression of each distinct stream, which reading the text needs anyway.
 
 pypdf's own limits apply beneath (75 MB per decompressed stream, 5,000 form
 invocations per page) and are reported as the same kind of error.
@@ -50,15 +58,16 @@ invocations per page) and are reported as the same kind of error.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import threading
 import unicodedata
 import warnings
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache, partial
 from io import BytesIO
 from typing import Any
 
@@ -88,12 +97,14 @@ MAX_STREAM_TOKENS = 1_000_000
 
 #: The most tokens parsed in the whole file: pypdf reads about 120,000 a
 #: second on a small machine, so this bounds the time any PDF can take (a
-#: 5,000-page book has about 10 million). Pages skipped as too complex count in full.
+#: 5,000-page book has about 10 million). Each stream counts as often as it
+#: is parsed (a form or a repeated page once); a page or form skipped as too
+#: complex counts :data:`MAX_STREAM_TOKENS`.
 MAX_TOKENS = 25_000_000
 
 #: The most bytes of drawing instructions (decoded content streams of the
-#: pages and of the forms they draw, each counted every time it is used) one
-#: PDF may hand pypdf. A 5,000-page book has a few tens of megabytes; at the
+#: pages and of the forms they draw, each counted as often as it is parsed)
+#: one PDF may hand pypdf. A 5,000-page book has a few tens of megabytes; at the
 #: densest real content (about 16 bytes a token) this is as much as
 #: :data:`MAX_TOKENS` allows, so it refuses at once what would be refused
 #: after minutes.
@@ -101,8 +112,8 @@ MAX_DRAWING_BYTES = 400_000_000
 
 #: How many times its own size a PDF's drawing instructions may come to.
 #: Compressed content streams of real documents unpack into 2 to 10 times
-#: their size, a letterhead drawn on every page perhaps 20; a hostile file
-#: listing one heavy stream on thousands of pages, hundreds of thousands.
+#: their size; a hostile file packing megabytes of drawing into a few
+#: kilobytes, hundreds or thousands.
 MAX_DRAWING_RATIO = 100
 
 #: The drawing instructions any PDF may have whatever its size (a small file
@@ -234,7 +245,8 @@ class _PageReading:
 
     text: str
     tokens: int
-    outcome: str  # "read", "damaged" or "too complex"
+    #: "read", "damaged", "too complex" or "form too complex" (read, without a form's text)
+    outcome: str
 
 
 def _read(
@@ -286,10 +298,13 @@ def _read(
     _measure_drawing(reader.pages, name, len(data), limits, progress)
 
     budget = _Budget(limits.characters, limits.page_characters, limits.tokens, progress)
+    forms = _FormTexts(budget, limits.stream_tokens)
     report_every = max(1, page_count // 100)
     page_texts: list[str] = []
     unreadable: list[int] = []
     too_complex: list[int] = []
+    # Pages read without the text of a form beyond the limit per stream:
+    form_too_complex: list[int] = []
     # Pages whose content streams and resources are the same objects read the same: keyed by those
     # objects' ids (kept alive in the value, so no id is reused while the cache lives).
     readings: dict[tuple[int, ...], tuple[_PageReading, tuple[Any, ...]]] = {}
@@ -302,21 +317,17 @@ def _read(
         same_as = _same_reading_key(page)
         known = readings.get(same_as[0]) if same_as else None
         if known is not None:
-            reading = known[0]
-            # Counted as if parsed again, with the same tests as a parse (a page skipped as too complex
-            # stops the file when it uses up the budget exactly).
-            budget.charge_tokens(reading.tokens)
-            left = budget.tokens_left()
-            if left < 0 or (left == 0 and reading.outcome == "too complex"):
-                raise _too_complex(name, limits.tokens)
+            reading = known[0]  # not parsed again, so no tokens; its text counts below
         else:
-            reading = _read_page(page, number, name, budget, limits)
+            reading = _read_page(page, number, name, budget, forms, limits)
             if same_as:
                 readings[same_as[0]] = (reading, same_as[1])
         if reading.outcome == "too complex":
             too_complex.append(number)
         elif reading.outcome == "damaged":
             unreadable.append(number)
+        elif reading.outcome == "form too complex":
+            form_too_complex.append(number)
         text = reading.text
         if len(text) > budget.page_limit:
             raise _too_much_page_text(name, number, budget.page_limit)
@@ -325,25 +336,32 @@ def _read(
             raise _too_much_text(name, limits.characters)
         page_texts.append(text)
 
-    if too_complex:
+    if too_complex or form_too_complex:
+        named = sorted(too_complex + form_too_complex)
         beyond = (
-            f"{_page_list(too_complex)} of {name} {_verb(too_complex, 'holds', 'hold')} more than "
-            f"{limits.stream_tokens:,} drawing instructions, beyond memdiff's limit per page"
+            f"{_page_list(named)} of {name} {_verb(named, 'holds', 'hold')} more than "
+            f"{limits.stream_tokens:,} drawing instructions in one page or form, beyond memdiff's limit"
         )
-        if len(too_complex) + len(unreadable) == page_count:
+        # A page whose only text was in a form left out has nothing to compare either.
+        lost = too_complex + [n for n in form_too_complex if not page_texts[n - 1]]
+        if lost and len(lost) + len(unreadable) == page_count:
             raise LimitExceeded(
                 f"{name} has no page memdiff can read ({beyond}); "
                 "extract the pages with text into a new PDF and compare that."
             )
         notes.append(f"{beyond}; that text is missing from the comparison.")
         unreadable.extend(too_complex)
-    empty = [n for n, text in enumerate(page_texts, start=1) if not text and n not in unreadable]
+    empty = [
+        n
+        for n, text in enumerate(page_texts, start=1)
+        if not text and n not in unreadable and n not in form_too_complex
+    ]
     if len(unreadable) == page_count:
         raise InputError(
             f"{name} is damaged: none of its {page_count:,} pages could be read; "
             "re-save it from the program that made it or get another copy."
         )
-    if len(empty) + len(unreadable) == page_count:
+    if len(empty) + len(unreadable) == page_count and not form_too_complex:
         raise NeedsOCR(
             f"{name} has no text layer (it looks like a scan); run it through OCR first "
             "(for example your PDF program's 'recognise text' function) and compare the OCR'd copy."
@@ -374,15 +392,24 @@ def _read(
     return Extracted(text, MEDIA_TYPE, page_starts=page_starts, notes=tuple(notes))
 
 
-def _read_page(page: Any, number: int, name: str, budget: _Budget, limits: _Limits) -> _PageReading:
+def _read_page(
+    page: Any, number: int, name: str, budget: _Budget, forms: _FormTexts, limits: _Limits
+) -> _PageReading:
     """Parse one page's text under the budget; a page pypdf cannot parse becomes a damaged or too complex one."""
     from pypdf.errors import LimitReachedError
 
     tokens_before = budget.tokens
     outcome = "read"
+    stream_limit = min(limits.stream_tokens, budget.tokens_left())
     try:
-        with _stream_token_limit(min(limits.stream_tokens, budget.tokens_left())):
+        with _stream_token_limit(stream_limit), forms.drawn_on(page, stream_limit):
             raw = page.extract_text(visitor_operand_before=budget.see_operation)
+        # pypdf catches what goes wrong inside a form and goes on with the page: a limit passed
+        # there is only seen here.
+        if budget.exceeded:
+            raise _BudgetSpent(budget.exceeded)
+        if forms.too_complex_on_page:
+            outcome = "form too complex"
     except _BudgetSpent as spent:
         if spent.args == ("page",):
             raise _too_much_page_text(name, number, budget.page_limit) from None
@@ -392,8 +419,8 @@ def _read_page(page: Any, number: int, name: str, budget: _Budget, limits: _Limi
     except LimitReachedError as err:
         if "tokens" not in str(err):
             raise _beyond_pypdf_limits(name, err) from None
-        # A page (or a form on it) too complex to parse: its work still counts.
-        budget.charge_tokens(limits.stream_tokens)
+        # A page too complex to parse: its work still counts.
+        budget.charge_tokens(stream_limit)
         if budget.tokens_left() <= 0:
             raise _too_complex(name, limits.tokens) from None
         outcome, raw = "too complex", ""
@@ -468,8 +495,9 @@ def _measure_drawing(
 ) -> int:
     """Refuse the file if its pages would hand pypdf more drawing instructions than allowed; return how many.
 
-    Stops measuring as soon as the allowance is passed, so a file listing a
-    heavy stream on thousands of pages is refused after a handful of them.
+    Stops measuring as soon as the allowance is passed, so a file whose
+    pages share a heavy stream under thousands of different fonts is refused
+    after a handful of them.
     """
     from pypdf.errors import LimitReachedError
 
@@ -494,15 +522,16 @@ def _measure_drawing(
 
 
 class _DrawingMeasure:
-    """Sizes the drawing instructions pypdf parses to read a page, forms included, without parsing any.
+    """Sizes the drawing instructions pypdf will parse to read the pages, forms included, without parsing any.
 
     Each distinct stream is decompressed once (pypdf keeps the result for the
     reading that follows) and searched once for the forms it draws ("/Name
-    Do"); a page's size is its streams' bytes plus, for every call of a form,
-    that form's own size. A form that draws itself, directly or not, counts
-    nothing for the repeat (pypdf skips such a cycle), and forms nested more
-    than :attr:`_DEEPEST` deep count nothing (pypdf would exhaust Python's
-    stack first); the tokens counted while reading still bound such files.
+    Do"). A page counts its content streams, unless it repeats a page already
+    measured (the same streams and resources, read once), and each form it
+    draws that no page drew before: forms are parsed once per file (see
+    :class:`_FormTexts`). Forms nested more than :attr:`_DEEPEST` deep count
+    nothing (pypdf would exhaust Python's stack first); the tokens counted
+    while reading still bound such files.
     """
 
     _DEEPEST = 32
@@ -512,8 +541,9 @@ class _DrawingMeasure:
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self._streams: dict[int, tuple[int, tuple[tuple[str, int], ...]]] = {}
-        self._forms: dict[int, int] = {}
+        self._streams: dict[int, tuple[int, tuple[str, ...]]] = {}
+        self._forms: set[int] = set()
+        self._pages: set[tuple[int, ...]] = set()
         self._measured: list[Any] = []  # keeps every measured object alive, so no id is reused
         self._decoded = 0
         self._next_check = self._CHECK_EVERY
@@ -522,45 +552,45 @@ class _DrawingMeasure:
         resources = _resources_of(page)
         if resources is None:
             return 0
+        same_as = _same_reading_key(page)
+        if same_as:
+            if same_as[0] in self._pages:
+                return 0
+            self._pages.add(same_as[0])
+            self._measured.append(same_as[1])
         return self._drawn(_content_streams(page), resources, depth=0)
 
     def _drawn(self, streams: tuple[Any, ...], resources: Any, depth: int) -> int:
         size = 0
-        calls: Counter[str] = Counter()
+        called: set[str] = set()
         for stream in streams:
             length, forms = self._stream(stream)
             size += length
-            for form_name, count in forms:
-                calls[form_name] += count
-        if not calls:
+            called.update(forms)
+        if not called:
             return size
         xobjects = resources.get("/XObject")
         xobjects = xobjects.get_object() if xobjects is not None else None
         if not hasattr(xobjects, "get"):
             return size
-        for form_name, count in sorted(calls.items()):
+        for form_name in sorted(called):
             form = xobjects.get(form_name)
             form = form.get_object() if form is not None else None
             if form is not None and getattr(form, "get", None) and form.get("/Subtype") == "/Form":
-                size += count * self._form(form, depth + 1)
+                size += self._form(form, depth + 1)
         return size
 
     def _form(self, form: Any, depth: int) -> int:
+        """The size of a form the first time it is drawn, with the forms it draws first; nothing after."""
         key = id(form)
-        if key in self._forms:
-            return self._forms[key]
-        if depth > self._DEEPEST:
+        if key in self._forms or depth > self._DEEPEST:
             return 0
-        self._forms[key] = (
-            0  # while it is measured: a form reached again inside itself adds nothing
-        )
+        self._forms.add(key)
         self._measured.append(form)
         resources = _resources_of(form)
-        size = self._drawn((form,), resources, depth) if resources is not None else 0
-        self._forms[key] = size
-        return size
+        return self._drawn((form,), resources, depth) if resources is not None else 0
 
-    def _stream(self, stream: Any) -> tuple[int, tuple[tuple[str, int], ...]]:
+    def _stream(self, stream: Any) -> tuple[int, tuple[str, ...]]:
         key = id(stream)
         known = self._streams.get(key)
         if known is not None:
@@ -570,10 +600,9 @@ class _DrawingMeasure:
         if self._decoded >= self._next_check:
             self._next_check = self._decoded + self._CHECK_EVERY
             self.progress.check()
-        forms: tuple[tuple[str, int], ...] = ()
+        forms: tuple[str, ...] = ()
         if b"Do" in data:
-            counts = Counter(_name(match[1]) for match in _FORM_CALL.finditer(data))
-            forms = tuple(sorted(counts.items()))
+            forms = tuple(sorted({_name(match[1]) for match in _FORM_CALL.finditer(data)}))
         self._streams[key] = (len(data), forms)
         self._measured.append(stream)
         return self._streams[key]
@@ -586,6 +615,199 @@ def _name(raw: bytes) -> str:
         return "/" + raw.decode("utf-8")
     except UnicodeDecodeError:
         return "/" + raw.decode("latin-1")
+
+
+class _OpenForms(set):
+    """pypdf's set of the forms it is inside (by id), noting every form it asks about.
+
+    pypdf skips a form drawn inside itself, directly or not, by asking this
+    set whether the form is already open; which forms it asked about, and the
+    answers, are what a form's text can depend on besides the form itself.
+    """
+
+    def __init__(self, ids: Any = ()) -> None:
+        super().__init__(ids)
+        self.asked: list[int] = []
+
+    def __contains__(self, item: object) -> bool:
+        self.asked.append(item)  # type: ignore[arg-type]
+        return super().__contains__(item)
+
+
+@dataclass(frozen=True)
+class _FormReading:
+    """What extracting one form gave, and what it depended on, so the form need not be parsed again."""
+
+    form: Any  # kept alive, so its id is not reused while the reading is kept
+    text: str
+    #: What pypdf raised while reading it (pypdf then leaves the form's text out).
+    error: Exception | None
+    too_complex: bool  # the form, or one inside it, holds more tokens than one stream may
+    forms_entered: int  # the forms pypdf opened inside it, which count against its limit per page
+    asked: frozenset[int]  # the forms pypdf asked about (whether open, to break cycles) ...
+    open_then: frozenset[int]  # ... and which of them were open
+
+    def applies(self, open_now: set[int], entries: int, entry_limit: int) -> bool:
+        """Whether pypdf would read the form the same way now: same answers, and no form skipped for the limit.
+
+        ``entries`` counts this form's own entry already; pypdf opens a form inside it only while fewer
+        than ``entry_limit`` have been opened.
+        """
+        if entries + self.forms_entered > entry_limit:
+            return False
+        return self.asked & open_now == self.open_then
+
+
+class _FormTexts:
+    """Each form XObject's text, extracted once per file and given again wherever the form is drawn.
+
+    pypdf (7.1, when this was written) extracts a form's text by calling the
+    page's public ``extract_xform_text`` with the form, the set of forms it is
+    inside (``known_ids``) and a counter of forms opened on the page
+    (``traversal_state.entry_count``). It starts afresh inside the form (the
+    form's own resources and fonts, a new text state), so the text depends on
+    the form alone, except in two ways: pypdf skips a form it is already
+    inside (a form drawing itself), and opens at most
+    ``xform_maximum_invocations_per_extraction`` (5,000) forms a page.
+
+    So, on the page object being read and only while it is read, the page's
+    ``extract_xform_text`` is replaced by :meth:`_extract`. It hands pypdf an
+    :class:`_OpenForms` set that notes which forms pypdf asks about, keeps each
+    form's text (or the error pypdf met in it) with those questions and
+    answers, and gives the text again when the same questions would get the
+    same answers and pypdf's count would not reach its limit, counting the
+    forms opened inside as pypdf would have. Anything else is extracted as
+    usual: a form whose reading depended on something else, a call with
+    arguments it does not know, or a pypdf without that method (checked by
+    :func:`_pypdf_extracts_forms_by_page_method`). The tests compare the
+    text with pypdf's own, page by page, for nested, cyclic and over-limit forms.
+
+    The tokens of a form are counted once, when it is parsed; its text counts
+    against the page's character limit every time it is given. A form whose
+    parsing stops at the limit per stream (pypdf then leaves its text out of
+    the page) is charged that limit once and marks each page drawing it.
+    """
+
+    def __init__(self, budget: _Budget, stream_tokens: int) -> None:
+        self.budget = budget
+        self.stream_limit = stream_tokens  # pypdf's limit per stream while the current page is read
+        self.too_complex_on_page = False
+        self._readings: dict[tuple[Any, ...], _FormReading] = {}
+
+    @contextmanager
+    def drawn_on(self, page: Any, stream_limit: int) -> Iterator[None]:
+        """While ``page`` is read (with pypdf's limit per stream at ``stream_limit``), its forms come from here."""
+        self.stream_limit = stream_limit
+        self.too_complex_on_page = False
+        if not _pypdf_extracts_forms_by_page_method():
+            yield
+            return
+        original = page.extract_xform_text
+        page.extract_xform_text = partial(self._extract, original)
+        try:
+            yield
+        finally:
+            del page.extract_xform_text  # the class's method again
+
+    def _extract(
+        self,
+        original: Any,
+        xform: Any,
+        orientations: Any = (0, 90, 270, 360),
+        space_width: float = 200.0,
+        visitor_operand_before: Any = None,
+        visitor_operand_after: Any = None,
+        visitor_text: Any = None,
+        *,
+        known_ids: Any = None,
+        traversal_state: Any = None,
+    ) -> str:
+        from pypdf import get_configuration
+        from pypdf.errors import LimitReachedError
+
+        def extract(open_forms: Any) -> str:
+            return original(
+                xform,
+                orientations,
+                space_width,
+                visitor_operand_before,
+                visitor_operand_after,
+                visitor_text,
+                known_ids=open_forms,
+                traversal_state=traversal_state,
+            )
+
+        entries = getattr(traversal_state, "entry_count", None)
+        if (
+            visitor_operand_after is not None
+            or visitor_text is not None
+            or not isinstance(known_ids, set)
+            or not isinstance(entries, int)
+            or not isinstance(orientations, tuple)
+        ):
+            return extract(known_ids)  # not the call this cache was written for
+        entry_limit = get_configuration().xform_maximum_invocations_per_extraction
+        key = (id(xform), orientations, space_width)
+        known = self._readings.get(key)
+        if known is not None and known.applies(known_ids, entries, entry_limit):
+            traversal_state.entry_count = entries + known.forms_entered
+            self.too_complex_on_page |= known.too_complex
+            if known.error is not None:
+                raise known.error.with_traceback(None)
+            self.budget.see_text(len(known.text))
+            return known.text
+
+        open_forms = known_ids if isinstance(known_ids, _OpenForms) else _OpenForms(known_ids)
+        open_then = frozenset(open_forms)
+        asked_before = len(open_forms.asked)
+        complex_before, self.too_complex_on_page = self.too_complex_on_page, False
+        text, error = "", None
+        try:
+            text = extract(open_forms)
+        except (_BudgetSpent, MemdiffError, MemoryError, RecursionError):
+            raise
+        except LimitReachedError as err:
+            error = err
+            if "tokens" in str(err):
+                # pypdf parsed the form up to the limit per stream before giving up: that work was done.
+                self.too_complex_on_page = True
+                self.budget.charge_tokens(self.stream_limit)
+                if self.budget.tokens_left() <= 0:
+                    self.budget.exceeded = self.budget.exceeded or "tokens"
+        except Exception as err:  # noqa: BLE001 - pypdf names a damaged form in its log and goes on
+            error = err
+        finally:
+            too_complex = self.too_complex_on_page
+            self.too_complex_on_page |= complex_before
+        if error is not None:
+            # Without its traceback, which holds pypdf's frames and what they parsed.
+            error = error.with_traceback(None)
+        forms_entered = traversal_state.entry_count - entries
+        # Below the limit at the end, pypdf skipped no form inside for it; at the limit, it may have.
+        if self.budget.exceeded is None and entries + forms_entered < entry_limit:
+            asked = frozenset(open_forms.asked[asked_before:])
+            self._readings[key] = _FormReading(
+                xform, text, error, too_complex, forms_entered, asked, asked & open_then
+            )
+        if error is not None:
+            raise error
+        return text
+
+
+@cache
+def _pypdf_extracts_forms_by_page_method() -> bool:
+    """Whether the installed pypdf reads forms through the page's method :class:`_FormTexts` replaces."""
+    try:
+        from pypdf import PageObject, get_configuration
+
+        parameters = inspect.signature(PageObject.extract_xform_text).parameters
+        return (
+            isinstance(get_configuration().xform_maximum_invocations_per_extraction, int)
+            and callable(getattr(PageObject, "_extract_text__xform", None))
+            and {"known_ids", "traversal_state"} <= parameters.keys()
+        )
+    except Exception:  # noqa: BLE001 - another pypdf: read every form as it comes
+        return False
 
 
 class _Budget:
@@ -613,21 +835,32 @@ class _Budget:
         self.spent = 0
         self.tokens = 0
         self._page_bytes = 0
+        #: Which limit was passed ("tokens", "page" or "file"), kept because pypdf catches the
+        #: exception when it is raised inside a form and goes on with the page.
+        self.exceeded: str | None = None
 
     def see_operation(self, operator: bytes, operands: Any, *_: Any) -> None:
         self.tokens += 1 + (len(operands) if isinstance(operands, list) else 0)
         if self.tokens > self.token_limit:
-            raise _BudgetSpent("tokens")
+            self._spent("tokens")
         if self.tokens >= self._next_check:
             self._next_check = self.tokens + self._CHECK_EVERY
             self.progress.check()
         if operator not in self._SHOWS_TEXT:
             return
-        self._page_bytes += _string_bytes(operands)
+        self.see_text(_string_bytes(operands))
+
+    def see_text(self, size: int) -> None:
+        """Count text the page draws: the bytes of a text operator, or the characters of a form given again."""
+        self._page_bytes += size
         if self._page_bytes > 2 * self.page_limit:
-            raise _BudgetSpent("page")
+            self._spent("page")
         if self.spent + self._page_bytes > 2 * self.limit:
-            raise _BudgetSpent("file")
+            self._spent("file")
+
+    def _spent(self, limit: str) -> None:
+        self.exceeded = self.exceeded or limit
+        raise _BudgetSpent(self.exceeded)
 
     def tokens_left(self) -> int:
         return self.token_limit - self.tokens
@@ -794,7 +1027,7 @@ def _too_complex(name: str, limit: int) -> LimitExceeded:
 def _too_much_drawing(name: str, limit: int) -> LimitExceeded:
     return LimitExceeded(
         f"{name} holds more than {_size(limit)} of drawing instructions (its pages' content and the forms they "
-        "draw, counted each time a page uses them), above memdiff's limit per PDF (it is extremely complex or "
+        "draw, each counted as often as it must be read), above memdiff's limit per PDF (it is extremely complex or "
         "built to exhaust the reader); split it or extract the relevant pages first."
     )
 
@@ -804,7 +1037,7 @@ def _too_much_drawing_for_its_size(
 ) -> LimitExceeded:
     return LimitExceeded(
         f"{name} unpacks from {_size(file_size)} into more than {_size(allowance)} of drawing instructions (its "
-        "pages' content and the forms they draw, counted each time a page uses them), above memdiff's limit of "
+        "pages' content and the forms they draw, each counted as often as it must be read), above memdiff's limit of "
         f"{limits.drawing_ratio:,} times a PDF's size (and at least {_size(limits.min_drawing_bytes)}), which is "
         "how files built to exhaust the reader look; if it is genuine, print it to a new PDF and compare that."
     )

@@ -195,6 +195,25 @@ def shared_stream_pdf(pages: int, content: bytes) -> bytes:
     return out.getvalue()
 
 
+def distinct_streams_pdf(pages: int, content: bytes) -> bytes:
+    """``pages`` pages, each with its own Flate-compressed copy of ``content``: no sharing, every copy parsed."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    packed = zlib.compress(content, 9)
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(100, 100))
+        page = pdf.pages[-1]
+        page.Resources = resources
+        page.Contents = pdf.make_stream(packed, Filter=pikepdf.Name.FlateDecode)
+    out = BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
 def form_on_every_page_pdf(pages: int, form_content: bytes, calls_per_page: int = 1) -> bytes:
     """``pages`` pages each drawing one shared form XObject ``calls_per_page`` times, then their own line of text.
 
@@ -227,8 +246,17 @@ def form_on_every_page_pdf(pages: int, form_content: bytes, calls_per_page: int 
 LETTERHEAD = b"BT /F1 9 Tf 10 280 Td (Smith and Partners LLP) Tj ET " + b"".join(
     f"{i % 97} {i % 89} m {i % 83} {i % 79} l S ".encode() for i in range(300))
 
+#: A letterhead with a detailed vector logo: about 14,000 tokens (4,600 strokes), 60 KB unpacked, as a
+#: firm's logo converted to outlines comes out of a word processor.
+LOGO_LETTERHEAD = b"BT /F1 9 Tf 10 280 Td (Smith and Partners LLP) Tj ET " + b"".join(
+    f"{(i * 37) % 283}.{i % 10} {(i * 53) % 277}.{(i * 7) % 10} {'m' if i % 40 == 0 else 'l'} ".encode()
+    for i in range(4_600)) + b"S "
+
 #: A page of 900,000 tokens ("1 0 Td" 300,000 times) that compresses to a few kilobytes.
 HEAVY_PAGE = b"BT /F1 12 Tf " + b"1 0 Td " * 300_000 + b"(x) Tj ET"
+
+#: A form of about 300 characters of text: drawn 5,000 times, 1.5 million characters on one page.
+WORDY_FORM = b"BT /F1 9 Tf 10 280 Td (" + b"Privileged and confidential. " * 10 + b") Tj ET"
 
 
 def truncated(data: bytes, fraction: float = 0.5) -> bytes:
@@ -333,11 +361,22 @@ def _pages(count: int) -> Callable[[object], None]:
     return check
 
 
+def _repeated_x(pages: int, per_page: int) -> Callable[[object], None]:
+    def check(document) -> None:
+        assert len(document.page_starts) == pages
+        assert document.text.count("x") == pages * per_page
+
+    return check
+
+
 def _letterheads(count: int) -> Callable[[object], None]:
     def check(document) -> None:
         assert len(document.page_starts) == count
         assert document.text.count("Smith and Partners LLP") == count
         assert document.text.endswith(f"Letter page {count}.")
+        pages = [document.text[start:end].strip() for start, end in
+                 zip(document.page_starts, [*document.page_starts[1:], len(document.text)])]
+        assert all(page.endswith(f"Letter page {n}.") for n, page in enumerate(pages, start=1))
 
     return check
 
@@ -374,14 +413,25 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("pdf-2000-pages", "long.pdf", _bytes(lambda: many_pages_pdf(2000)), None, check=_pages(2000)),
     Hostile("pdf-5001-pages", "longer.pdf", _bytes(lambda: many_pages_pdf(5001)), LimitExceeded, "5,000"),
     Hostile("pdf-compression-bomb", "bomb.pdf", _bytes(compression_bomb_pdf), LimitExceeded, "75 MB"),
-    # 28 KB listing one page of 900,000 tokens 4,000 times: 8 GB of drawing instructions to parse.
+    # 28 KB listing one page of 900,000 tokens 4,000 times, and 4 KB drawing a form of 900,000 tokens
+    # 5,000 times: the page and the form are parsed once each (a few seconds), their text given again.
     Hostile("pdf-heavy-page-4000-times", "tokens.pdf", _bytes(lambda: shared_stream_pdf(4000, HEAVY_PAGE)),
-            LimitExceeded, "100 times a PDF's size"),
+            None, check=_repeated_x(4000, 1)),
     Hostile("pdf-heavy-form-drawn-5000-times", "forms.pdf",
             _bytes(lambda: form_on_every_page_pdf(1, HEAVY_PAGE, calls_per_page=5000)),
+            None, check=_repeated_x(1, 5000)),
+    # A form of 300 characters drawn 5,000 times on a page: given again each time, its text counts each time.
+    Hostile("pdf-wordy-form-drawn-5000-times", "stamps.pdf",
+            _bytes(lambda: form_on_every_page_pdf(3, WORDY_FORM, calls_per_page=5000)),
+            LimitExceeded, "1,000,000 characters"),
+    # 10 KB holding five copies of a page of 900,000 tokens: 10 MB of drawing instructions, each to be parsed.
+    Hostile("pdf-heavy-distinct-pages", "packed.pdf", _bytes(lambda: distinct_streams_pdf(5, HEAVY_PAGE)),
             LimitExceeded, "100 times a PDF's size"),
     Hostile("pdf-letterhead-on-500-pages", "letters.pdf", _bytes(lambda: form_on_every_page_pdf(500, LETTERHEAD)),
             None, check=_letterheads(500)),
+    # A logo of 14,000 tokens on each of 2,000 letters (a legal production): the logo is parsed once.
+    Hostile("pdf-logo-letterhead-on-2000-pages", "production.pdf",
+            _bytes(lambda: form_on_every_page_pdf(2000, LOGO_LETTERHEAD)), None, check=_letterheads(2000)),
     # ---- images
     Hostile("png-truncated", "cut.png", _bytes(lambda: truncated(image_bytes("PNG", size=(200, 150)), 0.6)),
             InputError, ""),
