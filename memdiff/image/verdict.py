@@ -37,7 +37,7 @@ weakest detected copies reached a correlation of 0.975 and a colour residual
 of 12.5; impostors that passed the other two tests reached at most a
 correlation of 0.311 and at least a colour residual of 43.3. Both thresholds
 sit between, nearer the copies (the strict side). A photograph and its own blurred version are related, not
-impostors, and are shown apart (2 of 24 such pairs are called copies).
+impostors, and are shown apart (3 of 24 such pairs are called copies).
 """
 
 from __future__ import annotations
