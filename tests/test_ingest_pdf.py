@@ -488,6 +488,21 @@ def test_forms_read_once_give_the_text_pypdf_gives_page_by_page(forms, pages):
     assert all(theirs)
 
 
+def test_forms_beyond_pypdfs_limit_per_page_are_named_in_a_note():
+    # pypdf opens at most 5,000 forms on a page and leaves the rest out: the pages it did that on
+    # are named. Page 1 opens 6,000 (A and the B inside it, 3,000 times), page 2 exactly 5,000.
+    forms = {"A": (_words("a") + b"/B Do", ("B",)), "B": (_words("b"), ())}
+    pages = [b"/A Do " * 3_000 + _words("end"), b"/B Do " * 5_000, b"/B Do " * 5_001]
+    extracted = pdf.read(_forms_pdf(forms, pages), "forms.pdf")
+    assert extracted.text.count("b") == 2_500 + 5_000 + 5_000
+    assert extracted.notes == (
+        (
+            "Pages 1, 3 of forms.pdf draw more than 5,000 forms, beyond the PDF reader's limit per "
+            "page; the text of the forms after that is missing from the comparison."
+        ),
+    )
+
+
 def test_a_form_beyond_the_limit_per_stream_is_left_out_with_a_note_and_counted_once():
     form = b"BT /F1 12 Tf 10 10 Td (logo) Tj ET " + b"0 0 m " * 700  # 2,110 tokens
     data = _shared_page_pdf(1, b"/X Do " + _words("Letter text."), form=form)

@@ -52,8 +52,9 @@ times, so a small file that unpacks into hundreds of megabytes of work is
 refused at once instead of after minutes of parsing. Measuring costs one
 decompression of each distinct stream, which reading the text needs anyway.
 
-pypdf's own limits apply beneath (75 MB per decompressed stream, 5,000 form
-invocations per page) and are reported as the same kind of error.
+pypdf's own limits apply beneath: 75 MB per decompressed stream, reported as the
+same kind of error, and 5,000 forms opened on one page, beyond which pypdf
+leaves the rest out and the pages are named in a note.
 """
 
 from __future__ import annotations
@@ -247,6 +248,8 @@ class _PageReading:
     tokens: int
     #: "read", "damaged", "too complex" or "form too complex" (read, without a form's text)
     outcome: str
+    #: The page draws more forms than pypdf opens on one page, so the text of the rest is missing.
+    too_many_forms: bool = False
 
 
 def _read(
@@ -305,6 +308,7 @@ def _read(
     too_complex: list[int] = []
     # Pages read without the text of a form beyond the limit per stream:
     form_too_complex: list[int] = []
+    too_many_forms: list[int] = []
     # Pages whose content streams and resources are the same objects read the same: keyed by those
     # objects' ids (kept alive in the value, so no id is reused while the cache lives).
     readings: dict[tuple[int, ...], tuple[_PageReading, tuple[Any, ...]]] = {}
@@ -328,6 +332,8 @@ def _read(
             unreadable.append(number)
         elif reading.outcome == "form too complex":
             form_too_complex.append(number)
+        if reading.too_many_forms:
+            too_many_forms.append(number)
         text = reading.text
         if len(text) > budget.page_limit:
             raise _too_much_page_text(name, number, budget.page_limit)
@@ -365,6 +371,12 @@ def _read(
         raise NeedsOCR(
             f"{name} has no text layer (it looks like a scan); run it through OCR first "
             "(for example your PDF program's 'recognise text' function) and compare the OCR'd copy."
+        )
+    if too_many_forms:
+        notes.append(
+            f"{_page_list(too_many_forms)} of {name} {_verb(too_many_forms, 'draws', 'draw')} more than "
+            f"{_pypdf_form_limit():,} forms, beyond the PDF reader's limit per page; the text of the "
+            "forms after that is missing from the comparison."
         )
     damaged = [n for n in unreadable if n not in too_complex]
     if damaged:
@@ -428,7 +440,9 @@ def _read_page(
         raise
     except Exception:  # noqa: BLE001 - one damaged page should not hide the rest; it is named in a note
         outcome, raw = "damaged", ""
-    return _PageReading(clean_page(raw), budget.tokens - tokens_before, outcome)
+    return _PageReading(
+        clean_page(raw), budget.tokens - tokens_before, outcome, forms.too_many_on_page()
+    )
 
 
 def _same_reading_key(page: Any) -> tuple[tuple[int, ...], tuple[Any, ...]] | None:
@@ -692,6 +706,7 @@ class _FormTexts:
         self.budget = budget
         self.stream_limit = stream_tokens  # pypdf's limit per stream while the current page is read
         self.too_complex_on_page = False
+        self._page_state: Any = None  # pypdf's count of the forms opened on the current page
         self._readings: dict[tuple[Any, ...], _FormReading] = {}
 
     @contextmanager
@@ -699,6 +714,7 @@ class _FormTexts:
         """While ``page`` is read (with pypdf's limit per stream at ``stream_limit``), its forms come from here."""
         self.stream_limit = stream_limit
         self.too_complex_on_page = False
+        self._page_state = None
         if not _pypdf_extracts_forms_by_page_method():
             yield
             return
@@ -708,6 +724,10 @@ class _FormTexts:
             yield
         finally:
             del page.extract_xform_text  # the class's method again
+
+    def too_many_on_page(self) -> bool:
+        """Whether pypdf left forms out of the page just read, having opened as many as it will."""
+        return bool(getattr(self._page_state, "has_logged", False))
 
     def _extract(
         self,
@@ -746,6 +766,7 @@ class _FormTexts:
             or not isinstance(orientations, tuple)
         ):
             return extract(known_ids)  # not the call this cache was written for
+        self._page_state = traversal_state
         entry_limit = get_configuration().xform_maximum_invocations_per_extraction
         key = (id(xform), orientations, space_width)
         known = self._readings.get(key)
@@ -792,6 +813,13 @@ class _FormTexts:
         if error is not None:
             raise error
         return text
+
+
+def _pypdf_form_limit() -> int:
+    """How many forms pypdf opens on one page before it leaves the rest out."""
+    from pypdf import get_configuration
+
+    return int(get_configuration().xform_maximum_invocations_per_extraction)
 
 
 @cache
