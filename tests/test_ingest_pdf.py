@@ -676,6 +676,18 @@ def test_cancel_stops_inside_a_slow_page():
     assert watcher.asked == 3
 
 
+def test_cancel_inside_a_form_on_the_last_page_is_not_lost():
+    # The question comes while pypdf reads the form, which catches what the form raises and goes on
+    # with the page; the answer is still heard, not turned into a page without the form's text.
+    form = _words("logo") + b"0 0 m " * 40_000
+    data = _shared_page_pdf(1, b"/X Do " + _words("Letter"), form=form)
+    watcher = _CancelAfter(1)
+    with pytest.raises(Cancelled):
+        pdf.read(data, "letter.pdf", progress=watcher)
+    assert watcher.asked == 2
+    assert pdf.read(data, "letter.pdf").text == "logo\nLetter"
+
+
 def test_cancel_is_heard_while_the_drawing_instructions_are_measured():
     # 18 MB of drawing instructions in one stream: measuring decompresses it and asks whether to stop
     # before the amplification rule would refuse the file.

@@ -72,7 +72,14 @@ from functools import cache, partial
 from io import BytesIO
 from typing import Any
 
-from memdiff.errors import InputError, LimitExceeded, MemdiffError, NeedsOCR, PasswordRequired
+from memdiff.errors import (
+    Cancelled,
+    InputError,
+    LimitExceeded,
+    MemdiffError,
+    NeedsOCR,
+    PasswordRequired,
+)
 from memdiff.ingest import Extracted
 from memdiff.progress import SILENT, Progress
 
@@ -416,8 +423,10 @@ def _read_page(
     try:
         with _stream_token_limit(stream_limit), forms.drawn_on(page, stream_limit):
             raw = page.extract_text(visitor_operand_before=budget.see_operation)
-        # pypdf catches what goes wrong inside a form and goes on with the page: a limit passed
-        # there is only seen here.
+        # pypdf catches what goes wrong inside a form and goes on with the page: a Cancel or a
+        # limit passed there is only seen here.
+        if budget.cancelled is not None:
+            raise budget.cancelled
         if budget.exceeded:
             raise _BudgetSpent(budget.exceeded)
         if forms.too_complex_on_page:
@@ -866,6 +875,8 @@ class _Budget:
         #: Which limit was passed ("tokens", "page" or "file"), kept because pypdf catches the
         #: exception when it is raised inside a form and goes on with the page.
         self.exceeded: str | None = None
+        #: The user's Cancel, kept for the same reason.
+        self.cancelled: Cancelled | None = None
 
     def see_operation(self, operator: bytes, operands: Any, *_: Any) -> None:
         self.tokens += 1 + (len(operands) if isinstance(operands, list) else 0)
@@ -873,7 +884,11 @@ class _Budget:
             self._spent("tokens")
         if self.tokens >= self._next_check:
             self._next_check = self.tokens + self._CHECK_EVERY
-            self.progress.check()
+            try:
+                self.progress.check()
+            except Cancelled as cancel:
+                self.cancelled = cancel
+                raise
         if operator not in self._SHOWS_TEXT:
             return
         self.see_text(_string_bytes(operands))
