@@ -32,7 +32,10 @@ WORK_LONG_SIDE = 1024
 WORK_MIN_LONG_SIDE = 512
 #: Working copies thinner than this (a banner, a one-pixel line) have no usable keypoints.
 MIN_KEYPOINT_SIDE = 64
-ORB_FEATURES = 3000
+#: Keypoints kept per picture. Matching costs their product; the calibration study gave the same
+#: weakest inlier counts with 2,000 as with 3,000 (the weakest copies come from photographs with
+#: fewer keypoints than either), the same zero false positives, and matching in under half the time.
+ORB_FEATURES = 2000
 ORB_LEVELS = 10
 ORB_SCALE_FACTOR = 1.2
 ORB_FAST_THRESHOLD = 10
