@@ -526,6 +526,16 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
             )
     elif isinstance(summary, ImageSummary):
         lines.append(f"Verdict: {summary.verdict}.")
+        method = summary.thresholds.get("comparison_method")
+        if method:
+            lines.append(f"Method: {method}.")
+        if summary.thresholds.get("direct_layout_correlation") is not None:
+            t = summary.thresholds
+            lines.append(
+                f"  pixels identical: {'yes' if t.get('direct_pixel_identical') else 'no'}; layout correlation "
+                f"{t.get('direct_layout_correlation')}; colour residual {t.get('direct_colour_residual')} grey levels; "
+                f"output {t.get('direct_orientation')}."
+            )
         if summary.transform:
             t = summary.transform
             lines.append(

@@ -337,6 +337,20 @@ class ImageRegion:
         return cls(tuple(d["original"]), tuple(d["suspect"]), float(d["score"]))
 
 
+#: Keys of ``ImageSummary.thresholds`` measured in the comparison at hand rather than fixed in the code:
+#: which method decided (keypoint alignment, or direct comparison for pictures too smooth for keypoints)
+#: and what it measured.
+IMAGE_MEASUREMENTS = frozenset({
+    "comparison_method",
+    "textured_matched_tiles",
+    "textured_covered_tiles",
+    "direct_pixel_identical",
+    "direct_layout_correlation",
+    "direct_colour_residual",
+    "direct_orientation",
+})
+
+
 @dataclass(frozen=True)
 class ImageSummary:
     """Image verdict and the figures behind it (see CLI-AND-JSON.md).

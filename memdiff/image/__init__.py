@@ -293,7 +293,7 @@ def _same_pixels(
 
 
 def _direct_figures(direct: Checked | None) -> dict[str, object]:
-    """What the direct comparison measured, when it ran, for the thresholds table."""
+    """What the direct comparison measured, when it ran, for the thresholds table (see evidence.IMAGE_MEASUREMENTS)."""
     if direct is None:
         return {"comparison_method": verdict.KEYPOINT_ALIGNMENT}
     e = direct.evidence

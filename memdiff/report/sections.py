@@ -21,6 +21,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from memdiff import __version__
 from memdiff.evidence import (
+    IMAGE_MEASUREMENTS,
     Comparison,
     Document,
     DocumentRecord,
@@ -622,9 +623,13 @@ def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[An
     if c.mode == "image":
         s: ImageSummary = c.summary  # type: ignore[assignment]
         for key in sorted(s.thresholds):
-            rows.append(
-                [monospace(key), markup(str(s.thresholds[key])), "image decision threshold"]
-            )
+            if key in IMAGE_MEASUREMENTS:
+                meaning = "measured in this comparison"
+            elif key == "calibration":
+                meaning = "the study the thresholds were calibrated on"
+            else:
+                meaning = "image decision threshold"
+            rows.append([monospace(key), markup(str(s.thresholds[key])), meaning])
     story.append(
         grid_table(
             ["Parameter", "Value", "Meaning"],
@@ -726,6 +731,7 @@ def _text_method(c: Comparison, st: Styles) -> list[Any]:
 
 
 def _image_method(c: Comparison, st: Styles) -> list[Any]:
+    t = c.summary.thresholds if isinstance(c.summary, ImageSummary) else {}
     text = (
         "Both images are decoded to RGB pixels. memdiff computes perceptual hashes of each (average, difference, "
         "perceptual and wavelet hashes, and a colour hash) and reports the Hamming distance between the two "
@@ -734,7 +740,17 @@ def _image_method(c: Comparison, st: Styles) -> list[Any]:
         "compares the aligned images tile by tile, and reports the tiles and boxes whose content matches. "
         "The verdict follows from the fixed thresholds listed below."
     )
-    return [_p(text, st.body)]
+    smooth = (
+        "A picture too smooth for keypoints (a sky, a gradient, a flat colour) cannot be aligned that way; then the "
+        "output is laid over the whole original at the same size, as given and mirrored, and compared directly: "
+        "it is a copy when the pixels are identical, or when the layout of tones correlates at "
+        f"{t.get('direct_min_layout_correlation', 0.9)} or more, the colours differ by at most "
+        f"{t.get('direct_max_colour_residual', 20.0)} grey levels after one brightness gain, and the matched share "
+        f"of both pictures reaches {t.get('near_identical_fraction', 0.75):.0%}; a flat picture matches only when "
+        "identical. Crops and pastes of such pictures cannot be located. This comparison used "
+        f"{t.get('comparison_method', 'keypoint alignment')}."
+    )
+    return [_p(text, st.body), _p(smooth, st.body)]
 
 
 _TEXT_LIMITS = (

@@ -60,6 +60,24 @@ def test_a_smooth_picture_compared_with_itself_is_not_no_match(size):
     assert [r.original for r in result.regions] == [(0, 0, *size)]
 
 
+def test_the_summary_and_the_report_say_which_method_decided(tmp_path):
+    from pypdf import PdfReader
+
+    from memdiff.cli import summary_text
+    from memdiff.report import write_report
+
+    sky = load_bytes(_png(_gradient((256, 256))), "sky.png")
+    smooth = compare(sky, sky)
+    assert "Method: direct comparison (too little texture for keypoints)." in summary_text(smooth)
+    assert "layout correlation 1.0" in summary_text(smooth)
+    logo = load_bytes(_png(_logo((512, 512))), "logo.png")
+    assert "Method: keypoint alignment." in summary_text(compare(logo, logo))
+    report = write_report(smooth, sky, sky, tmp_path / "sky.pdf")
+    text = " ".join("".join(page.extract_text() for page in PdfReader(report).pages).split())
+    assert "This comparison used direct comparison (too little texture for keypoints)." in text
+    assert "measured in this comparison" in text
+
+
 def test_a_flat_picture_compared_with_itself_is_near_identical():
     from PIL import Image
 
