@@ -40,7 +40,7 @@ NO_PROVENANCE = Provenance()
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a report is assembled and laid out.
+    """Pause Python's cycle collector while a report is assembled and laid out (also a decorator).
 
     A report builds tens of thousands of small objects that all stay alive
     until the PDF is written, so each full collection during layout walks
@@ -111,6 +111,7 @@ def _subject(comparisons: list[Comparison]) -> str:
     return f"memdiff comparison of {len(comparisons)} outputs with {first.original.name}"
 
 
+@_collector_paused()
 def write_report(
     comparison: Comparison,
     original: Document,
@@ -123,30 +124,7 @@ def write_report(
     progress: Progress = SILENT,
 ) -> Path:
     """Write the court report for one comparison, and its JSON result beside it; return the PDF's path."""
-    with _collector_paused():
-        return _write_report(
-            comparison,
-            original,
-            suspect,
-            Path(pdf_path),
-            front=front,
-            provenance=provenance,
-            command=command,
-            progress=progress,
-        )
-
-
-def _write_report(
-    comparison: Comparison,
-    original: Document,
-    suspect: Document,
-    pdf_path: Path,
-    *,
-    front: FrontMatter,
-    provenance: Provenance,
-    command: list[str] | None,
-    progress: Progress,
-) -> Path:
+    pdf_path = Path(pdf_path)
     progress.report(0.0, "Preparing the report")
     st = Styles()
     outline = Outline()
@@ -188,6 +166,7 @@ def _write_report(
     return pdf_path
 
 
+@_collector_paused()
 def write_batch_report(
     original: Document,
     items: list[tuple[Document, Comparison]],
@@ -201,28 +180,7 @@ def write_batch_report(
     """One exhibit for many outputs of one original: a summary row per output, then each output's findings."""
     if not items:
         raise ValueError("a batch report needs at least one output")
-    with _collector_paused():
-        return _write_batch_report(
-            original,
-            items,
-            Path(pdf_path),
-            front=front,
-            provenance=provenance,
-            command=command,
-            progress=progress,
-        )
-
-
-def _write_batch_report(
-    original: Document,
-    items: list[tuple[Document, Comparison]],
-    pdf_path: Path,
-    *,
-    front: FrontMatter,
-    provenance: Provenance,
-    command: list[str] | None,
-    progress: Progress,
-) -> Path:
+    pdf_path = Path(pdf_path)
     progress.report(0.0, "Preparing the batch report")
     comparisons = [c for _, c in items]
     st = Styles()
