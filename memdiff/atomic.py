@@ -190,9 +190,8 @@ def _open_anonymous(folder: Path) -> int | None:
         # error (a missing or read-only folder) comes again, with its own words, from the named file.
         return None
     try:
-        _lock(
-            fd
-        )  # held through the link, so the named moment before the rename is safe from clean-ups
+        # Held through the link, so the named moment before the rename is safe from clean-ups.
+        _lock(fd)
     except BaseException:
         os.close(fd)
         raise
