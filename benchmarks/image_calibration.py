@@ -241,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="4 photographs instead of all")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--part", choices=("all", "photos", "smooth"), default="all", help="run one of the two studies only")
+    parser.add_argument("--speed-runs", type=int, default=3,
+                        help="runs of the 12-megapixel speed measurement (image_speed.py) at the end; 0 skips it")
     args = parser.parse_args(argv)
     names = photo_names(args.quick)
 
@@ -253,6 +255,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.part in ("all", "smooth"):
             smooth = pool.map(run_smooth_one, smooth_jobs(names), chunksize=8)
             report_smooth(smooth, names)
+    if args.speed_runs > 0:
+        # Issue 3 asks for the speed in this benchmark too: the whole process on two 12-megapixel photos.
+        from benchmarks import image_speed
+
+        print()
+        print("speed: two 12-megapixel photos, whole memdiff process against Pillow decoding both (image_speed.py)")
+        image_speed.main(["--runs", str(args.speed_runs)])
     return 0
 
 
