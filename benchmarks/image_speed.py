@@ -91,7 +91,10 @@ def timed(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="one run of each process (for run_all.py --quick)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 1
     print(byte_compile_memdiff())
     if hasattr(os, "getloadavg"):
         print(f"load average before the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")

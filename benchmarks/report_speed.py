@@ -78,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--original-words", type=int, default=200_000)
     parser.add_argument("--output-words", type=int, default=10_000)
+    parser.add_argument("--quick", action="store_true", help="a quarter of the sizes (for run_all.py --quick)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.original_words, args.output_words = args.original_words // 4, args.output_words // 4
 
     original_text, output_text = make_case(args.original_words, args.output_words)
     original = load_text(original_text, "original.txt")
