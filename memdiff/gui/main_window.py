@@ -73,6 +73,7 @@ from memdiff.gui.settings import Settings
 from memdiff.gui.span_table import SPAN_ID_ROLE, SpanFilterProxy, SpanTableModel
 from memdiff.gui.theme import apply_theme, span_colours
 from memdiff.progress import Progress
+from memdiff.text import uncompared
 
 log = logging.getLogger(__name__)
 
@@ -907,8 +908,7 @@ class MainWindow(QMainWindow):
         spans = c.spans
         for pane, document in ((self.original_pane, self.documents["original"]),
                                (self.output_pane, self.documents["suspect"])):
-            skipped = document.running_lines if document is not None and c.parameters.ignore_running_heads else ()
-            pane.set_spans(spans, unmarked=skipped)
+            pane.set_spans(spans, unmarked=uncompared(document, c.parameters) if document is not None else ())
         self.span_model.set_spans(spans, self.documents["original"])
         original = self.documents["original"]
         self.table.setColumnHidden(SpanTableModel.COLUMNS.index("original_pages"), not (original and original.pages))

@@ -57,13 +57,18 @@ class TextIndex:
         return index
 
 
-def matching_text(document: Document, parameters: Parameters) -> str:
-    """The text whose words are matched: the extracted text, running heads blanked out unless kept.
+def uncompared(document: Document, parameters: Parameters) -> tuple[tuple[int, int], ...]:
+    """The ``[start, end)`` ranges of ``document`` whose words are not compared: its running heads, unless kept."""
+    return document.running_lines if parameters.ignore_running_heads else ()
 
-    Offsets are those of the extracted text: only the running lines' own
+
+def matching_text(document: Document, parameters: Parameters) -> str:
+    """The text whose words are matched: the extracted text with the :func:`uncompared` ranges blanked out.
+
+    Offsets are those of the extracted text: only those ranges' own
     characters become spaces.
     """
-    return blank(document.text, document.running_lines) if parameters.ignore_running_heads else document.text
+    return blank(document.text, uncompared(document, parameters))
 
 
 def compare_texts(
