@@ -56,10 +56,13 @@ def test_job_result_and_progress_come_back_on_the_main_thread(qtbot):
         progress.report(0.5, "half way")
         return threading.get_ident()
 
-    job = jobs.run(work, description="test", on_progress=lambda f, m: seen.append((f, m, threading.get_ident())))
-    with qtbot.waitSignal(job.signals.succeeded, timeout=5000) as blocker:
-        pass
-    assert blocker.args[0] != main  # the work ran in a pool thread
+    # Callbacks given to run() are connected before the job starts: a signal awaited only after
+    # run() returned could be emitted (and lost) before the wait began.
+    results = []
+    jobs.run(work, description="test", on_success=results.append,
+             on_progress=lambda f, m: seen.append((f, m, threading.get_ident())))
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    assert results[0] != main  # the work ran in a pool thread
     qtbot.waitUntil(lambda: bool(seen))
     assert seen[0] == (0.5, "half way", main)  # the report arrived in the main thread
     assert jobs.wait(5000)
@@ -71,11 +74,11 @@ def test_job_errors_are_delivered_not_lost(qtbot):
     def work(progress):
         raise InputError("draft.txt is empty; there is nothing to compare.")
 
-    job = jobs.run(work, description="failing")
-    with qtbot.waitSignal(job.signals.failed, timeout=5000) as blocker:
-        pass
-    assert isinstance(blocker.args[0], InputError)
-    assert str(blocker.args[0]).startswith("draft.txt is empty")
+    errors = []
+    jobs.run(work, description="failing", on_error=errors.append)  # connected before the job starts
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], InputError)
+    assert str(errors[0]).startswith("draft.txt is empty")
 
 
 def test_cancel_ends_a_job_quietly(qtbot):
