@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings
 
 from memdiff.evidence import Parameters
+from memdiff.text.frequency_index import CACHE_ENV
 
 # Property tests draw the same examples on every run and every machine, so a
 # failure on CI can be reproduced as it happened; HYPOTHESIS_PROFILE=explore
@@ -18,6 +19,15 @@ from memdiff.evidence import Parameters
 settings.register_profile("memdiff", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "memdiff"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory):
+    """The word-frequency index is written to this run's own folder (also by the processes tests start), never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 Each word is priced at ``-log2 p(word)`` bits, ``p`` being its frequency in
 ordinary writing of the text's language (wordfreq's offline tables, which
 blend books, news, subtitles and the web; their data files are read
-directly, in wordfreq's documented format). A run's price is the sum of its
+directly, in wordfreq's documented format, through an index cached by
+``memdiff.text.frequency_index``). A run's price is the sum of its
 words' prices: "at the end of the day" costs about 45 bits, a distinctive
 sentence from a novel several hundred. The sum treats words as independent,
 which overstates the rarity of stock phrases; that is why short runs of
@@ -20,6 +21,8 @@ import math
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+
+from memdiff.text.frequency_index import FrequencyTable, UnpackedTable, load_table
 
 # A run costing fewer bits than this is flagged as a common phrase: one any
 # writer might produce without having read the original; about ten everyday
@@ -108,24 +111,13 @@ def available_languages() -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _frequency_buckets(language: str) -> tuple[tuple[str, ...], ...]:
-    """wordfreq's table for ``language``: bucket ``n`` holds the words of frequency 10^(-n/100).
-
-    This is wordfreq's documented "cBpack" format (a header, then one list of
-    words per centibel); the large table is used where wordfreq has one.
-    """
-    import msgpack
-
+def _frequency_table(language: str) -> FrequencyTable:
+    """wordfreq's table for ``language`` (the large one where wordfreq has one); empty when none is installed."""
     for size in ("large", "small"):
         path = _wordfreq_data(f"{size}_{language}.msgpack.gz")
         if path is not None:
-            # Read whole and unpacked into tuples: the quickest way through 320,000 words (about 25 ms).
-            pack = msgpack.unpackb(gzip.decompress(path.read_bytes()), raw=False, use_list=False)
-            header, buckets = pack[0], pack[1:]
-            if not isinstance(header, dict) or header.get("format") != "cB":
-                raise ValueError(f"unexpected wordfreq table format in {path}")
-            return buckets
-    return ()
+            return load_table(path)
+    return UnpackedTable(())
 
 
 @lru_cache(maxsize=1)
@@ -164,19 +156,13 @@ class WordPrices:
                 wanted.setdefault(self._key(word), []).append(word)
         if not wanted:
             return
-        found: dict[str, float] = {}
-        remaining = set(wanted)
         # The table is read only when a span needs pricing: most outputs of a
         # batch share no span with the original and never pay for it.
-        for n, bucket in enumerate(_frequency_buckets(self.language)):
-            hits = remaining.intersection(bucket)
-            for key in hits:
-                found[key] = 10.0 ** (-n / 100.0)
-            remaining -= hits
-            if not remaining:
-                break
+        buckets = _frequency_table(self.language).buckets_of(sorted(wanted))
         for key, forms in wanted.items():
-            price = -math.log2(max(found.get(key, 0.0), UNKNOWN_WORD_FREQUENCY))
+            n = buckets.get(key)
+            frequency = 10.0 ** (-n / 100.0) if n is not None else 0.0
+            price = -math.log2(max(frequency, UNKNOWN_WORD_FREQUENCY))
             for word in forms:
                 self._prices[word] = price
 
