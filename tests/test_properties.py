@@ -135,3 +135,28 @@ def test_the_fast_word_splits_agree_with_the_full_pattern(text):
     from memdiff.text.normalize import WORD_PATTERN, _splitter
 
     assert _splitter(text).split(text) == re.split(f"({WORD_PATTERN})", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(SPLIT_ALPHABET, max_size=60))
+def test_words_and_offsets_are_those_of_the_full_pattern(text):
+    # Plain texts are split by a table of characters and the others by a
+    # pattern; either way the words and their offsets must be the full pattern's.
+    import re
+
+    from memdiff.text.normalize import WORD_PATTERN, split_words
+
+    split = split_words(text)
+    matches = list(re.finditer(WORD_PATTERN, text))
+    assert split.words == [m.group() for m in matches]
+    assert split.starts.tolist() == [m.start() for m in matches]
+    assert split.ends.tolist() == [m.end() for m in matches]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from(list("ab _-.\n\u00e9\u2019")), max_size=80))
+def test_the_character_table_splits_plain_texts(text):
+    # The alphabet has no CJK, marks or characters beyond the BMP: the table is used, never the pattern.
+    from memdiff.text.normalize import _split_by_table
+
+    assert _split_by_table(text) is not None
