@@ -29,7 +29,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterator
@@ -259,7 +258,7 @@ def _link_anonymous(fd: int, folder: Path, name: str) -> str:
 def _temporary_path(folder: Path, name: str) -> str:
     if len(name.encode("utf-8", "surrogateescape")) > _LONGEST_NAME:
         name = name.encode("utf-8", "surrogateescape")[:_LONGEST_NAME].decode("utf-8", "ignore")
-    return os.path.join(folder, f".{name}.memdiff-{os.getpid()}-{secrets.token_hex(4)}.part")
+    return os.path.join(folder, f".{name}.memdiff-{os.getpid()}-{os.urandom(4).hex()}.part")
 
 
 def _lock(fd: int) -> bool:
