@@ -488,6 +488,53 @@ def test_forms_read_once_give_the_text_pypdf_gives_page_by_page(forms, pages):
     assert all(theirs)
 
 
+def test_a_form_opening_as_many_forms_as_pypdf_allows_is_parsed_once():
+    # A opens B 4,999 times: with its own entry, the 5,000 forms pypdf opens on a page, none skipped.
+    forms = {"A": (_words("a") + b"/B Do " * 4_999, ("B",)), "B": (_words("b"), ())}
+    data = _forms_pdf(forms, [b"/A Do " + _words(f"page {n}") for n in range(3)])
+    # About 10,000 tokens for A, parsed once; three times would be 30,000.
+    extracted = pdf.read(data, "stamps.pdf", max_tokens=12_000)
+    assert extracted.text.count("b") == 3 * 4_999
+    assert extracted.notes == ()
+
+
+def _clique(names: list[str], strokes: int = 10) -> dict[str, tuple[bytes, tuple[str, ...]]]:
+    """Forms each drawing all of them (a loop, which a valid PDF never has), with their name and strokes."""
+    draws = b"".join(f"/{other} Do ".encode() for other in names)
+    return {
+        name: (_words(name) + draws + b"0 0 m " * strokes + _words(name + "-end"), tuple(names))
+        for name in names
+    }
+
+
+@pytest.mark.parametrize("forms", [3, 4, 5])
+def test_forms_in_a_loop_give_the_text_pypdf_gives_within_the_limit(forms):
+    # Each form is read once for every set of open forms it asks about, as pypdf would read it.
+    from pypdf import PdfReader
+
+    names = [f"F{n}" for n in range(forms)]
+    pages = [f"/{names[n % forms]} Do /F0 Do ".encode() + _words(f"page {n}") for n in range(3)]
+    data = _forms_pdf(_clique(names), pages)
+    extracted = pdf.read(data, "loop.pdf")
+    ends = [*extracted.page_starts[1:], len(extracted.text) + 2]
+    ours = [extracted.text[start : end - 2] for start, end in zip(extracted.page_starts, ends)]
+    theirs = [pdf.clean_page(page.extract_text()) for page in PdfReader(BytesIO(data)).pages]
+    assert ours == theirs
+
+
+def test_forms_in_a_loop_beyond_the_limit_are_refused(monkeypatch):
+    names = [f"F{n}" for n in range(4)]
+    data = _forms_pdf(_clique(names, strokes=200), [b"/F0 Do " + _words("the page")])
+    assert "the page" in pdf.read(data, "loop.pdf").text
+    monkeypatch.setattr(pdf, "MAX_LOOP_TOKENS", 2_000)
+    with pytest.raises(LimitExceeded) as err:
+        pdf.read(data, "loop.pdf")
+    assert str(err.value).startswith(
+        "loop.pdf has forms that draw one another in a loop, which a valid PDF never does, "
+        "and reading them would take more than 2,000 drawing instructions"
+    )
+
+
 def test_forms_beyond_pypdfs_limit_per_page_are_named_in_a_note():
     # pypdf opens at most 5,000 forms on a page and leaves the rest out: the pages it did that on
     # are named. Page 1 opens 6,000 (A and the B inside it, 3,000 times), page 2 exactly 5,000.

@@ -129,6 +129,14 @@ MAX_DRAWING_RATIO = 100
 #: on a small two-core machine, the most a file of a few kilobytes can cost.
 MIN_DRAWING_BYTES = 8_000_000
 
+#: The most tokens a file may spend reading forms again because other forms
+#: of a loop they belong to were open: forms drawing one another, which a
+#: valid PDF never does (pypdf skips a form drawn inside itself, so each set
+#: of open forms can change the text, and n forms in a loop can be read in
+#: up to n! ways). As much as one very complex page, about 8 s: a loop of
+#: three or four forms needs a tiny part of it.
+MAX_LOOP_TOKENS = 1_000_000
+
 PAGE_SEPARATOR = "\n\n"
 
 _LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
@@ -434,6 +442,8 @@ def _read_page(
     except _BudgetSpent as spent:
         if spent.args == ("page",):
             raise _too_much_page_text(name, number, budget.page_limit) from None
+        if spent.args == ("loops",):
+            raise _forms_in_a_loop(name) from None
         if spent.args == ("tokens",):
             raise _too_complex(name, limits.tokens) from None
         raise _too_much_text(name, limits.characters) from None
@@ -678,6 +688,10 @@ class _FormReading:
         """
         if entries + self.forms_entered > entry_limit:
             return False
+        return self.same_answers(open_now)
+
+    def same_answers(self, open_now: set[int]) -> bool:
+        """Whether the forms pypdf asked about are open now exactly as they were then."""
         return self.asked & open_now == self.open_then
 
 
@@ -709,6 +723,13 @@ class _FormTexts:
     against the page's character limit every time it is given. A form whose
     parsing stops at the limit per stream (pypdf then leaves its text out of
     the page) is charged that limit once and marks each page drawing it.
+
+    Only forms that draw one another in a loop, which a valid PDF never does,
+    are read differently depending on which forms are open: pypdf reads a loop
+    of n forms in up to n! ways, and a 3 KB file of seven such forms took
+    30 s. Each way is kept, and a file whose readings again for loops cost
+    more than :data:`MAX_LOOP_TOKENS` is refused (``budget.exceeded`` is
+    "loops").
     """
 
     def __init__(self, budget: _Budget, stream_tokens: int) -> None:
@@ -716,7 +737,11 @@ class _FormTexts:
         self.stream_limit = stream_tokens  # pypdf's limit per stream while the current page is read
         self.too_complex_on_page = False
         self._page_state: Any = None  # pypdf's count of the forms opened on the current page
-        self._readings: dict[tuple[Any, ...], _FormReading] = {}
+        self._readings: dict[tuple[Any, ...], list[_FormReading]] = {}
+        #: Tokens spent reading forms again because other forms of a loop were open (MAX_LOOP_TOKENS),
+        #: and while such a reading is under way, the budget's count when it began.
+        self.loop_tokens = 0
+        self._loop_began: int | None = None
 
     @contextmanager
     def drawn_on(self, page: Any, stream_limit: int) -> Iterator[None]:
@@ -775,17 +800,30 @@ class _FormTexts:
             or not isinstance(orientations, tuple)
         ):
             return extract(known_ids)  # not the call this cache was written for
+        if self.budget.exceeded:  # pypdf caught the limit inside a form and went on: stop at once
+            raise _BudgetSpent(self.budget.exceeded)
         self._page_state = traversal_state
         entry_limit = get_configuration().xform_maximum_invocations_per_extraction
         key = (id(xform), orientations, space_width)
-        known = self._readings.get(key)
-        if known is not None and known.applies(known_ids, entries, entry_limit):
-            traversal_state.entry_count = entries + known.forms_entered
-            self.too_complex_on_page |= known.too_complex
-            if known.error is not None:
-                raise known.error.with_traceback(None)
-            self.budget.see_text(len(known.text))
-            return known.text
+        readings = self._readings.setdefault(key, [])
+        for known in readings:
+            if known.applies(known_ids, entries, entry_limit):
+                traversal_state.entry_count = entries + known.forms_entered
+                self.too_complex_on_page |= known.too_complex
+                if known.error is not None:
+                    raise known.error.with_traceback(None)
+                self.budget.see_text(len(known.text))
+                return known.text
+        loop = bool(readings) and not any(known.same_answers(known_ids) for known in readings)
+        if loop:
+            began = self._loop_began if self._loop_began is not None else self.budget.tokens
+            if self.loop_tokens + self.budget.tokens - began > MAX_LOOP_TOKENS:
+                self.budget.exceeded = "loops"
+                raise _BudgetSpent("loops")
+            if self._loop_began is None:
+                self._loop_began = began
+            else:
+                loop = False  # inside a reading again already: counted with it
 
         open_forms = known_ids if isinstance(known_ids, _OpenForms) else _OpenForms(known_ids)
         open_then = frozenset(open_forms)
@@ -809,15 +847,25 @@ class _FormTexts:
         finally:
             too_complex = self.too_complex_on_page
             self.too_complex_on_page |= complex_before
+            if loop and self._loop_began is not None:
+                self.loop_tokens += self.budget.tokens - self._loop_began
+                self._loop_began = None
         if error is not None:
             # Without its traceback, which holds pypdf's frames and what they parsed.
             error = error.with_traceback(None)
         forms_entered = traversal_state.entry_count - entries
-        # Below the limit at the end, pypdf skipped no form inside for it; at the limit, it may have.
-        if self.budget.exceeded is None and entries + forms_entered < entry_limit:
+        # Kept only if pypdf skipped no form inside it for its limit: it notes the first skip on a page
+        # (it calls this method only before that); without that note, below the limit at the end, it
+        # skipped none, and at the limit it may have.
+        skipped = getattr(traversal_state, "has_logged", None)
+        if isinstance(skipped, bool):
+            complete = not skipped
+        else:
+            complete = entries + forms_entered < entry_limit
+        if self.budget.exceeded is None and complete:
             asked = frozenset(open_forms.asked[asked_before:])
-            self._readings[key] = _FormReading(
-                xform, text, error, too_complex, forms_entered, asked, asked & open_then
+            readings.append(
+                _FormReading(xform, text, error, too_complex, forms_entered, asked, asked & open_then)
             )
         if error is not None:
             raise error
@@ -1057,6 +1105,14 @@ def _too_much_page_text(name: str, number: int, limit: int) -> LimitExceeded:
     return LimitExceeded(
         f"Page {number} of {name} draws more than {limit:,} characters of text, above memdiff's "
         "limit per page (it may be a decompression bomb); check the file or extract the relevant pages."
+    )
+
+
+def _forms_in_a_loop(name: str) -> LimitExceeded:
+    return LimitExceeded(
+        f"{name} has forms that draw one another in a loop, which a valid PDF never does, and reading "
+        f"them would take more than {MAX_LOOP_TOKENS:,} drawing instructions (it is damaged or built to "
+        "exhaust the reader); if it is genuine, print it to a new PDF and compare that."
     )
 
 

@@ -242,6 +242,37 @@ def form_on_every_page_pdf(pages: int, form_content: bytes, calls_per_page: int 
     return out.getvalue()
 
 
+def forms_in_a_loop_pdf(forms: int, strokes: int) -> bytes:
+    """One page drawing the first of ``forms`` forms, each of which draws all of them and ``strokes`` lines.
+
+    A valid PDF never has a form drawing itself; pypdf skips a form inside itself, so the text of each
+    depends on which forms are open, and a loop of n forms is read in up to n! ways.
+    """
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    names = [f"L{n}" for n in range(forms)]
+    made = []
+    for name in names:
+        content = (f"BT /F1 9 Tf 10 10 Td ({name}) Tj ET ".encode() + b"".join(f"/{other} Do ".encode() for other in names)
+                   + b"0 0 m 50 50 l S " * strokes)
+        form = pikepdf.Stream(pdf, b"")
+        form.write(zlib.compress(content, 9), filter=pikepdf.Name.FlateDecode)
+        form.Type, form.Subtype, form.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 300, 300]
+        made.append(pdf.make_indirect(form))
+    drawn = pikepdf.Dictionary({f"/{name}": form for name, form in zip(names, made)})
+    for form in made:
+        form.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font), XObject=drawn)
+    pdf.add_blank_page(page_size=(300, 300))
+    pdf.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font), XObject=drawn)
+    pdf.pages[0].Contents = pdf.make_stream(b"/L0 Do BT /F1 10 Tf 20 200 Td (The page.) Tj ET")
+    out = BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
 #: A letterhead: the firm's name and a few hundred strokes of a vector logo (about 5 KB).
 LETTERHEAD = b"BT /F1 9 Tf 10 280 Td (Smith and Partners LLP) Tj ET " + b"".join(
     f"{i % 97} {i % 89} m {i % 83} {i % 79} l S ".encode() for i in range(300))
@@ -432,6 +463,10 @@ CORPUS: tuple[Hostile, ...] = (
     # A logo of 14,000 tokens on each of 2,000 letters (a legal production): the logo is parsed once.
     Hostile("pdf-logo-letterhead-on-2000-pages", "production.pdf",
             _bytes(lambda: form_on_every_page_pdf(2000, LOGO_LETTERHEAD)), None, check=_letterheads(2000)),
+    # 4 KB of seven forms drawing one another (a loop, never valid): pypdf would read them in thousands of
+    # ways, 30 s and more; refused once the readings again for the loop pass their limit.
+    Hostile("pdf-forms-in-a-loop", "loop.pdf", _bytes(lambda: forms_in_a_loop_pdf(7, 1_000)),
+            LimitExceeded, "draw one another in a loop"),
     # ---- images
     Hostile("png-truncated", "cut.png", _bytes(lambda: truncated(image_bytes("PNG", size=(200, 150)), 0.6)),
             InputError, ""),
