@@ -5,8 +5,9 @@ The table ships as a compressed msgpack list of about 320,000 words (for
 English), and unpacking it and hashing every word cost 30-60 ms in every
 process: more than the whole comparison of a short output. So the first
 process that needs a language writes a derived index of its table: the words
-as UTF-8 in the order of their CRC-32, with each word's bucket. Later processes map
-that file and look up only the words they need.
+as UTF-8 in the order of their CRC-32, with each word's bucket. Later
+processes read that file (5 MB for English, a few milliseconds) and look up
+only the words they need.
 
 The index can never change a figure:
 - It is named by the SHA-256 of the table file it was made from, and that
@@ -16,7 +17,7 @@ The index can never change a figure:
   altered index is not used but written again from the table.
 - Each hit is confirmed by comparing the whole word, never by hash alone.
 - Where the cache folder cannot be written, the table is unpacked and
-  scanned in memory as before. Tests check that both ways give every word of
+  scanned in memory instead. Tests check that both ways give every word of
   the table the same bucket.
 
 ``MEMDIFF_CACHE_DIR`` names another cache folder (the tests use one of their own).
