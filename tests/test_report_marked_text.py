@@ -9,7 +9,7 @@ import pikepdf
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from memdiff.report.marked import NO_SPACE, MarkedText
+from memdiff.report.marked import MarkedText
 from memdiff.report.styles import COPIED, Styles
 
 
@@ -19,25 +19,11 @@ def maker(style_name: str = "quote"):
 
 
 def line_texts(para: MarkedText, width: float) -> list[str]:
-    out = []
-    for line in para.lines_for(width):
-        text = ""
-        for n, (space, parts, _) in enumerate(line):
-            if n and space != NO_SPACE:
-                text += " "
-            text += "".join(t for _, t, _ in parts)
-        out.append(text)
-    return out
+    return para.line_texts(width)
 
 
 def line_widths(para: MarkedText, width: float) -> list[float]:
-    out = []
-    for line in para.lines_for(width):
-        used = 0.0
-        for n, (space, _parts, w) in enumerate(line):
-            used += w + (para.looks[space].space if n and space != NO_SPACE else 0.0)
-        out.append(used)
-    return out
+    return para.line_widths(width)
 
 
 def drawn(para: MarkedText, width: float = 300) -> bytes:
@@ -156,3 +142,23 @@ def test_near_differences_lie_on_a_grey_ground_and_span_numbers_are_raised():
 def test_tabs_odd_spaces_and_control_characters_are_cleaned():
     para = maker().paragraph([("plain", "a\tb\u00a0c\x07d  e\r\nf")], keep_lines=True)
     assert line_texts(para, 400) == ["a b cd e", "f"]
+
+
+def test_a_word_in_two_looks_stays_whole_and_each_space_keeps_its_look():
+    para = maker().paragraph(
+        [("copied", "alpha beta"), ("plain", ", gamma "), ("copied", "delta")], keep_lines=False
+    )
+    pieces = para.pieces
+    assert pieces.texts == ["alpha", "beta", ",", "gamma", "delta"]
+    for width in (30.0, 45.0, 60.0, 400.0):  # all wider than "beta,"
+        lines = para.line_texts(width)
+        assert " ".join(lines).replace(" ", "") == "alphabeta,gammadelta"
+        assert not any(line.startswith(",") for line in lines)  # "beta," is one word
+    (line,) = para.lines_for(400.0)
+    runs = pieces.runs(line)
+    # The copied run ends at "beta"; the comma and both spaces after it are plain.
+    assert [(run[0].underline, run[1]) for run in runs] == [
+        (True, "alpha beta"),
+        (False, ", gamma "),
+        (True, "delta"),
+    ]

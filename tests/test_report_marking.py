@@ -144,7 +144,8 @@ def test_characters_missing_from_a_face_fall_back_to_one_that_has_them():
     assert markup("run שלום", base=MONO) == f'run <font face="{SANS}">שלום</font>'
     # Without CJK the same fallback holds in the directly set text.
     latin = st.fragments(st.quote).paragraph([("different", "word مرحبا")], keep_lines=False)
-    looks = {text: latin.looks[look] for _, parts, _ in latin.words for look, text, _ in parts}
+    pieces = latin.pieces
+    looks = {text: latin.looks[pieces.look_index(n)] for n, text in enumerate(pieces.texts)}
     assert looks["word"].font == SANS_ITALIC and looks["مرحبا"].font == SANS
     assert all(look.ground is not None for look in looks.values())
     empty = FragmentParagraphs(st.quote).paragraph([], keep_lines=False)

@@ -41,6 +41,8 @@ BOLD = "bold"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # What clean() removes or turns into spaces, and the spaces other than " ".
 _UNCLEAN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0]")
+# Either of the above or a character beyond Latin (styles.BEYOND_LATIN): one search for both.
+_PLAIN_LATIN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u00a0]|[^\x00-\u024f]")
 
 
 _KIND_MARKUP = {
@@ -124,11 +126,15 @@ class FragmentParagraphs:
         segments: list[tuple[int, str]] = []
         known = self._looks
         for kind, text in pieces:
-            # Most text has nothing to clean; runs of " " may stay (words_of skips them).
+            base = _KIND_FONT[kind]
+            if _PLAIN_LATIN.search(text) is None:  # nothing to clean, all in the base face: the common case
+                index = known.get((kind, base))
+                segments.append((self._look(kind, base) if index is None else index, text))
+                continue
+            # Runs of " " may stay (setting the text skips them).
             if _UNCLEAN.search(text):
                 text = _SPACES.sub(" ", clean(text))
-            base = _KIND_FONT[kind]
-            if BEYOND_LATIN.search(text) is None:  # all in the base face: the common case
+            if BEYOND_LATIN.search(text) is None:
                 index = known.get((kind, base))
                 segments.append((self._look(kind, base) if index is None else index, text))
                 continue

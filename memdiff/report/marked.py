@@ -15,17 +15,20 @@ words in that look, so every copied word is underlined, also where several
 copied runs share a line (reportlab's Paragraph underlined only the last run
 of a line when the runs came from cloned fragments).
 
-Words are kept as tuples of numbers and strings only (a look is named by its
-index in the maker's list of looks): Python's cycle collector stops tracking
-such tuples, so a long report's tens of thousands of words do not slow its
-collections down.
+A text's words are kept in flat lists (texts, widths, gaps, running total
+of widths) made with a few list operations per stretch of one look, so most
+of the per-word work runs in C: a line is found with one binary search in
+the running total, and a line's text in one look is one join.
 """
 
 from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -60,6 +63,23 @@ def colour_operator(colour: Color, operator: str) -> str:
     return f"{number(r)} {number(g)} {number(b)} {operator}"
 
 
+class _Widths(dict[str, float]):
+    """Measured widths of strings in one face and size: a miss is measured and kept.
+
+    Looking widths up through ``map(widths.__getitem__, words)`` keeps the
+    loop over a text's words in C; only words not met before reach Python.
+    """
+
+    def __init__(self, face: Any, size: float) -> None:
+        super().__init__()
+        self.face = face
+        self.size = size
+
+    def __missing__(self, text: str) -> float:
+        w = self[text] = self.face.stringWidth(text, self.size)
+        return w
+
+
 @dataclass(eq=False)  # not frozen: it carries the memo of measured widths
 class Look:
     """How one kind of text is drawn: face, size, colour, raise, underline, ground."""
@@ -70,11 +90,11 @@ class Look:
     rise: float = 0.0
     underline: bool = False
     ground: Color | None = None
-    # Measured widths of words in this look, in points (filled as words are met).
-    widths: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.face = pdfmetrics.getFont(self.font)
+        # Measured widths of words in this look, in points (filled as words are met).
+        self.widths = _Widths(self.face, self.size)
         self.fill = colour_operator(self.colour, "rg")
         self.stroke = colour_operator(self.colour, "RG")
         self.ground_fill = colour_operator(self.ground, "rg") if self.ground is not None else ""
@@ -82,144 +102,243 @@ class Look:
         self.rise_text = number(self.rise)
         self.space = self.width(" ")
         self.subset0 = (self.font, 0, self.size_text)
+        self._font_operators: dict[tuple[Any, int], str] = {}
 
     def font_operator(self, subset: int, doc: Any) -> str:
         """The operator that selects this look's font subset and size in ``doc``."""
-        return f"{self.face.getSubsetInternalName(subset, doc)} {self.size_text} Tf"
+        key = (doc, subset)
+        operator = self._font_operators.get(key)
+        if operator is None:
+            # The subset's name is fixed once reportlab has given it (the first
+            # call also enters the font in the document): asked once per text,
+            # reportlab's look-up was a visible share of drawing.
+            name = self.face.getSubsetInternalName(subset, doc)
+            operator = self._font_operators[key] = f"{name} {self.size_text} Tf"
+        return operator
 
     def width(self, text: str) -> float:
-        w = self.widths.get(text)
-        if w is None:
-            w = self.widths[text] = self.face.stringWidth(text, self.size)
-        return w
+        return self.widths[text]
 
 
-# A word: (index of the look of the space before it, or NO_SPACE at a line
-# start; its parts as (look index, text, width), none with a space inside;
-# its total width). A line break is None.
+# How a piece of text (a word, or the part of a word in one look) follows the
+# one before it: at the start of a kept line, glued on (the same word in
+# another look), or after a space (whose look is then given by its index >= 0).
 NO_SPACE = -1
-Part = tuple[int, str, float]
-Word = tuple[int, tuple[Part, ...], float]
+GLUED = -2
+# How a set line begins: at a kept line break, after a space, or inside a word cut to fit.
+HARD, SOFT, CUT = 0, 1, 2
+
+_NONE_GLUED: frozenset[int] = frozenset()
+
+# A run of text in one look: (look, text, width).
+Run = tuple["Look", str, float]
+# A set line: (how it begins, runs drawn first (pieces of a cut word), first
+# and end piece of the pieces that follow).
+Line = tuple[int, tuple[Run, ...], int, int]
 
 
-def words_of(
-    segments: list[tuple[int, str]], looks: list[Look], *, keep_lines: bool
-) -> list[Word | None]:
-    """Cut (look index, text) segments into words at spaces; "\\n" ends a line when ``keep_lines``.
+class Pieces:
+    """A text cut into pieces (words, or parts of words in one look) with their widths, ready to set.
 
-    A run of spaces counts as one. A word may run on from one segment into
-    the next (a copied word and the plain comma after it).
+    The pieces are kept in flat lists, with the running total of widths
+    (gaps included), so that a line is found with one binary search rather
+    than a step per word, and a line's text in one look is one join. A
+    *segment* is a stretch of pieces in one look between looks or kept line
+    breaks; inside it every piece follows the one before after a space in
+    that look, so only a segment's first piece needs saying how it follows.
     """
-    out: list[Word | None] = []
-    append = out.append
-    space = NO_SPACE  # the look of the space before the next word
-    at_start = True  # no word yet on this line: a space here is dropped
-    glued = False  # the last segment ended inside a word: the next one continues it
-    for index, text in segments:
-        if "\n" in text:
-            lines = text.split("\n") if keep_lines else [text.replace("\n", " ")]
-        else:
-            lines = [text]
-        look = looks[index]
-        widths = look.widths
-        for n, line in enumerate(lines):
-            if n:
-                append(None)
-                space, at_start, glued = NO_SPACE, True, False
-            for i, chunk in enumerate(line.split(" ")):
-                if i:
-                    glued = False
-                    space = NO_SPACE if at_start else index
-                if not chunk:
-                    continue
-                w = widths.get(chunk)
-                if w is None:
-                    w = look.width(chunk)
-                if glued:
-                    before, parts, width = out[-1]  # type: ignore[misc]
-                    out[-1] = (before, (*parts, (index, chunk, w)), width + w)
+
+    def __init__(self, segments: list[tuple[int, str]], looks: list[Look], *, keep_lines: bool) -> None:
+        self.looks = looks
+        texts: list[str] = []
+        gaps: list[float] = []  # width of the space before each piece (0 if none)
+        widths: list[float] = []
+        # Per segment: its first piece, its look and how its first piece follows.
+        seg_first: list[int] = []
+        seg_look: list[int] = []
+        seg_follow: list[int] = []
+        hard = [0]  # first piece of each kept line (and the end of the last)
+        glued: set[int] | frozenset[int] = _NONE_GLUED
+        follow = NO_SPACE  # how the next piece follows
+        for index, text in segments:
+            look = looks[index]
+            if "\n" in text:
+                if keep_lines:
+                    lines = text.split("\n")
                 else:
-                    append((space, ((index, chunk, w),), w))
-                    at_start = False
-                glued = True
-    return out
+                    lines = [text.replace("\n", " ")]
+            else:
+                lines = [text]
+            for n, line in enumerate(lines):
+                if n:
+                    hard.append(len(texts))
+                    follow = NO_SPACE
+                chunks = line.split(" ")
+                words = [c for c in chunks if c]
+                if not words:  # spaces only: the next piece follows a space in this look
+                    if line and follow != NO_SPACE:
+                        follow = index
+                    continue
+                if not chunks[0] and follow != NO_SPACE:
+                    follow = index  # after this segment's own space
+                first = len(texts)
+                seg_first.append(first)
+                seg_look.append(index)
+                seg_follow.append(follow)
+                if follow >= 0:
+                    gaps.append(looks[follow].space)
+                else:
+                    gaps.append(0.0)
+                    if follow == GLUED:
+                        if not glued:
+                            glued = set()
+                        glued.add(first)  # type: ignore[union-attr]
+                if len(words) > 1:
+                    gaps += [look.space] * (len(words) - 1)
+                texts += words
+                widths += map(look.widths.__getitem__, words)
+                follow = GLUED if chunks[-1] else index
+        hard.append(len(texts))
+        self.texts = texts
+        self.gaps = gaps
+        # total[i]: width of pieces [0, i) with the gaps before them.
+        self.total = [0.0, *accumulate(map(add, gaps, widths))]
+        self.seg_first = seg_first
+        self.seg_look = seg_look
+        self.seg_follow = seg_follow
+        self.hard = hard
+        self.glued = glued  # pieces glued to the one before: no line may begin there
 
+    # ---- line breaking
 
-def _break_long(word: Word, width: float, looks: list[Look]) -> list[Word]:
-    """A word wider than a line, cut between characters into pieces that fit (the first keeps its space)."""
-    space, parts, _ = word
-    pieces: list[Word] = []
-    current: list[tuple[int, str]] = []
-    used = 0.0
-    for index, text, _w in parts:
-        for ch in text:
-            w = looks[index].width(ch)
-            if current and used + w > width:
-                pieces.append(_word_of(space if not pieces else NO_SPACE, current, looks))
-                current, used = [], 0.0
-            current.append((index, ch))
-            used += w
-    pieces.append(_word_of(space if not pieces else NO_SPACE, current, looks))
-    return pieces
+    def lines(self, width: float) -> list[Line]:
+        """Greedy left-aligned lines no wider than ``width``, every kept line break kept."""
+        out: list[Line] = []
+        total = self.total
+        gaps = self.gaps
+        glued = self.glued
+        limit = width + 1e-6
+        for h in range(len(self.hard) - 1):
+            s, end = self.hard[h], self.hard[h + 1]
+            kind = HARD
+            prefix: tuple[Run, ...] = ()
+            if s == end:
+                out.append((HARD, (), s, s))
+                continue
+            used = -gaps[s]  # a line's first piece has no space before it
+            while s < end:
+                # The furthest piece end that fits: total[e] - total[s] + used <= limit.
+                e = bisect_right(total, limit - used + total[s], s, end + 1) - 1
+                while s < e < end and e in glued:
+                    e -= 1  # never between two parts of one word
+                if e > s:
+                    out.append((kind, prefix, s, e))
+                    s, kind, prefix = e, SOFT, ()
+                    used = -gaps[s] if s < end else 0.0
+                    continue
+                if prefix:  # a cut word's last piece, and the next word does not fit after it
+                    out.append((kind, prefix, s, s))
+                    kind, prefix = SOFT, ()
+                    used = -gaps[s]
+                    continue
+                # The word at s does not fit on an empty line: cut it between characters.
+                word_end = s + 1
+                while word_end < end and word_end in glued:
+                    word_end += 1
+                pieces = self._cut(s, word_end, width)
+                for piece in pieces[:-1]:
+                    out.append((kind, piece, s, s))
+                    kind = CUT
+                kind, prefix = CUT, pieces[-1]
+                used = sum(run[2] for run in prefix)
+                s = word_end
+            if prefix:
+                out.append((kind, prefix, s, s))
+        return [] if out == [(HARD, (), 0, 0)] else out
 
+    def _cut(self, first: int, end: int, width: float) -> list[tuple[Run, ...]]:
+        """Pieces ``[first, end)`` (one word) cut between characters into lines of runs that fit ``width``."""
+        looks = self.looks
+        lines: list[tuple[Run, ...]] = []
+        runs: list[Run] = []
+        used = 0.0
+        for i in range(first, end):
+            look = looks[self.look_index(i)]
+            for ch in self.texts[i]:
+                w = look.widths[ch]
+                if runs and used + w > width:
+                    lines.append(tuple(runs))
+                    runs, used = [], 0.0
+                if runs and runs[-1][0] is look:
+                    last = runs[-1]
+                    runs[-1] = (look, last[1] + ch, 0.0)
+                else:
+                    runs.append((look, ch, 0.0))
+                used += w
+        lines.append(tuple(runs))
+        # Widths measured as whole strings, as the pieces are drawn.
+        return [tuple((look, t, look.widths[t]) for look, t, _ in line) for line in lines]
 
-def _word_of(space: int, characters: list[tuple[int, str]], looks: list[Look]) -> Word:
-    """A word from single characters, consecutive characters of one look joined into one part."""
-    runs: list[tuple[int, str]] = []
-    for index, ch in characters:
-        if runs and runs[-1][0] == index:
-            runs[-1] = (index, runs[-1][1] + ch)
-        else:
-            runs.append((index, ch))
-    parts = tuple((index, text, looks[index].width(text)) for index, text in runs)
-    return (space, parts, sum(p[2] for p in parts))
+    def look_index(self, piece: int) -> int:
+        """The index in ``looks`` of the look of piece number ``piece``."""
+        return self.seg_look[bisect_right(self.seg_first, piece) - 1]
 
+    # ---- runs of one look, as drawn
 
-def _words_of_lines(lines: list[list[Word]]) -> list[Word | None]:
-    """The words of set lines again, with a break where a line did not start after a space."""
-    out: list[Word | None] = []
-    for n, line in enumerate(lines):
-        if n and (not line or line[0][0] == NO_SPACE):
-            out.append(None)
-        out.extend(line)
-    return out
+    def runs(self, line: Line) -> list[Run]:
+        """A set line as runs of one look each, spaces between words included."""
+        _kind, prefix, s, e = line
+        out: list[Run] = list(prefix)
+        if e <= s:
+            return out
+        looks = self.looks
+        texts = self.texts
+        total = self.total
+        gaps = self.gaps
+        seg_first = self.seg_first
+        k = bisect_right(seg_first, s) - 1
+        count = len(seg_first)
+        while k < count and seg_first[k] < e:
+            a = s if s > seg_first[k] else seg_first[k]
+            b = seg_first[k + 1] if k + 1 < count else len(texts)
+            if e < b:
+                b = e
+            look = looks[self.seg_look[k]]
+            text = " ".join(texts[a:b]) if b - a > 1 else texts[a]
+            width = total[b] - total[a] - gaps[a]
+            if a > s or prefix:  # the space (or glue) before piece a is drawn
+                follow = self.seg_follow[k] if a == seg_first[k] else self.seg_look[k]
+                if follow >= 0:
+                    gap_look = looks[follow]
+                    if out and out[-1][0] is gap_look:
+                        last = out[-1]
+                        out[-1] = (gap_look, last[1] + " ", last[2] + gaps[a])
+                    elif gap_look is look:
+                        text = " " + text
+                        width += gaps[a]
+                    else:
+                        out.append((gap_look, " ", gaps[a]))
+            if out and out[-1][0] is look:
+                last = out[-1]
+                out[-1] = (look, last[1] + text, last[2] + width)
+            else:
+                out.append((look, text, width))
+            k += 1
+        return out
 
-
-def break_lines(words: list[Word | None], width: float, looks: list[Look]) -> list[list[Word]]:
-    """Greedy left-aligned lines no wider than ``width``; a None in ``words`` ends a line."""
-    spaces = [look.space for look in looks]
-    lines: list[list[Word]] = []
-    line: list[Word] = []
-    used = 0.0
-    limit = width + 1e-6
-    for word in words:
-        if word is None:
-            lines.append(line)
-            line = []
-            used = 0.0
-            continue
-        space, _parts, w = word
-        gap = spaces[space] if (line and space != NO_SPACE) else 0.0
-        if used + gap + w <= limit:
-            line.append(word)
-            used += gap + w
-            continue
-        if line:
-            lines.append(line)
-            line = []
-            used = 0.0
-        if w <= limit:
-            line.append(word)
-            used = w
-            continue
-        pieces = _break_long(word, width, looks)
-        for piece in pieces[:-1]:
-            lines.append([piece])
-        line = [pieces[-1]]
-        used = pieces[-1][2]
-    lines.append(line)
-    return [] if lines == [[]] else lines
-
+    def segments_of(self, lines: list[Line]) -> list[tuple[int, str]]:
+        """(look index, text) segments that set again give the words of ``lines`` (a part re-set at another width)."""
+        index_of = {id(look): n for n, look in enumerate(self.looks)}
+        out: list[tuple[int, str]] = []
+        for n, line in enumerate(lines):
+            kind = line[0]
+            if n and kind == HARD:
+                out.append((0, "\n"))
+            runs = self.runs(line)
+            if n and kind == SOFT and runs:
+                out.append((index_of[id(runs[0][0])], " "))
+            out.extend((index_of[id(look)], text) for look, text, _ in runs)
+        return out
 
 # Printable ASCII other than the three characters PDF strings escape.
 _PLAIN_ASCII = re.compile(r"[ -'*-\[\]-~]*")
@@ -274,44 +393,11 @@ def encode(canvas: Any, font: str, face: Any, text: str) -> list[tuple[int, str]
     return out
 
 
-def _runs(
-    line: list[Word], looks: list[Look], spaces: list[float]
-) -> list[tuple[Look, str, float]]:
-    """A set line as runs of one look each: (look, text, width), spaces between words included."""
-    out: list[tuple[Look, str, float]] = []
-    last = NO_SPACE
-    texts: list[str] = []
-    width = 0.0
-    first = True
-    for space, parts, _w in line:
-        if first:
-            first = False
-        elif space != NO_SPACE:
-            if space != last:
-                if texts:
-                    out.append((looks[last], "".join(texts), width))
-                texts, width, last = [" "], spaces[space], space
-            else:
-                texts.append(" ")
-                width += spaces[space]
-        for index, piece, w in parts:
-            if index != last:
-                if texts:
-                    out.append((looks[last], "".join(texts), width))
-                texts, width, last = [piece], w, index
-            else:
-                texts.append(piece)
-                width += w
-    if texts:
-        out.append((looks[last], "".join(texts), width))
-    return out
-
-
 class MarkedText(Flowable):
     """Left-aligned lines of marked words; breaks between lines when a page is full.
 
-    Built from (look index, text) segments; the words are cut out when the
-    text is first measured.
+    Built from (look index, text) segments; the text is cut into pieces when
+    it is first measured.
     """
 
     def __init__(
@@ -333,21 +419,39 @@ class MarkedText(Flowable):
         self.leading = leading
         self.spaceBefore = space_before
         self.spaceAfter = space_after
-        self._words: list[Word | None] | None = None
-        self._lines: list[list[Word]] | None = None
+        self._pieces: Pieces | None = None
+        self._lines: list[Line] | None = None
         self._lines_width: float | None = None
+        # A part made by split(): its lines are fixed at this width.
+        self._fixed_width: float | None = None
 
     @property
-    def words(self) -> list[Word | None]:
-        if self._words is None:
-            self._words = words_of(self.segments, self.looks, keep_lines=self.keep_lines)
-        return self._words
+    def pieces(self) -> Pieces:
+        if self._pieces is None:
+            self._pieces = Pieces(self.segments, self.looks, keep_lines=self.keep_lines)
+        return self._pieces
 
-    def lines_for(self, width: float) -> list[list[Word]]:
+    def lines_for(self, width: float) -> list[Line]:
         if self._lines is None or self._lines_width != width:
-            self._lines = break_lines(self.words, width, self.looks)
+            if self._fixed_width is not None:
+                # A part set again at another width: from its own words only.
+                self.segments = self.pieces.segments_of(self._lines or [])
+                self.keep_lines = True
+                self._pieces = None
+                self._fixed_width = None
+            self._lines = self.pieces.lines(width)
             self._lines_width = width
         return self._lines
+
+    def line_texts(self, width: float) -> list[str]:
+        """The text of each line as set at ``width`` (for checks and tests)."""
+        lines = self.lines_for(width)
+        return ["".join(run[1] for run in self.pieces.runs(line)) for line in lines]
+
+    def line_widths(self, width: float) -> list[float]:
+        """The width of each line's text as set at ``width``, in points."""
+        lines = self.lines_for(width)
+        return [sum(run[2] for run in self.pieces.runs(line)) for line in lines]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         lines = self.lines_for(availWidth)
@@ -368,7 +472,7 @@ class MarkedText(Flowable):
 
     def _part(
         self,
-        lines: list[list[Word]],
+        lines: list[Line],
         width: float,
         *,
         space_before: float = 0.0,
@@ -383,8 +487,8 @@ class MarkedText(Flowable):
             space_before=space_before,
             space_after=space_after,
         )
-        part._words = _words_of_lines(lines)
-        part._lines, part._lines_width = lines, width
+        part._pieces = self.pieces
+        part._lines, part._lines_width, part._fixed_width = lines, width, width
         return part
 
     def draw(self) -> None:
@@ -408,7 +512,7 @@ class MarkedText(Flowable):
         if not lines:
             return ""
         doc = canvas._doc
-        looks = self.looks
+        pieces = self.pieces
         grounds: list[str] = []  # drawn first, so that text and underlines lie on top
         underlines: list[str] = []
         text: list[str] = ["BT"]
@@ -416,16 +520,17 @@ class MarkedText(Flowable):
         font_state: tuple[str, int, str] | None = None
         fill = ""
         rise = "0"
-        spaces = [look.space for look in looks]
         leading = self.leading
+        plain = _PLAIN_ASCII.fullmatch
         y = self.height - self.size
         for line in lines:
-            if not line:
+            runs = pieces.runs(line)
+            if not runs:
                 y -= leading
                 continue
             emit(f"1 0 0 1 0 {number(y)} Tm")
             x = 0.0
-            for look, run, w in _runs(line, looks, spaces):
+            for look, run, w in runs:
                 if look.underline:
                     underlines.append(_underline(look, x, x + w, y))
                 if look.ground is not None:
@@ -436,7 +541,7 @@ class MarkedText(Flowable):
                 if look.rise_text != rise:
                     rise = look.rise_text
                     emit(f"{rise} Ts")
-                if _PLAIN_ASCII.fullmatch(run):
+                if plain(run):
                     # reportlab gives printable ASCII its own codes in subset 0 of
                     # every TrueType font (ttfAsciiReadable): no look-up needed.
                     if font_state != look.subset0:
