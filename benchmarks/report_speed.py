@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         f"spans                 {s.span_count:,} ({s.exact_span_count} verbatim, {s.near_span_count} near)"
     )
     # CPU time beside wall time: on a busy machine the wall-clock ratio drifts.
-    print(f"compare               {compare_seconds:.2f} s wall, {compare_cpu:.2f} s CPU")
-    print(f"report                {report_seconds:.2f} s wall, {report_cpu:.2f} s CPU")
+    print(f"compare               {compare_seconds:.3f} s wall, {compare_cpu:.3f} s CPU")
+    print(f"report                {report_seconds:.3f} s wall, {report_cpu:.3f} s CPU")
     print(
         f"report / compare      {report_seconds / compare_seconds:.2f}x wall, "
         f"{report_cpu / compare_cpu:.2f}x CPU   (target <= 2x)"

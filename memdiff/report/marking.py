@@ -94,29 +94,40 @@ class Alignment:
         end = (len(self.original_tokens), len(self.suspect_tokens))
         if cuts[-1] != end:
             cuts.append(end)
-        a_status = self.original_status()
-        b_status = self.suspect_status()
-        rows: list[Row] = []
-        for (a_from, b_from), (a_to, b_to) in itertools.pairwise(cuts):
-            rows.append(
-                Row(
-                    _side(self.original_text, self.original_tokens, a_status, a_from, a_to),
-                    _side(self.suspect_text, self.suspect_tokens, b_status, b_from, b_to),
-                )
-            )
-        return rows
+        # Plain lists once per span: reading numpy arrays item by item row by
+        # row cost more than the rest of cutting the rows.
+        a = _Words(self.original_text, self.original_tokens, self.original_status())
+        b = _Words(self.suspect_text, self.suspect_tokens, self.suspect_status())
+        return [
+            Row(a.side(a_from, a_to), b.side(b_from, b_to))
+            for (a_from, b_from), (a_to, b_to) in itertools.pairwise(cuts)
+        ]
 
 
-def _side(text: str, tokens: Tokens, status: np.ndarray, first: int, end: int) -> Side:
-    """The text of words ``[first, end)`` with the gap after them (up to the next row's first word)."""
-    n = len(tokens)
-    if n == 0:
-        return Side(text, (), (), ())
-    char_from = 0 if first == 0 else int(tokens.starts[first]) if first < n else len(text)
-    char_to = len(text) if end >= n else int(tokens.starts[end])
-    starts = tuple(int(s) - char_from for s in tokens.starts[first:end])
-    ends = tuple(int(e) - char_from for e in tokens.ends[first:end])
-    return Side(text[char_from:char_to], starts, ends, tuple(int(s) for s in status[first:end]))
+class _Words:
+    """One side of a span as plain lists: its text, word offsets and word statuses."""
+
+    def __init__(self, text: str, tokens: Tokens, status: np.ndarray) -> None:
+        self.text = text
+        self.starts: list[int] = tokens.starts.tolist()
+        self.ends: list[int] = tokens.ends.tolist()
+        self.status: list[int] = status.tolist()
+
+    def side(self, first: int, end: int) -> Side:
+        """The text of words ``[first, end)`` with the gap after them (up to the next row's first word)."""
+        text, starts = self.text, self.starts
+        n = len(starts)
+        if n == 0:
+            return Side(text, (), (), ())
+        char_from = 0 if first == 0 else starts[first] if first < n else len(text)
+        char_to = len(text) if end >= n else starts[end]
+        if char_from:
+            local_starts = tuple([s - char_from for s in starts[first:end]])
+            local_ends = tuple([e - char_from for e in self.ends[first:end]])
+        else:
+            local_starts = tuple(starts[first:end])
+            local_ends = tuple(self.ends[first:end])
+        return Side(text[char_from:char_to], local_starts, local_ends, tuple(self.status[first:end]))
 
 
 def align(
