@@ -213,3 +213,34 @@ def test_a_word_left_out_of_the_comparison_breaks_the_copied_run_and_stays_plain
     starts, ends = [0, 6, 20, 26], [5, 10, 25, 31]  # "57 HEAD" was not compared (a running head)
     pieces = marked_pieces(text, starts, ends, [COPIED] * 4)
     assert pieces == [("copied", "alpha beta"), ("plain", ", 57 HEAD "), ("copied", "gamma delta")]
+
+
+def test_spans_tokenised_together_get_the_words_each_gets_alone():
+    from memdiff.report.marking import tokenize_each
+    from memdiff.text.normalize import tokenize
+
+    texts = [
+        "A line that ends in a broken exam-",
+        "ple of words, “quoted” and so on.",
+        "",
+        "Ends with a hyphen -\n",
+        "\nstarts after a line break, naïve café",
+        "漢字かな mixed with Latin words",
+        "soft\u00adhyphen and com\u0301bining marks",
+        "a NUL \x00 inside one text",
+        "repro-\n\nduction across a blank line",
+        "   ",
+    ]
+    for parameters in (Parameters(), Parameters(ignore_punctuation=False), Parameters(join_hyphenation=False)):
+        vocabulary = Vocabulary(parameters)
+        together = tokenize_each(texts, vocabulary)
+        for text, got in zip(texts, together, strict=True):
+            alone = tokenize(text, vocabulary)
+            assert got.starts.tolist() == alone.starts.tolist(), text
+            assert got.ends.tolist() == alone.ends.tolist(), text
+            forms = [vocabulary.form(i) for i in got.ids.tolist()]
+            assert forms == [vocabulary.form(i) for i in alone.ids.tolist()], text
+        # Without the text holding a NUL, the texts really are tokenised in one pass.
+        clean = [t for t in texts if "\x00" not in t]
+        for text, got in zip(clean, tokenize_each(clean, vocabulary), strict=True):
+            assert got.starts.tolist() == tokenize(text, vocabulary).starts.tolist()

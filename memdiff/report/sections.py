@@ -31,7 +31,7 @@ from memdiff.evidence import (
     TextSummary,
 )
 from memdiff.report import validation
-from memdiff.report.marking import Alignment, align, marked_pieces, output_word_status
+from memdiff.report.marking import Alignment, align_all, marked_pieces, output_word_status
 from memdiff.report.pdf import Heading
 from memdiff.report.sidebyside import SideBySide
 from memdiff.report.styles import (
@@ -881,9 +881,14 @@ def text_findings(
     story.append(legend(st))
     vocabulary = Vocabulary(c.parameters)
     matched = (matching_text(original, c.parameters), matching_text(suspect, c.parameters))
-    alignments = [
-        (span, align(original.text, suspect.text, span, vocabulary, matched_texts=matched)) for span in c.spans
-    ]
+    spans = list(c.spans)
+    alignments = list(
+        zip(
+            spans,
+            align_all(original.text, suspect.text, spans, vocabulary, matched_texts=matched),
+            strict=True,
+        )
+    )
     sub = level + 1 if heading else level
     story.append(outline.heading("Spans side by side", st.h2, sub))
     if not alignments:
