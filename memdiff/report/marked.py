@@ -148,6 +148,8 @@ class Pieces:
     that look, so only a segment's first piece needs saying how it follows.
     """
 
+    __slots__ = ("looks", "texts", "gaps", "total", "seg_first", "seg_look", "seg_follow", "hard", "glued")
+
     def __init__(self, segments: list[tuple[int, str]], looks: list[Look], *, keep_lines: bool) -> None:
         self.looks = looks
         texts: list[str] = []
@@ -174,7 +176,7 @@ class Pieces:
                     hard.append(len(texts))
                     follow = NO_SPACE
                 chunks = line.split(" ")
-                words = [c for c in chunks if c]
+                words = [c for c in chunks if c] if "" in chunks else chunks
                 if not words:  # spaces only: the next piece follows a space in this look
                     if line and follow != NO_SPACE:
                         follow = index
@@ -494,6 +496,12 @@ class MarkedText(Flowable):
     def draw(self) -> None:
         if self._lines:
             self.canv.addLiteral(self.operators(self.canv))
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        # Flowable.drawOn keeps the canvas's record of its state (saveState,
+        # translate, restoreState) for each of a report's thousand flowables;
+        # this text changes nothing in that record, so one moved q ... Q will do.
+        self.draw_at(canvas, self._hAlignAdjust(x, _sW), y)
 
     def draw_at(self, canvas: Any, x: float, y: float) -> None:
         """Draw with the bottom left corner at (x, y), as drawOn does, without its bookkeeping.

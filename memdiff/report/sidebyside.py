@@ -138,6 +138,18 @@ class SideBySide(Flowable):
 
     # ---- drawing
 
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        # As Flowable.drawOn, without its record of the canvas state for each
+        # span: the table draws only page operators inside its own q ... Q.
+        x = self._hAlignAdjust(x, _sW)
+        canvas.addLiteral(f"q 1 0 0 1 {number(x)} {number(y)} cm")  # type: ignore[attr-defined]
+        self.canv = canvas
+        try:
+            self.draw()
+        finally:
+            del self.canv
+        canvas.addLiteral("Q")  # type: ignore[attr-defined]
+
     def draw(self) -> None:
         canvas = self.canv
         width = self.width
