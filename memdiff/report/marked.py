@@ -426,6 +426,8 @@ class MarkedText(Flowable):
         self._lines_width: float | None = None
         # A part made by split(): its lines are fixed at this width.
         self._fixed_width: float | None = None
+        # The text's runs when it can be set on one line without cutting it into words (False: it cannot).
+        self._one_line: tuple[Run, ...] | bool | None = None
 
     @property
     def pieces(self) -> Pieces:
@@ -433,8 +435,44 @@ class MarkedText(Flowable):
             self._pieces = Pieces(self.segments, self.looks, keep_lines=self.keep_lines)
         return self._pieces
 
+    def _as_one_line(self) -> tuple[Run, ...] | None:
+        """The runs of a text that needs no cutting into words to be set on one line; None for others.
+
+        Such a text has one space between words and no line break: its
+        segments are its runs as they stand, each measured whole. Headings,
+        labels and short quotations are most of a report's texts, and this
+        spares them the word-by-word setting.
+        """
+        if self._one_line is None:
+            runs: list[Run] = []
+            looks = self.looks
+            segments = self.segments
+            if (
+                not segments
+                or segments[0][1][:1] == " "
+                or segments[-1][1][-1:] == " "
+                or any("\n" in text or "  " in text or not text for _, text in segments)
+            ):
+                self._one_line = False
+                return None
+            for index, text in segments:
+                look = looks[index]
+                if runs and runs[-1][0] is look:
+                    joined = runs[-1][1] + text
+                    runs[-1] = (look, joined, look.widths[joined])
+                else:
+                    runs.append((look, text, look.widths[text]))
+            self._one_line = tuple(runs)
+        return self._one_line or None
+
     def lines_for(self, width: float) -> list[Line]:
         if self._lines is None or self._lines_width != width:
+            if self._fixed_width is None and self._pieces is None:
+                runs = self._as_one_line()
+                if runs is not None and sum(run[2] for run in runs) <= width + 1e-6:
+                    self._lines = [(HARD, runs, 0, 0)]
+                    self._lines_width = width
+                    return self._lines
             if self._fixed_width is not None:
                 # A part set again at another width: from its own words only.
                 self.segments = self.pieces.segments_of(self._lines or [])
@@ -520,7 +558,6 @@ class MarkedText(Flowable):
         if not lines:
             return ""
         doc = canvas._doc
-        pieces = self.pieces
         grounds: list[str] = []  # drawn first, so that text and underlines lie on top
         underlines: list[str] = []
         text: list[str] = ["BT"]
@@ -532,7 +569,8 @@ class MarkedText(Flowable):
         plain = _PLAIN_ASCII.fullmatch
         y = self.height - self.size
         for line in lines:
-            runs = pieces.runs(line)
+            # A line of runs only (a text set whole, a piece of a cut word) needs no pieces.
+            runs = line[1] if line[3] <= line[2] else self.pieces.runs(line)
             if not runs:
                 y -= leading
                 continue
