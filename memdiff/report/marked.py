@@ -346,10 +346,11 @@ class Pieces:
 _PLAIN_ASCII = re.compile(r"[ -'*-\[\]-~]*")
 _NOT_PLAIN = re.compile(r"[^ -'*-\[\]-~]")
 # Per PDF document and font: each character's subset and escaped code, as
-# reportlab assigned them (the codes of a subset font depend on the document).
-_CODES: weakref.WeakKeyDictionary[Any, dict[str, dict[str, tuple[int, str]]]] = (
-    weakref.WeakKeyDictionary()
-)
+# reportlab assigned them (the codes of a subset font depend on the
+# document), and the subset-0 codes as a str.translate table.
+_CODES: weakref.WeakKeyDictionary[
+    Any, dict[str, tuple[dict[str, tuple[int, str]], dict[int, str]]]
+] = weakref.WeakKeyDictionary()
 
 
 def encode(canvas: Any, font: str, face: Any, text: str) -> list[tuple[int, str]]:
@@ -362,9 +363,15 @@ def encode(canvas: Any, font: str, face: Any, text: str) -> list[tuple[int, str]
     fonts = _CODES.get(doc)
     if fonts is None:
         fonts = _CODES[doc] = {}
-    codes = fonts.get(font)
-    if codes is None:
-        codes = fonts[font] = {}
+    known = fonts.get(font)
+    if known is None:
+        known = fonts[font] = ({}, {})
+    codes, zero = known
+    # Most texts beyond ASCII need only characters already met that
+    # reportlab put in subset 0 (punctuation, accented letters): one translate.
+    specials = set(_NOT_PLAIN.findall(text))
+    if all(ord(ch) in zero for ch in specials):
+        return [(0, text.translate(zero))]
     out: list[tuple[int, str]] = []
     subset = -1
     chunk: list[str] = []
@@ -386,6 +393,8 @@ def encode(canvas: Any, font: str, face: Any, text: str) -> list[tuple[int, str]
         if code is None:
             ((char_subset, data),) = face.splitString(ch, doc)
             code = codes[ch] = (char_subset, canvas._escape(data))
+            if char_subset == 0:
+                zero[ord(ch)] = code[1]
         add(*code)
         pos = match.end()
     if pos < len(text):

@@ -426,9 +426,12 @@ def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
 
 def font_runs(text: str, base: str) -> list[tuple[str, str]]:
     """``text`` cut into (font name, piece) runs: ``base`` where it has glyphs, else DejaVu Sans, else CJK."""
-    if BEYOND_LATIN.search(text) is None:
+    beyond = BEYOND_LATIN.findall(text)
+    if not beyond:
         return [(base, text)]
     in_base, in_sans = covers(base), covers(SANS)
+    if all(ord(ch) in in_base for run in beyond for ch in run):
+        return [(base, text)]  # dashes, quotes, dots: the base face has them all
     in_cjk: frozenset[int] | None = None
     runs: list[tuple[str, str]] = []
     for ch in text:
