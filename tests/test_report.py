@@ -442,6 +442,9 @@ def test_rows_of_long_unbroken_tokens_break_across_pages(tmp_path):
     pages = pages_text(target)
     with_span = [n for n, text in enumerate(pages) if "Span 1" in text]
     assert len(with_span) >= 5 and "Span 1 (continued)" in pages[with_span[-1]]
+    # The first span starts below the legend, on its page, not alone on the next.
+    legend = next(n for n, text in enumerate(pages) if "How to read this section" in text)
+    assert "Spans side by side" in pages[legend] and with_span[0] == legend
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
     # Every character of the output is drawn: the last token ends the complete output.
     tail = re.sub(r"\s+", "", "".join(pages[-3:]))

@@ -288,7 +288,7 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 @contextlib.contextmanager
 def _binary_streams() -> Iterator[None]:
-    """Skip reportlab's ASCII85 encoding of page streams: pikepdf recompresses them anyway."""
+    """Skip reportlab's ASCII85 encoding of page streams: the PDF is binary anyway, and a fifth smaller without it."""
     saved = rl_config.useA85
     rl_config.useA85 = 0
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from memdiff import __version__
 from memdiff.evidence import (
@@ -863,6 +863,12 @@ def span_table(span: Span, alignment: Alignment, st: Styles, width: float) -> Si
     )
 
 
+class _RoomFor(CondPageBreak):
+    """A page break unless this much room is left; it passes the space after the flowable before it on, as if absent."""
+
+    _SPACETRANSFER = True
+
+
 def text_findings(
     c: Comparison,
     original: Document,
@@ -890,11 +896,27 @@ def text_findings(
         )
     )
     sub = level + 1 if heading else level
-    story.append(outline.heading("Spans side by side", st.h2, sub))
-    if not alignments:
+    spans_heading = outline.heading("Spans side by side", st.h2, sub)
+    tables = [span_table(span, alignment, st, width) for span, alignment in alignments]
+    if tables:
+        # keepWithNext would make the heading and the whole first span one
+        # block, moved whole to the next page when the span is taller than
+        # the room left (leaving a page with only the legend on it). The
+        # heading goes with the start of the first span instead.
+        spans_heading.keepWithNext = 0
+        heading_h = spans_heading.wrap(width, 1e9)[1]
+        story.append(
+            _RoomFor(
+                spans_heading.getSpaceBefore()
+                + heading_h
+                + spans_heading.getSpaceAfter()
+                + tables[0].least_height(width)
+            )
+        )
+    story.append(spans_heading)
+    if not tables:
         story.append(_p("No span was found, so there is nothing to show side by side.", st.body))
-    for span, alignment in alignments:
-        story.append(span_table(span, alignment, st, width))
+    story.extend(tables)
     story.append(outline.heading("The complete model output", st.h2, sub))
     story.append(
         _p(

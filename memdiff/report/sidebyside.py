@@ -34,6 +34,8 @@ def _place(text: Flowable, canvas: object, x: float, y: float) -> None:
 # Rows up to this height (points) always fit on a fresh page below a span's
 # heading, so they move to the next page whole; taller rows break inside.
 TALL_ROW = 400.0
+# Room enough for the first lines of a tall row (a part never holds one line alone).
+FIRST_LINES = 60.0
 
 
 def _break_row(
@@ -99,6 +101,13 @@ class SideBySide(Flowable):
             self._heights = (heading_h, label_h, rows_h)
             self._measured_for = width
         return self._heights
+
+    def least_height(self, width: float) -> float:
+        """The height of the smallest first part this table can leave on a page (heading, labels, a row or its start)."""
+        heading_h, label_h, rows_h = self._measure(width)
+        first_row = rows_h[0] if rows_h else 0.0
+        # A tall row breaks between its lines; a few lines of it will do.
+        return heading_h + label_h + (first_row if first_row <= TALL_ROW else FIRST_LINES)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         heading_h, label_h, rows_h = self._measure(availWidth)
