@@ -1021,8 +1021,13 @@ def reproducibility(
     st: Styles,
     outline: Outline,
     width: float,
+    *,
+    digests: Sequence[str] | None = None,
 ) -> list[Any]:
+    """The appendix; ``digests`` are the comparisons' findings digests when already made (each is a full serialisation)."""
     first = comparisons[0]
+    if digests is None:
+        digests = [c.findings_digest() for c in comparisons]
     story: list[Any] = [PageBreak(), outline.heading("Reproducibility", st.h1, 0)]
     story.append(
         _p(
@@ -1080,7 +1085,7 @@ def reproducibility(
         rows.append(
             (
                 f"Findings digest{'' if len(comparisons) == 1 else f' {n}'}",
-                monospace(c.findings_digest()),
+                monospace(digests[n - 1]),
             )
         )
     story.append(key_value_table(rows, st, width=width, key_width=1.4 * inch))

@@ -104,6 +104,11 @@ def _findings(
     return sections.text_findings(c, original, suspect, st, outline, width, **kwargs)
 
 
+def _digests(record: dict[str, Any]) -> list[str]:
+    """The findings digests the record already holds, one per output, for the appendix to show."""
+    return [output["findings_sha256"] for output in record["outputs"]]
+
+
 def _subject(comparisons: list[Comparison]) -> str:
     first = comparisons[0]
     if len(comparisons) == 1:
@@ -145,8 +150,16 @@ def write_report(
     story.append(PageBreak())
     progress.check()
     story += _findings(comparison, original, suspect, st, outline, width)
+    record = make_record([comparison], batch=False)
     story += sections.reproducibility(
-        [comparison], command, pdf_path.name, report_date, st, outline, width
+        [comparison],
+        command,
+        pdf_path.name,
+        report_date,
+        st,
+        outline,
+        width,
+        digests=_digests(record),
     )
     progress.report(0.1, "Laying out the report")
 
@@ -157,7 +170,7 @@ def write_report(
         title=title,
         author=front.examiner,
         subject=_subject([comparison]),
-        record=make_record([comparison], batch=False),
+        record=record,
         moment=moment,
         progress=Stage(progress, 0.1, 0.95),
     )
@@ -206,8 +219,16 @@ def write_batch_report(
         story += sections.batch_output_summary(c, st, width)
         story += _findings(c, original, suspect, st, outline, width, level=1, heading=None)
         progress.report(0.1 * n / len(items), "Preparing the batch report")
+    record = make_record(comparisons, batch=True)
     story += sections.reproducibility(
-        comparisons, command, pdf_path.name, report_date, st, outline, width
+        comparisons,
+        command,
+        pdf_path.name,
+        report_date,
+        st,
+        outline,
+        width,
+        digests=_digests(record),
     )
 
     pdf = render(
@@ -217,7 +238,7 @@ def write_batch_report(
         title=title,
         author=front.examiner,
         subject=_subject(comparisons),
-        record=make_record(comparisons, batch=True),
+        record=record,
         moment=moment,
         progress=Stage(progress, 0.1, 0.95),
     )
