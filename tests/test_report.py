@@ -449,3 +449,18 @@ def test_rows_of_long_unbroken_tokens_break_across_pages(tmp_path):
     # Every character of the output is drawn: the last token ends the complete output.
     tail = re.sub(r"\s+", "", "".join(pages[-3:]))
     assert tokens[-1][-40:] + "done." in tail
+
+
+def test_library_versions_are_those_importlib_reports():
+    import importlib.metadata
+
+    from memdiff.report.sections import LIBRARIES, software_rows
+
+    shown = dict(software_rows())
+    for name in LIBRARIES:
+        try:
+            expected = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            assert name not in shown
+            continue
+        assert shown[name] == expected

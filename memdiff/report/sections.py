@@ -592,10 +592,25 @@ def software_rows() -> list[tuple[str, str]]:
     ]
     for name in LIBRARIES:
         try:
-            rows.append((name, importlib.metadata.version(name)))
+            rows.append((name, _installed_version(name)))
         except importlib.metadata.PackageNotFoundError:
             continue
     return rows
+
+
+def _installed_version(name: str) -> str:
+    """The installed version of distribution ``name``, read off its metadata's Version line.
+
+    importlib.metadata.version parses all of the metadata with the e-mail
+    parser first: for ten libraries that was a few milliseconds of each report.
+    """
+    dist = importlib.metadata.distribution(name)
+    for line in (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "").splitlines():
+        if line.startswith("Version:"):
+            return line[len("Version:") :].strip()
+        if not line:  # the end of the headers
+            break
+    return dist.version
 
 
 def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[Any]:
