@@ -39,6 +39,7 @@ from reportlab.platypus import Flowable
 # of the font size and in points (reportlab's defaults, so the look is unchanged).
 UNDERLINE_DROP = 0.125
 UNDERLINE_WIDTH = 1.0
+_UNDERLINE_WIDTH = f"{UNDERLINE_WIDTH:g} w"
 
 
 # Numbers already written: baselines, offsets and widths recur thousands of times.
@@ -102,6 +103,7 @@ class Look:
         self.rise_text = number(self.rise)
         self.space = self.width(" ")
         self.subset0 = (self.font, 0, self.size_text)
+        self.underline_drop = UNDERLINE_DROP * self.size
         self._font_operators: dict[tuple[Any, int], str] = {}
 
     def font_operator(self, subset: int, doc: Any) -> str:
@@ -563,7 +565,7 @@ class MarkedText(Flowable):
 
     def operators(self, canvas: Any) -> str:
         """The page operators that draw the set lines, with (0, 0) at the bottom left."""
-        lines = self._lines or []
+        lines = self._lines
         if not lines:
             return ""
         doc = canvas._doc
@@ -571,11 +573,12 @@ class MarkedText(Flowable):
         underlines: list[str] = []
         text: list[str] = ["BT"]
         emit = text.append
-        font_state: tuple[str, int, str] | None = None
+        font_state: Any = None
         fill = ""
         rise = "0"
         leading = self.leading
         plain = _PLAIN_ASCII.fullmatch
+        numbers = _NUMBERS
         y = self.height - self.size
         for line in lines:
             # A line of runs only (a text set whole, a piece of a cut word) needs no pieces.
@@ -583,11 +586,16 @@ class MarkedText(Flowable):
             if not runs:
                 y -= leading
                 continue
-            emit(f"1 0 0 1 0 {number(y)} Tm")
+            emit(f"1 0 0 1 0 {numbers.get(y) or number(y)} Tm")
             x = 0.0
             for look, run, w in runs:
                 if look.underline:
-                    underlines.append(_underline(look, x, x + w, y))
+                    u = y + look.rise - look.underline_drop
+                    u_text = numbers.get(u) or number(u)
+                    underlines.append(
+                        f"{look.stroke} {numbers.get(x) or number(x)} {u_text} m "
+                        f"{number(x + w)} {u_text} l S"
+                    )
                 if look.ground is not None:
                     grounds.append(self._ground(look, x, x + w, y))
                 if look.fill != fill:
@@ -605,7 +613,7 @@ class MarkedText(Flowable):
                     emit(f"({run}) Tj")
                 else:
                     for subset, chars in encode(canvas, look.font, look.face, run):
-                        state = (look.font, subset, look.size_text)
+                        state = look.subset0 if subset == 0 else (look.font, subset, look.size_text)
                         if state != font_state:
                             font_state = state
                             emit(look.font_operator(subset, doc))
@@ -613,13 +621,9 @@ class MarkedText(Flowable):
                 x += w
             y -= leading
         emit("ET")
-        out = ["q", *grounds]
         if underlines:
-            out.append(f"{number(UNDERLINE_WIDTH)} w")
-            out += underlines
-        out += text
-        out.append("Q")
-        return "\n".join(out)
+            return "\n".join(["q", *grounds, _UNDERLINE_WIDTH, *underlines, *text, "Q"])
+        return "\n".join(["q", *grounds, *text, "Q"])
 
     def _ground(self, look: Look, x0: float, x1: float, baseline: float) -> str:
         bottom = baseline + self.size - self.leading
@@ -630,11 +634,6 @@ class MarkedText(Flowable):
 
     def __repr__(self) -> str:
         return f"MarkedText({len(self._lines or [])} lines set)"
-
-
-def _underline(look: Look, x0: float, x1: float, baseline: float) -> str:
-    y = number(baseline + look.rise - UNDERLINE_DROP * look.size)
-    return f"{look.stroke} {number(x0)} {y} m {number(x1)} {y} l S"
 
 
 def text_line(canvas: Any, x: float, y: float, runs: list[tuple[str, str]], size: float) -> str:
