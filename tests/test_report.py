@@ -464,3 +464,19 @@ def test_library_versions_are_those_importlib_reports():
             assert name not in shown
             continue
         assert shown[name] == expected
+
+
+def test_reportlab_settings_are_restored_after_a_report(case, tmp_path):
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    before = (pdfdoc.PDFZCompress, rl_config.useA85)
+    original, suspect, comparison = case
+    target = write_report(comparison, original, suspect, tmp_path / "settings.pdf")
+    assert (pdfdoc.PDFZCompress, rl_config.useA85) == before
+    with pikepdf.open(target) as pdf:
+        contents = pdf.pages[0].Contents
+        assert contents.Filter == pikepdf.Name.FlateDecode or list(contents.Filter) == [
+            pikepdf.Name.FlateDecode
+        ]
+        assert b" Tj" in contents.read_bytes()  # it inflates back to page operators

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
@@ -286,15 +287,34 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+# zlib's level for the PDF's streams: 3 deflates a long report's 1.4 MB of
+# page operators in two thirds of the time reportlab's default 6 takes, for
+# a file about a tenth larger.
+FLATE_LEVEL = 3
+
+
+class _Flate(pdfdoc.PDFStreamFilterZCompress):
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+
+
+_FLATE = _Flate()
+
+
 @contextlib.contextmanager
 def _binary_streams() -> Iterator[None]:
-    """Skip reportlab's ASCII85 encoding of page streams: the PDF is binary anyway, and a fifth smaller without it."""
-    saved = rl_config.useA85
+    """Streams deflated at ``FLATE_LEVEL`` and not ASCII85-encoded (the PDF is binary anyway).
+
+    Both are reportlab settings of the whole process (the filter object its
+    streams use is a module global), set for the time of one report.
+    """
+    saved = rl_config.useA85, pdfdoc.PDFZCompress
     rl_config.useA85 = 0
+    pdfdoc.PDFZCompress = _FLATE
     try:
         yield
     finally:
-        rl_config.useA85 = saved
+        rl_config.useA85, pdfdoc.PDFZCompress = saved
 
 
 def render(
