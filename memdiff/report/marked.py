@@ -458,15 +458,12 @@ class MarkedText(Flowable):
             runs: list[Run] = []
             looks = self.looks
             segments = self.segments
-            if (
-                not segments
-                or segments[0][1][:1] == " "
-                or segments[-1][1][-1:] == " "
-                or any("\n" in text or "  " in text or not text for _, text in segments)
-            ):
-                self._one_line = False
+            self._one_line = False
+            if not segments or segments[0][1][:1] == " " or segments[-1][1][-1:] == " ":
                 return None
             for index, text in segments:
+                if not text or "\n" in text or "  " in text:
+                    return None
                 look = looks[index]
                 if runs and runs[-1][0] is look:
                     joined = runs[-1][1] + text
