@@ -480,3 +480,10 @@ def test_reportlab_settings_are_restored_after_a_report(case, tmp_path):
             pikepdf.Name.FlateDecode
         ]
         assert b" Tj" in contents.read_bytes()  # it inflates back to page operators
+
+
+def test_the_sealed_page_digest_is_that_of_the_pages_read_back(report):
+    from memdiff.report.pdfa import read_pages_digest, read_record
+
+    record = read_record(report)
+    assert (record["pages"], record["pages_sha256"]) == read_pages_digest(report)

@@ -335,9 +335,12 @@ def render(
         buffer, decoration, page_size=page_size, title=title, author=author, progress=progress
     )
 
+    canvases: list[ReportCanvas] = []
+
     def canvas_maker(*args: Any, **kwargs: Any) -> ReportCanvas:
         canvas = ReportCanvas(*args, **kwargs)
         canvas.setPageCompression(1)
+        canvases.append(canvas)
         return canvas
 
     with _binary_streams():
@@ -345,6 +348,7 @@ def render(
     progress.check()
     return pdfa.finish(
         buffer.getvalue(),
+        pages=_page_contents(canvases[-1]) if canvases else None,
         title=title,
         author=author,
         subject=subject,
@@ -354,6 +358,22 @@ def render(
         moment=moment,
         record=record,
     )
+
+
+def _page_contents(canvas: Canvas) -> list[bytes] | None:
+    """Each page's operators as written (before deflating), in page order; None if reportlab wrote them otherwise.
+
+    The archival step seals the pages with a digest of exactly these bytes;
+    handing them over spares it inflating every page again.
+    """
+    out: list[bytes] = []
+    for page in canvas._doc.Pages.pages:
+        stream = getattr(page, "Contents", None)
+        content = getattr(stream, "content", None)
+        if not isinstance(content, str | bytes) or list(getattr(stream, "filters", None) or []) != [_FLATE]:
+            return None
+        out.append(content.encode("utf8") if isinstance(content, str) else content)
+    return out
 
 
 def styles() -> Styles:

@@ -138,13 +138,21 @@ def finish(
     moment: _dt.datetime,
     record: dict[str, Any],
     language: str = "en",
+    pages: list[bytes] | None = None,
 ) -> bytes:
-    """Add XMP, output intent, matching document information and a content-derived ID."""
+    """Add XMP, output intent, matching document information and a content-derived ID.
+
+    ``pages`` are the pages' decoded content streams when the caller has them
+    (otherwise they are read back from ``pdf``).
+    """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root
         # The record also seals the visible pages, so that verify notices a
         # report with pages removed, added or swapped in from another.
-        count, digest = pages_digest(doc)
+        if pages is not None and len(pages) == len(doc.pages):
+            count, digest = len(pages), _digest_of(pages)
+        else:
+            count, digest = pages_digest(doc)
         record = {**record, "pages": count, "pages_sha256": digest}
         packet = xmp_packet(
             title=title,
@@ -208,7 +216,7 @@ def finish(
 
 def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
     """Number of pages and SHA-256 over every page's decoded content streams, in page order."""
-    digest = hashlib.sha256()
+    pages: list[bytes] = []
     for page in doc.pages:
         contents = page.obj.get("/Contents")
         if contents is None:
@@ -217,10 +225,17 @@ def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
             streams = list(contents)
         else:
             streams = [contents]
+        pages.append(b"".join(stream.read_bytes() for stream in streams))
+    return len(doc.pages), _digest_of(pages)
+
+
+def _digest_of(pages: list[bytes]) -> str:
+    """SHA-256 over each page's content, each preceded by a page mark."""
+    digest = hashlib.sha256()
+    for content in pages:
         digest.update(b"\x00page\x00")
-        for stream in streams:
-            digest.update(stream.read_bytes())
-    return len(doc.pages), digest.hexdigest()
+        digest.update(content)
+    return digest.hexdigest()
 
 
 def read_pages_digest(pdf_path: str | os.PathLike[str]) -> tuple[int, str]:
