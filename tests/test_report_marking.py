@@ -244,3 +244,61 @@ def test_spans_tokenised_together_get_the_words_each_gets_alone():
         clean = [t for t in texts if "\x00" not in t]
         for text, got in zip(clean, tokenize_each(clean, vocabulary), strict=True):
             assert got.starts.tolist() == tokenize(text, vocabulary).starts.tolist()
+
+
+def _pieces_word_by_word(text, starts, ends, status, markers):
+    """marked_pieces as first written, one word at a time: the reference for the quicker one."""
+    from memdiff.report.marking import _KIND_OF_STATUS, _UNCOMPARED_WORD
+
+    pieces = []
+
+    def add(kind, piece):
+        if piece:
+            pieces.append((kind, piece))
+
+    pos, n, i = 0, len(starts), 0
+    while i < n:
+        j = i
+        while (
+            j + 1 < n
+            and status[j + 1] == status[i]
+            and not (markers and (j + 1) in markers)
+            and not _UNCOMPARED_WORD.search(text, ends[j], starts[j + 1])
+        ):
+            j += 1
+        add("plain", text[pos : starts[i]])
+        if markers and i in markers:
+            pieces.append(("marker", markers[i]))
+        add(_KIND_OF_STATUS[int(status[i])], text[starts[i] : ends[j]])
+        pos = ends[j]
+        i = j + 1
+    add("plain", text[pos:])
+    return pieces
+
+
+def test_marked_pieces_cut_where_status_markers_and_uncompared_words_say():
+    import random
+
+    from memdiff.report.marking import marked_pieces
+
+    rng = random.Random(5)
+    for _ in range(300):
+        words, gaps = [], []
+        for _ in range(rng.randint(0, 30)):
+            words.append(rng.choice(["alpha", "beta", "γάμμα", "d3lta", "x"]))
+            gaps.append(rng.choice([" ", ", ", " — ", "\n", " 12 ", " Page 4 ", ".\n\n"]))
+        text, starts, ends = rng.choice(["", "“", "  "]), [], []
+        for word, gap in zip(words, gaps, strict=True):
+            starts.append(len(text))
+            text += word
+            ends.append(len(text))
+            text += gap
+        # Words compared are a subset: the others stand for running heads passed over.
+        keep = [k for k in range(len(words)) if rng.random() < 0.85]
+        starts = [starts[k] for k in keep]
+        ends = [ends[k] for k in keep]
+        status = [rng.choice([0, 1, 1, 1, 2]) for _ in keep]
+        markers = {k: f"[{k}]" for k in range(len(keep)) if rng.random() < 0.1} or None
+        assert marked_pieces(text, starts, ends, status, markers=markers) == _pieces_word_by_word(
+            text, starts, ends, status, markers
+        )

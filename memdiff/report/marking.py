@@ -261,24 +261,27 @@ def marked_pieces(
         if piece:
             pieces.append((kind, joined_lines(piece) if join_lines else piece))
 
-    pos = 0
     n = len(starts)
-    i = 0
-    while i < n:
-        j = i
-        while (
-            j + 1 < n
-            and status[j + 1] == status[i]
-            and not (markers and (j + 1) in markers)
-            and not _UNCOMPARED_WORD.search(text, ends[j], starts[j + 1])
-        ):
-            j += 1
+    # The words before which a piece must end: where the status changes, at a
+    # marker, and after a gap holding a word not compared (rare: all gaps are
+    # searched at once first).
+    cuts = {k for k in range(1, n) if status[k] != status[k - 1]}
+    if markers:
+        cuts.update(markers)
+    if n > 1 and _UNCOMPARED_WORD.search(
+        "\x00".join([text[e:s] for e, s in zip(ends[:-1], starts[1:], strict=True)])
+    ):
+        cuts.update(
+            k for k in range(1, n) if _UNCOMPARED_WORD.search(text, ends[k - 1], starts[k])
+        )
+    cuts = {k for k in cuts if 0 < k < n}
+    pos = 0
+    for i, end in itertools.pairwise([0, *sorted(cuts), n] if n else []):
         add("plain", text[pos : starts[i]])
         if markers and i in markers:
             pieces.append(("marker", markers[i]))
-        add(_KIND_OF_STATUS[int(status[i])], text[starts[i] : ends[j]])
-        pos = ends[j]
-        i = j + 1
+        add(_KIND_OF_STATUS[int(status[i])], text[starts[i] : ends[end - 1]])
+        pos = ends[end - 1]
     add("plain", text[pos:])
     return pieces
 
