@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from memdiff.resources import path as resource_path
 from reportlab.pdfbase.ttfonts import TTFontFace
 
 from memdiff.report.styles import _FONT_FILES, BundledFace, BundledFont
-from memdiff.resources import path as resource_path
 
 ATTRIBUTES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "defaultWidth")
 

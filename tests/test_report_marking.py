@@ -231,7 +231,11 @@ def test_spans_tokenised_together_get_the_words_each_gets_alone():
         "repro-\n\nduction across a blank line",
         "   ",
     ]
-    for parameters in (Parameters(), Parameters(ignore_punctuation=False), Parameters(join_hyphenation=False)):
+    for parameters in (
+        Parameters(),
+        Parameters(ignore_punctuation=False),
+        Parameters(join_hyphenation=False),
+    ):
         vocabulary = Vocabulary(parameters)
         together = tokenize_each(texts, vocabulary)
         for text, got in zip(texts, together, strict=True):

@@ -127,7 +127,8 @@ class FragmentParagraphs:
         known = self._looks
         for kind, text in pieces:
             base = _KIND_FONT[kind]
-            if _PLAIN_LATIN.search(text) is None:  # nothing to clean, all in the base face: the common case
+            # Nothing to clean, all in the base face: the common case.
+            if _PLAIN_LATIN.search(text) is None:
                 index = known.get((kind, base))
                 segments.append((self._look(kind, base) if index is None else index, text))
                 continue

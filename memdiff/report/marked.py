@@ -150,9 +150,21 @@ class Pieces:
     that look, so only a segment's first piece needs saying how it follows.
     """
 
-    __slots__ = ("looks", "texts", "gaps", "total", "seg_first", "seg_look", "seg_follow", "hard", "glued")
+    __slots__ = (
+        "gaps",
+        "glued",
+        "hard",
+        "looks",
+        "seg_first",
+        "seg_follow",
+        "seg_look",
+        "texts",
+        "total",
+    )
 
-    def __init__(self, segments: list[tuple[int, str]], looks: list[Look], *, keep_lines: bool) -> None:
+    def __init__(
+        self, segments: list[tuple[int, str]], looks: list[Look], *, keep_lines: bool
+    ) -> None:
         self.looks = looks
         texts: list[str] = []
         gaps: list[float] = []  # width of the space before each piece (0 if none)
@@ -303,10 +315,8 @@ class Pieces:
         k = bisect_right(seg_first, s) - 1
         count = len(seg_first)
         while k < count and seg_first[k] < e:
-            a = s if s > seg_first[k] else seg_first[k]
-            b = seg_first[k + 1] if k + 1 < count else len(texts)
-            if e < b:
-                b = e
+            a = max(s, seg_first[k])
+            b = min(e, seg_first[k + 1] if k + 1 < count else len(texts))
             look = looks[self.seg_look[k]]
             text = " ".join(texts[a:b]) if b - a > 1 else texts[a]
             width = total[b] - total[a] - gaps[a]
@@ -343,6 +353,7 @@ class Pieces:
                 out.append((index_of[id(runs[0][0])], " "))
             out.extend((index_of[id(look)], text) for look, text, _ in runs)
         return out
+
 
 # Printable ASCII other than the three characters PDF strings escape.
 _PLAIN_ASCII = re.compile(r"[ -'*-\[\]-~]*")
@@ -543,7 +554,7 @@ class MarkedText(Flowable):
         if self._lines:
             self.canv.addLiteral(self.operators(self.canv))
 
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         # Flowable.drawOn keeps the canvas's record of its state (saveState,
         # translate, restoreState) for each of a report's thousand flowables;
         # this text changes nothing in that record, so one moved q ... Q will do.

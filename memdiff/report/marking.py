@@ -127,7 +127,9 @@ class _Words:
         else:
             local_starts = tuple(starts[first:end])
             local_ends = tuple(self.ends[first:end])
-        return Side(text[char_from:char_to], local_starts, local_ends, tuple(self.status[first:end]))
+        return Side(
+            text[char_from:char_to], local_starts, local_ends, tuple(self.status[first:end])
+        )
 
 
 def align(
@@ -163,7 +165,9 @@ def align_all(
     a_tokens = tokenize_each(
         [a_matched[s.original.start : s.original.end] for s in spans], vocabulary
     )
-    b_tokens = tokenize_each([b_matched[s.suspect.start : s.suspect.end] for s in spans], vocabulary)
+    b_tokens = tokenize_each(
+        [b_matched[s.suspect.start : s.suspect.end] for s in spans], vocabulary
+    )
     return [
         _aligned(
             original_text[span.original.start : span.original.end],
@@ -271,9 +275,7 @@ def marked_pieces(
     if n > 1 and _UNCOMPARED_WORD.search(
         "\x00".join([text[e:s] for e, s in zip(ends[:-1], starts[1:], strict=True)])
     ):
-        cuts.update(
-            k for k in range(1, n) if _UNCOMPARED_WORD.search(text, ends[k - 1], starts[k])
-        )
+        cuts.update(k for k in range(1, n) if _UNCOMPARED_WORD.search(text, ends[k - 1], starts[k]))
     cuts = {k for k in cuts if 0 < k < n}
     pos = 0
     for i, end in itertools.pairwise([0, *sorted(cuts), n] if n else []):

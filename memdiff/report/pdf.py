@@ -370,7 +370,9 @@ def _page_contents(canvas: Canvas) -> list[bytes] | None:
     for page in canvas._doc.Pages.pages:
         stream = getattr(page, "Contents", None)
         content = getattr(stream, "content", None)
-        if not isinstance(content, str | bytes) or list(getattr(stream, "filters", None) or []) != [_FLATE]:
+        if not isinstance(content, str | bytes) or list(getattr(stream, "filters", None) or []) != [
+            _FLATE
+        ]:
             return None
         out.append(content.encode("utf8") if isinstance(content, str) else content)
     return out

@@ -45,8 +45,8 @@ from memdiff.report.styles import (
     monospace,
     table_style,
 )
-from memdiff.text.chance import COMMON_PHRASE_BITS
 from memdiff.text import matching_text
+from memdiff.text.chance import COMMON_PHRASE_BITS
 from memdiff.text.normalize import Vocabulary
 
 
@@ -986,7 +986,7 @@ def full_output(
     status_list: list[int] = status.tolist()
     for (b_start, b_end), first, last in zip(blocks, firsts, lasts, strict=True):
         local_starts = [x - b_start for x in start_list[first:last]]
-        local_ends = [(x if x < b_end else b_end) - b_start for x in end_list[first:last]]
+        local_ends = [min(x, b_end) - b_start for x in end_list[first:last]]
         markers = {
             k - first: labels[k]
             for k in labelled[

@@ -147,7 +147,7 @@ class SideBySide(Flowable):
 
     # ---- drawing
 
-    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
         # As Flowable.drawOn, without its record of the canvas state for each
         # span: the table draws only page operators inside its own q ... Q.
         x = self._hAlignAdjust(x, _sW)

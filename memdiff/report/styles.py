@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from fnmatch import fnmatch
 from collections.abc import Iterable
+from fnmatch import fnmatch
 from functools import cache, lru_cache
 from itertools import repeat
 from struct import unpack_from
@@ -64,7 +64,7 @@ class BundledFace(TTFontFace):
     left to reportlab's own reading.
     """
 
-    def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802 (reportlab's name)
+    def extractInfo(self, charInfo: int = 1) -> None:
         TTFontFace.extractInfo(self, 0)  # names and metrics: quick
         if charInfo and not self._read_characters():
             TTFontFace.extractInfo(self, charInfo)
@@ -90,9 +90,7 @@ class BundledFace(TTFontFace):
                 enc, chosen = 1, offset
             elif platform == 1 and encoding == 0 and enc != 1:
                 enc, chosen = 2, offset
-            elif platform == 1 and encoding == 1:
-                enc, chosen = 1, offset
-            elif platform == 0 and encoding != 5:
+            elif (platform == 1 and encoding == 1) or (platform == 0 and encoding != 5):
                 enc, chosen = 1, offset
         if chosen is None:
             return False
@@ -150,7 +148,11 @@ class BundledFace(TTFontFace):
         hmtx = self.table["hmtx"]["offset"]
         pairs = unpack_from(f">{2 * h_metrics}H", data, hmtx)
         advances = pairs[0::2]
-        bearings = unpack_from(f">{glyphs - h_metrics}H", data, hmtx + 4 * h_metrics) if glyphs > h_metrics else ()
+        bearings = (
+            unpack_from(f">{glyphs - h_metrics}H", data, hmtx + 4 * h_metrics)
+            if glyphs > h_metrics
+            else ()
+        )
         char_widths: dict[int, float] = {}
         self.defaultWidth = scale(advances[0])
         widths = [scale(a) for a in advances]
@@ -208,8 +210,10 @@ class BundledFont(TTFont):
             # As reportlab's own measurement at size 1000 (the same sum in the
             # same order), with the loop over characters in C.
             face = self.face
-            unit = 0.001 * 1000.0 * sum(
-                map(face.charWidths.get, map(ord, text), repeat(face.defaultWidth))
+            unit = (
+                0.001
+                * 1000.0
+                * sum(map(face.charWidths.get, map(ord, text), repeat(face.defaultWidth)))
             )
             if len(self._unit_widths) >= self._CACHE_LIMIT:
                 self._unit_widths.clear()
