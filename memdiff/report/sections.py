@@ -132,8 +132,26 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    Tables wrap each cell two or three times (to size the rows, then to draw
+    them); reportlab's Paragraph breaks its lines again each time. Only the
+    latest width is kept, so every attribute the wrap set still belongs to it.
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._wrapped is not None and self._wrapped[0] == availWidth:
+            return self._wrapped[1]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
 def _p(text_markup: str, style: Any) -> Paragraph:
-    return Paragraph(text_markup, style)
+    return _Paragraph(text_markup, style)
 
 
 def key_value_table(
