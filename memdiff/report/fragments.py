@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
+from memdiff.report.bidi import has_right_to_left, shape
 from memdiff.report.marked import Look, MarkedText
 from memdiff.report.styles import (
     BEYOND_LATIN,
@@ -125,6 +126,7 @@ class FragmentParagraphs:
         """The pieces set in this style; ``keep_lines`` keeps their line breaks (otherwise spaces)."""
         segments: list[tuple[int, str]] = []
         known = self._looks
+        right_to_left = False
         for kind, text in pieces:
             base = _KIND_FONT[kind]
             # Nothing to clean, all in the base face: the common case.
@@ -139,6 +141,9 @@ class FragmentParagraphs:
                 index = known.get((kind, base))
                 segments.append((self._look(kind, base) if index is None else index, text))
                 continue
+            if has_right_to_left(text):
+                right_to_left = True
+                text = shape(text)  # Arabic letters joined before the fonts are chosen
             for font, run in font_runs(text, base):
                 if font == CJK:
                     return self.cjk_paragraph(pieces, keep_lines=keep_lines)
@@ -152,6 +157,7 @@ class FragmentParagraphs:
             leading=style.leading,
             space_before=style.spaceBefore,
             space_after=style.spaceAfter,
+            right_to_left=right_to_left,
         )
 
     def cjk_paragraph(self, pieces: list[tuple[str, str]], *, keep_lines: bool) -> Paragraph:

@@ -35,6 +35,8 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from memdiff.report.bidi import has_strong_letter, paragraph_level, visual_runs
+
 # Where the underline sits below the baseline and how thick it is, in units
 # of the font size and in points (reportlab's defaults, so the look is unchanged).
 UNDERLINE_DROP = 0.125
@@ -434,9 +436,13 @@ class MarkedText(Flowable):
         leading: float,
         space_before: float = 0.0,
         space_after: float = 0.0,
+        right_to_left: bool = False,
     ) -> None:
         super().__init__()
         self.segments = segments
+        # The text holds Hebrew, Arabic or another right-to-left script: each line is put in
+        # visual order, and the lines of right-to-left paragraphs are set flush right (bidi.py).
+        self.right_to_left = right_to_left
         self.looks = looks
         self.keep_lines = keep_lines
         self.size = size
@@ -545,6 +551,7 @@ class MarkedText(Flowable):
             leading=self.leading,
             space_before=space_before,
             space_after=space_after,
+            right_to_left=self.right_to_left,
         )
         part._pieces = self.pieces
         part._lines, part._lines_width, part._fixed_width = lines, width, width
@@ -588,14 +595,18 @@ class MarkedText(Flowable):
         plain = _PLAIN_ASCII.fullmatch
         numbers = _NUMBERS
         y = self.height - self.size
-        for line in lines:
-            # A line of runs only (a text set whole, a piece of a cut word) needs no pieces.
-            runs = line[1] if line[3] <= line[2] else self.pieces.runs(line)
+        visual = self._visual_lines(lines) if self.right_to_left else None
+        for n, line in enumerate(lines):
+            x = 0.0
+            if visual is None:
+                # A line of runs only (a text set whole, a piece of a cut word) needs no pieces.
+                runs = line[1] if line[3] <= line[2] else self.pieces.runs(line)
+            else:
+                runs, x = visual[n]
             if not runs:
                 y -= leading
                 continue
-            emit(f"1 0 0 1 0 {numbers.get(y) or number(y)} Tm")
-            x = 0.0
+            emit(f"1 0 0 1 {numbers.get(x) or number(x)} {numbers.get(y) or number(y)} Tm")
             for look, run, w in runs:
                 if look.underline:
                     u = y + look.rise - look.underline_drop
@@ -632,6 +643,35 @@ class MarkedText(Flowable):
         if underlines:
             return "\n".join(["q", *grounds, _UNDERLINE_WIDTH, *underlines, *text, "Q"])
         return "\n".join(["q", *grounds, *text, "Q"])
+
+    def _visual_lines(self, lines: list[Line]) -> list[tuple[list[Run], float]]:
+        """Each line's runs in the order drawn, left to right, and where the line starts.
+
+        A paragraph (from a kept line break on) takes the direction of its
+        first strong letter; the lines of a right-to-left one are set flush
+        right.
+        """
+        logical = [list(line[1]) if line[3] <= line[2] else self.pieces.runs(line) for line in lines]
+        texts = ["".join(run[1] for run in runs) for runs in logical]
+        width = self._lines_width if self._lines_width is not None else self.width
+        out: list[tuple[list[Run], float]] = []
+        level = 0
+        for n, line in enumerate(lines):
+            if n == 0 or line[0] == HARD:
+                level = 0
+                for m in range(n, len(lines)):
+                    if m > n and lines[m][0] == HARD:
+                        break
+                    if has_strong_letter(texts[m]):
+                        level = paragraph_level(texts[m])
+                        break
+            runs = [
+                (look, text, look.widths[text])
+                for look, text in visual_runs([(look, text) for look, text, _ in logical[n]], level)
+            ]
+            x = max(0.0, width - sum(run[2] for run in runs)) if level else 0.0
+            out.append((runs, x))
+        return out
 
     def _ground(self, look: Look, x0: float, x1: float, baseline: float) -> str:
         bottom = baseline + self.size - self.leading
