@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from memdiff import __version__
@@ -423,9 +424,8 @@ class Comparison:
             "suspect": self.suspect.to_dict(),
             "summary": self.summary.to_dict(),
         }
-        findings = self._findings()
-        d["spans" if self.mode == "text" else "regions"] = findings
-        d["findings_sha256"] = _sha256_text(self._canonical(findings))
+        d["spans" if self.mode == "text" else "regions"] = self._findings()
+        d["findings_sha256"] = self.findings_digest()
         return d
 
     def to_json(self) -> str:
@@ -468,6 +468,11 @@ class Comparison:
         return self._canonical(self._findings())
 
     def findings_digest(self) -> str:
+        return self._findings_sha256
+
+    @cached_property
+    def _findings_sha256(self) -> str:
+        # Computed once: a report asks for it for its record, its appendix and its JSON result.
         return _sha256_text(self.findings_canonical_json())
 
     def _findings(self) -> list[dict[str, Any]]:
