@@ -109,6 +109,22 @@ def _digests(record: dict[str, Any]) -> list[str]:
     return [output["findings_sha256"] for output in record["outputs"]]
 
 
+def _appendix(
+    record: dict[str, Any],
+    comparisons: list[Comparison],
+    command: list[str] | None,
+    pdf_path: Path,
+    report_date: str,
+    st: Styles,
+    outline: Outline,
+    width: float,
+) -> list[Any]:
+    """The reproducibility appendix, with the findings digests the report's record already holds."""
+    return sections.reproducibility(
+        comparisons, command, pdf_path.name, report_date, st, outline, width, digests=_digests(record)
+    )
+
+
 def _subject(comparisons: list[Comparison]) -> str:
     first = comparisons[0]
     if len(comparisons) == 1:
@@ -151,16 +167,7 @@ def write_report(
     progress.check()
     story += _findings(comparison, original, suspect, st, outline, width)
     record = make_record([comparison], batch=False)
-    story += sections.reproducibility(
-        [comparison],
-        command,
-        pdf_path.name,
-        report_date,
-        st,
-        outline,
-        width,
-        digests=_digests(record),
-    )
+    story += _appendix(record, [comparison], command, pdf_path, report_date, st, outline, width)
     progress.report(0.1, "Laying out the report")
 
     pdf = render(
@@ -220,16 +227,7 @@ def write_batch_report(
         story += _findings(c, original, suspect, st, outline, width, level=1, heading=None)
         progress.report(0.1 * n / len(items), "Preparing the batch report")
     record = make_record(comparisons, batch=True)
-    story += sections.reproducibility(
-        comparisons,
-        command,
-        pdf_path.name,
-        report_date,
-        st,
-        outline,
-        width,
-        digests=_digests(record),
-    )
+    story += _appendix(record, comparisons, command, pdf_path, report_date, st, outline, width)
 
     pdf = render(
         story,
