@@ -101,7 +101,6 @@ def _full_splitter() -> re.Pattern[str]:
 # used for, in a half to two thirds of the time on a large text: a text with
 # no CJK character and no mark has words that are plain runs of letters and
 # digits, and without "_" those are the runs of \w.
-_SPECIAL_RE = re.compile(f"[{_CJK}{_MARKS}]")
 _ASCII_SPLIT_RE = re.compile(r"([A-Za-z0-9]+)")
 _PLAIN_SPLIT_RE = re.compile(r"([^\W_]+)")
 _PLAIN_NO_UNDERSCORE_SPLIT_RE = re.compile(r"(\w+)")
@@ -112,7 +111,7 @@ _PLAIN_WORD_RE = re.compile(r"\w+")
 def _splitter(text: str) -> re.Pattern[str]:
     if text.isascii():
         return _ASCII_SPLIT_RE
-    if _SPECIAL_RE.search(text):
+    if _special_runs().search(text):
         return _full_splitter()
     return _PLAIN_SPLIT_RE if "_" in text else _PLAIN_NO_UNDERSCORE_SPLIT_RE
 
@@ -143,9 +142,18 @@ def _word_table() -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
+def _special_runs() -> re.Pattern[str]:
+    """Runs of characters that need the full pattern: CJK characters and the marks that continue a word.
+
+    Compiled on first use, as _full_splitter(): about 2 ms.
+    """
+    return re.compile(f"[{_CJK}{_MARKS}]+")
+
+
+@lru_cache(maxsize=1)
 def _special_table() -> np.ndarray:
-    """Which characters need the full pattern: CJK characters and the marks that continue a word."""
-    return _table(re.compile(f"[{_CJK}{_MARKS}]+"))
+    """Which characters need the full pattern."""
+    return _table(_special_runs())
 
 
 def _split_by_table(text: str) -> WordSplit | None:
