@@ -93,7 +93,8 @@ def shape(text: str) -> str:
 
 def levels(text: str, base: int) -> list[int]:
     """The embedding level of each character of one line of a paragraph whose level is ``base`` (0 or 1)."""
-    types = [unicodedata.bidirectional(ch) or "L" for ch in text]
+    original = [unicodedata.bidirectional(ch) or "L" for ch in text]
+    types = original.copy()  # resolved step by step below; ``original`` keeps the classes L1 needs
     sos = "R" if base else "L"
     n = len(types)
     # W1: a mark takes the type of what it marks.
@@ -138,7 +139,7 @@ def levels(text: str, base: int) -> list[int]:
         elif t == "EN" and strong == "L":
             types[i] = "L"
     # N0: a pair of brackets takes the direction of what it encloses.
-    _resolve_brackets(text, types, sos)
+    _resolve_brackets(text, types, original, sos)
     # N1-N2: a run of neutrals takes the direction of the strong types on both sides when they agree
     # (numbers count as R), else the paragraph's.
     i = 0
@@ -161,7 +162,6 @@ def levels(text: str, base: int) -> list[int]:
         else:
             out.append(2 if t in ("L", "EN", "AN") else 1)
     # L1: white space at the end of the line, and before a tab, goes back to the paragraph's level.
-    original = [unicodedata.bidirectional(ch) for ch in text]
     i = n - 1
     while i >= 0 and original[i] in ("WS", "BN", "S"):
         out[i] = base
@@ -196,7 +196,7 @@ def _bracket_pairs(text: str, types: list[str]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _resolve_brackets(text: str, types: list[str], sos: str) -> None:
+def _resolve_brackets(text: str, types: list[str], original: list[str], sos: str) -> None:
     """Rule N0: each bracket pair becomes the embedding direction, or the other one, by what is inside and before."""
     embedding = sos
 
@@ -217,7 +217,7 @@ def _resolve_brackets(text: str, types: list[str], sos: str) -> None:
         for at in (opening, closing):
             types[at] = resolved
             follow = at + 1
-            while follow < len(text) and unicodedata.bidirectional(text[follow]) == "NSM":
+            while follow < len(text) and original[follow] == "NSM":
                 types[follow] = resolved
                 follow += 1
 

@@ -116,12 +116,16 @@ class IndexedTable:
         return found
 
 
-def unpack(source: Path) -> tuple[tuple[str, ...], ...]:
-    """The buckets of a wordfreq table file (its documented "cBpack" format: a header, then a list per bucket)."""
+def unpack(source: Path, data: bytes | None = None) -> tuple[tuple[str, ...], ...]:
+    """The buckets of a wordfreq table file (its documented "cBpack" format: a header, then a list per bucket).
+
+    ``data`` is the file's bytes when the caller has read them already.
+    """
     import msgpack
 
     # Read whole and unpacked into tuples: the quickest way through 320,000 words (about 25 ms).
-    pack = msgpack.unpackb(gzip.decompress(source.read_bytes()), raw=False, use_list=False)
+    compressed = source.read_bytes() if data is None else data
+    pack = msgpack.unpackb(gzip.decompress(compressed), raw=False, use_list=False)
     header, buckets = pack[0], pack[1:]
     if not isinstance(header, dict) or header.get("format") != "cB":
         raise ValueError(f"unexpected wordfreq table format in {source}")
@@ -201,15 +205,16 @@ def write_index(path: Path, buckets: tuple[tuple[str, ...], ...], source_digest:
 
 def load_table(source: Path, folder: Path | None = None) -> FrequencyTable:
     """The table of the wordfreq file ``source``: from its index when one is cached, else unpacked (and indexed)."""
-    digest = hashlib.sha256(source.read_bytes()).digest()
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).digest()
     try:
         path = index_path(folder or cache_folder(), source, digest)
     except OSError:  # no home folder to find a cache folder in
-        return UnpackedTable(unpack(source))
+        return UnpackedTable(unpack(source, data))
     table = read_index(path, digest)
     if table is not None:
         return table
-    buckets = unpack(source)
+    buckets = unpack(source, data)
     # A cache that cannot be written costs speed, never a result.
     with contextlib.suppress(OSError):
         write_index(path, buckets, digest)
