@@ -313,7 +313,15 @@ def held_out(outcomes: list[Outcome], names: list[str]) -> None:
 
 
 SMOOTH_TRANSFORMATIONS = ("jpeg_q30", "resize_50", "resize_25", "mirror", "brightness_+30", "grayscale")
-GRADIENTS = ("grey_vertical", "grey_horizontal", "grey_radial", "sky", "sunset", "green_diagonal")
+#: The gradients of the smooth-picture study: width, height, direction, the two colours.
+GRADIENTS = {
+    "grey_vertical": (512, 384, "vertical", (0, 0, 0), (255, 255, 255)),
+    "grey_horizontal": (512, 384, "horizontal", (0, 0, 0), (255, 255, 255)),
+    "grey_radial": (480, 480, "radial", (250, 250, 250), (40, 40, 40)),
+    "sky": (600, 400, "vertical", (40, 90, 200), (210, 225, 245)),
+    "sunset": (600, 400, "vertical", (70, 30, 110), (250, 150, 40)),
+    "green_diagonal": (500, 500, "diagonal", (20, 120, 40), (230, 230, 90)),
+}
 #: Blur radius for the photographs, as a share of the long side: enough that ORB finds no keypoint on any of them.
 SMOOTH_BLUR = 0.05
 
@@ -354,18 +362,8 @@ def smooth_picture(name: str) -> Image.Image:
 
         photo = open_photo(name.removeprefix("blurred "))
         return photo.filter(ImageFilter.GaussianBlur(max(photo.size) * SMOOTH_BLUR))
-    if name == "grey_vertical":
-        return _two_colours(512, 384, "vertical", (0, 0, 0), (255, 255, 255))
-    if name == "grey_horizontal":
-        return _two_colours(512, 384, "horizontal", (0, 0, 0), (255, 255, 255))
-    if name == "grey_radial":
-        return _two_colours(480, 480, "radial", (250, 250, 250), (40, 40, 40))
-    if name == "sky":
-        return _two_colours(600, 400, "vertical", (40, 90, 200), (210, 225, 245))
-    if name == "sunset":
-        return _two_colours(600, 400, "vertical", (70, 30, 110), (250, 150, 40))
-    if name == "green_diagonal":
-        return _two_colours(500, 500, "diagonal", (20, 120, 40), (230, 230, 90))
+    if name in GRADIENTS:
+        return _two_colours(*GRADIENTS[name])
     raise ValueError(name)
 
 

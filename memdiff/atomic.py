@@ -168,12 +168,17 @@ def _create_named(folder: Path, name: str) -> tuple[int, str]:
                 os.close(fd)
                 continue
         except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+            _discard(fd, temporary)
             raise
         return fd, temporary
     raise OSError(errno.EEXIST, "no free temporary file name")
+
+
+def _discard(fd: int, temporary: str) -> None:
+    """Close and remove a named temporary that will not be completed (its removal may fail: it goes anyway)."""
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(temporary)
 
 
 def _open_anonymous(folder: Path) -> int | None:
@@ -220,9 +225,7 @@ def _name_anonymous(fd: int, folder: Path, name: str) -> tuple[str, int | None]:
             offset += len(chunk)
         os.fsync(copy_fd)
     except BaseException:
-        os.close(copy_fd)
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        _discard(copy_fd, temporary)
         raise
     return temporary, copy_fd
 

@@ -348,18 +348,18 @@ def test_a_written_file_has_the_permissions_of_a_new_file(kind, tmp_path, monkey
         monkeypatch.delattr(os, "O_TMPFILE", raising=False)
     elif not atomic.leaves_nothing_when_killed(tmp_path):
         pytest.skip("no anonymous files here")
-    before = os.umask(0o027)
-    try:
-        atomic.write_text(tmp_path / "result.json", "{}\n")
-    finally:
-        os.umask(before)
+
+    def write_under(umask: int, text: str) -> None:
+        before = os.umask(umask)
+        try:
+            atomic.write_text(tmp_path / "result.json", text)
+        finally:
+            os.umask(before)
+
+    write_under(0o027, "{}\n")
     assert (tmp_path / "result.json").stat().st_mode & 0o777 == 0o640
     assert _listing(tmp_path) == ["result.json"]
-    before = os.umask(0o022)
-    try:
-        atomic.write_text(tmp_path / "result.json", "[]\n")
-    finally:
-        os.umask(before)
+    write_under(0o022, "[]\n")
     assert (tmp_path / "result.json").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "result.json").read_text() == "[]\n"
 
