@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
@@ -599,8 +600,7 @@ class MarkedText(Flowable):
         for n, line in enumerate(lines):
             x = 0.0
             if visual is None:
-                # A line of runs only (a text set whole, a piece of a cut word) needs no pieces.
-                runs = line[1] if line[3] <= line[2] else self.pieces.runs(line)
+                runs = self._line_runs(line)
             else:
                 runs, x = visual[n]
             if not runs:
@@ -644,6 +644,11 @@ class MarkedText(Flowable):
             return "\n".join(["q", *grounds, _UNDERLINE_WIDTH, *underlines, *text, "Q"])
         return "\n".join(["q", *grounds, *text, "Q"])
 
+    def _line_runs(self, line: Line) -> Sequence[Run]:
+        """A set line's runs in reading order."""
+        # A line of runs only (a text set whole, a piece of a cut word) needs no pieces.
+        return line[1] if line[3] <= line[2] else self.pieces.runs(line)
+
     def _visual_lines(self, lines: list[Line]) -> list[tuple[list[Run], float]]:
         """Each line's runs in the order drawn, left to right, and where the line starts.
 
@@ -651,7 +656,7 @@ class MarkedText(Flowable):
         first strong letter; the lines of a right-to-left one are set flush
         right.
         """
-        logical = [list(line[1]) if line[3] <= line[2] else self.pieces.runs(line) for line in lines]
+        logical = [self._line_runs(line) for line in lines]
         texts = ["".join(run[1] for run in runs) for runs in logical]
         width = self._lines_width if self._lines_width is not None else self.width
         out: list[tuple[list[Run], float]] = []
