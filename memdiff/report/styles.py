@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable
 from fnmatch import fnmatch
 from functools import cache, lru_cache
 from itertools import repeat
@@ -59,9 +58,11 @@ class BundledFace(TTFontFace):
 
     reportlab reads them one number at a time in Python, which made loading
     the four bundled faces a tenth of a short report's time. This reads the
-    same tables into the same attributes in the same order (character maps of
-    format 4 and 12, as the bundled faces have); any other character map is
-    left to reportlab's own reading.
+    same tables into the same attributes, with the same values (character
+    maps of format 4 and 12, as the bundled faces have; any other character
+    map is left to reportlab's own reading), except ``glyphToChar``:
+    reportlab only reads it to find each character's width, which is
+    done here from ``charToGlyph`` directly.
     """
 
     def extractInfo(self, charInfo: int = 1) -> None:
@@ -97,23 +98,14 @@ class BundledFace(TTFontFace):
         at = cmap + chosen
         (fmt,) = unpack_from(">H", data, at)
         char_to_glyph: dict[int, int] = {}
-        glyph_to_char: dict[int, list[int]] = {}
-
-        def add(chars: range, mapped: Iterable[int]) -> None:
-            for c, g in zip(chars, mapped, strict=True):
-                char_to_glyph[c] = g
-                bucket = glyph_to_char.get(g)
-                if bucket is None:
-                    glyph_to_char[g] = [c]
-                else:
-                    bucket.append(c)
-
         if fmt == 12:  # groups of consecutive characters and glyphs (the faces' full map)
             (groups,) = unpack_from(">L", data, at + 12)
             table = unpack_from(f">{3 * groups}L", data, at + 16)
             for n in range(0, 3 * groups, 3):
                 first, last, glyph = table[n], table[n + 1], table[n + 2]
-                add(range(first, last + 1), range(glyph, glyph + last - first + 1))
+                char_to_glyph.update(
+                    zip(range(first, last + 1), range(glyph, glyph + last - first + 1))
+                )
         elif fmt == 4:  # segments of the Basic Multilingual Plane
             (length,) = unpack_from(">H", data, at + 2)
             limit = at + length
@@ -127,7 +119,7 @@ class BundledFace(TTFontFace):
                 first, last, delta, range_offset = starts[n], ends[n], deltas[n], range_offsets[n]
                 chars = range(first, last + 1)
                 if range_offset == 0:
-                    add(chars, [(c + delta) & 0xFFFF for c in chars])
+                    char_to_glyph.update(zip(chars, [(c + delta) & 0xFFFF for c in chars]))
                     continue
                 base = range_at + 2 * n + range_offset - 2 * first
                 mapped = []
@@ -138,13 +130,11 @@ class BundledFace(TTFontFace):
                         continue
                     g = (data[where] << 8) | data[where + 1]
                     mapped.append((g + delta) & 0xFFFF if g else 0)
-                add(chars, mapped)
+                char_to_glyph.update(zip(chars, mapped))
         else:
             return False
         self.charToGlyph = char_to_glyph
-        self.glyphToChar = glyph_to_char
 
-        scale = self._pdfScale
         hmtx = self.table["hmtx"]["offset"]
         pairs = unpack_from(f">{2 * h_metrics}H", data, hmtx)
         advances = pairs[0::2]
@@ -153,19 +143,18 @@ class BundledFace(TTFontFace):
             if glyphs > h_metrics
             else ()
         )
-        char_widths: dict[int, float] = {}
-        self.defaultWidth = scale(advances[0])
-        widths = [scale(a) for a in advances]
+        # reportlab's scale is x * (1000 / unitsPerEm), or x itself for 1000 units:
+        # multiplying by scale(1) is the same operation without a call per glyph.
+        factor = self._pdfScale(1)
+        widths = [a * factor for a in advances]
+        self.defaultWidth = widths[0]
         last_width = widths[-1]
         # reportlab pairs the glyphs past the advances with the last advance
         # already scaled; kept so, as its subsetting reads these.
         self.hmetrics = [*zip(advances, pairs[1::2]), *((last_width, b) for b in bearings)]
-        for glyph in range(glyphs):
-            chars_of = glyph_to_char.get(glyph)
-            if chars_of is not None:
-                w = widths[glyph] if glyph < h_metrics else last_width
-                for c in chars_of:
-                    char_widths[c] = w
+        widths += [last_width] * (glyphs - h_metrics)
+        # Characters mapped past the last glyph (a broken font) get no width, as in reportlab.
+        char_widths = {c: widths[g] for c, g in char_to_glyph.items() if g < glyphs}
         self.charWidths = char_widths
 
         if "loca" not in self.table:
