@@ -487,3 +487,37 @@ def test_the_sealed_page_digest_is_that_of_the_pages_read_back(report):
 
     record = read_record(report)
     assert (record["pages"], record["pages_sha256"]) == read_pages_digest(report)
+
+
+def test_a_paragraph_with_no_room_at_a_page_foot_is_drawn_whole_on_the_next():
+    # reportlab's split discards a paragraph's broken lines when not even two
+    # fit; the cached wrap must then break them again, not answer from memory.
+    from io import BytesIO
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from memdiff.report.sections import _p
+    from memdiff.report.styles import Styles
+
+    paragraph = _p("A prompt of many words that runs over several lines. " * 12, Styles().body)
+    _, height = paragraph.wrap(300, 1e9)
+    assert height > 40
+    assert paragraph.split(300, 14) == []  # room for one line only: moved whole
+    assert paragraph.wrap(300, 1e9) == (300, height)
+    paragraph.drawOn(Canvas(BytesIO()), 0, 0)  # drawn with its lines broken again
+
+
+@pytest.mark.parametrize("prompt_chars", range(1600, 4400, 400))
+def test_long_prompts_render_whole(case, tmp_path, prompt_chars):
+    # Prompts of these lengths put the prompt's paragraph at the foot of a page in some of them.
+    original, suspect, comparison = case
+    prompt = suspect.text[:prompt_chars].rsplit(" ", 1)[0]
+    target = write_report(
+        comparison,
+        original,
+        suspect,
+        tmp_path / "prompt.pdf",
+        front=FRONT,
+        provenance=dataclasses.replace(PROVENANCE, prompt=prompt),
+    )
+    assert flat(" ".join(prompt.split()[-8:])) in flat(" ".join(pages_text(target)))

@@ -137,14 +137,18 @@ class _Paragraph(Paragraph):
 
     Tables wrap each cell two or three times (to size the rows, then to draw
     them); reportlab's Paragraph breaks its lines again each time. Only the
-    latest width is kept, so every attribute the wrap set still belongs to it.
+    latest width is kept, so every attribute the wrap set still belongs to it;
+    and only while its broken lines are kept: a split that finds no room at
+    the foot of a page discards them, and the paragraph is then drawn whole
+    on the next page.
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._wrapped is not None and self._wrapped[0] == availWidth:
-            return self._wrapped[1]
+        wrapped = self._wrapped
+        if wrapped is not None and wrapped[0] == availWidth and "blPara" in self.__dict__:
+            return wrapped[1]
         size = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)
         return size
