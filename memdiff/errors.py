@@ -32,6 +32,10 @@ class LimitExceeded(InputError):
     """An input exceeds a safety limit (pages, pixels, bytes); the message states the limit."""
 
 
+class SettingError(MemdiffError):
+    """A setting given through the environment cannot be used; the message names it and what it must be."""
+
+
 class Cancelled(MemdiffError):
     """The user cancelled a long operation."""
 

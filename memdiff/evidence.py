@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from memdiff import __version__
+from memdiff.errors import SettingError
 
 SCHEMA = "memdiff/comparison@1"
 BATCH_SCHEMA = "memdiff/batch@1"
@@ -138,8 +139,9 @@ class DocumentRecord:
             if f.name == "notes":
                 if value:
                     d["notes"] = list(value)
-            elif value is not None or (is_text and f.name == "pages"):
-                # A text document always states its pages, null when it has none.
+            elif value is not None or (is_text and f.name in ("pages", "encoding")):
+                # A text document always states its pages and its encoding, null
+                # when it has none (a plain text file has no pages; a PDF no encoding).
                 d[f.name] = value
         return d
 
@@ -387,14 +389,31 @@ class ImageSummary:
 # --------------------------------------------------------------------------- the comparison
 
 
+def fixed_moment() -> _dt.datetime:
+    """Now (UTC, whole seconds), or the moment ``SOURCE_DATE_EPOCH`` fixes for reproducible outputs.
+
+    A value that is not a whole number of seconds since 1970 is refused
+    rather than ignored: whoever set it expects outputs that do not change,
+    and would otherwise get the current time without noticing.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+    refusal = SettingError(
+        f"SOURCE_DATE_EPOCH is set to {epoch[:40]!r}, which is not a whole number of seconds since "
+        "1970-01-01 (UTC) before the year 10000; correct it or unset it."
+    )
+    if not (epoch.isascii() and epoch.isdigit()):
+        raise refusal
+    try:
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise refusal from None
+
+
 def _utc_now() -> str:
     """Creation time; ``SOURCE_DATE_EPOCH`` fixes it for reproducible outputs."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        moment = _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
-    else:
-        moment = _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return fixed_moment().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)

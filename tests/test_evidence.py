@@ -8,8 +8,15 @@ import pytest
 
 from memdiff.analyse import compare
 from memdiff.atomic import atomic_output, write_text
-from memdiff.errors import OutputError
-from memdiff.evidence import Comparison, ImageRegion, ImageSummary, Parameters
+from memdiff.errors import OutputError, SettingError
+from memdiff.evidence import (
+    Comparison,
+    DocumentRecord,
+    ImageRegion,
+    ImageSummary,
+    Parameters,
+    fixed_moment,
+)
 from memdiff.ingest import load_text
 from prose import AUSTEN
 
@@ -53,6 +60,36 @@ def test_digest_changes_with_the_findings_and_not_with_the_time(monkeypatch):
     assert first.findings_digest() == second.findings_digest()
     fewer = compare(load_text(AUSTEN, "austen.txt"), load_text("a single man in possession of a good fortune", "o"))
     assert fewer.findings_digest() != first.findings_digest()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999", "\u0661\u0662\u0663", "1.5", "yesterday", "-5"])
+def test_a_source_date_epoch_that_is_no_moment_is_refused_in_one_sentence(monkeypatch, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(SettingError, match=r"^SOURCE_DATE_EPOCH is set to .*; correct it or unset it\.$"):
+        _comparison()
+
+
+def test_an_empty_source_date_epoch_means_now(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " ")
+    assert fixed_moment().year >= 2026
+
+
+def test_a_text_document_always_states_its_pages_and_encoding(tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    from memdiff.ingest import load
+
+    path = tmp_path / "one.pdf"
+    canvas = Canvas(str(path))
+    canvas.drawString(72, 720, "A page of text in a PDF file.")
+    canvas.save()
+    record = DocumentRecord.of(load(path)).to_dict()
+    assert record["encoding"] is None and record["pages"] == 1
+    pasted = DocumentRecord.of(load_text("Pasted words.", "pasted")).to_dict()
+    assert pasted["pages"] is None and pasted["encoding"] is not None
+    # A record written before the key was always stated still reads back.
+    older = {k: v for k, v in record.items() if k != "encoding"}
+    assert DocumentRecord.from_dict(older) == DocumentRecord.of(load(path))
 
 
 def test_foreign_json_is_refused():

@@ -28,16 +28,15 @@ from xml.sax.saxutils import escape
 import pikepdf
 from PIL import ImageCms
 
+from memdiff.evidence import fixed_moment
+
 RECORD_NS = "urn:memdiff:ns:report:1.0/"
 XMP_MARKER = "memdiff:record"
 
 
 def report_moment() -> _dt.datetime:
     """The report's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), otherwise now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
-    return _dt.datetime.now(tz=_dt.UTC).replace(microsecond=0)
+    return fixed_moment()
 
 
 @lru_cache(maxsize=1)
