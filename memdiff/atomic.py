@@ -21,17 +21,33 @@ deleted, when the file is also over a minute old.
 Either way the file's bytes are flushed to disk before the rename and the
 folder's entry after it, and the new file gets the permissions of any newly
 created file (0666 less the umask), not the 0600 of a private temporary file.
+
+Several outputs of one run (a report, the JSON beside it, a separate JSON
+result) can be made to appear together: inside :func:`written_together`,
+each completed file waits, still nameless where possible, and all are renamed
+into place in one step when the block ends, with Ctrl+C and SIGTERM held off
+for those few renames; an exception or an interrupt anywhere in the block
+leaves every target as it was.
+
+The target must be a regular file or not exist yet. A symbolic link to a
+regular file is written through: the file it points to is replaced, and the
+link stays (the least surprising for a link to a shared folder). A device, a
+pipe, a folder or a link to nothing is refused with one sentence, so that
+``/dev/stdout`` or ``/dev/null`` is never replaced by a regular file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import os
 import re
+import signal
 import stat
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,8 +73,9 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     exception goes on; an OSError becomes an :class:`OutputError` whose
     sentence names ``path``.
     """
-    target = Path(path)
+    target = destination(path)
     folder = target.parent if str(target.parent) else Path(".")
+    group = _GROUP.get()
     remove_abandoned_temporaries(folder)
     try:
         fd, temporary = _create(folder, target.name)
@@ -67,12 +84,18 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             f"Cannot write {target}: {err.strerror or err} ({_FOLDER_NOT_USABLE})."
         ) from err
     renamed = False
+    handed_over = False  # to the group, which renames or removes the temporary from then on
     copy_fd = None  # the named copy of an anonymous file that could not be linked
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+            if group is not None:
+                # A duplicate keeps the (anonymous) file and its lock alive after this block closes its descriptor.
+                group.waiting.append(_Waiting(os.dup(handle.fileno()), temporary, target, folder))
+                handed_over = True
+                return
             if temporary is None:
                 temporary, copy_fd = _name_anonymous(handle.fileno(), folder, target.name)
             if os.name != "nt":
@@ -84,7 +107,7 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             renamed = True
         _sync_folder(folder)
     except BaseException as err:
-        if temporary is not None and not renamed:
+        if temporary is not None and not renamed and not handed_over:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         if isinstance(err, OSError):
@@ -95,6 +118,171 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     finally:
         if copy_fd is not None:
             os.close(copy_fd)
+
+
+def destination(path: str | os.PathLike[str]) -> Path:
+    """The file a write to ``path`` replaces: ``path`` itself, or the regular file a symbolic link names.
+
+    Raises :class:`OutputError` (one sentence naming ``path``) for a device,
+    a pipe, a socket, a folder or a symbolic link to nothing.
+    """
+    target = Path(path)
+    try:
+        info = os.stat(target)  # follows links: what a write would reach
+    except FileNotFoundError:
+        if os.path.islink(target):
+            raise OutputError(
+                f"Cannot write {target}: it is a symbolic link to {os.readlink(target)}, which does not exist; "
+                "give the path of a file."
+            ) from None
+        return target
+    except OSError:
+        return target  # an unreachable folder and the like: the write itself says what is wrong
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(
+            f"Cannot write {target}: it is {_kind_of(info.st_mode)}, not a regular file, and memdiff "
+            "never replaces one; give the path of a file."
+        )
+    if os.path.islink(target):
+        return Path(os.path.realpath(target))
+    return target
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def check_can_write(path: str | os.PathLike[str]) -> None:
+    """Make sure, before any work, that ``path`` could be written: its folder takes a new file there.
+
+    Raises :class:`OutputError` with the sentence the write itself would
+    give. Nothing is left behind.
+    """
+    target = destination(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, temporary = _create(folder, target.name)
+    except OSError as err:
+        raise OutputError(
+            f"Cannot write {target}: {err.strerror or err} ({_FOLDER_NOT_USABLE})."
+        ) from err
+    if temporary is None:
+        os.close(fd)
+    else:
+        _discard(fd, temporary)
+
+
+# --------------------------------------------------------------------------- several outputs at once
+
+
+@dataclass
+class _Waiting:
+    """A complete file waiting for its rename: its descriptor (held open), temporary name (None: nameless yet), target."""
+
+    fd: int
+    temporary: str | None
+    target: Path
+    folder: Path
+    copy_fd: int | None = None
+    renamed: bool = False
+
+
+@dataclass
+class Together:
+    """The files written inside one :func:`written_together` block; ``committed`` once all are in place."""
+
+    waiting: list[_Waiting] = field(default_factory=list)
+    committed: bool = False
+
+
+_GROUP: contextvars.ContextVar[Together | None] = contextvars.ContextVar("memdiff_atomic_group", default=None)
+
+
+@contextlib.contextmanager
+def written_together() -> Iterator[Together]:
+    """Make every :func:`atomic_output` completed in the block take its place only when the block ends, all together.
+
+    If the block raises (an error, Ctrl+C, a SIGTERM turned into an
+    exception), no target changes and no temporary file remains. Otherwise
+    every file is first given its temporary name (any failure there changes
+    nothing), then all are renamed with SIGINT and SIGTERM held, so that an
+    interrupt comes only once all are in place; ``committed`` then says so.
+    """
+    group = Together()
+    token = _GROUP.set(group)
+    try:
+        yield group
+    except BaseException:
+        _GROUP.reset(token)
+        _abandon(group.waiting)
+        raise
+    _GROUP.reset(token)
+    try:
+        for item in group.waiting:
+            if item.temporary is None:
+                item.temporary, item.copy_fd = _name_anonymous(item.fd, item.folder, item.target.name)
+    except BaseException as err:
+        _abandon(group.waiting)
+        if isinstance(err, OSError):
+            raise OutputError(f"Cannot write {item.target}: {err.strerror or err}; nothing was written.") from err
+        raise
+    with _interrupts_held():
+        try:
+            for item in group.waiting:
+                if os.name == "nt":  # Windows renames only closed files
+                    _close(item)
+                os.replace(item.temporary, item.target)
+                item.renamed = True
+        except OSError as err:
+            written = [str(w.target) for w in group.waiting if w.renamed]
+            _abandon(group.waiting)
+            done = f"; only {', '.join(written)} was written" if written else "; nothing was written"
+            raise OutputError(f"Cannot write {item.target}: {err.strerror or err}{done}.") from err
+        group.committed = True
+        for item in group.waiting:
+            _close(item)
+        for folder in sorted({str(item.folder) for item in group.waiting}):
+            _sync_folder(Path(folder))
+
+
+def _close(item: _Waiting) -> None:
+    for attribute in ("fd", "copy_fd"):
+        fd = getattr(item, attribute)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            setattr(item, attribute, None)
+
+
+def _abandon(waiting: list[_Waiting]) -> None:
+    """Close and remove every temporary that was not renamed (a nameless one vanishes when closed)."""
+    for item in waiting:
+        _close(item)
+        if item.temporary is not None and not item.renamed:
+            with contextlib.suppress(OSError):
+                os.unlink(item.temporary)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the block (POSIX); one that arrives meanwhile is delivered after it."""
+    hold = getattr(signal, "pthread_sigmask", None)
+    if hold is None:
+        yield
+        return
+    before = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        hold(signal.SIG_SETMASK, before)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
