@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 import zlib
@@ -132,6 +133,49 @@ def test_a_cache_folder_that_cannot_be_written_costs_nothing_but_speed(tmp_path)
         assert isinstance(table, UnpackedTable)
         assert table.buckets_of(["beta", "gamma"]) == {"beta": 1}
     assert blocked.read_text() == "a file where the cache folder would be"
+
+
+def unwritable_folders(tmp_path: Path) -> list[Path]:
+    """Existing folders in which no file can be made: a read-only one (unless root), and /proc's (even for root)."""
+    folders = []
+    if os.name == "posix" and os.geteuid() != 0:
+        locked = tmp_path / "read-only"
+        locked.mkdir()
+        locked.chmod(0o500)
+        folders.append(locked)
+    if Path("/proc/self/fdinfo").is_dir():
+        folders.append(Path("/proc/self/fdinfo"))
+    return folders
+
+
+def test_an_existing_folder_that_refuses_new_files_costs_nothing_but_speed(tmp_path):
+    """The folder exists, so only the write itself fails (atomic_output reports it as OutputError)."""
+    folders = unwritable_folders(tmp_path)
+    if not folders:
+        pytest.skip("no folder refusing new files can be made here")
+    source = write_table(tmp_path / "large_xx.msgpack.gz", [["alpha"], ["beta"]])
+    for folder in folders:
+        for _ in range(2):
+            table = load_table(source, folder)
+            assert isinstance(table, UnpackedTable)
+            assert table.buckets_of(["beta", "gamma"]) == {"beta": 1}
+
+
+def test_the_cli_compares_with_an_existing_unwritable_cache_folder(tmp_path):
+    folders = unwritable_folders(tmp_path)
+    if not folders:
+        pytest.skip("no folder refusing new files can be made here")
+    samples = Path(__file__).parent.parent / "resources" / "samples"
+    target = tmp_path / "result.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "memdiff", "compare", str(samples / "original.txt"),
+         str(samples / "model-output.txt"), "--json", str(target)],
+        env={**os.environ, frequency_index.CACHE_ENV: str(folders[0])},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(target.read_text(encoding="utf-8"))["spans"]
 
 
 def test_the_cli_gives_the_same_result_with_the_index_as_without(tmp_path, monkeypatch):

@@ -37,6 +37,8 @@ from typing import Protocol
 
 import numpy as np
 
+from memdiff.errors import OutputError
+
 CACHE_ENV = "MEMDIFF_CACHE_DIR"
 
 _MAGIC = b"memdiff wordfreq index\n\0"
@@ -215,7 +217,9 @@ def load_table(source: Path, folder: Path | None = None) -> FrequencyTable:
     if table is not None:
         return table
     buckets = unpack(source, data)
-    # A cache that cannot be written costs speed, never a result.
-    with contextlib.suppress(OSError):
+    # A cache that cannot be written costs speed, never a result: the folder
+    # may fail to be made (OSError) or the file to be written (atomic_output
+    # reports that as OutputError).
+    with contextlib.suppress(OSError, OutputError):
         write_index(path, buckets, digest)
     return UnpackedTable(buckets)
