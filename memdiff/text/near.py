@@ -132,6 +132,16 @@ def partnered(suspect: np.ndarray, original: np.ndarray, lengths: np.ndarray, ma
     return keep
 
 
+def shown_similarity(distance: int, longer: int) -> float:
+    """``1 - distance / longer`` rounded down to four places: 0.9999 at most, since the sides differ.
+
+    Rounded to nearest, one word changed in 20,000 would read 1.0, the figure
+    of an identical copy. Computed in integers, so no platform's floating
+    point can put a value on the other side of a boundary.
+    """
+    return min((longer - distance) * 10_000 // longer, 9_999) / 10_000
+
+
 def near_passages(
     original_ids: np.ndarray,
     suspect_ids: np.ndarray,
@@ -159,15 +169,17 @@ def near_passages(
             continue
         a = original_ids[chain.original_start : chain.original_end].tolist()
         b = suspect_ids[chain.suspect_start : chain.suspect_end].tolist()
-        similarity = Levenshtein.normalized_similarity(a, b)
-        if similarity >= min_similarity and a != b:
+        distance = Levenshtein.distance(a, b)
+        longer = max(len(a), len(b))
+        similarity = 1.0 - distance / longer  # as rapidfuzz's normalized_similarity computes it
+        if similarity >= min_similarity and distance:
             candidates.append(
                 Passage(
                     chain.suspect_start,
                     chain.suspect_end,
                     chain.original_start,
                     chain.original_end,
-                    round(similarity, 4),
+                    shown_similarity(distance, longer),
                     chain.matched,
                 )
             )
