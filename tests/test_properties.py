@@ -160,3 +160,48 @@ def test_the_character_table_splits_plain_texts(text):
     from memdiff.text.normalize import _split_by_table
 
     assert _split_by_table(text) is not None
+
+
+def _shared_kgram_words(original: list[int], suspect: list[int], k: int) -> set[int]:
+    """Output positions inside some k words that occur in the original, by brute force."""
+    grams = {tuple(original[i : i + k]) for i in range(len(original) - k + 1)}
+    covered: set[int] = set()
+    for s in range(len(suspect) - k + 1):
+        if tuple(suspect[s : s + k]) in grams:
+            covered.update(range(s, s + k))
+    return covered
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 3), min_size=1, max_size=150),
+    st.lists(st.integers(0, 3), min_size=1, max_size=60),
+    st.integers(2, 5),
+    st.integers(1, 4),
+)
+def test_exact_runs_cover_every_shared_phrase_however_few_places_are_followed(original, suspect, k, cap):
+    """With 4 distinct words nearly every phrase is over the cap: runs must still be found whole, and counted right."""
+    import numpy as np
+
+    from memdiff.text.match import KgramIndex, all_runs, exact_runs
+
+    o, s = np.array(original, dtype=np.int64), np.array(suspect, dtype=np.int64)
+    runs = exact_runs(KgramIndex(o, k), s, max_occurrences=cap)
+    expected = _shared_kgram_words(original, suspect, k)
+    assert {p for r in runs for p in range(r.suspect, r.suspect + r.length)} == expected
+    for r in runs:
+        words = suspect[r.suspect : r.suspect + r.length]
+        assert original[r.original : r.original + r.length] == words
+        places = [i for i in range(len(original) - r.length + 1) if original[i : i + r.length] == words]
+        # At least as many as found among the places followed, never more than there are.
+        assert 0 <= r.other_occurrences <= len(places) - 1
+        if len([i for i in range(len(original) - k + 1) if original[i : i + k] == words[:k]]) <= cap:
+            assert r.other_occurrences == len(places) - 1
+    seeds = all_runs(KgramIndex(o, k), s, max_occurrences=cap)
+    for sus, orig, length in zip(*(a.tolist() for a in seeds)):
+        assert original[orig : orig + length] == suspect[sus : sus + length]
+        # Maximal on both sides: a seed is a whole shared run, not a piece of one.
+        assert orig == 0 or sus == 0 or original[orig - 1] != suspect[sus - 1]
+        assert orig + length == len(original) or sus + length == len(suspect) or (
+            original[orig + length] != suspect[sus + length]
+        )

@@ -80,6 +80,18 @@ def test_repeated_passage_in_original_is_reported_once_with_the_others_counted()
     span = result.spans[0]
     # The third occurrence extends furthest ("... and never surrender").
     assert original.text[span.original.start : span.original.end].endswith("never surrender")
+    # The refrain alone is at two other places, but the span's words as a whole are not.
+    assert span.other_occurrences == 0
+
+
+def test_other_places_count_where_the_whole_span_occurs():
+    refrain = "we shall fight on the beaches we shall fight on the landing grounds"
+    whole = f"{refrain} and never surrender"
+    original_text = f"{whole}. Some words between. {refrain}. More words here. {whole}. At the end, {whole}."
+    original, suspect = load_text(original_text, "speech"), load_text(f"He said {whole}.", "out")
+    (span,) = compare(original, suspect, Parameters(near=False)).spans
+    assert span.words == 16
+    assert original.text.count(original.text[span.original.start : span.original.end]) == 3
     assert span.other_occurrences == 2
 
 

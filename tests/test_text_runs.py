@@ -75,3 +75,17 @@ def test_prefix_fingerprints_match_the_kgram_fingerprints():
         from_prefix = (prefix[starts + k] - prefix[starts]) * inverse[starts]
         assert 0 < np.count_nonzero(windows[:, None] == windows[None, :]) - len(windows)
         assert np.array_equal(windows[:, None] == windows[None, :], from_prefix[:, None] == from_prefix[None, :])
+
+
+def test_phrases_sharing_all_but_their_last_word_are_counted_apart():
+    """The occurrence limits count the places of the k words themselves, not of every phrase opening like them."""
+    opening = [11, 12, 13]  # "in the middle"
+    original = np.array([w for last in range(100, 400) for w in (*opening, last, 7)], dtype=np.int64)
+    index = KgramIndex(original, 4)
+    query = match.kgram_fingerprints(np.array([*opening, 250], dtype=np.int64), 4)
+    lo, hi = index.lookup(query)
+    assert (hi - lo).tolist() == [1]
+    # So a seed whose own words are rare is used, however common its first three words are.
+    suspect = np.array([5, *opening, 250, 7, 6], dtype=np.int64)
+    seeds = all_runs(index, suspect, max_occurrences=16)
+    assert list(zip(*(a.tolist() for a in seeds))) == [(1, 5 * 150, 5)]

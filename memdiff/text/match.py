@@ -5,7 +5,11 @@ of the original is indexed; each run of ``k`` words of the output is looked
 up in that index; every hit is checked word by word (never trusted to a
 hash), then extended forwards as far as both texts agree. A hit whose
 preceding words also agree is the continuation of an earlier hit and is not
-counted again, so each shared run is found once, at its start. The order in
+counted again, so each shared run is found once, at its start; where that
+earlier hit was never looked at (its phrase is too common in the original to
+follow to every place), the hit is traced back word by word to where the
+shared run really starts, so a copy that merely opens with a common phrase is
+still found whole. The order in
 which passages appear in either text plays no part: reordered, repeated and
 interleaved copying are all found.
 
@@ -47,7 +51,7 @@ class KgramIndex:
     def __init__(self, ids: np.ndarray, k: int) -> None:
         self.ids = ids
         self.k = k
-        fingerprints = kgram_fingerprints(ids, k)
+        fingerprints = _scrambled(kgram_fingerprints(ids, k))
         # Sort keys made of the fingerprint's high bits followed by the
         # position: one plain (fast) sort then orders equal fingerprints by
         # their place in the text, as a stable sort would, at a fraction of
@@ -61,7 +65,7 @@ class KgramIndex:
 
     def lookup(self, fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each fingerprint, the ``[lo, hi)`` range of ``self.order`` holding it."""
-        queries = fingerprints >> self._shift
+        queries = _scrambled(fingerprints) >> self._shift
         # Searching in sorted order walks the table once instead of jumping
         # about in it: several times faster on large texts.
         order = np.argsort(queries)
@@ -71,6 +75,23 @@ class KgramIndex:
         lo[order] = np.searchsorted(self.sorted, ordered, side="left")
         hi[order] = np.searchsorted(self.sorted, ordered, side="right")
         return lo, hi
+
+
+def _scrambled(fingerprints: np.ndarray) -> np.ndarray:
+    """The fingerprints put through a one-to-one mixing (splitmix64's finaliser), so every bit depends on every word.
+
+    A polynomial fingerprint's low bits are mostly its last word's id: with
+    them cut off for the sort keys, every k words sharing their first k - 1
+    fell into one range of the index, so "in the middle of" counted the
+    places of every "in the middle ..." against the occurrence limits.
+    """
+    with np.errstate(over="ignore"):
+        z = fingerprints ^ (fingerprints >> np.uint64(30))
+        z = z * np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z
 
 
 def kgram_fingerprints(ids: np.ndarray, k: int) -> np.ndarray:
@@ -88,22 +109,23 @@ def kgram_fingerprints(ids: np.ndarray, k: int) -> np.ndarray:
 
 def candidate_pairs(
     index: KgramIndex, suspect_ids: np.ndarray, max_occurrences: int, *, skip_common: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All verified (original, suspect) positions where the same k words begin, left-maximal only.
+) -> tuple[np.ndarray, np.ndarray]:
+    """All verified (original, suspect) positions where a shared run of at least k words begins.
 
     A run of the output found in more than ``max_occurrences`` places of the
     original is followed to the first ``max_occurrences`` of them, or, with
     ``skip_common``, not at all: a phrase that common says nothing about
-    where a copy came from.
+    where a copy came from. A shared run that merely begins with such a
+    phrase is still found: see :func:`_verified_starts`.
 
-    Returns the original positions, the suspect positions, and for each pair
-    how many verified occurrences its suspect run has in the original.
+    Returns the original positions and the suspect positions, ordered by
+    suspect position, then original position.
     """
     k = index.k
     empty = np.zeros(0, dtype=np.int64)
     fingerprints = kgram_fingerprints(suspect_ids, k)
     if len(fingerprints) == 0 or len(index.sorted) == 0:
-        return empty, empty, empty
+        return empty, empty
     lo, hi = index.lookup(fingerprints)
     counts = hi - lo
     if skip_common:
@@ -112,7 +134,12 @@ def candidate_pairs(
         np.minimum(counts, max_occurrences, out=counts)
     hit = np.nonzero(counts)[0]
     if len(hit) == 0:
-        return empty, empty, empty
+        return empty, empty
+    # The last place in the original each output position's k words were
+    # followed to (-1: none). A range of the index holds its places in text
+    # order, so a place was followed exactly when it is no later than this.
+    last_followed = np.full(len(counts), -1, dtype=np.int64)
+    last_followed[hit] = index.order[lo[hit] + counts[hit] - 1]
     # Expanded a slice of the output at a time, so that a text repeating one
     # phrase (max_occurrences pairs for every word) never holds them all at once.
     reps = counts[hit]
@@ -122,10 +149,23 @@ def candidate_pairs(
     while first < len(hit):
         last = int(np.searchsorted(ends, ends[first] - reps[first] + _PAIRS_AT_ONCE, side="right"))
         last = max(last, first + 1)
-        pieces.append(_verified_starts(index, suspect_ids, hit[first:last], lo[hit[first:last]], reps[first:last]))
+        pieces.append(
+            _verified_starts(index, suspect_ids, hit[first:last], lo[hit[first:last]], reps[first:last], last_followed)
+        )
         first = last
-    orig, sus, occurrences = (np.concatenate(parts) for parts in zip(*pieces))
-    return orig, sus, occurrences
+    orig, sus, unfollowed = (np.concatenate(parts) for parts in zip(*pieces))
+    if not unfollowed.any():
+        return orig, sus
+    # Traced back to where their shared run starts: several pairs of one run
+    # may arrive at the same start, which is kept once.
+    back = _agreement_before(index.ids, suspect_ids, orig[unfollowed], sus[unfollowed])
+    orig[unfollowed] -= back
+    sus[unfollowed] -= back
+    order = np.lexsort((orig, sus))
+    orig, sus = orig[order], sus[order]
+    first_of_pair = np.ones(len(orig), dtype=bool)
+    first_of_pair[1:] = (orig[1:] != orig[:-1]) | (sus[1:] != sus[:-1])
+    return orig[first_of_pair], sus[first_of_pair]
 
 
 # At most this many candidate pairs are expanded and verified at once (about 100 MB of arrays).
@@ -133,9 +173,21 @@ _PAIRS_AT_ONCE = 1 << 22
 
 
 def _verified_starts(
-    index: KgramIndex, suspect_ids: np.ndarray, hit: np.ndarray, lo: np.ndarray, reps: np.ndarray
+    index: KgramIndex,
+    suspect_ids: np.ndarray,
+    hit: np.ndarray,
+    lo: np.ndarray,
+    reps: np.ndarray,
+    last_followed: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The verified, left-maximal pairs of some output positions, ``reps[i]`` candidates from ``lo[i]`` each."""
+    """The verified pairs of some output positions that start a run, ``reps[i]`` candidates from ``lo[i]`` each.
+
+    A pair whose preceding words also agree continues the pair one word
+    back, and is dropped when that pair was made (it will be extended over
+    this one). When it was not (its phrase was not followed to that place),
+    the pair is kept and flagged: it must be traced back to its run's start.
+    Returns original positions, suspect positions, and those flags.
+    """
     k = index.k
     # Expand each suspect position into one pair per original occurrence.
     sus = np.repeat(hit, reps)
@@ -148,18 +200,32 @@ def _verified_starts(
     for t in range(k):
         same &= original_ids[orig + t] == suspect_ids[sus + t]
     orig, sus = orig[same], sus[same]
-    # Verified occurrence count per suspect position, for "found N more times"
-    # (all of a position's pairs are in the same slice).
-    if len(sus):
-        occurrences = np.bincount(sus - sus[0])[sus - sus[0]]
-    else:
-        occurrences = sus.copy()
 
-    # Left-maximal: drop a pair whose preceding words also agree (it continues an earlier pair).
-    starts = (orig == 0) | (sus == 0)
-    inner = ~starts
-    starts[inner] = original_ids[orig[inner] - 1] != suspect_ids[sus[inner] - 1]
-    return orig[starts], sus[starts], occurrences[starts]
+    inner = np.flatnonzero((orig > 0) & (sus > 0))
+    inner = inner[original_ids[orig[inner] - 1] == suspect_ids[sus[inner] - 1]]  # preceding words agree
+    made = orig[inner] - 1 <= last_followed[sus[inner] - 1]
+    keep = np.ones(len(orig), dtype=bool)
+    keep[inner[made]] = False
+    unfollowed = np.zeros(len(orig), dtype=bool)
+    unfollowed[inner[~made]] = True
+    return orig[keep], sus[keep], unfollowed[keep]
+
+
+def _agreement_before(
+    original_ids: np.ndarray, suspect_ids: np.ndarray, orig: np.ndarray, sus: np.ndarray
+) -> np.ndarray:
+    """How many words right before each pair agree in both texts (checked word by word).
+
+    Measured as the agreement after the same places in the texts read
+    backwards, by :func:`extend` and :func:`confirm`: so a long run traced
+    back costs n log n, like one extended forwards.
+    """
+    backwards_o, backwards_s = original_ids[::-1], suspect_ids[::-1]
+    o = len(original_ids) - orig  # the word before ``orig``, counted from the end
+    s = len(suspect_ids) - sus
+    lengths, unchecked = extend(backwards_o, backwards_s, o, s, 0)
+    confirm(backwards_o, backwards_s, o, s, lengths, unchecked, np.arange(len(o)))
+    return lengths
 
 
 # Pairs still agreeing after about this many words compared one by one are
@@ -322,19 +388,32 @@ def exact_runs(
 
     Where one stretch of the output occurs in several places of the original,
     the occurrence that extends furthest is kept (the earliest among equals)
-    and the others are counted. Runs lying wholly inside a longer run of the
-    output are dropped: they are that run seen from elsewhere in the original.
+    and the other places holding the whole run are counted (at least: a
+    phrase found in more than ``max_occurrences`` places is followed to that
+    many). Runs lying wholly inside a longer run of the output are dropped:
+    they are that run seen from elsewhere in the original.
     """
-    orig, sus, occurrences = candidate_pairs(index, suspect_ids, max_occurrences)
+    orig, sus = candidate_pairs(index, suspect_ids, max_occurrences)
     if len(orig) == 0:
         return []
     lengths, unchecked = extend(index.ids, suspect_ids, orig, sus, index.k)
-    kept = _longest_per_stretch(orig, sus, lengths)
-    while not confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, kept):
+    while True:
         kept = _longest_per_stretch(orig, sus, lengths)
+        # The other places of a kept run: the pairs at its output position
+        # reaching as far (none reaches further). A place whose preceding
+        # words also agree would have made a longer run there, covering this
+        # one. Their lengths are checked word by word as the kept runs' are.
+        keys = sus * (int(lengths.max()) + 1) + lengths
+        kept_keys = np.sort(keys[kept])
+        place = np.minimum(np.searchsorted(kept_keys, keys), len(kept_keys) - 1)
+        counted = np.flatnonzero(kept_keys[place] == keys)
+        if confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, counted):
+            break
+    places = np.sort(keys[counted])
+    also = np.searchsorted(places, keys[kept], side="right") - np.searchsorted(places, keys[kept], side="left") - 1
     return [
-        Run(int(s), int(o), int(n), int(c) - 1)
-        for s, o, n, c in zip(sus[kept], orig[kept], lengths[kept], occurrences[kept])
+        Run(int(s), int(o), int(n), int(c))
+        for s, o, n, c in zip(sus[kept], orig[kept], lengths[kept], also)
     ]
 
 
@@ -361,7 +440,7 @@ def all_runs(
     lengths) in output order: large texts share hundreds of thousands of
     short runs by coincidence, too many to handle one Python object at a time.
     """
-    orig, sus, _ = candidate_pairs(index, suspect_ids, max_occurrences, skip_common=True)
+    orig, sus = candidate_pairs(index, suspect_ids, max_occurrences, skip_common=True)
     lengths, unchecked = extend(index.ids, suspect_ids, orig, sus, index.k)
     confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, np.arange(len(orig)))
     order = np.lexsort((orig, sus))
