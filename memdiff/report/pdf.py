@@ -29,6 +29,7 @@ from memdiff import __version__
 from memdiff.errors import Cancelled
 from memdiff.progress import SILENT, Progress
 from memdiff.report import pdfa
+from memdiff.report.bidi import has_right_to_left, paragraph_level, shape, visual_runs
 from memdiff.report.marked import colour_operator, number, text_line
 from memdiff.report.styles import (
     MONO,
@@ -39,7 +40,6 @@ from memdiff.report.styles import (
     Styles,
     clean,
     font_runs,
-    mixed_width,
     register_fonts,
 )
 
@@ -197,10 +197,10 @@ class ReportTemplate(BaseDocTemplate):
         canvas.addLiteral(self._furniture_operators[1])
         bates = self.decoration.bates(doc.page)
         if bates:
-            x = width - MARGIN_X - pdfmetrics.stringWidth(bates, MONO, 9)
+            x, y, size = _bates_place(bates, width)
             canvas.addLiteral(
                 f"q {colour_operator(RULE, 'rg')} "
-                f"{text_line(canvas, x, FOOTER_Y, [(MONO, bates)], 9)} Q"
+                f"{text_line(canvas, x, y, [(MONO, bates)], size)} Q"
             )
 
     def _furniture_page(self, canvas: Canvas, width: float, height: float) -> str:
@@ -212,16 +212,19 @@ class ReportTemplate(BaseDocTemplate):
         ops = ["q", colour_operator(RULE, "rg")]
 
         def line(x: float, y: float, text: str, font: str, size: float, align: str) -> None:
-            if align == "right":
-                x -= mixed_width(text, font, size)
-            elif align == "centre":
-                x -= mixed_width(text, font, size) / 2
-            ops.append(text_line(canvas, x, y, font_runs(text, font), size))
+            runs = _drawn_runs(text, font)
+            if align != "left":
+                used = sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in runs)
+                x -= used if align == "right" else used / 2
+            ops.append(text_line(canvas, x, y, runs, size))
 
-        if furniture.case_label:
-            line(left, top, furniture.case_label, SANS_BOLD, 8.5, "left")
-        if furniture.exhibit_label:
-            line(right, top, furniture.exhibit_label, SANS_BOLD, 8.5, "right")
+        # Labels of several lines grow upwards from the header's baseline.
+        size = furniture.header_size
+        step = size * HEADER_LEADING
+        for n, text in enumerate(reversed(furniture.case_lines)):
+            line(left, top + n * step, text, SANS_BOLD, size, "left")
+        for n, text in enumerate(reversed(furniture.exhibit_lines)):
+            line(right, top + n * step, text, SANS_BOLD, size, "right")
         if furniture.title:
             ops.append(colour_operator(MUTED, "rg"))
             line(width / 2, top, furniture.title, SANS, 8, "centre")
@@ -247,31 +250,142 @@ class ReportTemplate(BaseDocTemplate):
         left, right = MARGIN_X, page_width - MARGIN_X
         case_label = clean(f"Case No. {d.case_number}") if d.case_number else ""
         exhibit_label = clean(_exhibit_label(d.exhibit)) if d.exhibit else ""
-        used_left = mixed_width(case_label, SANS_BOLD, 8.5) if case_label else 0.0
-        used_right = mixed_width(exhibit_label, SANS_BOLD, 8.5) if exhibit_label else 0.0
-        # The title goes in the middle only where it clears both sides.
-        room = (right - left) / 2 - max(used_left, used_right) - 12
-        title = _fit(clean(d.title), SANS, 8, 2 * room) if d.title and room > 60 else ""
-        legend, size = "", 8.0
+        size, case_lines, exhibit_lines = _fit_header(case_label, exhibit_label, right - left)
+        title = ""
+        if d.title and len(case_lines) <= 1 and len(exhibit_lines) <= 1:
+            used_left = _label_width(case_label, size) if case_label else 0.0
+            used_right = _label_width(exhibit_label, size) if exhibit_label else 0.0
+            # The title goes in the middle only where it clears both sides.
+            room = (right - left) / 2 - max(used_left, used_right) - HEADER_GAP
+            title = _fit(clean(d.title), SANS, 8, 2 * room) if room > 60 else ""
+        legend, legend_size = "", 8.0
         if d.confidentiality:
             # The legend must appear whole on every page: shrink it to the
             # page width rather than cut it, and only cut a legend of absurd length.
             legend = clean(d.confidentiality)
-            while size > 5.5 and mixed_width(legend, SANS_BOLD, size) > right - left:
-                size -= 0.25
-            legend = _fit(legend, SANS_BOLD, size, right - left)
-        furniture = _Furniture(case_label, exhibit_label, title, legend, size)
+            while legend_size > 5.5 and _label_width(legend, legend_size) > right - left:
+                legend_size -= 0.25
+            legend = _fit(legend, SANS_BOLD, legend_size, right - left)
+        furniture = _Furniture(case_lines, exhibit_lines, size, title, legend, legend_size)
         self._furniture_cache = (page_width, furniture)
         return furniture
 
 
 @dataclass(frozen=True)
 class _Furniture:
-    case_label: str
-    exhibit_label: str
+    case_lines: tuple[str, ...]
+    exhibit_lines: tuple[str, ...]
+    header_size: float
     title: str
     legend: str
     legend_size: float
+
+
+# The header's labels: their size, the room between them, the most lines
+# each may take, and the line spacing (a multiple of the size).
+HEADER_SIZE = 8.5
+HEADER_SMALL_SIZE = 7.0
+HEADER_GAP = 12.0
+HEADER_MAX_LINES = 3
+HEADER_LEADING = 1.2
+# Room for the widest "Page n of N" a report will have, beside the Bates number.
+_WIDEST_PAGE_COUNT = "Page 8888 of 8888"
+BATES_SIZE = 9.0
+
+
+def _drawn_runs(text: str, font: str) -> list[tuple[str, str]]:
+    """One line as (font, text) runs in the order drawn: Arabic joined, right-to-left text in visual order."""
+    if not has_right_to_left(text):
+        return font_runs(text, font)
+    text = shape(text)
+    return visual_runs(font_runs(text, font), paragraph_level(text))
+
+
+def _label_width(text: str, size: float, font: str = SANS_BOLD) -> float:
+    return sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in _drawn_runs(text, font))
+
+
+def _wrap_label(text: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` at words, and inside a word longer than a line."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if _label_width(candidate, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while _label_width(current, size) > width and len(current) > 1:
+            cut = len(current) - 1
+            while cut > 1 and _label_width(current[:cut], size) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _fit_header(case_label: str, exhibit_label: str, width: float) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+    """The header's size and the lines of its two labels, side by side within ``width``, never overlapping.
+
+    A case number or exhibit label is evidence of what the page belongs to,
+    so it is never cut short: a label too long for one line takes two, then
+    three in a smaller size; only a label of absurd length loses its end.
+    """
+    for size, most in ((HEADER_SIZE, 1), (HEADER_SIZE, 2), (HEADER_SMALL_SIZE, HEADER_MAX_LINES)):
+        a = _label_width(case_label, size) if case_label else 0.0
+        b = _label_width(exhibit_label, size) if exhibit_label else 0.0
+        gap = HEADER_GAP if case_label and exhibit_label else 0.0
+        if a + b + gap <= width:
+            return size, _one(case_label), _one(exhibit_label)
+        if most == 1:
+            continue
+        # The shorter label keeps its line if it can; the other takes the rest.
+        half = (width - gap) / 2
+        if a <= half:
+            left_room, right_room = a, width - gap - a
+        elif b <= half:
+            left_room, right_room = width - gap - b, b
+        else:
+            left_room = right_room = half
+        case_lines = _wrap_label(case_label, size, left_room) if case_label else []
+        exhibit_lines = _wrap_label(exhibit_label, size, right_room) if exhibit_label else []
+        if max(len(case_lines), len(exhibit_lines)) <= most:
+            return size, tuple(case_lines), tuple(exhibit_lines)
+    # Only a label of absurd length gets here: its last line ends in an ellipsis.
+    return size, _at_most(case_lines, size, left_room), _at_most(exhibit_lines, size, right_room)
+
+
+def _at_most(lines: list[str], size: float, width: float) -> tuple[str, ...]:
+    if len(lines) <= HEADER_MAX_LINES:
+        return tuple(lines)
+    last = _fit(" ".join(lines[HEADER_MAX_LINES - 1 :]), SANS_BOLD, size, width)
+    return (*lines[: HEADER_MAX_LINES - 1], last)
+
+
+def _one(label: str) -> tuple[str, ...]:
+    return (label,) if label else ()
+
+
+def _bates_place(bates: str, page_width: float) -> tuple[float, float, float]:
+    """Where the Bates number goes (x, baseline, size): right-aligned beside "Page n of N", or below it when too long.
+
+    A Bates number is never cut short: one too wide for the line below is set smaller.
+    """
+    right = page_width - MARGIN_X
+    size = BATES_SIZE
+    used = pdfmetrics.stringWidth(bates, MONO, size)
+    beside = page_width / 2 + pdfmetrics.stringWidth(_WIDEST_PAGE_COUNT, SANS, 8.5) / 2 + HEADER_GAP
+    if right - used >= beside:
+        return right - used, FOOTER_Y, size
+    room = right - MARGIN_X
+    if used > room:
+        size = max(4.0, size * room / used)
+        used = pdfmetrics.stringWidth(bates, MONO, size)
+    return right - used, FOOTER_Y - 11, size
 
 
 def _exhibit_label(exhibit: str) -> str:
@@ -280,9 +394,9 @@ def _exhibit_label(exhibit: str) -> str:
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` shortened with an ellipsis so it fits ``width`` points."""
-    if mixed_width(text, font, size) <= width:
+    if _label_width(text, size, font) <= width:
         return text
-    while text and mixed_width(text + "…", font, size) > width:
+    while text and _label_width(text + "…", size, font) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 
