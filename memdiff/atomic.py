@@ -26,7 +26,7 @@ Several outputs of one run (a report, the JSON beside it, a separate JSON
 result) can be made to appear together: inside :func:`written_together`,
 each completed file waits, still nameless where possible, and all are renamed
 into place in one step when the block ends, with Ctrl+C and SIGTERM held off
-for those few renames; an exception or an interrupt anywhere in the block
+for those few renames (in the main thread); an exception or an interrupt anywhere in the block
 leaves every target as it was.
 
 The target must be a regular file or not exist yet. A symbolic link to a
@@ -273,16 +273,40 @@ def _abandon(waiting: list[_Waiting]) -> None:
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for the block (POSIX); one that arrives meanwhile is delivered after it."""
-    hold = getattr(signal, "pthread_sigmask", None)
-    if hold is None:
+    """Hold SIGINT and SIGTERM for the block; one that arrives meanwhile goes to its handler after it.
+
+    Python runs signal handlers in the main thread whichever thread the
+    signal reaches, so the handlers themselves are swapped (blocking the
+    signal in this thread alone would not do). Elsewhere than in the main
+    thread, where handlers cannot be set and no interrupt is raised, nothing
+    is needed.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    arrived: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        arrived.append(signum)
+
+    previous = {}
+    for name in ("SIGINT", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, hold)
     try:
         yield
     finally:
-        hold(signal.SIG_SETMASK, before)
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for number in arrived:
+            handler = previous[number]
+            if callable(handler):
+                handler(number, None)  # Ctrl+C's KeyboardInterrupt, now that every file is in place
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(number)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

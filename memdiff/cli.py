@@ -9,17 +9,22 @@ input (one sentence on standard error), 3 a report that did not verify.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
+import shlex
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
 from memdiff import __version__
-from memdiff.errors import Cancelled, MemdiffError
+from memdiff.errors import Cancelled, MemdiffError, OutputError
 from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, TextSummary, batch_json
 from memdiff.progress import Progress
 
@@ -32,6 +37,12 @@ class ExitCode(IntEnum):
 
 class UsageError(MemdiffError):
     """The command line itself is wrong (a missing file argument, a bad option value)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl+C so that the same clean-up runs (no output is left half written)."""
+
+    signal_number = signal.SIGTERM
 
 
 # --------------------------------------------------------------------------- progress on a terminal
@@ -65,6 +76,33 @@ class TerminalProgress(Progress):
 # --------------------------------------------------------------------------- argument parsing
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one sentence and a pointer to ``--help``, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.BAD_INPUT, f"{self.prog}: {message.rstrip('.')}; see {self.prog} --help.\n")
+
+
+#: What Parameters.validate accepts for the shortest span, stated in --help and checked by argparse.
+MIN_WORDS_RANGE = (2, 10_000)
+
+
+def _whole_number(low: int, high: int | None = None):
+    """An argparse type for a whole number from ``low`` (to ``high``), with the range in its message."""
+    allowed = f"from {low} to {high}" if high is not None else f"of at least {low}"
+
+    def whole_number(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number {allowed}") from None
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(f"{value} is not a whole number {allowed}")
+        return number
+
+    return whole_number
+
+
 def _fraction(value: str) -> float:
     try:
         number = float(value)
@@ -75,18 +113,8 @@ def _fraction(value: str) -> float:
     return number
 
 
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return number
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="memdiff",
         description=(
             "Shows whether and where an AI model's output reproduces an original work, "
@@ -112,25 +140,30 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="compare an original work with one or more model outputs",
         description="Compare ORIGINAL with each SUSPECT (a model output; '-' reads standard input). "
-        "A folder given as SUSPECT stands for the files in it. Without --json or --report, prints a summary.",
+        "A folder given as SUSPECT stands for the files in it, less hidden and system files, the original and "
+        "this run's own outputs (stderr says what was left out). Without --json or --report, prints a summary.",
     )
     compare.add_argument("original", metavar="ORIGINAL")
     compare.add_argument("suspects", nargs="+", metavar="SUSPECT")
     compare.add_argument("--mode", choices=("auto", "text", "image"), default="auto", help="auto decides by content (default)")
-    compare.add_argument("--json", metavar="FILE", help="write the result as JSON; '-' for standard output")
+    compare.add_argument("--json", metavar="FILE",
+                         help="write the result as JSON; '-' for standard output. Several outputs, a folder as "
+                         "SUSPECT or --batch-report give the batch shape (memdiff/batch@1)")
     compare.add_argument("--report", metavar="FILE.pdf", help="write the court report (and FILE.json beside it)")
     compare.add_argument("--batch-report", metavar="OUT.pdf", help="one report for many outputs against one original")
-    compare.add_argument("--password", help="password of an encrypted ORIGINAL PDF")
-    compare.add_argument("--suspect-password", help="password of an encrypted SUSPECT PDF")
+    compare.add_argument("--password", help="password of an encrypted ORIGINAL PDF (never written into a report or log)")
+    compare.add_argument("--suspect-password",
+                         help="password of an encrypted SUSPECT PDF (never written into a report or log)")
 
     defaults = Parameters()
     matching = compare.add_argument_group("matching")
-    matching.add_argument("--min-words", type=_positive_int, default=defaults.min_words,
-                          help=f"shortest verbatim span reported, in words (default {defaults.min_words})")
+    matching.add_argument("--min-words", type=_whole_number(*MIN_WORDS_RANGE), default=defaults.min_words,
+                          help=f"shortest verbatim span reported, in words, {MIN_WORDS_RANGE[0]} to "
+                          f"{MIN_WORDS_RANGE[1]} (default {defaults.min_words})")
     matching.add_argument("--near", action=argparse.BooleanOptionalAction, default=defaults.near,
                           help="report near-verbatim passages (default on)")
     matching.add_argument("--min-similarity", type=_fraction, default=defaults.min_similarity,
-                          help=f"near-verbatim threshold, 0-1 (default {defaults.min_similarity})")
+                          help=f"near-verbatim threshold, above 0 and at most 1 (default {defaults.min_similarity})")
     matching.add_argument("--nfkc", action=argparse.BooleanOptionalAction, default=defaults.unicode_nfkc,
                           help="Unicode NFKC normalisation (default on)")
     matching.add_argument("--casefold", action=argparse.BooleanOptionalAction, default=defaults.casefold,
@@ -157,14 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
         ("--bates-prefix", "Bates number prefix"),
     ):
         front.add_argument(option, default="", help=meaning)
-    front.add_argument("--bates-start", type=_positive_int, help="first Bates number")
+    front.add_argument("--bates-start", type=_whole_number(1), help="first Bates number, 1 or more")
     front.add_argument("--page-size", choices=("letter", "a4"), default="letter", help="report page size (default letter)")
 
     provenance = compare.add_argument_group("provenance of the model output")
     provenance.add_argument("--model", default="", help="model name and version")
     provenance.add_argument("--prompt-file", help="file holding the prompt that produced the output")
     provenance.add_argument("--generated-on", default="", help="date the output was generated")
-    provenance.add_argument("--attempts", type=_positive_int, help="how many generations were made to obtain it")
+    provenance.add_argument("--attempts", type=_whole_number(1),
+                            help="how many generations were made to obtain it, 1 or more")
     provenance.add_argument("--sampling", default="", help="sampling settings (temperature, top-p, seed, ...)")
 
     extract = commands.add_parser("extract", help="print the extracted text that span offsets index")
@@ -174,8 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="re-run and check a report's findings")
     verify.add_argument("report", metavar="REPORT.pdf")
     verify.add_argument("original", metavar="ORIGINAL")
-    verify.add_argument("suspect", metavar="SUSPECT")
+    verify.add_argument("suspect", metavar="SUSPECT", help="the model output; '-' reads standard input")
     verify.add_argument("--password", help="password of an encrypted ORIGINAL PDF")
+    verify.add_argument("--suspect-password", help="password of an encrypted SUSPECT PDF")
     return parser
 
 
@@ -217,48 +252,178 @@ def _load(path: str, password: str | None = None) -> Document:
         bar.done()
 
 
-def _destinations(args: argparse.Namespace) -> list[Path]:
+@dataclass(frozen=True)
+class Destination:
+    """A file ``compare`` will write, and the option that asked for it (in the user's words)."""
+
+    path: Path
+    option: str
+
+
+def _destinations(args: argparse.Namespace) -> list[Destination]:
     """Every file ``compare`` will write: JSON results, reports and the JSON beside each report."""
     targets = []
-    if args.json and args.json != "-":
-        targets.append(Path(args.json))
-    for report in (args.report, args.batch_report):
-        if report:
-            targets += [Path(report), Path(report).with_suffix(".json")]
+    if args.json is not None and args.json != "-":
+        targets.append(Destination(Path(args.json), "--json"))
+    for option, report in (("--report", args.report), ("--batch-report", args.batch_report)):
+        if report is not None:
+            targets.append(Destination(Path(report), option))
+            targets.append(Destination(Path(report).with_suffix(".json"), f"the JSON result beside {option}"))
     return targets
 
 
-def _check_destinations(targets: list[Path], inputs: list[str]) -> None:
-    """Refuse, before any work, an output that would overwrite an input or cannot be created."""
+def _refuse_empty_names(args: argparse.Namespace) -> None:
+    """An empty file name (often an unset shell variable) would silently mean "no output": refuse it."""
+    for option, value in (
+        ("--json", args.json), ("--report", args.report), ("--batch-report", args.batch_report),
+        ("--prompt-file", args.prompt_file),
+    ):
+        if value is not None and not value.strip():
+            other = " or - for standard output" if option == "--json" else ""
+            raise UsageError(f"{option} was given an empty file name; give the path of a file{other}.")
+
+
+def _refuse_clashes(args: argparse.Namespace, targets: list[Destination], *, batch: bool) -> bool:
+    """Two outputs of one run in one file would leave only the one renamed last: refuse before any work.
+
+    The one allowed case is --json naming the JSON a report writes beside
+    itself, when both would hold the same (the batch shape beside
+    --batch-report, the single shape beside --report): then the report
+    writes it, and True is returned.
+    """
+    for option, report in (("--report", args.report), ("--batch-report", args.batch_report)):
+        if report is not None and Path(report).suffix.lower() == ".json":
+            raise UsageError(
+                f"{option} {report} would put the report and its JSON result into the same file; "
+                "give the report a name ending in .pdf."
+            )
+    same_shape = {"the JSON result beside --batch-report": batch, "the JSON result beside --report": not batch}
+    json_by_report = False
+    seen: dict[str, Destination] = {}
+    for target in targets:
+        key = os.path.normcase(str(target.path.resolve()))
+        if key in seen:
+            first = seen[key]
+            if first.option == "--json" and same_shape.get(target.option, False):
+                json_by_report = True
+                continue
+            raise UsageError(
+                f"{first.option} and {target.option} would both write {target.path}, each with other content; "
+                "give them different names."
+            )
+        seen[key] = target
+    return json_by_report
+
+
+def _check_destinations(targets: list[Destination], inputs: list[str]) -> None:
+    """Refuse, before any work, an output that would overwrite an input, is no regular file or cannot be created."""
+    from memdiff.atomic import check_can_write, destination
+
     input_paths = [Path(p).resolve() for p in inputs if p != "-"]
     for target in targets:
-        resolved = target.resolve()
+        resolved = target.path.resolve()
         for source in input_paths:
-            if resolved == source or (target.exists() and source.exists() and os.path.samefile(target, source)):
+            if resolved == source or (target.path.exists() and source.exists() and os.path.samefile(target.path, source)):
                 raise UsageError(
-                    f"{target} is one of the inputs; memdiff never writes over an input, so choose another "
-                    "name for the output."
+                    f"{target.path} is one of the inputs; memdiff never writes over an input, so choose another "
+                    f"name for {target.option}."
                 )
+        try:
+            destination(target.path)
+        except OutputError as err:
+            other = " (or --json - for standard output)" if target.option == "--json" else ""
+            raise UsageError(f"{str(err).removesuffix('.')}{other}.") from None
         folder = resolved.parent
         if not folder.is_dir():
-            raise UsageError(f"Cannot write {target}: the folder {folder} does not exist.")
+            what = "is a file, not a folder" if folder.exists() else "does not exist"
+            raise UsageError(
+                f"Cannot write {target.path}: the folder {folder} {what}; create the folder or choose another."
+            )
+        check_can_write(target.path)
 
 
-def _suspect_paths(arguments: Sequence[str]) -> list[str]:
-    """Expand folders into the files they hold (sorted, hidden files skipped)."""
+#: Files an operating system or office program leaves in folders: never a model output.
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "icon\r"})
+
+
+def _file_identity(path: str | Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _suspect_paths(
+    arguments: Sequence[str], *, original: str, prompt: str | None, outputs: Sequence[Path]
+) -> dict[str, str | None]:
+    """Expand folders into the model outputs they hold, sorted by name.
+
+    Left out, and said so on standard error: hidden and system files, what is
+    not a file (sub-folders are not searched), the original, the prompt file
+    and this run's own outputs (so a report written into the case folder is
+    not compared next time). Returns each output's path and the folder
+    argument it came from (None for one named itself).
+    """
+    the_original = _file_identity(original) if original != "-" else None
+    the_prompt = _file_identity(prompt) if prompt else None
+    own_outputs = {os.path.normcase(str(p.resolve())) for p in outputs}
+    own_identities = {_file_identity(p) for p in outputs} - {None}
+
+    def left_out_because(entry: Path) -> str | None:
+        if entry.name.startswith((".", "~$")) or entry.name.lower() in SYSTEM_FILES:
+            return "hidden or system files"
+        if not entry.is_file():
+            return "not files; folders inside are not searched"
+        identity = _file_identity(entry)
+        if identity is not None and identity == the_original:
+            return "the original"
+        if identity is not None and identity == the_prompt:
+            return "the prompt file"
+        if os.path.normcase(str(entry.resolve())) in own_outputs or identity in own_identities:
+            return "this run's own outputs"
+        return None
+
     paths: list[str] = []
+    folders: dict[str, str | None] = {}
     for argument in arguments:
-        p = Path(argument)
-        if argument != "-" and p.is_dir():
-            files = sorted(str(f) for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
-            if not files:
-                raise UsageError(f"The folder {argument} holds no files to compare.")
-            paths.extend(files)
-        else:
+        folder = Path(argument)
+        if argument == "-" or not folder.is_dir():
             paths.append(argument)
-    if paths.count("-") > 1:
-        raise UsageError("Standard input ('-') can be given only once.")
-    return paths
+            folders.setdefault(argument, None)
+            continue
+        kept: list[str] = []
+        left_out: dict[str, list[str]] = {}
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            reason = left_out_because(entry)
+            if reason is None:
+                kept.append(str(entry))
+            else:
+                left_out.setdefault(reason, []).append(entry.name)
+        if left_out:
+            listed = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in left_out.items())
+            _say(f"memdiff: left out of {argument}: {listed}.")
+        if not kept:
+            besides = " besides those left out" if left_out else ""
+            raise UsageError(
+                f"The folder {argument} holds no model outputs to compare{besides}; put the outputs in it or name them."
+            )
+        paths.extend(kept)
+        for path in kept:
+            folders.setdefault(path, argument)
+    if len(paths) != len(folders) and paths.count("-") < 2:
+        repeated = sorted({p for p in paths if paths.count(p) > 1})
+        raise UsageError(f"{repeated[0]} is given twice as an output; give each output once.")
+    return folders
+
+
+def _is_batch(args: argparse.Namespace, suspects: list[str]) -> bool:
+    """The JSON takes the batch shape when the command asks for many outputs, however many a folder held."""
+    return (
+        len(suspects) > 1
+        or args.batch_report is not None
+        or any(argument != "-" and Path(argument).is_dir() for argument in args.suspects)
+    )
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -276,42 +441,84 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 f"--language {parameters.language} has no word-frequency table; use auto or one of: "
                 f"{', '.join(languages)}."
             )
-    suspects = _suspect_paths(args.suspects)
+    # Everything that can be checked without comparing is checked first, so a
+    # mistake is reported at once rather than after minutes of work.
+    _refuse_empty_names(args)
+    targets = _destinations(args)
+    if [args.original, *args.suspects].count("-") > 1:
+        raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as one SUSPECT.")
+    folders = _suspect_paths(
+        args.suspects, original=args.original, prompt=args.prompt_file, outputs=[t.path for t in targets]
+    )
+    suspects = list(folders)
+    batch = _is_batch(args, suspects)
+    json_by_report = _refuse_clashes(args, targets, batch=batch)
+    if [args.original, *suspects].count("-") > 1:
+        raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as one SUSPECT.")
     if len(suspects) > 1 and args.report:
         raise UsageError("--report takes one output; use --batch-report for several.")
-    targets = _destinations(args)
-    _check_destinations(targets, [args.original, *suspects])
-    progress = TerminalProgress()
+    inputs = [args.original, *suspects, *([args.prompt_file] if args.prompt_file else [])]
+    _check_destinations(targets, inputs)
+    prompt = _read_prompt(args.prompt_file)
     original = _load(args.original, args.password)
+    outputs = _load_outputs(original, folders, args)
+
+    progress = TerminalProgress()
     items: list[tuple[Document, Comparison]] = []
     try:
         index = None
-        for path in suspects:
-            suspect = _load(path, args.suspect_password)
+        for suspect in outputs:
             comparison, index = _compare_one(original, suspect, parameters, args.mode, progress, index)
             items.append((suspect, comparison))
     finally:
         progress.done()
 
-    existed = {target: target.exists() for target in targets}
-    try:
-        if args.json:
-            _write_json(args.json, items, batch=len(items) > 1)
-        if args.report or args.batch_report:
-            _write_reports(args, original, items)
-    except MemdiffError:
-        # One output failed: remove the others this run created, so no half
-        # of a result stands without the rest.
-        for target, was_there in existed.items():
-            if not was_there and target.exists():
-                target.unlink()
-        raise
-    if not (args.json or args.report or args.batch_report):
-        for n, (suspect, comparison) in enumerate(items):
-            if n:
-                print()
-            print(summary_text(comparison, suspect))
+    _write_outputs(args, original, items, prompt, batch=batch, json_by_report=json_by_report)
+    if args.json == "-":
+        _print_out(_json_text(items, batch=batch), instead="give --json a file name")
+    elif not (args.json or args.report or args.batch_report):
+        _print_out(
+            "\n\n".join(summary_text(comparison, suspect) for suspect, comparison in items) + "\n",
+            instead="give --json or --report a file name",
+        )
     return ExitCode.OK
+
+
+def _read_prompt(path: str | None) -> str:
+    """The prompt's text, read before any comparison so that a missing prompt file costs no work."""
+    if path is None:
+        return ""
+    from memdiff.ingest import read_input_bytes
+    from memdiff.ingest.text import decode
+
+    prompt, _ = decode(read_input_bytes(path), path)
+    return prompt
+
+
+def _load_outputs(original: Document, folders: dict[str, str | None], args: argparse.Namespace) -> list[Document]:
+    """Read every output, and check it can be compared with the original, before comparing any.
+
+    The documents are kept for the report anyway, so reading them first costs
+    no memory. A file found in a folder that cannot be compared is named with
+    its folder, since the user may not know it is there.
+    """
+    from memdiff.analyse import resolve_mode
+    from memdiff.errors import InputError
+
+    documents = []
+    for path, folder in folders.items():
+        try:
+            document = _load(path, args.suspect_password)
+            resolve_mode(original, document, args.mode)
+        except InputError as err:
+            if folder is None:
+                raise
+            raise type(err)(
+                f"{str(err).removesuffix('.')} ({Path(path).name} is in the folder {folder}; move it out of the "
+                "folder to compare the rest)."
+            ) from None
+        documents.append(document)
+    return documents
 
 
 def _compare_one(original, suspect, parameters, mode, progress, index):
@@ -327,25 +534,42 @@ def _compare_one(original, suspect, parameters, mode, progress, index):
     return compare(original, suspect, parameters, mode=mode, progress=progress), index
 
 
-def _write_json(target: str, items: list[tuple[Document, Comparison]], *, batch: bool) -> None:
-    from memdiff.atomic import write_text
-
-    text = batch_json([c for _, c in items]) if batch else items[0][1].to_json()
-    if target == "-":
-        sys.stdout.write(text)
-    else:
-        write_text(target, text)
+def _json_text(items: list[tuple[Document, Comparison]], *, batch: bool) -> str:
+    return batch_json([c for _, c in items]) if batch else items[0][1].to_json()
 
 
-def _front_and_provenance(args: argparse.Namespace):
+def _write_outputs(
+    args: argparse.Namespace,
+    original: Document,
+    items: list[tuple[Document, Comparison]],
+    prompt: str,
+    *,
+    batch: bool,
+    json_by_report: bool,
+) -> None:
+    """Write every output file of the run together: all of them, or (after an error or an interrupt) none."""
+    from memdiff.atomic import write_text, written_together
+
+    if not (args.report or args.batch_report or (args.json and args.json != "-")):
+        return
+    together = None
+    written: list[str] = []
+    try:
+        with written_together() as together:
+            if args.json and args.json != "-" and not json_by_report:
+                write_text(args.json, _json_text(items, batch=batch))
+            written = _write_reports(args, original, items, prompt)
+    except KeyboardInterrupt:
+        if together is None or not together.committed:
+            raise
+        # The interrupt arrived while the files were renamed into place: all of them are, so the run is complete.
+    for message in written:
+        _say(message)
+
+
+def _front_and_provenance(args: argparse.Namespace, prompt: str):
     from memdiff.report import FrontMatter, Provenance
 
-    prompt = ""
-    if args.prompt_file:
-        from memdiff.ingest import read_input_bytes
-        from memdiff.ingest.text import decode
-
-        prompt, _ = decode(read_input_bytes(args.prompt_file), args.prompt_file)
     front = FrontMatter(
         court=args.court,
         case_title=args.case_title,
@@ -368,40 +592,113 @@ def _front_and_provenance(args: argparse.Namespace):
     return front, provenance
 
 
-def _write_reports(args: argparse.Namespace, original: Document, items: list[tuple[Document, Comparison]]) -> None:
+#: Options whose value is a secret: never printed into a report's appendix or the log.
+SECRET_OPTIONS = ("--password", "--suspect-password")
+WITHHELD = "[withheld]"
+
+
+def without_passwords(argv: Sequence[str]) -> list[str]:
+    """The command line with the values of --password and --suspect-password replaced by ``[withheld]``.
+
+    Both ``--password X`` and ``--password=X`` are covered, and so are the
+    abbreviations argparse accepts (``--pass X``, ``--suspect-p=X``).
+    """
+    shown: list[str] = []
+    hide_next = False
+    for n, token in enumerate(argv):
+        if hide_next:
+            shown.append(WITHHELD)
+            hide_next = False
+            continue
+        if token == "--":  # the rest are file names
+            shown += argv[n:]
+            break
+        name, equals, _ = token.partition("=")
+        if len(name) > 2 and name.startswith("--") and any(option.startswith(name) for option in SECRET_OPTIONS):
+            if equals:
+                shown.append(f"{name}={WITHHELD}")
+            else:
+                shown.append(token)
+                hide_next = True
+        else:
+            shown.append(token)
+    return shown
+
+
+def _write_reports(
+    args: argparse.Namespace, original: Document, items: list[tuple[Document, Comparison]], prompt: str
+) -> list[str]:
+    """Write the reports (inside the caller's written_together block); return what to say once they are in place."""
     from memdiff.report import write_batch_report, write_report
 
-    front, provenance = _front_and_provenance(args)
-    command = ["memdiff", *sys.argv[1:]] if sys.argv and sys.argv[0] else None
+    front, provenance = _front_and_provenance(args, prompt)
+    command = ["memdiff", *without_passwords(args.argv)]
+    messages = []
     if args.report:
         suspect, comparison = items[0]
         path = write_report(comparison, original, suspect, args.report, front=front, provenance=provenance, command=command)
-        print(f"Report written: {path}", file=sys.stderr)
+        messages.append(f"Report written: {path}")
     if args.batch_report:
         path = write_batch_report(original, items, args.batch_report, front=front, provenance=provenance, command=command)
-        print(f"Batch report written: {path}", file=sys.stderr)
+        messages.append(f"Batch report written: {path}")
+    return messages
+
+
+def _say(message: str) -> None:
+    """One line on standard error, if there is one to write to."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(message + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # nowhere left to say it
+
+
+def _print_out(text: str, *, instead: str, binary: bool = False) -> None:
+    """Write to standard output; a closed or full one is the user's setup (one sentence, exit 2), not a bug.
+
+    ``instead`` says what the user can do. A closed pipe (``| head``) still
+    raises BrokenPipeError, which ends the run quietly as usual.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError(f"Standard output is closed, so memdiff has nowhere to print; {instead}.")
+    try:
+        buffer = getattr(stream, "buffer", None) if binary else None
+        if buffer is not None:
+            stream.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            stream.write(text)
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise OutputError(f"Cannot write to standard output ({reason}); {instead}.") from None
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     document = _load(args.file, args.password)
     if document.kind != "text":
         raise UsageError(f"{document.name} is an image; it has no text to extract.")
-    out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
-    if out is not None:
-        sys.stdout.flush()
-        out.write(document.text.encode("utf-8"))
-        out.flush()
-    else:
-        sys.stdout.write(document.text)
+    _print_out(document.text, instead="redirect it to a file on a disk with room", binary=True)
     return ExitCode.OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from memdiff.report import verify
 
-    result = verify(args.report, args.original, args.suspect, password=args.password)
-    for line in result.lines:
-        print(line)
+    if [args.original, args.suspect].count("-") > 1:
+        raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as the SUSPECT.")
+    # Standard input is read here, as compare reads it; files are read by verify after the report is checked.
+    original = _load("-") if args.original == "-" else args.original
+    suspect = _load("-") if args.suspect == "-" else args.suspect
+    result = verify(args.report, original, suspect, password=args.password, suspect_password=args.suspect_password)
+    _print_out("".join(line + "\n" for line in result.lines), instead="redirect it to a file on a disk with room")
     return ExitCode.OK if result.ok else ExitCode.NOT_VERIFIED
 
 
@@ -477,7 +774,7 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
     def describe(record) -> str:
         parts = [record.media_type]
         if record.pages:
-            parts.append(f"{record.pages} pages")
+            parts.append(_count(record.pages, "page"))
         if record.words is not None:
             parts.append(f"{record.words:,} words")
         if record.width:
@@ -486,6 +783,10 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
 
     lines.append(f"  Original: {describe(o)}")
     lines.append(f"  Output:   {describe(s)}")
+    # What reading a file left out (a scanned page, a second frame) changes what the figures mean: say it here too.
+    for which, record in (("original", o), ("output", s)):
+        for note in record.notes:
+            lines.append(f"  Note on the {which}: {note}")
     summary = comparison.summary
     if isinstance(summary, TextSummary):
         if summary.span_count == 0:
@@ -574,15 +875,20 @@ def log_path() -> Path:
     return Path(platformdirs.user_log_dir("memdiff", appauthor=False)) / "memdiff.log"
 
 
-def _log_internal_error() -> Path | None:
+def _log_internal_error(argv: Sequence[str]) -> Path | None:
+    """Append the traceback to the log: readable by its owner only, passwords withheld, any file name written."""
     try:
         path = log_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(f"--- memdiff {__version__}: {' '.join(sys.argv)}\n")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # a log made by an earlier version may be readable by all
+        # File names that are not valid UTF-8 (surrogate escapes) are written as escapes, not refused.
+        with open(fd, "a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(f"--- memdiff {__version__}: {shlex.join(['memdiff', *without_passwords(argv)])}\n")
             handle.write(traceback.format_exc())
         return path
-    except OSError:
+    except Exception:  # the log is a courtesy: failing to write it must not hide the error itself
         return None
 
 
@@ -605,6 +911,8 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
     code = main(arguments)
     if arguments and arguments[0] in _QUICK_EXIT:
         for stream in (sys.stdout, sys.stderr):
+            if stream is None:  # started with the stream closed (">&-")
+                continue
             try:
                 stream.flush()
             except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
@@ -623,32 +931,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     # every 700 allocations they cost a tenth of a 4 MB comparison. Collecting
     # less often keeps memory just as bounded for what memdiff allocates.
     gc.set_threshold(10_000)
+    arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command is None:
-        args = parser.parse_args(["gui", *(argv or [])])
+        args = parser.parse_args(["gui", *arguments])
+    args.argv = arguments  # as typed, for the report's appendix (passwords withheld there)
     try:
-        return int(_COMMANDS[args.command](args))
+        with _sigterm_as_interrupt(args.command in _QUICK_EXIT):
+            return int(_COMMANDS[args.command](args))
     except Cancelled:
-        print("memdiff: cancelled.", file=sys.stderr)
+        _say("memdiff: cancelled.")
         return ExitCode.BAD_INPUT
     except MemdiffError as err:
-        print(f"memdiff: {err}", file=sys.stderr)
+        _say(f"memdiff: {err}")
         return ExitCode.BAD_INPUT
-    except KeyboardInterrupt:
-        print("memdiff: interrupted; nothing was written.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        # True for compare: its files are written together at the end, or not at all (memdiff.atomic).
+        _say("memdiff: interrupted; nothing was written.")
+        return 128 + int(getattr(err, "signal_number", signal.SIGINT))
     except BrokenPipeError:
         return ExitCode.OK
     except Exception:
-        where = _log_internal_error()
+        where = _log_internal_error(arguments)
         place = f"the details are in {where}" if where else "the details could not be logged"
-        print(
+        _say(
             f"memdiff: internal error (a bug in memdiff, not a problem with your files); {place}. "
-            "Please report it with that file.",
-            file=sys.stderr,
+            "Please report it with that file."
         )
         return ExitCode.INTERNAL_ERROR
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt(enabled: bool) -> Iterator[None]:
+    """While a command that writes files runs, SIGTERM ends it as Ctrl+C does: through the clean-up, not past it."""
+    if not enabled or not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from typing import Any
 
 from memdiff import __version__
 from memdiff.errors import InputError
-from memdiff.evidence import Comparison, Parameters
+from memdiff.evidence import Comparison, Document, Parameters
 
 RECORD_SCHEMA = "memdiff/report-record@1"
 
@@ -72,12 +72,18 @@ def make_record(comparisons: list[Comparison], *, batch: bool) -> dict[str, Any]
 
 def verify(
     report_pdf: str | os.PathLike[str],
-    original_path: str | os.PathLike[str],
-    suspect_path: str | os.PathLike[str],
+    original_path: str | os.PathLike[str] | Document,
+    suspect_path: str | os.PathLike[str] | Document,
     *,
     password: str | None = None,
+    suspect_password: str | None = None,
 ) -> VerifyResult:
-    """Re-run a report's comparison on the given files and say whether its findings hold."""
+    """Re-run a report's comparison on the given files and say whether its findings hold.
+
+    The original and the output are paths, or Documents already read (the
+    command line reads standard input itself); ``password`` opens an
+    encrypted original PDF and ``suspect_password`` an encrypted output.
+    """
     from memdiff import ingest
     from memdiff.analyse import compare
     from memdiff.report.pdfa import read_pages_digest, read_record
@@ -116,8 +122,10 @@ def verify(
                 f"{record.get('pages')}, and the pages' content does not match the record's digest."
             )
 
-    original = ingest.load(original_path, password=password)
-    suspect = ingest.load(suspect_path)
+    original = original_path if isinstance(original_path, Document) else ingest.load(original_path, password=password)
+    suspect = (
+        suspect_path if isinstance(suspect_path, Document) else ingest.load(suspect_path, password=suspect_password)
+    )
 
     want = record.get("original", {})
     if original.sha256 == want.get("sha256"):
@@ -195,8 +203,16 @@ def verify(
 def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
     import pikepdf
 
-    if not report.is_file():
+    if str(report) == "-":
+        raise InputError("A report cannot be read from standard input; give the path of the memdiff report PDF.")
+    if report.is_dir():
+        raise InputError(f"{report} is a folder, not a file; give the path of a memdiff report PDF.")
+    if not report.exists():
         raise InputError(f"{report} does not exist; give the path of a memdiff report PDF.")
+    if not report.is_file():
+        raise InputError(
+            f"{report} is not a regular file (a pipe, a device or a socket); save the report to a file first."
+        )
     try:
         return read_record(report)
     except (pikepdf.PdfError, OSError) as err:
