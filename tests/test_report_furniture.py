@@ -107,3 +107,12 @@ def test_a_report_with_long_labels_prints_them_whole_on_every_page(tmp_path):
         assert "1:24-cv-03285-SHS-OTW" in flat and "Examiner" in flat
         assert f"Page {n} of {len(pages)}" in flat
         assert f"NYT-OPENAI-CONFIDENTIAL-PRODUCTION-{n + 6:06d}" in flat
+
+
+def test_readers_open_with_the_bookmarks_shown(tmp_path):
+    original = ingest.load(resource_path("samples", "original.txt"))
+    suspect = ingest.load(resource_path("samples", "model-output.txt"))
+    target = write_report(compare(original, suspect), original, suspect, tmp_path / "r.pdf")
+    catalog = PdfReader(target).trailer["/Root"]
+    assert catalog["/PageMode"] == "/UseOutlines"
+    assert catalog["/Outlines"]["/Count"] != 0

@@ -88,6 +88,8 @@ class ReportCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._kept_pages: list[dict[str, Any]] = []
         self._page_bookmarks: list[str] = []
+        # Readers open with the bookmarks (one per section) in view.
+        self.showOutline()
 
     def bookmark_here(self, key: str) -> None:
         self._page_bookmarks.append(key)
