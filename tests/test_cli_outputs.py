@@ -326,13 +326,23 @@ def test_an_unwritable_destination_is_found_before_any_comparison(case, capsys, 
 # --------------------------------------------------------------------------- 7: devices, pipes, folders and links
 
 
-@pytest.mark.skipif(not Path("/dev/null").exists(), reason="POSIX devices")
-def test_a_device_is_never_replaced(case, capsys, no_comparison):
+@pytest.fixture
+def device(tmp_path) -> Path:
+    """A character device of our own (the null device's numbers), so that a regression replaces no system file."""
+    node = tmp_path / "null-device"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (AttributeError, OSError) as err:
+        pytest.skip(f"cannot make a device node here ({err})")
+    return node
+
+
+def test_a_device_is_never_replaced(case, device, capsys, no_comparison):
     original, suspect = case
-    assert main(["compare", str(original), str(suspect), "--json", "/dev/null"]) == 2
+    assert main(["compare", str(original), str(suspect), "--json", str(device)]) == 2
     err = _one_sentence(capsys.readouterr().err)
-    assert "/dev/null: it is a device, not a regular file" in err and "--json -" in err
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert f"{device}: it is a device, not a regular file" in err and "--json -" in err
+    assert stat.S_ISCHR(os.stat(device).st_mode)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
@@ -368,11 +378,10 @@ def test_a_link_to_a_file_is_written_through_and_a_dangling_one_refused(case, tm
     assert not (tmp_path / "nowhere.json").exists()
 
 
-def test_atomic_output_itself_refuses_a_device(tmp_path):
-    if not Path("/dev/null").exists():
-        pytest.skip("POSIX devices")
+def test_atomic_output_itself_refuses_a_device(device):
     with pytest.raises(OutputError, match="not a regular file"):
-        atomic.write_text("/dev/null", "x")
+        atomic.write_text(device, "x")
+    assert stat.S_ISCHR(os.stat(device).st_mode)
 
 
 # --------------------------------------------------------------------------- 13: the JSON's shape
