@@ -141,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare an original work with one or more model outputs",
         description="Compare ORIGINAL with each SUSPECT (a model output; '-' reads standard input). "
         "A folder given as SUSPECT stands for the files in it, less hidden and system files, the original and "
-        "this run's own outputs (stderr says what was left out). Without --json or --report, prints a summary.",
+        "this run's own outputs (stderr says what was left out). Without --json or --report, prints a summary. "
+        "Every file and input is checked before any comparison; the output files are written together at the "
+        "end, and after an error or an interrupt none is.",
     )
     compare.add_argument("original", metavar="ORIGINAL")
     compare.add_argument("suspects", nargs="+", metavar="SUSPECT")
@@ -150,10 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="write the result as JSON; '-' for standard output. Several outputs, a folder as "
                          "SUSPECT or --batch-report give the batch shape (memdiff/batch@1)")
     compare.add_argument("--report", metavar="FILE.pdf", help="write the court report (and FILE.json beside it)")
-    compare.add_argument("--batch-report", metavar="OUT.pdf", help="one report for many outputs against one original")
-    compare.add_argument("--password", help="password of an encrypted ORIGINAL PDF (never written into a report or log)")
+    compare.add_argument("--batch-report", metavar="OUT.pdf",
+                         help="one report for many outputs against one original (and OUT.json beside it)")
+    compare.add_argument("--password", help="password of an encrypted ORIGINAL PDF (shown as [withheld] in a report and the log)")
     compare.add_argument("--suspect-password",
-                         help="password of an encrypted SUSPECT PDF (never written into a report or log)")
+                         help="password of an encrypted SUSPECT PDF (shown as [withheld] in a report and the log)")
 
     defaults = Parameters()
     matching = compare.add_argument_group("matching")
@@ -207,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="re-run and check a report's findings")
     verify.add_argument("report", metavar="REPORT.pdf")
-    verify.add_argument("original", metavar="ORIGINAL")
+    verify.add_argument("original", metavar="ORIGINAL", help="the original work; '-' reads standard input")
     verify.add_argument("suspect", metavar="SUSPECT", help="the model output; '-' reads standard input")
     verify.add_argument("--password", help="password of an encrypted ORIGINAL PDF")
     verify.add_argument("--suspect-password", help="password of an encrypted SUSPECT PDF")
