@@ -118,3 +118,57 @@ def test_a_missing_or_broken_report_is_bad_input(inputs, tmp_path):
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     with pytest.raises(InputError, match="cannot be read as a PDF"):
         verify(tmp_path / "broken.pdf", original, output)
+
+
+# --------------------------------------------------------------------------- from the command line
+
+
+def test_a_folder_given_as_the_report_is_named_as_a_folder(inputs, tmp_path):
+    original, output = inputs
+    with pytest.raises(InputError, match="is a folder, not a file"):
+        verify(tmp_path, original, output)
+
+
+def test_verify_opens_an_encrypted_output_with_its_password(tmp_path, capsys):
+    from fixtures_docs import encrypted_pdf, text_pdf
+    from memdiff.cli import main
+
+    lines = [
+        "It is a truth universally acknowledged, that a single man in possession of a good fortune,",
+        "must be in want of a wife. However little known the feelings or views of such a man may be",
+    ]
+    original = tmp_path / "novel.txt"
+    original.write_text(" ".join(lines) + "\n", encoding="utf-8")
+    output = tmp_path / "answer.pdf"
+    output.write_bytes(encrypted_pdf(text_pdf([lines]), user="open-sesame", owner="owner-pw", aes=True))
+    report = tmp_path / "r.pdf"
+    assert main(["compare", str(original), str(output), "--suspect-password", "open-sesame",
+                 "--report", str(report)]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(report), str(original), str(output), "--suspect-password", "open-sesame"]) == 0
+    assert capsys.readouterr().out.strip().endswith("verified")
+    # Without it, the one sentence says how to give it, and verify now takes that option.
+    assert main(["verify", str(report), str(original), str(output)]) == 2
+    assert "--suspect-password" in capsys.readouterr().err
+
+
+def test_verify_reads_the_output_from_standard_input_as_compare_does(inputs, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    original, output = inputs
+    report = tmp_path / "r.pdf"
+    pasted = output.read_bytes()
+    run = dict(capture_output=True, timeout=120, env={**os.environ})
+    made = subprocess.run([sys.executable, "-m", "memdiff", "compare", str(original), "-", "--report", str(report)],
+                          input=pasted, **run)
+    assert made.returncode == 0, made.stderr
+    checked = subprocess.run([sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
+                             input=pasted, **run)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.decode().strip().endswith("verified")
+    changed = subprocess.run([sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
+                             input=pasted + b"\nOne more line.\n", **run)
+    assert changed.returncode == 3
+    assert b"Output: standard input is NOT the file the report was made from" in changed.stdout
