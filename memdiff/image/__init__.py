@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -97,7 +96,7 @@ def analyse_pictures(
     progress.report(0.2, "Keypoints")
     original_keys = align.keypoints(original_copy.gray)
     grid = regions.grid_for(original_picture.width, original_picture.height)
-    frame, inside = regions.original_frame(original_copy.gray, original_copy, grid)
+    frame = regions.original_frame(original_copy.gray, grid)
     progress.check()
     # The orientation the hashes favour is tried first; the other only when the first does not
     # already explain nearly all of the suspect (it could then not explain more). This halves
@@ -114,7 +113,7 @@ def analyse_pictures(
         progress.check()
         if found is None:
             continue
-        checked.append(_check(found, suspect_copy, grid, frame, inside))
+        checked.append(_check(found, suspect_copy, grid, frame))
         progress.check()
         first = checked[-1].evidence
         if verdict.is_match(first) and first.matched_fraction_of_suspect >= verdict.CONCLUSIVE_FRACTION:
@@ -139,11 +138,11 @@ def analyse_pictures(
     # then, the pictures are also compared directly.
     if decided == verdict.NO_MATCH and (
         fewest_keypoints < verdict.MIN_INLIERS
-        or regions.textured_tile_count(frame, inside, grid) < verdict.MIN_TEXTURED_TILES
+        or regions.textured_tile_count(frame, grid) < verdict.MIN_TEXTURED_TILES
     ):
         progress.report(0.9, "Comparing the smooth pictures directly")
         direct = _direct_comparison(
-            original_picture, suspect_picture, original_rgb, suspect_rgb, original_copy, suspect_copy, grid, frame, inside
+            original_picture, suspect_picture, original_rgb, suspect_rgb, original_copy, suspect_copy, grid, frame
         )
         if direct is not None and (verdict.is_match(direct.evidence) or best is None):
             best = direct
@@ -208,11 +207,10 @@ def _check(
     candidate: align.Alignment,
     suspect_copy: align.WorkingCopy,
     grid: regions.Grid,
-    frame: np.ndarray,
-    inside: np.ndarray,
+    frame: regions.Frame,
 ) -> Checked:
     warped, covered = regions.warp_suspect(suspect_copy, candidate, grid)
-    tiles = regions.score_tiles(frame, inside, warped, covered, grid)
+    tiles = regions.score_tiles(frame, warped, covered, grid)
     return Checked(candidate, tiles, _keypoint_evidence(candidate, tiles, grid))
 
 
@@ -244,16 +242,16 @@ def _direct_comparison(
     original_copy: align.WorkingCopy,
     suspect_copy: align.WorkingCopy,
     grid: regions.Grid,
-    frame: np.ndarray,
-    inside: np.ndarray,
+    frame: regions.Frame,
 ) -> Checked | None:
     """The suspect scaled onto the whole original, as given and mirrored; None when their shapes differ."""
     if not _same_shape(original_picture.size, suspect_picture.size):
         return None
     # Mean colours on the tile grid: the shapes agree, so both pictures squeezed to it line up.
+    # (Pillow's box filter: integer arithmetic, the same on every processor.)
     cells = (grid.cols, grid.rows)
-    original_cells = cv2.resize(np.asarray(original_rgb, dtype=np.uint8), cells, interpolation=cv2.INTER_AREA)
-    suspect_cells = cv2.resize(np.asarray(suspect_rgb, dtype=np.uint8), cells, interpolation=cv2.INTER_AREA)
+    original_cells = np.asarray(original_rgb.resize(cells, Image.Resampling.BOX))
+    suspect_cells = np.asarray(suspect_rgb.resize(cells, Image.Resampling.BOX))
     ow, oh = original_picture.size
     sw, sh = suspect_picture.size
     scale = (ow / sw + oh / sh) / 2
@@ -262,8 +260,8 @@ def _direct_comparison(
     for flip in (False, True):
         placed = align.Alignment(matrix=matrix, mirrored=flip, inliers=0, matches=0, suspect_width=sw, suspect_height=sh)
         warped, covered = regions.warp_suspect(suspect_copy, placed, grid)
-        tiles = regions.score_tiles(frame, inside, warped, covered, grid)
-        lay = regions.layout(frame, inside, warped, covered, grid, flat=verdict.DIRECT_FLAT_SPREAD)
+        tiles = regions.score_tiles(frame, warped, covered, grid)
+        lay = regions.layout(frame, warped, covered, grid, flat=verdict.DIRECT_FLAT_SPREAD)
         evidence = replace(
             _keypoint_evidence(placed, tiles, grid),
             method=verdict.DIRECT_COMPARISON,

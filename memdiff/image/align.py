@@ -8,9 +8,21 @@ a working copy (long side at most ``WORK_LONG_SIDE``, small ones enlarged to
 a similarity transform (scale, rotation, shift) is fitted with RANSAC. The
 transform is then expressed in the full-size pixel coordinates of each file.
 
-Determinism: ORB and the brute-force matcher are deterministic; RANSAC draws
-random samples, so OpenCV's generator is re-seeded before every fit and the
-candidate with the most inliers wins, ties going to the picture as given.
+Determinism, on every computer: the result must not depend on which vector
+instructions the processor offers (OpenCV dispatches SSE, AVX2, AVX-512 or
+NEON code, and Intel's IPP its own, at run time) nor on its number of cores.
+OpenCV's resizing gave working copies that differed by a grey level in
+thousands of pixels with its optimised code paths on and off, enough to
+change the keypoints, the inliers and, once, the verdict. So the working
+copies are made by Pillow, whose resampling is integer arithmetic in plain C;
+the greyscale conversion (OpenCV's fixed-point formula), ORB (integer FAST
+corners, Gaussian blur and pyramid in OpenCV's bit-exact fixed-point code)
+and the Hamming matcher (integer counts) gave the same bits with the
+optimised paths on and off and any thread count, which the tests check.
+RANSAC draws random samples from OpenCV's own generator, re-seeded before
+every fit; the candidate with the most inliers wins, ties going to the
+picture as given. The transform is applied with plain arithmetic rather than
+numpy's matrix product, which calls the processor-specific BLAS kernels.
 """
 
 from __future__ import annotations
@@ -81,17 +93,18 @@ def working_rgb(image: Image.Image) -> tuple[Image.Image, float]:
         return image, 1.0
     source = image
     if w < image.width:
-        # Pillow's integer box reduction first: it is fast, and it spares converting all
-        # 12 million pixels of a camera photo into a numpy array.
+        # Pillow's integer box reduction first: it is fast on a 12-megapixel camera photo, and
+        # leaves the area averaging below less than a factor of two to do.
         step = min(image.width // w, image.height // h)
         if step > 1:
             source = image.reduce(step)
-    # Area averaging is the right filter for shrinking (no aliasing), and OpenCV's is several
-    # times faster than Pillow's Lanczos; enlarging uses bicubic.
-    interpolation = cv2.INTER_AREA if w < source.width else cv2.INTER_CUBIC
-    pixels = cv2.resize(np.asarray(source, dtype=np.uint8), (w, h), interpolation=interpolation)
+    # Area averaging (Pillow's box filter) is the right filter for shrinking (no aliasing);
+    # enlarging uses bicubic. Both are Pillow's fixed-point code, the same bits on every
+    # processor (OpenCV's resize is not: see the module's docstring).
+    resample = Image.Resampling.BOX if w < source.width else Image.Resampling.BICUBIC
+    resized = source if (w, h) == source.size else source.resize((w, h), resample)
     # The factor is measured per axis after rounding; the mean keeps both within half a pixel.
-    return Image.fromarray(pixels), (w / image.width + h / image.height) / 2
+    return resized, (w / image.width + h / image.height) / 2
 
 
 def working_copy(rgb_work: Image.Image, factor: float, full_size: tuple[int, int]) -> WorkingCopy:
@@ -141,7 +154,9 @@ class Alignment:
 
     @property
     def scale(self) -> float:
-        return math.hypot(self.matrix[0, 0], self.matrix[1, 0])
+        # sqrt is correctly rounded everywhere; math.hypot's own algorithm need not be.
+        a, b = float(self.matrix[0, 0]), float(self.matrix[1, 0])
+        return math.sqrt(a * a + b * b)
 
     @property
     def rotation(self) -> float:
@@ -152,19 +167,34 @@ class Alignment:
         """2x3 matrix from the suspect *as given* to the original, the mirror folded in."""
         if not self.mirrored:
             return self.matrix.copy()
-        flip = np.array([[-1.0, 0.0, self.suspect_width], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-        return self.matrix @ flip
+        # The matrix times the flip [[-1, 0, width], [0, 1, 0]], written out: numpy's matrix
+        # product calls BLAS, whose kernels (fused multiply-add or not) depend on the processor.
+        (a, b, c), (d, e, f) = self.matrix.tolist()
+        w = float(self.suspect_width)
+        return np.array([[-a, b, a * w + c], [-d, e, d * w + f]])
 
     def to_original(self, points: np.ndarray) -> np.ndarray:
         """Map suspect (as given) points, N x 2, onto the original."""
-        m = self.full_matrix()
-        return points @ m[:, :2].T + m[:, 2]
+        return _apply(self.full_matrix().tolist(), points)
 
     def to_suspect(self, points: np.ndarray) -> np.ndarray:
         """Map original points, N x 2, back onto the suspect as given."""
-        m = np.vstack([self.full_matrix(), [0.0, 0.0, 1.0]])
-        inverse = np.linalg.inv(m)
-        return points @ inverse[:2, :2].T + inverse[:2, 2]
+        return _apply(inverse_affine(self.full_matrix().tolist()), points)
+
+
+def inverse_affine(matrix: list[list[float]]) -> list[list[float]]:
+    """The inverse of a 2x3 affine matrix, written out (numpy's inverse calls the processor-specific LAPACK)."""
+    (a, b, c), (d, e, f) = matrix
+    det = a * e - b * d
+    ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
+    return [[ia, ib, -(ia * c + ib * f)], [id_, ie, -(id_ * c + ie * f)]]
+
+
+def _apply(matrix: list[list[float]], points: np.ndarray) -> np.ndarray:
+    """Affine map of N x 2 points, one multiply and add at a time (the same rounding on every processor)."""
+    (a, b, c), (d, e, f) = matrix
+    x, y = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
+    return np.stack([a * x + b * y + c, d * x + e * y + f], axis=1)
 
 
 def fit(
@@ -197,12 +227,19 @@ def fit(
         ransacReprojThreshold=RANSAC_REPROJECTION,
         maxIters=RANSAC_ITERATIONS,
         confidence=RANSAC_CONFIDENCE,
-        refineIters=10,
+        # OpenCV's Levenberg-Marquardt refinement gave a transform differing in the seventh
+        # digit with its optimised code paths on and off; the least-squares fit below is the
+        # same optimum, computed the same way on every processor.
+        refineIters=0,
     )
     if matrix is None or inlier_mask is None:
         return None
-    inliers = int(inlier_mask.sum())
+    agreeing = inlier_mask.ravel().astype(bool)
+    inliers = int(agreeing.sum())
     if inliers < MIN_CANDIDATE_INLIERS:
+        return None
+    matrix = least_squares_similarity(src[agreeing], dst[agreeing])
+    if matrix is None:
         return None
     # Working -> full size: suspect_work = suspect_full * fs, original_full = original_work / fo.
     full = matrix.astype(np.float64) * (suspect.factor / original.factor)
@@ -218,6 +255,31 @@ def fit(
     if not MIN_SCALE <= alignment.scale <= MAX_SCALE:
         return None
     return alignment
+
+
+def least_squares_similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
+    """The scale, rotation and shift mapping ``src`` onto ``dst`` (N x 2 each) with the least squared error.
+
+    The closed form (the model is linear in its four parameters): with both
+    point sets centred, ``a = sum(x u + y v) / sum(x^2 + y^2)`` and
+    ``b = sum(x v - y u) / sum(x^2 + y^2)`` give the matrix
+    ``[[a, -b, tx], [b, a, ty]]``. Products are single IEEE operations and
+    every sum is ``math.fsum`` (correctly rounded, whatever the order), so
+    the result has the same bits on every processor. None when the points
+    do not spread (no rotation or scale can be told).
+    """
+    x, y = src[:, 0].astype(np.float64), src[:, 1].astype(np.float64)
+    u, v = dst[:, 0].astype(np.float64), dst[:, 1].astype(np.float64)
+    n = len(x)
+    mx, my = math.fsum(x.tolist()) / n, math.fsum(y.tolist()) / n
+    mu, mv = math.fsum(u.tolist()) / n, math.fsum(v.tolist()) / n
+    x, y, u, v = x - mx, y - my, u - mu, v - mv
+    spread = math.fsum((x * x).tolist()) + math.fsum((y * y).tolist())
+    if not spread > 0.0:
+        return None
+    a = (math.fsum((x * u).tolist()) + math.fsum((y * v).tolist())) / spread
+    b = (math.fsum((x * v).tolist()) - math.fsum((y * u).tolist())) / spread
+    return np.array([[a, -b, mu - (a * mx - b * my)], [b, a, mv - (b * mx + a * my)]])
 
 
 def _two_nearest(query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

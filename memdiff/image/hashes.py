@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import cv2
 import imagehash
 import numpy as np
 from PIL import Image
@@ -162,7 +161,9 @@ def hashing_copy(picture: Image.Image) -> Image.Image:
     if factor >= 1:
         return picture
     size = (max(1, round(picture.width * factor)), max(1, round(picture.height * factor)))
-    return Image.fromarray(cv2.resize(np.asarray(picture, dtype=np.uint8), size, interpolation=cv2.INTER_AREA))
+    # Pillow's box filter is integer arithmetic, the same on every processor (OpenCV's area
+    # resize need not be: its code paths differ by processor).
+    return picture.resize(size, Image.Resampling.BOX)
 
 
 def hash_values(picture: Image.Image) -> dict[str, imagehash.ImageHash]:

@@ -9,17 +9,27 @@ greyscale, after the suspect's overall brightness and contrast are matched to
 the original's (so a brightened or greyscale copy still scores high, while a
 different picture does not). Matched tiles are grouped into connected
 regions, and each region's box is mapped back into the suspect.
+
+The resampling, the warp and the blur are done here, in float64 numpy
+arithmetic whose every step is an IEEE-754 operation in a fixed order (so
+correctly rounded, the same bits on every processor), and Pillow's
+fixed-point resizing. OpenCV's warpAffine, GaussianBlur and resize on these
+images gave different values with its optimised (SIMD, IPP) code paths on
+and off, which moved region boxes and once the verdict; the tests check the
+findings are now the same either way and with any thread count.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
+from PIL import Image
 
-from memdiff.image.align import Alignment, WorkingCopy
+from memdiff.image.align import Alignment, WorkingCopy, inverse_affine
 
 #: Tiles along the original's long side.
 GRID_LONG_SIDE = 32
@@ -80,58 +90,150 @@ class TileMap:
             return np.nan_to_num(self.scores, nan=0.0) >= TILE_MATCH
 
 
-def original_frame(original_gray_work: np.ndarray, original: WorkingCopy, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
-    """The original resampled onto the tile frame, and the mask of pixels inside the picture."""
+@dataclass(frozen=True)
+class Frame:
+    """The original resampled onto the tile frame (float64 grey levels) and the mask of its pixels inside the picture.
+
+    The blurred copies are made once per comparison and shared by every candidate alignment.
+    """
+
+    gray: np.ndarray
+    inside: np.ndarray
+
+    @cached_property
+    def blurred(self) -> np.ndarray:
+        return blur(self.gray)
+
+    @cached_property
+    def blurred_inside(self) -> np.ndarray:
+        return blur(self.inside)
+
+
+def original_frame(original_gray_work: np.ndarray, grid: Grid) -> Frame:
+    """The original's working copy resampled onto the tile frame."""
     frame_w, frame_h = grid.cols * TILE_PIXELS, grid.rows * TILE_PIXELS
     inside_w = min(frame_w, max(1, round(grid.width * grid.factor)))
     inside_h = min(frame_h, max(1, round(grid.height * grid.factor)))
-    interpolation = cv2.INTER_AREA if inside_w < original_gray_work.shape[1] else cv2.INTER_LINEAR
-    resized = cv2.resize(original_gray_work, (inside_w, inside_h), interpolation=interpolation)
-    frame = np.zeros((frame_h, frame_w), np.float32)
-    frame[:inside_h, :inside_w] = resized
-    inside = np.zeros((frame_h, frame_w), np.float32)
+    resized = _resized(original_gray_work, inside_w, inside_h, Image.Resampling.BILINEAR)
+    gray = np.zeros((frame_h, frame_w), np.float64)
+    gray[:inside_h, :inside_w] = resized
+    inside = np.zeros((frame_h, frame_w), np.float64)
     inside[:inside_h, :inside_w] = 1.0
-    return frame, inside
+    return Frame(gray, inside)
+
+
+def _resized(gray: np.ndarray, width: int, height: int, enlarging: Image.Resampling) -> np.ndarray:
+    """A greyscale array resized by Pillow: area averaging to shrink, ``enlarging`` otherwise."""
+    if (width, height) == (gray.shape[1], gray.shape[0]):
+        return gray
+    resample = Image.Resampling.BOX if width < gray.shape[1] else enlarging
+    return np.asarray(Image.fromarray(np.ascontiguousarray(gray)).resize((width, height), resample))
 
 
 def warp_suspect(suspect: WorkingCopy, alignment: Alignment, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
-    """The suspect warped into the original's tile frame, and the mask of pixels it covers."""
+    """The suspect warped into the original's tile frame (bilinear), and the mask of pixels it covers."""
     frame_w, frame_h = grid.cols * TILE_PIXELS, grid.rows * TILE_PIXELS
     gray = suspect.gray
     if alignment.mirrored:
-        gray = np.ascontiguousarray(gray[:, ::-1])
+        gray = gray[:, ::-1]
     # suspect working -> suspect full (/fs) -> original full (matrix) -> frame (* grid factor)
-    to_frame = alignment.matrix * grid.factor
-    to_frame = np.hstack([to_frame[:, :2] / suspect.factor, to_frame[:, 2:]])
-    shrink = math.hypot(to_frame[0, 0], to_frame[1, 0])
+    (a, b, c), (d, e, f) = alignment.matrix.tolist()
+    g, fs = grid.factor, suspect.factor
+    a, b, c, d, e, f = a * g / fs, b * g / fs, c * g, d * g / fs, e * g / fs, f * g
+    shrink = math.sqrt(a * a + d * d)
     if shrink < 0.8:
-        # Shrinking by warpAffine alone aliases; reduce first with area averaging.
+        # Shrinking by bilinear sampling alone aliases; reduce first with area averaging.
         new_w = max(1, round(gray.shape[1] * shrink))
         new_h = max(1, round(gray.shape[0] * shrink))
         sx, sy = gray.shape[1] / new_w, gray.shape[0] / new_h
-        gray = cv2.resize(gray, (new_w, new_h), interpolation=cv2.INTER_AREA)
-        to_frame = np.hstack([to_frame[:, :1] * sx, to_frame[:, 1:2] * sy, to_frame[:, 2:]])
-    # warpAffine works with pixel centres at integers; our matrices use corners at integers.
-    centre = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.0, 0.0, 1.0]])
-    back = np.array([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5], [0.0, 0.0, 1.0]])
-    m = (back @ np.vstack([to_frame, [0, 0, 1]]) @ centre)[:2]
-    warped = cv2.warpAffine(
-        gray.astype(np.float32), m, (frame_w, frame_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
-    )
-    ones = np.ones(gray.shape, np.float32)
-    covered = cv2.warpAffine(ones, m, (frame_w, frame_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    # Only pixels the suspect fully covers count (the bilinear rim mixes in the black border).
-    return warped, (covered > 0.999).astype(np.float32)
+        gray = _resized(gray, new_w, new_h, Image.Resampling.BILINEAR)
+        a, b, d, e = a * sx, b * sy, d * sx, e * sy
+    (ia, ib, ic), (id_, ie, if_) = inverse_affine([[a, b, c], [d, e, f]])
+    # Each frame pixel's centre mapped back into the suspect, less half a pixel: there the
+    # suspect's pixel centres sit at integers (the matrices put pixel corners at integers).
+    xs = np.arange(frame_w, dtype=np.float64) + 0.5
+    ys = np.arange(frame_h, dtype=np.float64) + 0.5
+    at_x = (ia * xs)[None, :] + (ib * ys + ic - 0.5)[:, None]
+    at_y = (id_ * xs)[None, :] + (ie * ys + if_ - 0.5)[:, None]
+    height, width = gray.shape
+    # Only frame pixels whose four neighbours all lie in the suspect are covered (the rim
+    # would mix in the black around it).
+    covered = (at_x >= 0.0) & (at_x <= width - 1) & (at_y >= 0.0) & (at_y <= height - 1)
+    x0 = np.clip(np.floor(at_x), 0, width - 1).astype(np.intp)
+    y0 = np.clip(np.floor(at_y), 0, height - 1).astype(np.intp)
+    x1 = np.minimum(x0 + 1, width - 1)
+    y1 = np.minimum(y0 + 1, height - 1)
+    fx = at_x - x0
+    fy = at_y - y0
+    pixels = gray.astype(np.float64)
+    top = pixels[y0, x0] + fx * (pixels[y0, x1] - pixels[y0, x0])
+    bottom = pixels[y1, x0] + fx * (pixels[y1, x1] - pixels[y1, x0])
+    warped = np.where(covered, top + fy * (bottom - top), 0.0)
+    return warped, covered.astype(np.float64)
 
 
-def score_tiles(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.ndarray, covered: np.ndarray, grid: Grid) -> TileMap:
-    """SSIM structure-and-contrast per tile, after matching the suspect's global brightness and contrast."""
-    valid = inside * covered
-    o = cv2.GaussianBlur(original_frame_gray, (0, 0), 1.0)
-    s = cv2.GaussianBlur(warped * covered, (0, 0), 1.0)
+#: Gaussian weights for sigma 1 pixel, 9 taps (centre first), as OpenCV computes them for a
+#: floating-point image (cv2.getGaussianKernel(9, 1.0)); written out so that no platform's exp
+#: is involved.
+_GAUSSIAN = (0.39894346935609776, 0.24197144565660073, 0.05399112742070441, 0.004431861620031264, 0.00013383062461474175)
+
+
+def blur(values: np.ndarray) -> np.ndarray:
+    """Gaussian blur, sigma 1 pixel, borders mirrored (OpenCV's default), in float64.
+
+    Each output is summed in a fixed order, one IEEE operation at a time, so
+    it is the same on every processor (OpenCV's float blur is not: its
+    vectorised code sums in another order than its plain code).
+    """
+    return _blur_along(_blur_along(np.asarray(values, dtype=np.float64), 1), 0)
+
+
+def _blur_along(values: np.ndarray, axis: int) -> np.ndarray:
+    reach = len(_GAUSSIAN) - 1
+    pad = [(reach, reach) if a == axis else (0, 0) for a in range(values.ndim)]
+    padded = np.pad(values, pad, mode="reflect")  # numpy's "reflect" is OpenCV's BORDER_REFLECT_101
+    n = values.shape[axis]
+
+    def shifted(offset: int) -> np.ndarray:
+        index = [slice(None)] * values.ndim
+        index[axis] = slice(reach + offset, reach + offset + n)
+        return padded[tuple(index)]
+
+    # In place, to spare allocating a temporary per step; the order of the sums is fixed.
+    out = np.multiply(shifted(0), _GAUSSIAN[0])
+    pair = np.empty_like(out)
+    for k in range(1, reach + 1):
+        np.add(shifted(-k), shifted(k), out=pair)
+        pair *= _GAUSSIAN[k]
+        out += pair
+    return out
+
+
+def score_tiles(frame: Frame, warped: np.ndarray, covered: np.ndarray, grid: Grid) -> TileMap:
+    """SSIM structure-and-contrast per tile, after matching the suspect's global brightness and contrast.
+
+    ``warped`` is zero where ``covered`` is not (as :func:`warp_suspect` makes it).
+    """
+    return _tile_map(frame, blur(warped), covered, blur(covered), grid)
+
+
+def textured_tile_count(frame: Frame, grid: Grid) -> int:
+    """How many tiles of the original carry texture by themselves.
+
+    The keypoint verdict needs at least ``MIN_TEXTURED_TILES`` of them to agree; an
+    original with fewer (a sky, a gradient, a flat illustration) can never pass it.
+    They are counted by the tile check itself, for a suspect that is the original
+    covering all of it, so the two can never judge texture differently.
+    """
+    return int(_tile_map(frame, frame.blurred, frame.inside, frame.blurred_inside, grid).textured.sum())
+
+
+def _tile_map(frame: Frame, s: np.ndarray, covered: np.ndarray, covered_blurred: np.ndarray, grid: Grid) -> TileMap:
+    """The tile check, given the suspect (warped and blurred), its coverage and its coverage blurred."""
+    o = frame.blurred
+    inside = frame.inside
     # Blurring spreads the black outside the suspect into its rim; drop that rim from the comparison.
-    rim = cv2.GaussianBlur(covered, (0, 0), 1.0)
-    valid = valid * (rim > 0.99)
+    valid = inside * covered * (covered_blurred > 0.99)
     total = float(valid.sum())
     if total >= 16:
         mo = float((o * valid).sum() / total)
@@ -170,35 +272,7 @@ def score_tiles(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.
     # Texture is judged on the original alone: text or a logo added over a flat part of the
     # original is not the original's content, so it must not count against the copy.
     textured = (np.sqrt(np.nan_to_num(var_o)) > TEXTURE_STD) & enough
-    return TileMap(
-        grid=grid,
-        scores=score.astype(np.float64),
-        textured=textured,
-        coverage=coverage.astype(np.float64),
-        area=(weight / grid.factor**2).astype(np.float64),
-    )
-
-
-def textured_tile_count(original_frame_gray: np.ndarray, inside: np.ndarray, grid: Grid) -> int:
-    """How many tiles of the original carry texture by themselves (as :func:`score_tiles` judges it).
-
-    The keypoint verdict needs at least ``MIN_TEXTURED_TILES`` of them to agree; an
-    original with fewer (a sky, a gradient, a flat illustration) can never pass it.
-    """
-    t = TILE_PIXELS
-    shape = (grid.rows, t, grid.cols, t)
-    o = cv2.GaussianBlur(original_frame_gray, (0, 0), 1.0)
-    # The rim test of score_tiles, for a suspect covering the whole picture.
-    valid = inside * (cv2.GaussianBlur(inside, (0, 0), 1.0) > 0.99)
-    weight = valid.reshape(shape).sum(axis=(1, 3))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n = np.where(weight > 0, weight, np.nan)
-        mean = (o * valid).reshape(shape).sum(axis=(1, 3)) / n
-        variance = (o * o * valid).reshape(shape).sum(axis=(1, 3)) / n - mean**2
-    in_picture = inside.reshape(shape).sum(axis=(1, 3))
-    coverage = np.where(in_picture > 0, weight / np.maximum(in_picture, 1.0), 0.0)
-    enough = (coverage >= MIN_COVERAGE) & (weight >= MIN_EDGE_SHARE * t * t)
-    return int(((np.sqrt(np.maximum(np.nan_to_num(variance), 0.0)) > TEXTURE_STD) & enough).sum())
+    return TileMap(grid=grid, scores=score, textured=textured, coverage=coverage, area=weight / grid.factor**2)
 
 
 @dataclass(frozen=True)
@@ -210,7 +284,7 @@ class Layout:
     suspect_spread: float
 
 
-def layout(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.ndarray, covered: np.ndarray, grid: Grid, *, flat: float) -> Layout:
+def layout(frame: Frame, warped: np.ndarray, covered: np.ndarray, grid: Grid, *, flat: float) -> Layout:
     """Correlation of the tile mean grey levels of the original and the warped suspect.
 
     For a picture without texture its tone layout (where it is light, where
@@ -220,14 +294,14 @@ def layout(original_frame_gray: np.ndarray, inside: np.ndarray, warped: np.ndarr
     """
     t = TILE_PIXELS
     shape = (grid.rows, t, grid.cols, t)
-    valid = inside * covered
+    valid = frame.inside * covered
     weight = valid.reshape(shape).sum(axis=(1, 3))
-    in_picture = inside.reshape(shape).sum(axis=(1, 3))
+    in_picture = frame.inside.reshape(shape).sum(axis=(1, 3))
     usable = (weight >= MIN_EDGE_SHARE * t * t) & (weight >= MIN_COVERAGE * in_picture)
     if usable.sum() < 2:
         return Layout(0.0, 0.0, 0.0)
     n = weight[usable]
-    o = ((original_frame_gray * valid).reshape(shape).sum(axis=(1, 3)))[usable] / n
+    o = ((frame.gray * valid).reshape(shape).sum(axis=(1, 3)))[usable] / n
     s = ((warped * valid).reshape(shape).sum(axis=(1, 3)))[usable] / n
     o_spread, s_spread = float(o.std()), float(s.std())
     if o_spread < flat or s_spread < flat:
