@@ -123,6 +123,11 @@ SPLIT_ALPHABET = st.sampled_from(
     [chr(i) for i in range(32, 127)]
     + list("\n\t\u00e9\u00fc\u00df\u0153\u201c\u201d\u2019\u2014\u2026\u00c6\u0661\u216b\u00bd\u00b2")
     + ["\u0301", "\u00ad", "\u200b", "\u2060", "\u4e2d", "\u304b", "\ud55c", "\U00020000"]
+    # Indic, Tibetan and Khmer letters and their vowel signs, viramas and subjoined letters
+    + list("\u0c24\u0c46\u0c41\u0c4d\u0995\u09be\u09cd\u0f40\u0f7c\u0f90\u0f0b\u1780\u17d2\u17c2\u1019\u103a")
+    # Hangul jamo (conjoining, compatibility, half-width), half-width kana and voicing marks, enclosing and far marks
+    + list("\u1100\u1161\u11a8\ua960\ud7b0\u3131\uffa1\uff76\uff9e\uff70\u3099\u309b\u20dd\ufe0f\u302e")
+    + ["\U0001d165", "\U000e0100"]
 )
 
 
@@ -205,3 +210,27 @@ def test_exact_runs_cover_every_shared_phrase_however_few_places_are_followed(or
         assert orig + length == len(original) or sus + length == len(suspect) or (
             original[orig + length] != suspect[sus + length]
         )
+
+
+# Whole syllables and letters of scripts whose characters have several Unicode spellings.
+SYLLABLES = st.sampled_from(
+    ["\ud55c", "\uad6d", "\uc5b4", "\uac01", "\uac00", "\ub300", "\u30ac", "\u304b", "\u3071", "\u30b1", "\u30f3",
+     "\u30dd", "\u0995\u09be", "\u09b2\u09cb", "\u0c24\u0c46", "\u0c32\u0c41", "\u0f40\u0fb2", "\u0f68\u0f7c",
+     "\u1781\u17d2\u1798\u17c2", "\u00e9", "\u00f1", "a", "\u1ec7", "\u0928\u0940"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(SYLLABLES, st.sampled_from(["", "", " ", "\n", "\u3001", "\u0964", "\u0f0b", ". "])), max_size=30))
+def test_a_text_gives_the_same_words_in_every_unicode_form(pieces):
+    """NFC, NFD, NFKC and NFKD spellings of one text are cut into the same words, equal once normalised."""
+    import unicodedata
+
+    from memdiff.text.normalize import normalise_word, split_words
+
+    text = "".join(syllable + gap for syllable, gap in pieces)
+    parameters = Parameters()
+    expected = [normalise_word(w, parameters) for w in split_words(unicodedata.normalize("NFC", text)).words]
+    for form in ("NFD", "NFKC", "NFKD"):
+        spelt = unicodedata.normalize(form, text)
+        assert [normalise_word(w, parameters) for w in split_words(spelt).words] == expected, form

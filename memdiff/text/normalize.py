@@ -7,9 +7,17 @@ range in the extracted text, so a run of matching ids maps straight back to
 the characters a highlight or a report must show.
 
 What counts as a word: a run of Unicode letters and digits (combining marks
-and soft hyphens included), except that every Chinese, Japanese or Korean
-character is a word of its own, since those scripts do not put spaces between
-words. Punctuation and whitespace separate words and, by default, are ignored.
+of every script and soft hyphens included), except that every Chinese,
+Japanese or Korean character is a word of its own, since those scripts do not
+put spaces between words. Punctuation and whitespace separate words and, by
+default, are ignored.
+
+Text is cut into words before it is normalised (NFKC), so one character
+written in several ways must be cut the same way each time: a Korean syllable
+spelt as conjoining jamo (NFD, as some Mac software writes it) is one word,
+like the precomposed syllable; a half-width katakana letter with its
+half-width voicing mark is one word, like the full-width letter; and kana or
+a syllable followed by a combining mark (NFD "が" for "が") is one word.
 """
 
 from __future__ import annotations
@@ -22,25 +30,38 @@ from functools import lru_cache
 import numpy as np
 
 from memdiff.evidence import Parameters
+from memdiff.text.marks import MARK_CATEGORIES, mark_class
 
 # Scripts written without spaces: each character is one word.
 _CJK = (
-    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3040-\u3098\u309b-\u30ff"  # Hiragana, Katakana (not the combining voicing marks between them)
     "\u3400-\u4dbf"  # CJK Extension A
     "\u4e00-\u9fff"  # CJK Unified Ideographs
     "\uf900-\ufaff"  # CJK Compatibility Ideographs
-    "\uac00-\ud7af"  # Hangul syllables
     "\U00020000-\U0002fa1f"  # CJK Extensions B-F and supplements
 )
-# Marks that continue a word although Python's \w does not match them.
-_MARKS = (
-    "\u00ad"  # soft hyphen
-    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f"
-    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-    "\u180e\u200b-\u200d\u2060\ufeff"  # invisible: zero-width space, joiners, word joiner, BOM
+_HANGUL = "\uac00-\ud7a3"  # precomposed syllables
+# Conjoining jamo: leading consonants, vowels and trailing consonants (with their extensions).
+_JAMO_L = "\u1100-\u115f\ua960-\ua97f"
+_JAMO_V = "\u1160-\u11a7\ud7b0-\ud7c6"
+_JAMO_T = "\u11a8-\u11ff\ud7cb-\ud7fb"
+# Jamo written as letters of their own: compatibility and half-width (NFKC makes them conjoining jamo).
+_HANGUL_LETTERS = "\u3131-\u318e\uffa0-\uffdc"
+_HALFWIDTH_KANA = "\uff66-\uff9f"  # letters, the prolonged sound mark and the two voicing marks
+_HALFWIDTH_VOICING = "\uff9e\uff9f"
+# Every character that makes words of one character (or one syllable): never part of a run of letters.
+_OWN_WORDS = _CJK + _HANGUL + _JAMO_L + _JAMO_V + _JAMO_T + _HANGUL_LETTERS + _HALFWIDTH_KANA
+# Marks that continue a word although Python's \w does not match them: the
+# combining marks of every script (Unicode categories Mn, Mc, Me), the soft
+# hyphen, and invisible characters (zero-width space, joiners, word joiner, BOM).
+_MARKS = "\u00ad" + mark_class() + "\u180e\u200b-\u200d\u2060\ufeff"
+WORD_PATTERN = (
+    rf"[{_JAMO_L}]+[{_JAMO_V}]+[{_JAMO_T}]*[{_MARKS}]*"  # a syllable spelt in jamo (NFD)
+    rf"|[{_HANGUL}][{_JAMO_T}]*[{_MARKS}]*"  # a syllable, which a trailing jamo may complete
+    rf"|[{_HALFWIDTH_KANA}][{_HALFWIDTH_VOICING}{_MARKS}]*"  # a half-width letter and its voicing mark
+    rf"|[{_OWN_WORDS}][{_MARKS}]*"  # any other of them, with the marks written after it
+    rf"|[^\W_{_OWN_WORDS}]+(?:[{_MARKS}]+[^\W_{_OWN_WORDS}]*)*"  # a run of letters and digits
 )
-WORD_PATTERN = rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{_MARKS}]+[^\W_{_CJK}]*)*"
 
 # A word broken across a line with a hyphen: "repro-\nduction". The next line
 # must go on in lower case, so "Anglo-\nSaxon" and list dashes are left alone.
@@ -143,11 +164,11 @@ def _word_table() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _special_runs() -> re.Pattern[str]:
-    """Runs of characters that need the full pattern: CJK characters and the marks that continue a word.
+    """Runs of characters that need the full pattern: CJK characters (Hangul jamo and half-width kana included) and marks.
 
     Compiled on first use, as _full_splitter(): about 2 ms.
     """
-    return re.compile(f"[{_CJK}{_MARKS}]+")
+    return re.compile(f"[{_OWN_WORDS}{_MARKS}]+")
 
 
 @lru_cache(maxsize=1)
@@ -263,8 +284,9 @@ def _hyphen_breaks(text: str) -> dict[int, int]:
         return {}
     breaks: dict[int, int] = {}
     for m in _HYPHEN_BREAK_RE.finditer(text):
-        # A break inside a word: a letter right before the hyphen, lower case after the line end.
-        if m.start() > 0 and text[m.start() - 1].isalnum() and text[m.end()].islower():
+        # A break inside a word: a letter (or a letter's mark) right before the hyphen, lower case after the line end.
+        before = text[m.start() - 1] if m.start() > 0 else " "
+        if (before.isalnum() or unicodedata.category(before) in MARK_CATEGORIES) and text[m.end()].islower():
             breaks[m.end()] = m.start()
     return breaks
 
