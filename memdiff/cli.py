@@ -3,7 +3,8 @@
 Never imports Qt: ``memdiff gui`` hands over to memdiff.gui only after
 checking, without Qt, that a display can be opened. Exit status: 0 done,
 1 internal error (a bug; the details go to the log file), 2 bad usage or bad
-input (one sentence on standard error), 3 a report that did not verify.
+input (one sentence on standard error), 3 a report that did not verify,
+130 after Ctrl+C and 143 after SIGTERM (``compare`` then writes no file).
 """
 
 from __future__ import annotations
@@ -628,6 +629,19 @@ def without_passwords(argv: Sequence[str]) -> list[str]:
     return shown
 
 
+def shown_command(argv: Sequence[str]) -> list[str]:
+    """The command as a report's appendix and the log show it: passwords withheld, every file name printable.
+
+    A file name that is not valid UTF-8 reaches Python with surrogate
+    escapes, which no PDF or UTF-8 file can hold; its odd bytes are shown as
+    ``\\xe9``, as memdiff names such a file everywhere else.
+    """
+    return [
+        "memdiff",
+        *(t.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") for t in without_passwords(argv)),
+    ]
+
+
 def _write_reports(
     args: argparse.Namespace, original: Document, items: list[tuple[Document, Comparison]], prompt: str
 ) -> list[str]:
@@ -635,7 +649,7 @@ def _write_reports(
     from memdiff.report import write_batch_report, write_report
 
     front, provenance = _front_and_provenance(args, prompt)
-    command = ["memdiff", *without_passwords(args.argv)]
+    command = shown_command(args.argv)
     messages = []
     if args.report:
         suspect, comparison = items[0]
@@ -645,6 +659,10 @@ def _write_reports(
         path = write_batch_report(original, items, args.batch_report, front=front, provenance=provenance, command=command)
         messages.append(f"Batch report written: {path}")
     return messages
+
+
+#: What to do when standard output cannot take what memdiff prints.
+TO_A_FILE = "redirect standard output to a file that can be written"
 
 
 def _say(message: str) -> None:
@@ -688,7 +706,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     document = _load(args.file, args.password)
     if document.kind != "text":
         raise UsageError(f"{document.name} is an image; it has no text to extract.")
-    _print_out(document.text, instead="redirect it to a file on a disk with room", binary=True)
+    _print_out(document.text, instead=TO_A_FILE, binary=True)
     return ExitCode.OK
 
 
@@ -701,7 +719,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     original = _load("-") if args.original == "-" else args.original
     suspect = _load("-") if args.suspect == "-" else args.suspect
     result = verify(args.report, original, suspect, password=args.password, suspect_password=args.suspect_password)
-    _print_out("".join(line + "\n" for line in result.lines), instead="redirect it to a file on a disk with room")
+    _print_out("".join(line + "\n" for line in result.lines), instead=TO_A_FILE)
     return ExitCode.OK if result.ok else ExitCode.NOT_VERIFIED
 
 
@@ -724,7 +742,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     original = ingest.load(original_path)
     suspect = ingest.load(suspect_path)
     comparison = compare(original, suspect)
-    print(summary_text(comparison, suspect))
+    _print_out(summary_text(comparison, suspect) + "\n", instead=TO_A_FILE)
     report = Path("memdiff-demo-report.pdf").resolve()
     write_report(
         comparison,
@@ -734,7 +752,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         front=FrontMatter(title="memdiff demonstration case", exhibit="Demo"),
         command=["memdiff", "compare", str(original_path), str(suspect_path), "--report", str(report)],
     )
-    print(f"\nReport written: {report}\nResult file:    {report.with_suffix('.json')}")
+    _print_out(f"\nReport written: {report}\nResult file:    {report.with_suffix('.json')}\n",
+               instead="the report was written all the same")
     return ExitCode.OK
 
 
@@ -888,7 +907,7 @@ def _log_internal_error(argv: Sequence[str]) -> Path | None:
             os.fchmod(fd, 0o600)  # a log made by an earlier version may be readable by all
         # File names that are not valid UTF-8 (surrogate escapes) are written as escapes, not refused.
         with open(fd, "a", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(f"--- memdiff {__version__}: {shlex.join(['memdiff', *without_passwords(argv)])}\n")
+            handle.write(f"--- memdiff {__version__}: {shlex.join(shown_command(argv))}\n")
             handle.write(traceback.format_exc())
         return path
     except Exception:  # the log is a courtesy: failing to write it must not hide the error itself

@@ -128,7 +128,15 @@ def test_a_file_name_that_is_not_utf8_is_logged_not_a_crash(tmp_path, failing_co
     suspect.write_text(COPY, encoding="utf-8")
     assert main(["compare", str(original), str(suspect)]) == 1
     assert f"the details are in {failing_compare}" in capsys.readouterr().err
-    assert "caf\\udce9.txt" in failing_compare.read_text(encoding="utf-8")
+    assert "caf\\xe9.txt" in failing_compare.read_text(encoding="utf-8")
+
+
+def test_the_command_shown_holds_no_password_and_no_unprintable_name():
+    from memdiff.cli import shown_command
+
+    shown = shown_command(["compare", "caf\udce9.txt", "out.txt", "--password", "hunter2-pw"])
+    assert shown == ["memdiff", "compare", "caf\\xe9.txt", "out.txt", "--password", "[withheld]"]
+    assert all(token.encode("utf-8") for token in shown)  # every token can be written into a PDF or a log
 
 
 # --------------------------------------------------------------------------- 3: a report and its JSON in one file
