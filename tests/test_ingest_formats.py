@@ -205,7 +205,7 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
         "Tab\tend"
     )
     assert extracted.media_type == "application/rtf"
-    assert extracted.encoding == "cp1252"
+    assert extracted.encoding == "windows-1252"
 
 
 def test_rtf_unicode_fallback_count_and_binary_data():
@@ -372,3 +372,111 @@ def test_damaged_word_files_give_a_clear_sentence(edits):
         docx_format.read(bytes(data), "random.docx")
     except MemdiffError as err:
         assert "random.docx" in str(err)
+
+
+# --------------------------------------------------------------------------- hidden text in Word
+
+
+def _word_with_hidden_runs() -> bytes:
+    """A Word file made by python-docx with hidden text set directly, by a character style and by a paragraph style."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    secret = document.styles.add_style("Secret", WD_STYLE_TYPE.CHARACTER)
+    secret.font.hidden = True
+    note = document.styles.add_style("Hidden Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.font.hidden = True
+    inherited = document.styles.add_style("Hidden Note Child", WD_STYLE_TYPE.PARAGRAPH)
+    inherited.base_style = note
+
+    paragraph = document.add_paragraph("Visible sentence. ")
+    paragraph.add_run("Hidden directly.").font.hidden = True
+    paragraph = document.add_paragraph("Shown. ")
+    paragraph.add_run("Hidden by style.", style="Secret")
+    paragraph.add_run(" Shown again, hidden=False.").font.hidden = False
+    document.add_paragraph("A whole hidden paragraph.", style="Hidden Note")
+    hidden_parent = document.add_paragraph("Inherited hiding.", style="Hidden Note Child")
+    hidden_parent.add_run(" Unhidden by direct formatting.").font.hidden = False
+    toggled = document.add_paragraph("", style="Hidden Note")
+    toggled.add_run(
+        "Hidden twice is shown.", style="Secret"
+    )  # a toggle property, set at two levels
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).paragraphs[0].add_run("Hidden cell.").font.hidden = True
+    document.add_paragraph("Last visible paragraph.")
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_docx_text_formatted_as_hidden_is_left_out_and_counted():
+    extracted = docx_format.read(_word_with_hidden_runs(), "letter.docx")
+    assert extracted.text == (
+        "Visible sentence.\n\nShown.  Shown again, hidden=False.\n\n Unhidden by direct formatting.\n\n"
+        "Hidden twice is shown.\n\nLast visible paragraph."
+    ).replace("\n\n ", "\n\n")
+    hidden = [
+        "Hidden directly.",
+        "Hidden by style.",
+        "A whole hidden paragraph.",
+        "Inherited hiding.",
+        "Hidden cell.",
+    ]
+    count = sum(len(text) for text in hidden)
+    assert extracted.notes == (
+        f"{count:,} characters formatted as hidden were left out (Word neither shows nor prints hidden text).",
+    )
+
+
+def test_docx_hidden_text_note_reaches_the_document(tmp_path):
+    path = tmp_path / "letter.docx"
+    path.write_bytes(_word_with_hidden_runs())
+    document = load(path)
+    assert "Hidden" not in document.text.replace("Hidden twice", "")
+    assert any("formatted as hidden were left out" in note for note in document.notes)
+
+
+# --------------------------------------------------------------------------- HTML the parser or the charset trips on
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("<p>The array literal <![x]> is valid here.</p>", "The array literal is valid here."),
+        ("<p>Broken <![ tag</p><p>Next paragraph.</p>", "Broken\n\nNext paragraph."),
+        ("<p>A <![CDATA[bogus comment]]> in HTML.</p>", "A in HTML."),
+        ("<p>Ends with <![", "Ends with"),
+    ],
+)
+def test_html_marked_sections_are_read_as_browsers_read_them(body, text):
+    page = f"<!doctype html><html><body>{body}</body></html>".encode()
+    assert html_format.read(page, "chat.html").text == text
+    # One never closed before the end of the file is kept as text (nothing is lost).
+    assert (
+        html_format.read(b"<p>Ends with <![ and more", "cut.html").text == "Ends with <![ and more"
+    )
+
+
+@pytest.mark.parametrize("charset", ["hex", "rot13", "undefined", "idna", "utf-7", "no-such-thing"])
+def test_a_meta_charset_that_is_no_web_encoding_is_ignored_with_a_note(charset):
+    page = f'<!doctype html><html><head><meta charset="{charset}"></head><body><p>Caf\u00e9 ok</p></body></html>'
+    extracted = html_format.read(page.encode("utf-8"), "page.html")
+    assert extracted.text == "Caf\u00e9 ok"
+    assert extracted.encoding == "utf-8"
+    assert extracted.notes and charset in extracted.notes[0] and "ignored" in extracted.notes[0]
+
+
+def test_bytes_the_declared_charset_cannot_read_become_replacement_characters_with_a_note():
+    page = b'<html><head><meta charset="shift_jis"></head><body><p>ok \x81 \x82</p></body></html>'
+    extracted = html_format.read(page, "page.html")
+    assert extracted.encoding == "shift_jis"
+    assert "\ufffd" in extracted.text
+    assert extracted.notes and "not valid shift_jis" in extracted.notes[0]
+
+
+def test_html_pages_labelled_latin1_keep_windows_1252_quotes_and_undefined_bytes():
+    page = b'<html><head><meta charset="iso-8859-1"></head><body><p>\x93quoted\x94 \x81</p></body></html>'
+    extracted = html_format.read(page, "page.html")
+    assert extracted.text == "\u201cquoted\u201d \x81"
+    assert extracted.encoding == "windows-1252"

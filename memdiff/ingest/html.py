@@ -14,8 +14,17 @@ Images contribute nothing (their alt text is not part of the prose). A
 that cannot stand in a head.
 
 The encoding is taken from a byte-order mark, then the ``<meta charset>`` or
-``http-equiv`` declaration in the first 4 KB, then strict UTF-8, then
-Windows-1252, and recorded in the document.
+``http-equiv`` declaration in the first 4 KB if it names an encoding of the
+WHATWG Encoding Standard (what browsers accept; a label such as "rot13" or
+"hex" is ignored with a note, and bytes the declared encoding cannot read
+become U+FFFD, also with a note), then the ladder plain text uses
+(BOM-less UTF-16, strict UTF-8, Windows-1252), and recorded in the document.
+
+Markup the standard library's parser cannot follow is read the way browsers
+read it: a ``<![`` outside SVG or MathML (``<![CDATA[`` included) opens a
+bogus comment that ends at the next ``>`` (one never closed before the end of
+the file is kept as text). The text is then laid out by the
+rule every format shares (:func:`memdiff.ingest.text.tidy`).
 """
 
 from __future__ import annotations
@@ -24,7 +33,10 @@ import codecs
 import re
 from html.parser import HTMLParser
 
+from memdiff.errors import InputError
 from memdiff.ingest import Extracted
+from memdiff.ingest import text as text_format
+from memdiff.ingest.text import byte_order_mark, tidy, unicode_encoding
 
 MEDIA_TYPE = "text/html"
 
@@ -112,8 +124,6 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
 )
-_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
 # What may stand in a head; anything else there means the head has ended.
 _HEAD_CONTENT = frozenset(
     {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
@@ -122,41 +132,86 @@ _HEAD_CONTENT = frozenset(
 
 def read(data: bytes, name: str) -> Extracted:
     """Extract the visible text of the HTML page in ``data`` (see the module docstring)."""
-    source, encoding = decode(data)
-    return Extracted(visible_text(source), MEDIA_TYPE, encoding=encoding)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """The page's characters and the name of the encoding they were read with."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace"), encoding
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        try:
-            codec = codecs.lookup(declared.group(1).decode("ascii"))
-        except LookupError:
-            codec = None
-        # A page that declares UTF-16 but was read as bytes here is ASCII-compatible
-        # after all (the declaration was readable), so UTF-16 cannot be right.
-        if codec is not None and not codec.name.startswith("utf-16"):
-            name = (
-                "windows-1252" if codec.name in {"latin-1", "iso8859-1", "cp1252"} else codec.name
-            )
-            # Browsers read pages labelled Latin-1 as Windows-1252 (the WHATWG rule).
-            python_name = "cp1252" if name == "windows-1252" else codec.name
-            try:
-                return data.decode(python_name), name
-            except UnicodeDecodeError:
-                return data.decode(python_name, errors="replace"), name
+    source, encoding, notes = decode(data, name)
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "windows-1252"
+        text = visible_text(source)
+    except Exception as err:  # noqa: BLE001 - html.parser asserts on markup it cannot follow; never a traceback
+        raise InputError(
+            f"{name} is not HTML memdiff can read ({type(err).__name__}: {str(err)[:80]}); "
+            "open it in a web browser, save it as plain text (.txt) and compare that."
+        ) from None
+    return Extracted(text, MEDIA_TYPE, encoding=encoding, notes=notes)
+
+
+def decode(data: bytes, name: str = "The page") -> tuple[str, str, tuple[str, ...]]:
+    """The page's characters, the name of the encoding they were read with, and notes on the way."""
+    if byte_order_mark(data) is None and unicode_encoding(data) is None:
+        declared = _META_CHARSET.search(data[:4096])
+        if declared:
+            label = declared.group(1).decode("ascii", "replace")
+            codec = _web_encoding(label)
+            if codec is None:
+                note = (
+                    f"The page declares the character set {label!r}, which is not an encoding web browsers know; "
+                    "the declaration was ignored."
+                )
+                text, encoding = text_format.decode(data, name, refuse_binary=False)
+                return text, encoding, (note,)
+            python_name, recorded = codec
+            if python_name == "cp1252":
+                return text_format.decode_windows_1252(data), recorded, ()
+            try:
+                return data.decode(python_name), recorded, ()
+            except UnicodeDecodeError:
+                # Browsers show what they cannot read as U+FFFD and go on; so does memdiff, and says so.
+                text = data.decode(python_name, errors="replace")
+                kept = data.decode(python_name, errors="ignore")
+                replaced = text.count("\ufffd") - kept.count("\ufffd")
+                note = (
+                    f"{replaced:,} places in the page are not valid {recorded}, the encoding it "
+                    "declares; they were read as the replacement character U+FFFD."
+                )
+                return text, recorded, (note,)
+    text, encoding = text_format.decode(data, name, refuse_binary=False)
+    return text, encoding, ()
+
+
+#: Python codecs of the encodings the WHATWG Encoding Standard gives pages (its label -> encoding
+#: table), with the name recorded. Pages labelled Latin-1 or ASCII are read as Windows-1252, and
+#: a page declaring UTF-16 whose declaration could be read as ASCII is UTF-8 after all.
+_WEB_ENCODINGS: dict[str, tuple[str, str]] = {}
+for _labels, _python, _recorded in (
+    (("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32"), "utf-8", "utf-8"),
+    (("ascii", "latin-1", "cp1252"), "cp1252", "windows-1252"),
+    (("iso8859-9", "cp1254"), "cp1254", "windows-1254"),
+    (("tis-620", "iso8859-11", "cp874"), "cp874", "windows-874"),
+    (("gbk", "gb2312", "gb18030"), "gb18030", "gb18030"),
+    (("big5", "big5hkscs", "cp950"), "big5hkscs", "big5"),
+    (("euc_kr", "cp949"), "cp949", "euc-kr"),
+    (("shift_jis", "cp932"), "cp932", "shift_jis"),
+    (("euc_jp",), "euc_jp", "euc-jp"),
+    (("iso2022_jp",), "iso2022_jp", "iso-2022-jp"),
+    (("mac-roman",), "mac-roman", "macintosh"),
+    (("mac-cyrillic",), "mac-cyrillic", "x-mac-cyrillic"),
+    (("cp866",), "cp866", "ibm866"),
+    (("koi8-r",), "koi8-r", "koi8-r"),
+    (("koi8-u",), "koi8-u", "koi8-u"),
+    *(((f"cp125{n}",), f"cp125{n}", f"windows-125{n}") for n in (0, 1, 3, 5, 6, 7, 8)),
+    *(
+        ((f"iso8859-{n}",), f"iso8859-{n}", f"iso-8859-{n}")
+        for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)
+    ),
+):
+    for _label in _labels:
+        _WEB_ENCODINGS[codecs.lookup(_label).name] = (_python, _recorded)
+
+
+def _web_encoding(label: str) -> tuple[str, str] | None:
+    """The Python codec and recorded name for a declared charset, or None if browsers would not use it."""
+    try:
+        return _WEB_ENCODINGS.get(codecs.lookup(label.strip()).name)
+    except (LookupError, ValueError):  # ValueError: a label holding a NUL
+        return None
 
 
 def visible_text(source: str) -> str:
@@ -179,6 +234,16 @@ class _TextCollector(HTMLParser):
         self._space_pending = False
 
     # -- events
+
+    def parse_html_declaration(self, i: int) -> int:
+        # Python 3.11's parser asserts on "<![" unless a known marked section follows;
+        # in HTML (outside SVG and MathML, whose content is hidden anyway) browsers read
+        # "<![" up to the next ">" as a bogus comment, so that is what it becomes here.
+        rawdata = self.rawdata
+        if rawdata.startswith("<![", i):
+            end = rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+        return super().parse_html_declaration(i)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._hidden_stack == ["head"] and tag not in _HEAD_CONTENT:
@@ -276,7 +341,4 @@ class _TextCollector(HTMLParser):
         self._pending_break = 0
 
     def text(self) -> str:
-        joined = "".join(self._parts)
-        joined = _TRAILING_SPACES.sub("\n", joined + "\n")
-        joined = _BLANK_LINES.sub("\n\n", joined)
-        return joined.strip("\n").rstrip()
+        return tidy("".join(self._parts))

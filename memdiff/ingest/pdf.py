@@ -81,6 +81,7 @@ from memdiff.errors import (
     PasswordRequired,
 )
 from memdiff.ingest import Extracted
+from memdiff.ingest.text import tidy
 from memdiff.progress import SILENT, Progress
 
 MEDIA_TYPE = "application/pdf"
@@ -141,9 +142,6 @@ PAGE_SEPARATOR = "\n\n"
 
 _LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 _LIGATURE_TABLE = str.maketrans(_LIGATURES)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 # pypdf reports the damage it repairs through its logger and, in some versions,
 # through warnings; qpdf (under pikepdf, for decryption) through pikepdf's
@@ -308,7 +306,7 @@ def _read(
             "split it and compare the part that matters."
         )
     if page_count == 0:
-        raise InputError(f"{name} has no pages; check that it is the right file.")
+        raise DamagedPDF(f"{name} has no pages; check that it is the right file.")
     # What pypdf logged while finding the objects and pages is damage to the file;
     # what it logs later concerns fonts in otherwise sound files, and is not news.
     structural_repairs = list(repair_log.messages)
@@ -988,16 +986,9 @@ def _string_bytes(operands: Any) -> int:
 
 
 def clean_page(raw: str) -> str:
-    """One page's text in the form described in the module docstring."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    # A broken ToUnicode map can yield lone surrogates, which no file or
-    # terminal can hold: pair what pairs, replace the rest with U+FFFD.
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = text.translate(_LIGATURE_TABLE)
-    text = _CONTROLS.sub("", text)
-    text = _TRAILING_SPACES.sub("\n", text + "\n")
-    text = _BLANK_LINES.sub("\n\n", text)
-    return text.strip()
+    """One page's text in the form described in the module docstring (the layout rule of every format)."""
+    # A broken ToUnicode map can yield lone surrogates; tidy() repairs them.
+    return tidy(raw).translate(_LIGATURE_TABLE)
 
 
 def join_pages(page_texts: list[str]) -> tuple[str, tuple[int, ...]]:
@@ -1076,8 +1067,12 @@ def _verb(numbers: list[int], singular: str, plural: str) -> str:
     return singular if len(numbers) == 1 else plural
 
 
+class DamagedPDF(InputError):
+    """The data starts like a PDF but does not parse as one (text that merely mentions "%PDF-" ends here too)."""
+
+
 def _damaged(name: str, err: BaseException) -> InputError:
-    return InputError(
+    return DamagedPDF(
         f"{name} is damaged or incomplete and cannot be read as a PDF ({_reason(err)}); "
         "get a complete copy or re-save it from the program that made it."
     )

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from memdiff.errors import InputError, LimitExceeded
 from memdiff.ingest import Extracted
+from memdiff.ingest.text import decode, decode_windows_1252, tidy, unicode_encoding
 
 MEDIA_TYPE = "application/rtf"
 
@@ -154,11 +155,6 @@ _CHARSETS = {
 
 _MULTIBYTE = frozenset({"cp932", "gbk", "cp949", "cp950", "johab"})
 
-_BLANK_LINES = re.compile(r"\n{3,}")
-_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
-# Control characters (other than tab and newline) are never text.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 @dataclass(frozen=True)
 class _State:
@@ -173,6 +169,13 @@ class _State:
 
 def read(data: bytes, name: str) -> Extracted:
     """Extract the text of the RTF document in ``data`` (see the module docstring)."""
+    wide = unicode_encoding(data)
+    if wide:
+        # RTF is 7-bit by definition, but a text editor can save it as UTF-16; its characters
+        # are then Unicode itself, so they are handed to the interpreter as \\uN words.
+        text, encoding = decode(data, name)
+        extracted = read(_seven_bit(text), name)
+        return replace(extracted, encoding=encoding)
     start = data.find(b"{\\rtf")
     if start < 0 or data[:start].strip(b"\xef\xbb\xbf \t\r\n"):
         raise InputError(
@@ -181,7 +184,7 @@ def read(data: bytes, name: str) -> Extracted:
     interpreter = _Interpreter(data[start:], name)
     text = interpreter.run()
     # The document's code page (fonts may use others); what \'hh bytes mostly meant.
-    return Extracted(text, MEDIA_TYPE, encoding=interpreter.codepage)
+    return Extracted(text, MEDIA_TYPE, encoding=_encoding_label(interpreter.codepage))
 
 
 class _Interpreter:
@@ -226,7 +229,8 @@ class _Interpreter:
             elif text is not None:
                 self._text(text)
         self._flush_bytes()
-        return _tidy("".join(self.out))
+        # \\u pairs for characters beyond the Basic Multilingual Plane arrive as halves; tidy() joins them.
+        return tidy("".join(self.out))
 
     # -- tokens
 
@@ -351,9 +355,7 @@ class _Interpreter:
 
     def _flush_bytes(self) -> None:
         if self.pending_bytes:
-            self.out.append(
-                bytes(self.pending_bytes).decode(self.pending_codepage, errors="replace")
-            )
+            self.out.append(_decode(bytes(self.pending_bytes), self.pending_codepage))
             self.pending_bytes.clear()
 
 
@@ -364,12 +366,36 @@ def _codepage(name: str) -> str | None:
         return None
 
 
-def _tidy(text: str) -> str:
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        # \u pairs for characters beyond the Basic Multilingual Plane arrive as halves.
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROLS.sub("", text)
-    text = _TRAILING_SPACES.sub("\n", text + "\n")
-    text = _BLANK_LINES.sub("\n\n", text)
-    return text.strip()
+def _decode(data: bytes, codepage: str) -> str:
+    # Windows-1252 as browsers and Word read it: its five undefined bytes are kept, not replaced.
+    if codepage == "cp1252":
+        return decode_windows_1252(data)
+    return data.decode(codepage, errors="replace")
+
+
+def _encoding_label(codepage: str) -> str:
+    """The name recorded for a code page: Windows code pages by their usual name, as text files record them."""
+    if codepage.startswith("cp125") or codepage == "cp874":
+        return "windows-" + codepage.removeprefix("cp")
+    return codepage
+
+
+def _seven_bit(text: str) -> bytes:
+    """RTF held as UTF-16/32 text turned back into the 7-bit bytes RTF is defined on.
+
+    Every character outside ASCII becomes a \\uN control word in a group of its
+    own with one fallback character, so the reader's \\ucN state is untouched.
+    """
+    out = []
+    for char in text:
+        if char.isascii():
+            out.append(char)
+            continue
+        for unit in _utf16_units(char):
+            out.append(f"{{\\uc1\\u{unit - 65536 if unit > 32767 else unit}?}}")
+    return "".join(out).encode("ascii")
+
+
+def _utf16_units(char: str) -> tuple[int, ...]:
+    encoded = char.encode("utf-16-le", "surrogatepass")
+    return tuple(int.from_bytes(encoded[i : i + 2], "little") for i in range(0, len(encoded), 2))

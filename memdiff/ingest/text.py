@@ -2,14 +2,24 @@
 
 Encodings are decided from the bytes, in this order: a byte-order mark
 (UTF-8, UTF-16 LE/BE, UTF-32), strict UTF-8, BOM-less UTF-16 recognised by its
-pattern of zero bytes, then Windows-1252 (Latin-1 for the five bytes
-Windows-1252 leaves undefined). The choice is recorded in the Document.
+pattern of zero bytes, then Windows-1252 as browsers read it (the WHATWG
+table): the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
+0x9D) become the control characters of the same number, as in Latin-1, and
+every other byte keeps its Windows-1252 meaning. The choice is recorded in
+the Document.
+
+A plain-text file is its own extracted text: only line ends (CRLF, CR) become
+LF and a byte-order mark is dropped, so offsets can be checked against the
+file in any editor. The other formats (PDF, Word, RTF, HTML) are laid out by
+one rule, :func:`tidy`, and every reader repairs broken UTF-16 halves with
+:func:`repair_surrogates`.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from encodings import cp1252
 
 from memdiff.errors import InputError
 from memdiff.ingest import Extracted
@@ -22,11 +32,23 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+#: Windows-1252 as the WHATWG Encoding Standard (every browser) defines it: Python's
+#: cp1252 table with its five holes filled by the Latin-1 characters of the same number.
+_WINDOWS_1252 = "".join(
+    chr(byte) if char == "\ufffe" else char for byte, char in enumerate(cp1252.decoding_table)
+)
+
 # Control characters that do not occur in real text; a file made mostly of
 # them is binary data whatever its name says. (Tab, line feed, form feed and
 # carriage return do occur.)
 _BINARY_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 _BINARY_CONTROL_BYTES_RE = re.compile(b"[\x00-\x08\x0b\x0e-\x1f]")
+
+# The layout rule of every document format (see tidy()).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TRAILING_SPACES = re.compile(r"[^\S\n]+\n")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted:
@@ -37,34 +59,71 @@ def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted
     return Extracted(clean(text), media_type, encoding=encoding, notes=tuple(notes))
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Return the text of ``data`` and the name of the encoding it was read with."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                raise InputError(
-                    f"{name} starts with a {encoding.upper()} byte-order mark but is not valid "
-                    f"{encoding.upper()}; re-save it as UTF-8."
-                ) from None
-            text = text.removeprefix("\ufeff")
-            return _refuse_binary(text, name), encoding.removesuffix("-sig")
+def decode(data: bytes, name: str, *, refuse_binary: bool = True) -> tuple[str, str]:
+    """Return the text of ``data`` and the name of the encoding it was read with.
+
+    With ``refuse_binary`` (plain text), data made largely of control characters
+    is refused as binary; HTML passes False, since its reader drops control
+    characters and a saved web page is never refused for carrying some.
+    """
+    check = _refuse_binary if refuse_binary else _keep
+    bom_encoding = byte_order_mark(data)
+    if bom_encoding:
+        try:
+            text = data.decode(bom_encoding)
+        except UnicodeDecodeError:
+            label = bom_encoding.removesuffix("-sig").upper()
+            raise InputError(
+                f"{name} starts with a {label} byte-order mark but is not valid {label}; re-save it as UTF-8."
+            ) from None
+        text = text.removeprefix("\ufeff")
+        return check(text, name), bom_encoding.removesuffix("-sig")
     guessed16 = _guess_utf16_without_bom(data)
     if guessed16:
         try:
-            return _refuse_binary(data.decode(guessed16), name), guessed16
+            return check(data.decode(guessed16), name), guessed16
         except UnicodeDecodeError:
             pass
     try:
-        return _refuse_binary(data.decode("utf-8"), name), "utf-8"
+        return check(data.decode("utf-8"), name), "utf-8"
     except UnicodeDecodeError:
         pass
-    _refuse_binary_bytes(data, name)
+    if refuse_binary:
+        _refuse_binary_bytes(data, name)
+    return decode_windows_1252(data), "windows-1252"
+
+
+def decode_windows_1252(data: bytes) -> str:
+    """``data`` read as Windows-1252 the way browsers read it: no byte is lost or replaced."""
+    return codecs.charmap_decode(data, "strict", _WINDOWS_1252)[0]
+
+
+def byte_order_mark(data: bytes) -> str | None:
+    """The Python codec a byte-order mark at the start of ``data`` names (UTF-8 as "utf-8-sig"), or None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def unicode_encoding(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 codec ``data`` is written in (by its byte-order mark or its zero bytes), or None.
+
+    Used to look for markup ("<html", "{\\rtf") in files whose bytes are not ASCII-compatible.
+    """
+    bom_encoding = byte_order_mark(data)
+    if bom_encoding:
+        return None if bom_encoding == "utf-8-sig" else bom_encoding
+    return _guess_utf16_without_bom(data)
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Whether memdiff's text reader would read ``data`` (judged on its first 64 KB) as text."""
     try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "iso-8859-1"
+        decode(data[:65536], "")
+    except InputError:
+        return False
+    return True
 
 
 def _guess_utf16_without_bom(data: bytes) -> str | None:
@@ -89,6 +148,10 @@ def _refuse_binary(text: str, name: str) -> str:
     return text
 
 
+def _keep(text: str, name: str) -> str:
+    return text
+
+
 def _refuse_binary_bytes(data: bytes, name: str) -> None:
     sample = data[:8192]
     if len(_BINARY_CONTROL_BYTES_RE.findall(sample)) > max(2, len(sample) // 100):
@@ -97,6 +160,38 @@ def _refuse_binary_bytes(data: bytes, name: str) -> None:
 
 def clean(text: str) -> str:
     """Line ends to ``\\n`` and a stray byte-order mark removed; nothing else is touched."""
+    return line_ends(text).removeprefix("\ufeff")
+
+
+def line_ends(text: str) -> str:
+    """CRLF and lone CR become LF, the one line end every reader hands on."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.removeprefix("\ufeff")
+    return text
+
+
+def repair_surrogates(text: str) -> str:
+    """Join UTF-16 halves that pair up and replace lone ones with U+FFFD.
+
+    Broken ToUnicode maps in PDFs, RTF's \\uN halves, JSON's "\\ud83d" and a
+    Windows clipboard can all hand over halves of a UTF-16 pair; no file or
+    terminal can hold a lone one, so they never leave the reader.
+    """
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def tidy(text: str) -> str:
+    """The layout rule of every document format (PDF page, Word, RTF, HTML).
+
+    Line ends become LF; UTF-16 halves are repaired; control characters other
+    than tab and newline (a NUL from an unmapped glyph, a form feed, an escape)
+    are removed; spaces and tabs at the end of a line are dropped, runs of
+    blank lines reduced to one, and the text trimmed at both ends.
+    """
+    text = repair_surrogates(line_ends(text))
+    text = _CONTROLS.sub("", text)
+    text = _TRAILING_SPACES.sub("\n", text + "\n")
+    text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
