@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from io import BytesIO
 
 import pytest
 
 from memdiff.errors import InputError
-from memdiff.ingest import load, load_text, sniff
+from memdiff.ingest import displayable_name, load, load_bytes, load_text, sniff
 
 TEXT = "\u201cCaf\u00e9 cr\u00e8me,\u201d she said \u2014 na\u00efve as ever.\nSecond line."
 
@@ -43,11 +44,26 @@ def test_utf16_without_bom_is_recognised(write):
     assert doc.text.startswith("Plain English text")
 
 
-def test_latin1_bytes_undefined_in_cp1252_fall_back(write):
-    path = write("latin.txt", b"Gr\xfc\xdfe \x81 aus K\xf6ln")
-    doc = load(path)
-    assert doc.encoding == "iso-8859-1"
-    assert doc.text == "Gr\u00fc\u00dfe \x81 aus K\u00f6ln"
+def test_a_byte_windows_1252_leaves_undefined_keeps_the_rest_windows_1252(write):
+    # Real Windows-1252 prose (œ, Š, ž, curly quotes live in 0x80-0x9F) with one stray 0x81:
+    # only that byte becomes U+0081; the whole file must not turn into Latin-1 control characters.
+    prose = "Le c\u0153ur de \u0160koda, \u201cna\u0161i\u201d \u017eivot \u2014 Ma\u0161a."
+    data = prose.encode("cp1252") + b" \x81\x8d\x8f\x90\x9d"
+    doc = load(write("slovene.txt", data))
+    assert doc.encoding == "windows-1252"
+    assert doc.text == prose + " \x81\x8d\x8f\x90\x9d"
+    assert doc.words == load(write("clean.txt", prose.encode("cp1252"))).words
+
+
+def test_one_undefined_byte_does_not_stop_identical_prose_matching(write):
+    from memdiff.analyse import compare
+    from memdiff.evidence import Parameters
+
+    prose = ("Le c\u0153ur de \u0160koda et \u017eena \u0153uvre: na\u0161i \u017eivot je bil lep, "
+             "pravi Ma\u0161a iz Ljubljane danes.").encode("cp1252")
+    clean, dirty = load(write("original.txt", prose)), load(write("output.txt", prose + b" \x81"))
+    result = compare(clean, dirty, Parameters(min_words=8))
+    assert result.summary.suspect_coverage == 1.0
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
@@ -98,7 +114,7 @@ def test_missing_file_and_folder(tmp_path):
 
 
 def test_sniffing_goes_by_content_not_name():
-    assert sniff(b"%PDF-1.7\n...", "story.txt") == "application/pdf"
+    assert sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "story.txt") == "application/pdf"
     assert sniff(b"\x89PNG\r\n\x1a\n....", "story.txt") == "image/png"
     assert sniff(b"BMW and Audi are car makers.", "cars.bmp") == "text/plain"
     assert sniff(b"<!DOCTYPE html><html><body>x</body></html>", "page") == "text/html"
@@ -182,3 +198,169 @@ def test_loading_a_pdf_reports_pages_and_can_be_cancelled(tmp_path):
     assert any("page" in m.lower() for m in watcher.messages)
     with pytest.raises(Cancelled):
         load(path, progress=Watcher(cancel=True))
+
+
+# --------------------------------------------------------------------------- text that mentions binary formats
+
+
+CHAT = "The assistant replied that a PDF file begins with these two lines:\n"
+
+
+def test_text_quoting_a_pdf_header_on_its_own_line_is_text(write):
+    # An output an opposing expert crafts (or a model writes) must not be refused as a damaged PDF.
+    content = CHAT + "%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nand then the objects follow.\n"
+    doc = load(write("answer.txt", content))
+    assert doc.media_type == "text/plain"
+    assert doc.text == content
+    # Without objects, sniffing alone already says text; with them, the PDF reader is tried first.
+    assert sniff((CHAT + "%PDF-1.7\nno objects\n").encode(), "answer.txt") == "text/plain"
+    assert load_bytes(content.encode("utf-8"), "standard input").media_type == "text/plain"
+
+
+def test_a_file_named_pdf_holding_only_a_header_is_a_damaged_pdf(write):
+    with pytest.raises(InputError, match="stub.pdf is damaged or incomplete and cannot be read as a PDF"):
+        load(write("stub.pdf", b"%PDF-1.7\n"))
+
+
+def test_a_real_pdf_with_junk_before_its_header_is_still_a_pdf(tmp_path):
+    from fixtures_docs import text_pdf
+
+    data = b"Content-Type: application/pdf\r\n\r\n" + text_pdf([["A page of the exhibit."]])
+    path = tmp_path / "mailed"
+    path.write_bytes(data)
+    doc = load(path)
+    assert doc.media_type == "application/pdf"
+    assert doc.text == "A page of the exhibit."
+
+
+def test_a_picture_whose_metadata_mentions_pdf_is_a_picture():
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "rendered from page 1 of %PDF-1.4 source\n%PDF-1.4")
+    out = BytesIO()
+    Image.new("RGB", (64, 64), (10, 120, 200)).save(out, "PNG", pnginfo=info)
+    assert sniff(out.getvalue(), "picture.png") == "image/png"
+    assert load_bytes(out.getvalue(), "picture.png").kind == "image"
+
+
+@pytest.mark.parametrize("start", ["GIF89a", "GIF87a", "BMW"])
+def test_text_that_begins_like_a_picture_is_text(write, start):
+    content = f"{start} is how the file begins, the model said, and then it went on for a while.\n"
+    doc = load(write("answer.txt", content))
+    assert doc.kind == "text" and doc.text == content
+
+
+def test_a_picture_signature_with_a_picture_name_is_taken_as_a_picture(write):
+    # Content that could be either goes by the name: as a GIF, this one declares 3,104 megapixels.
+    with pytest.raises(InputError, match="^anim.gif declares 3,104 megapixels"):
+        load(write("anim.gif", "GIF89a is a format, not a picture.\n"))
+
+
+# --------------------------------------------------------------------------- markup in UTF-16
+
+
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Chat</title><style>p { color: red }</style></head>"
+    "<body><p>Caf\u00e9 \u2014 the answer</p><p>Second paragraph.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_html_saved_as_utf16_or_utf32_is_html(write, encoding):
+    # Notepad and Windows' "Unicode" save: with a BOM ("utf-16", "utf-32") and without.
+    doc = load(write("chat.html", PAGE.encode(encoding)))
+    assert doc.media_type == "text/html"
+    assert doc.text == "Caf\u00e9 \u2014 the answer\n\nSecond paragraph."
+    assert doc.encoding.startswith(encoding[:6])
+
+
+def test_rtf_saved_as_utf16_is_read_as_rtf(write):
+    rtf = "{\\rtf1\\ansi\\uc0{\\fonttbl{\\f0 Times;}}\\f0 Caf\u00e9 \u2014 \U0001f600 na\u00efve\\par Next.}"
+    doc = load(write("letter.rtf", rtf.encode("utf-16")))
+    assert doc.media_type == "application/rtf"
+    assert doc.text == "Caf\u00e9 \u2014 \U0001f600 na\u00efve\n\nNext."
+    assert doc.encoding == "utf-16-le"
+    # With a UTF-8 byte-order mark it is RTF too (its 8-bit bytes keep RTF's meaning).
+    assert load(write("bom.rtf", b"\xef\xbb\xbf{\\rtf1\\ansi Plain words.}")).text == "Plain words."
+
+
+# --------------------------------------------------------------------------- names and pasted text
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
+    import json
+    import os
+
+    raw = os.fsdecode(b"bad\xffname.txt")
+    path = tmp_path / raw
+    path.write_text("Words of a chat output, enough of them to count.", encoding="utf-8")
+    doc = load(path)
+    assert doc.name == "bad\\xffname.txt"
+    doc.name.encode("utf-8")  # writable to a JSON file, a log or a PDF
+    assert json.loads(json.dumps(doc.to_dict(), ensure_ascii=False))["name"] == "bad\\xffname.txt"
+    with pytest.raises(InputError) as caught:
+        load(tmp_path / os.fsdecode(b"gone\xfe.txt"))
+    str(caught.value).encode("utf-8")
+    assert "gone\\xfe.txt does not exist" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("exhibit\u202etxt.exe", "exhibit\\u202etxt.exe"),  # a right-to-left override reverses what follows
+        ("two\nlines.txt", "two\\x0alines.txt"),
+        ("lone\ud83d.txt", "lone\\ud83d.txt"),
+        ("r\u00e9sum\u00e9 \u2014 final.txt", "r\u00e9sum\u00e9 \u2014 final.txt"),
+        ("C:\\folder\\kept.txt", "C:\\folder\\kept.txt"),
+    ],
+)
+def test_every_name_goes_through_one_rule(name, shown):
+    assert displayable_name(name) == shown
+    assert load_bytes(b"some words here", name).name == shown
+    assert load_text("some words here", name).name == shown
+
+
+def test_pasted_text_with_a_lone_surrogate_loads_with_a_note():
+    import json
+
+    pasted = json.loads('{"pasted_text": "copied \\ud83d text and a pair \\ud83d\\ude00 from a chat"}')["pasted_text"]
+    doc = load_text(pasted)
+    assert doc.text == "copied \ufffd text and a pair \U0001f600 from a chat"
+    assert doc.sha256 == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    assert any("U+FFFD" in note for note in doc.notes)
+    split_pair = load_text("a pair \ud83d\ude00 given as halves")  # a Windows clipboard's UTF-16 units
+    assert split_pair.text == "a pair \U0001f600 given as halves" and not split_pair.notes
+
+
+# --------------------------------------------------------------------------- what to do with other formats
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for member, body in members.items():
+            archive.writestr(member, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("file_name", "data", "what"),
+    [
+        ("x.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
+         "is an OpenDocument text (.odt), not a Word (.docx) document"),
+        ("book.epub", _zip({"mimetype": b"application/epub+zip"}), "is an EPUB e-book"),
+        ("sheet.xlsx", _zip({"xl/workbook.xml": b"<x/>"}), "is an Excel workbook"),
+        ("archive.zip", _zip({"a.txt": b"hello"}), "is a ZIP archive but not a Word (.docx) document"),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "is an Office 97-2003 file"),
+    ],
+)
+def test_other_document_formats_are_named_and_the_user_told_what_to_do(write, file_name, data, what):
+    with pytest.raises(InputError) as caught:
+        load(write(file_name, data))
+    message = str(caught.value)
+    assert message.startswith(f"{file_name} {what}")
+    assert "save it" in message and "compare that" in message
+    assert "\n" not in message

@@ -17,6 +17,7 @@ neither reach the user as noise nor become errors under ``-W error``.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import struct
@@ -30,7 +31,7 @@ from io import BytesIO
 import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from memdiff.errors import InputError, LimitExceeded, UnsupportedFormat
+from memdiff.errors import InputError, LimitExceeded, MemdiffError, UnsupportedFormat
 from memdiff.evidence import Document
 
 #: Formats memdiff agrees to decode; anything else Pillow could open is refused,
@@ -89,6 +90,71 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
     """Decode ``data`` into a :class:`Document` holding an RGB picture oriented as a viewer shows it."""
     if not data:
         raise InputError(f"{name} is empty (0 bytes); there is no picture to compare.")
+    with _pillow_messages() as pillow_said:
+        try:
+            return _load(data, name, media_type, sha256=sha256, path=path, pillow_said=pillow_said)
+        except MemdiffError:
+            raise
+        except MemoryError:
+            raise LimitExceeded(
+                f"{name} needs more memory to decode than this computer has; use a downscaled copy of the picture."
+            ) from None
+        except Exception as err:  # noqa: BLE001 - Pillow's decoders fail on damaged files in many ways (TypeError...)
+            said = pillow_said[-1] if pillow_said else None
+            raise _damaged(name, err, _FORMAT_NAMES.get(media_type), library_said=said) from None
+
+
+class _PillowLog(logging.Handler):
+    """Keeps what Pillow logs while one picture is read ("More samples per pixel than can be decoded")."""
+
+    def __init__(self, said: list[str]) -> None:
+        super().__init__(level=logging.WARNING)
+        self.said = said
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.said) < 20:
+            self.said.append(record.getMessage())
+
+
+_PILLOW_LOG_LOCK = threading.Lock()
+_PILLOW_LOG_USERS = 0
+#: The "PIL" logger's own propagate setting, kept while pictures are being read.
+_PILLOW_LOG_STATE: list[bool] = []
+
+
+@contextmanager
+def _pillow_messages() -> Iterator[list[str]]:
+    """While a picture is read, Pillow's log messages go into a list instead of onto standard error.
+
+    With no logging configured Python prints a logged error to standard error,
+    where it would sit above memdiff's one sentence. The "PIL" logger's own
+    setting is changed only while at least one picture is being read, and put
+    back as it was afterwards; a damaged file's message is quoted in the
+    sentence instead.
+    """
+    global _PILLOW_LOG_USERS
+    said: list[str] = []
+    handler = _PillowLog(said)
+    logger = logging.getLogger("PIL")
+    with _PILLOW_LOG_LOCK:
+        if _PILLOW_LOG_USERS == 0:
+            _PILLOW_LOG_STATE[:] = [logger.propagate]
+            logger.propagate = False
+        _PILLOW_LOG_USERS += 1
+        logger.addHandler(handler)
+    try:
+        yield said
+    finally:
+        with _PILLOW_LOG_LOCK:
+            logger.removeHandler(handler)
+            _PILLOW_LOG_USERS -= 1
+            if _PILLOW_LOG_USERS == 0:
+                logger.propagate = _PILLOW_LOG_STATE[0]
+
+
+def _load(
+    data: bytes, name: str, media_type: str, *, sha256: str, path: str | None, pillow_said: list[str]
+) -> Document:
     notes: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         # Pillow warns about damaged metadata (EXIF, TIFF tags) on the way;
@@ -103,7 +169,9 @@ def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | No
         except UnidentifiedImageError as err:
             if media_type in _FORMAT_NAMES:
                 # The signature says it is one of ours, so the file is broken rather than foreign.
-                raise _damaged(name, err, _FORMAT_NAMES[media_type]) from None
+                raise _damaged(
+                    name, err, _FORMAT_NAMES[media_type], library_said=pillow_said[-1] if pillow_said else None
+                ) from None
             raise UnsupportedFormat(
                 f"{name} is not a picture memdiff can read (it reads PNG, JPEG, WebP, TIFF, BMP and GIF); "
                 "it may be damaged, or saved in another format."
@@ -216,12 +284,12 @@ def _c_library_messages(active: bool) -> Iterator[list[str]]:
 
 
 def _damaged(name: str, err: BaseException, kind: str | None = None, *, library_said: str | None = None) -> InputError:
-    if isinstance(err, UnidentifiedImageError):
-        detail = "its content does not follow the format"
-    elif library_said:
+    if library_said:
         # "ZIPDecode: Decoding error at scanline 0, invalid distance code." says more than Pillow's
         # "decoder error -2"; quoted, and kept on one line, it stays part of the one sentence.
         detail = f"the decoder reports \"{library_said.rstrip('.').replace(chr(34), chr(39))}\""
+    elif isinstance(err, UnidentifiedImageError):
+        detail = "its content does not follow the format"
     else:
         detail = str(err).strip().rstrip(".") or type(err).__name__
     what = f"starts like a {kind} file but" if kind else "is a picture that"
