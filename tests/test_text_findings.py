@@ -60,7 +60,7 @@ def test_a_copy_opening_with_a_phrase_common_in_the_original_is_found_whole(entr
 
 
 def test_a_near_copy_whose_runs_open_with_a_common_phrase_is_one_passage():
-    """Seeds of near passages skip phrases found in more than 16 places; a run opening with one is still a seed."""
+    """Seeds of near passages skip phrases found in more than 8 places; a run opening with one is still a seed."""
     places = ["the valley", "the night", "the square", "the river", "the harvest", "the storm", "the winter",
               "the crowd", "the road", "the sermon", "the forest", "the dance", "the orchard", "the war",
               "the market", "the snow", "the feast", "the marsh", "the journey", "the hall"]
