@@ -369,6 +369,65 @@ def png_declaring(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", rows) + _png_chunk(b"IEND", b"")
 
 
+def tiff_with_a_broken_page_list() -> bytes:
+    """A TIFF whose pointer to a next page leads into its pixel data: Pillow raises TypeError ("Missing dimensions")."""
+    data = bytearray(image_bytes("TIFF", mode="LAB", size=(50, 40)))
+    first_page = struct.unpack("<I", data[4:8])[0]
+    entries = struct.unpack("<H", data[first_page : first_page + 2])[0]
+    pointer = first_page + 2 + 12 * entries
+    data[pointer : pointer + 4] = struct.pack("<I", len(data) // 2)
+    return bytes(data)
+
+
+def tiff_declaring_samples(count: int) -> bytes:
+    """A TIFF declaring ``count`` samples per pixel: Pillow logs an error (printed to stderr unless caught) and gives up."""
+    data = bytearray(image_bytes("TIFF", size=(50, 40)))
+    field = data.find(b"\x15\x01\x03\x00\x01\x00\x00\x00")  # SamplesPerPixel, SHORT, one value
+    data[field + 8 : field + 10] = count.to_bytes(2, "little")
+    return bytes(data)
+
+
+def word_with_hidden_text() -> bytes:
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph(PROSE)
+    paragraph.add_run(" A sentence formatted as hidden, which Word neither shows nor prints.").font.hidden = True
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+#: Text an output may hold that begins like, or quotes, a binary format.
+QUOTES_PDF_HEADER = "The model explained that a PDF file starts like this:\n%PDF-1.7\n1 0 obj\n<< >>\nendobj\n" + PROSE
+BEGINS_LIKE_GIF = "GIF89a is the name of the format, the model said. " + PROSE
+CP1252_PROSE = "Le c\u0153ur de \u0160koda, \u201cna\u0161i\u201d \u017eivot. " + PROSE
+UTF16_PAGE = (
+    "<!DOCTYPE html><html><head><title>Chat</title><style>p { color: red }</style></head>"
+    f"<body><p>{PROSE}</p></body></html>"
+)
+
+
+def _text_is(expected: str, media_type: str = "text/plain") -> Callable[[object], None]:
+    def check(document) -> None:
+        assert document.media_type == media_type, document.media_type
+        assert document.text == expected, document.text[:200]
+
+    return check
+
+
+def _named(shown: str) -> Callable[[object], None]:
+    def check(document) -> None:
+        assert document.name == shown, document.name
+
+    return check
+
+
+def _hidden_left_out(document) -> None:
+    assert "formatted as hidden" not in document.text
+    assert any("formatted as hidden were left out" in note for note in document.notes), document.notes
+
+
 def _encoding(expected: str) -> Callable[[object], None]:
     def check(document) -> None:
         assert document.encoding == expected, document.encoding
@@ -483,8 +542,35 @@ CORPUS: tuple[Hostile, ...] = (
             check=_note("invalid value")),
     Hostile("jpeg-exif-orientation-zero", "turned0.jpg", _bytes(lambda: jpeg_with_orientation(0)), None,
             check=_note("invalid value")),
+    Hostile("tiff-broken-page-list", "pages.tif", _bytes(tiff_with_a_broken_page_list), InputError, "damaged"),
+    Hostile("tiff-3000-samples-per-pixel", "samples.tif", _bytes(lambda: tiff_declaring_samples(3000)), InputError,
+            "More samples per pixel than can be decoded"),
+    # ---- text that looks like something else, and other oddities that must load
+    Hostile("text-quoting-a-pdf-header", "answer.txt", _bytes(QUOTES_PDF_HEADER.encode()), None,
+            check=_text_is(QUOTES_PDF_HEADER)),
+    Hostile("text-beginning-gif89a", "answer.txt", _bytes(BEGINS_LIKE_GIF.encode()), None,
+            check=_text_is(BEGINS_LIKE_GIF)),
+    Hostile("cp1252-with-an-undefined-byte", "slovene.txt", _bytes(CP1252_PROSE.encode("cp1252") + b"\x81"), None,
+            check=_text_is(CP1252_PROSE + "\x81")),
+    Hostile("html-utf16", "chat.html", _bytes(UTF16_PAGE.encode("utf-16")), None,
+            check=_text_is(PROSE.strip(), "text/html")),
+    Hostile("html-marked-section", "chat.html",
+            _bytes(f"<html><body><p>{PROSE}<![ bogus</p><p>{PROSE}</p></body></html>".encode()), None,
+            check=_text_is(PROSE.strip() + "\n\n" + PROSE.strip(), "text/html")),
+    Hostile("html-charset-rot13", "page.html",
+            _bytes(f'<html><head><meta charset="rot13"></head><body><p>{PROSE}</p></body></html>'.encode()),
+            None, check=_text_is(PROSE.strip(), "text/html")),
+    Hostile("docx-hidden-text", "letter.docx", _bytes(word_with_hidden_text), None, check=_hidden_left_out),
+    Hostile("name-not-utf8", os.fsdecode(b"bad\xffname.txt"), _bytes(PROSE.encode()), None,
+            check=_named("bad\\xffname.txt")),
+    Hostile("name-with-right-to-left-override", "exhibit\u202etxt.exe", _bytes(PROSE.encode()), None,
+            check=_named("exhibit\\u202etxt.exe")),
     # ---- neither
     Hostile("zip-not-docx", "archive.docx", _bytes(lambda: _zip({"a.txt": b"hello"})), UnsupportedFormat, "ZIP"),
+    Hostile("odt", "x.odt", _bytes(lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.text"})),
+            UnsupportedFormat, "save it in one of those"),
+    Hostile("doc-97-2003", "old.doc", _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)),
+            UnsupportedFormat, "Office 97-2003"),
 )
 
 
