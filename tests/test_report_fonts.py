@@ -6,14 +6,15 @@ import pytest
 from memdiff.resources import path as resource_path
 from reportlab.pdfbase.ttfonts import TTFontFace
 
-from memdiff.report.styles import _FONT_FILES, BundledFace, BundledFont
+from memdiff.report.styles import _FONT_FILES, SCRIPT_FONTS, BundledFace, BundledFont
 
-# What reportlab reads of a face after loading it (glyphToChar only serves its own
-# loading, to find each character's width; the quicker reader does without it).
-ATTRIBUTES = ("charToGlyph", "charWidths", "hmetrics", "glyphPos", "defaultWidth")
+BUNDLED = sorted({*_FONT_FILES.values(), *(filename for filename, _ in SCRIPT_FONTS.values())})
+
+# What reportlab reads of a face after loading it (glyphToChar is made on demand).
+ATTRIBUTES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "defaultWidth")
 
 
-@pytest.mark.parametrize("filename", sorted(_FONT_FILES.values()))
+@pytest.mark.parametrize("filename", BUNDLED)
 def test_the_quick_reader_finds_what_reportlab_finds(filename):
     path = str(resource_path("fonts", filename))
     ours = BundledFace(path)
@@ -22,8 +23,9 @@ def test_the_quick_reader_finds_what_reportlab_finds(filename):
         mine, reference = getattr(ours, name), getattr(theirs, name)
         assert mine == reference, name
         assert type(mine) is type(reference), name
-    # The character map is read in reportlab's order.
+    # The character map is read in reportlab's order, and each glyph's characters listed as it lists them.
     assert list(ours.charToGlyph) == list(theirs.charToGlyph)
+    assert list(ours.glyphToChar.items()) == list(theirs.glyphToChar.items())
     assert all(
         type(ours.charWidths[c]) is type(theirs.charWidths[c]) for c in theirs.charWidths
     ), "widths are the same numbers of the same type (float sums must not change)"

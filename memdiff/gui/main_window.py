@@ -103,6 +103,7 @@ LICENCES = (
     ("platformdirs", "MIT"),
     ("DejaVu fonts", "Bitstream Vera / DejaVu licence"),
     ("Droid Sans Fallback", "Apache License 2.0"),
+    ("Nanum Gothic, Noto Sans (Indic, Thai, Khmer, Myanmar, Ethiopic)", "SIL Open Font License 1.1"),
 )
 
 

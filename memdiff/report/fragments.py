@@ -23,6 +23,7 @@ from memdiff.report.styles import (
     BEYOND_LATIN,
     CJK,
     DIFFERENT_GROUND,
+    FALLBACK_FONTS,
     SANS,
     SANS_BOLD,
     SANS_ITALIC,
@@ -30,7 +31,7 @@ from memdiff.report.styles import (
     copied,
     different,
     font_runs,
-    register_cjk_font,
+    register_fallback_font,
 )
 
 PLAIN = "plain"
@@ -53,7 +54,8 @@ _KIND_MARKUP = {
     MARKER: lambda inner: f'<font size="6.5" color="#707070"><super>{inner}</super></font>',
     BOLD: lambda inner: f"<b>{inner}</b>",
 }
-# The face each kind is set in; characters it lacks fall back to upright Sans, then CJK.
+# The face each kind is set in; characters it lacks fall back to upright Sans, then to
+# their script's face or the CJK face (styles.font_runs).
 _KIND_FONT = {PLAIN: SANS, COPIED: SANS, DIFFERENT: SANS_ITALIC, MARKER: SANS, BOLD: SANS_BOLD}
 # The upright stand-ins used when the italic or bold face lacks a character.
 _UPRIGHT = {
@@ -63,8 +65,8 @@ _UPRIGHT = {
 
 
 def _template_markup(kind: str, font: str) -> str:
-    if font == CJK:
-        return _KIND_MARKUP[kind](f'<font face="{CJK}">x</font>')
+    if font in FALLBACK_FONTS:
+        return _KIND_MARKUP[kind](f'<font face="{font}">x</font>')
     if font == SANS and _KIND_FONT[kind] != SANS:
         return _UPRIGHT[kind]("x")
     return _KIND_MARKUP[kind]("x")
@@ -88,8 +90,8 @@ class FragmentParagraphs:
         key = (kind, font)
         template = self._templates.get(key)
         if template is None:
-            if font == CJK:
-                register_cjk_font()
+            if font in FALLBACK_FONTS:
+                register_fallback_font(font)
             _, frags, _ = ParaParser().parse(_template_markup(kind, font), self.style)
             (template,) = [f for f in frags if getattr(f, "text", "") == "x"]
             self._templates[key] = template

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
@@ -417,20 +418,41 @@ class _Flate(pdfdoc.PDFStreamFilterZCompress):
 _FLATE = _Flate()
 
 
+_REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
+_BEYOND_BMP_ENTRY = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
+
+
+def _utf16_entry(match: re.Match[str]) -> str:
+    code = int(match.group(2), 16) - 0x10000
+    return f"{match.group(1)} <{0xD800 + (code >> 10):04X}{0xDC00 + (code & 0x3FF):04X}>"
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode map of a font subset, with characters beyond the Basic Multilingual Plane fixed.
+
+    reportlab writes such a character as five or six hex digits (<1F311>),
+    which is no UTF-16 and which readers reject, so copying it from the
+    report gave nothing; the PDF standard wants its surrogate pair.
+    """
+    return _BEYOND_BMP_ENTRY.sub(_utf16_entry, _REPORTLAB_TO_UNICODE(fontname, subset))
+
+
 @contextlib.contextmanager
 def _binary_streams() -> Iterator[None]:
-    """Streams deflated at ``FLATE_LEVEL`` and not ASCII85-encoded (the PDF is binary anyway).
+    """Streams deflated at ``FLATE_LEVEL`` and not ASCII85-encoded (the PDF is binary anyway); sound ToUnicode maps.
 
-    Both are reportlab settings of the whole process (the filter object its
-    streams use is a module global), set for the time of one report.
+    These are reportlab settings of the whole process (the filter object its
+    streams use and the ToUnicode writer are module globals), set for the
+    time of one report.
     """
-    saved = rl_config.useA85, pdfdoc.PDFZCompress
+    saved = rl_config.useA85, pdfdoc.PDFZCompress, ttfonts.makeToUnicodeCMap
     rl_config.useA85 = 0
     pdfdoc.PDFZCompress = _FLATE
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     try:
         yield
     finally:
-        rl_config.useA85, pdfdoc.PDFZCompress = saved
+        rl_config.useA85, pdfdoc.PDFZCompress, ttfonts.makeToUnicodeCMap = saved
 
 
 def render(

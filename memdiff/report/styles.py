@@ -2,14 +2,19 @@
 
 Only the fonts bundled in ``resources/fonts`` are ever used, so every font in a
 report is embedded (a court's archival rules reject unembedded fonts) and the
-pages look the same on every machine. Characters that DejaVu Sans lacks
-(Chinese, Japanese, Korean) are set in Droid Sans Fallback, run by run.
+pages look the same on every machine. Characters that DejaVu Sans lacks are
+set, run by run, in the bundled face for their script (Korean, the scripts
+of India and South-East Asia, Ethiopic: ``SCRIPT_FONTS``), else in Droid
+Sans Fallback (Chinese, Japanese). Each of these faces is loaded only when a
+report has a character that needs it.
 """
 
 from __future__ import annotations
 
 import re
 import weakref
+from bisect import bisect_right
+from collections.abc import Iterable
 from fnmatch import fnmatch
 from functools import cache, lru_cache
 from itertools import repeat
@@ -60,9 +65,9 @@ class BundledFace(TTFontFace):
     the four bundled faces a tenth of a short report's time. This reads the
     same tables into the same attributes, with the same values (character
     maps of format 4 and 12, as the bundled faces have; any other character
-    map is left to reportlab's own reading), except ``glyphToChar``:
-    reportlab only reads it to find each character's width, which is
-    done here from ``charToGlyph`` directly.
+    map is left to reportlab's own reading). ``glyphToChar``, which
+    reportlab needs only to shape text, is made from ``charToGlyph`` when
+    first asked for.
     """
 
     def extractInfo(self, charInfo: int = 1) -> None:
@@ -164,13 +169,35 @@ class BundledFace(TTFontFace):
             self.glyphPos = [p << 1 for p in unpack_from(f">{glyphs + 1}H", data, loca)]
         else:
             self.glyphPos = list(unpack_from(f">{glyphs + 1}L", data, loca))
-        if 0x20 in char_to_glyph:
-            char_to_glyph[0xA0] = char_to_glyph[0x20]
-            char_widths[0xA0] = char_widths[0x20]
-        elif 0xA0 in char_to_glyph:
-            char_to_glyph[0x20] = char_to_glyph[0xA0]
-            char_widths[0x20] = char_widths[0xA0]
+        # The no-break space and the space share a glyph (as in reportlab); the
+        # glyph the alias had before is kept for glyphToChar.
+        alias = 0xA0 if 0x20 in char_to_glyph else 0x20 if 0xA0 in char_to_glyph else None
+        if alias is not None:
+            self._alias_before = (alias, char_to_glyph.get(alias))
+            other = 0x20 if alias == 0xA0 else 0xA0
+            char_to_glyph[alias] = char_to_glyph[other]
+            char_widths[alias] = char_widths[other]
         return True
+
+    @property
+    def glyphToChar(self) -> dict[int, list[int]]:
+        """Each glyph's characters, as reportlab lists them; made when first asked for (its shaping reads it)."""
+        made = self.__dict__.get("_glyph_to_char")
+        if made is None:
+            alias, before = self.__dict__.get("_alias_before", (None, None))
+            made = {}
+            for char, glyph in self.charToGlyph.items():
+                if char == alias:
+                    if before is None:
+                        continue  # added as an alias only: not in the font's own map
+                    glyph = before
+                made.setdefault(glyph, []).append(char)
+            self.__dict__["_glyph_to_char"] = made
+        return made
+
+    @glyphToChar.setter
+    def glyphToChar(self, value: dict[int, list[int]]) -> None:
+        self.__dict__["_glyph_to_char"] = value  # reportlab's own reading sets it
 
 
 class BundledFont(TTFont):
@@ -226,22 +253,73 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
 
 
-@lru_cache(maxsize=1)
-def register_cjk_font() -> None:
-    """Register the 4 MB CJK font only when a report has a character DejaVu lacks."""
-    pdfmetrics.registerFont(BundledFont(CJK, str(resource_path("fonts", _FONT_FILES[CJK]))))
-    # The fallback has one face; <b> and <i> around CJK text use it as it is.
-    pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
+# The scripts DejaVu Sans lacks, each with the bundled face that draws it and
+# the Unicode blocks it is used for (first and last code point). All are
+# under the SIL Open Font License (resources/fonts/README.md).
+SCRIPT_FONTS: dict[str, tuple[str, tuple[tuple[int, int], ...]]] = {
+    "MemdiffKorean": (
+        "NanumGothic.ttf",
+        ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF)),
+    ),
+    "MemdiffDevanagari": ("NotoSansDevanagari-Regular.ttf", ((0x0900, 0x097F), (0xA8E0, 0xA8FF))),
+    "MemdiffBengali": ("NotoSansBengali-Regular.ttf", ((0x0980, 0x09FF),)),
+    "MemdiffGurmukhi": ("NotoSansGurmukhi-Regular.ttf", ((0x0A00, 0x0A7F),)),
+    "MemdiffGujarati": ("NotoSansGujarati-Regular.ttf", ((0x0A80, 0x0AFF),)),
+    "MemdiffOriya": ("NotoSansOriya-Regular.ttf", ((0x0B00, 0x0B7F),)),
+    "MemdiffTamil": ("NotoSansTamil-Regular.ttf", ((0x0B80, 0x0BFF),)),
+    "MemdiffTelugu": ("NotoSansTelugu-Regular.ttf", ((0x0C00, 0x0C7F),)),
+    "MemdiffKannada": ("NotoSansKannada-Regular.ttf", ((0x0C80, 0x0CFF),)),
+    "MemdiffMalayalam": ("NotoSansMalayalam-Regular.ttf", ((0x0D00, 0x0D7F),)),
+    "MemdiffSinhala": ("NotoSansSinhala-Regular.ttf", ((0x0D80, 0x0DFF),)),
+    "MemdiffThai": ("NotoSansThai-Regular.ttf", ((0x0E00, 0x0E7F),)),
+    "MemdiffMyanmar": ("NotoSansMyanmar-Regular.ttf", ((0x1000, 0x109F), (0xAA60, 0xAA7F))),
+    "MemdiffEthiopic": (
+        "NotoSansEthiopic-Regular.ttf",
+        ((0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F)),
+    ),
+    "MemdiffKhmer": ("NotoSansKhmer-Regular.ttf", ((0x1780, 0x17FF), (0x19E0, 0x19FF))),
+}
+#: Faces used only for characters the Latin faces lack: the CJK face and the script faces.
+FALLBACK_FONTS = frozenset({CJK, *SCRIPT_FONTS})
+_SCRIPT_BLOCKS = sorted(
+    (first, last, name) for name, (_, blocks) in SCRIPT_FONTS.items() for first, last in blocks
+)
+_SCRIPT_STARTS = [first for first, _, _ in _SCRIPT_BLOCKS]
+
+
+@cache
+def register_fallback_font(name: str) -> None:
+    """Register one fallback face (``FALLBACK_FONTS``) with reportlab, the first time a report needs it."""
+    filename = _FONT_FILES[CJK] if name == CJK else SCRIPT_FONTS[name][0]
+    pdfmetrics.registerFont(BundledFont(name, str(resource_path("fonts", filename))))
+    # Each fallback has one face; <b> and <i> around its text use it as it is.
+    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
 
 
 @cache
 def covers(font: str) -> frozenset[int]:
     """The code points ``font`` has glyphs for."""
-    if font == CJK:
-        register_cjk_font()
+    if font in FALLBACK_FONTS:
+        register_fallback_font(font)
     else:
         register_fonts()
     return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def script_font(code: int) -> str | None:
+    """The bundled face for the script of code point ``code`` (``SCRIPT_FONTS``), or None."""
+    at = bisect_right(_SCRIPT_STARTS, code) - 1
+    if at >= 0 and code <= _SCRIPT_BLOCKS[at][1]:
+        return _SCRIPT_BLOCKS[at][2]
+    return None
+
+
+def _fallback(code: int, base: str) -> str:
+    """The face for a character neither ``base`` nor DejaVu Sans has: its script's, else CJK, else ``base`` (a box)."""
+    script = script_font(code)
+    if script is not None and code in covers(script):
+        return script
+    return CJK if code in covers(CJK) else base
 
 
 # Controls other than line breaks would draw as boxes; tabs become spaces.
@@ -418,14 +496,18 @@ def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
 
 
 def font_runs(text: str, base: str) -> list[tuple[str, str]]:
-    """``text`` cut into (font name, piece) runs: ``base`` where it has glyphs, else DejaVu Sans, else CJK."""
+    """``text`` cut into (font name, piece) runs: ``base`` where it has glyphs, else DejaVu Sans, else a fallback.
+
+    The fallback is the bundled face for the character's script, else the
+    CJK face; a character no bundled face has stays in ``base`` (drawn as a
+    box, and still in the text a reader copies).
+    """
     beyond = BEYOND_LATIN.findall(text)
     if not beyond:
         return [(base, text)]
     in_base, in_sans = covers(base), covers(SANS)
     if all(ord(ch) in in_base for run in beyond for ch in run):
         return [(base, text)]  # dashes, quotes, dots: the base face has them all
-    in_cjk: frozenset[int] | None = None
     runs: list[tuple[str, str]] = []
     for ch in text:
         code = ord(ch)
@@ -434,14 +516,80 @@ def font_runs(text: str, base: str) -> list[tuple[str, str]]:
         elif code in in_sans:
             name = SANS
         else:
-            if in_cjk is None:
-                in_cjk = covers(CJK)
-            name = CJK if code in in_cjk else base
+            name = _fallback(code, base)
         if runs and runs[-1][0] == name:
             runs[-1] = (name, runs[-1][1] + ch)
         else:
             runs.append((name, ch))
     return runs
+
+
+# The script faces whose letters need glyph shaping (conjuncts, reordered
+# vowel signs) that memdiff does not do: drawn letter by letter.
+UNSHAPED_SCRIPTS = {
+    "MemdiffDevanagari": "Devanagari",
+    "MemdiffBengali": "Bengali",
+    "MemdiffGurmukhi": "Gurmukhi",
+    "MemdiffGujarati": "Gujarati",
+    "MemdiffOriya": "Oriya",
+    "MemdiffTamil": "Tamil",
+    "MemdiffTelugu": "Telugu",
+    "MemdiffKannada": "Kannada",
+    "MemdiffMalayalam": "Malayalam",
+    "MemdiffSinhala": "Sinhala",
+    "MemdiffMyanmar": "Myanmar",
+    "MemdiffKhmer": "Khmer",
+}
+# Characters that are never drawn, so need no glyph: format controls (joiners,
+# marks of direction, soft hyphens), variation selectors and white space.
+_NEVER_DRAWN = re.compile(r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                          r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+
+
+def drawing_caveats(texts: Iterable[str]) -> list[str]:
+    """Sentences for the report about characters in ``texts`` that the bundled faces cannot draw as they should.
+
+    Text in a script that needs shaping is drawn letter by letter; a
+    character no bundled face has is drawn as an empty box. Either way the
+    characters themselves are exact in the PDF's text and in the JSON, and
+    the report must say so rather than leave a reader to guess.
+    """
+    unshaped: set[str] = set()
+    missing: set[str] = set()
+    for text in texts:
+        beyond = set(BEYOND_LATIN.findall(text))
+        if not beyond:
+            continue
+        for font, run in font_runs(_NEVER_DRAWN.sub("", "".join(sorted(beyond))), SANS):
+            if font in UNSHAPED_SCRIPTS:
+                unshaped.add(UNSHAPED_SCRIPTS[font])
+            elif font == SANS:
+                missing.update(ch for ch in run if ord(ch) not in covers(SANS))
+    out: list[str] = []
+    if unshaped:
+        names = sorted(unshaped)
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        script = "this script" if len(names) == 1 else "these scripts"
+        out.append(
+            f"Text in {listed} is drawn letter by letter: the joined letters and reordered vowel signs of "
+            f"{script} are not formed on the page. The characters and their order are exact; copying the "
+            "text from this PDF, and the JSON result, give them as extracted."
+        )
+    if missing:
+        shown = sorted(missing)
+        examples = ", ".join(f"U+{ord(ch):04X}" for ch in shown[:6]) + (", …" if len(shown) > 6 else "")
+        if len(shown) == 1:
+            said = (
+                f"One character ({examples}) has no glyph in the fonts embedded in this report: "
+                "it appears as an empty box, and is"
+            )
+        else:
+            said = (
+                f"{len(shown)} different characters ({examples}) have no glyph in the fonts embedded in this "
+                "report: they appear as empty boxes, and are"
+            )
+        out.append(f"{said} in the text of this PDF and in the JSON result as extracted.")
+    return out
 
 
 def mixed_width(text: str, font: str, size: float) -> float:
