@@ -149,3 +149,57 @@ def test_textured_tiles_are_counted_as_the_tile_check_judges_them():
     count = regions.textured_tile_count(frame, grid)
     assert count == int(tiles.textured.sum())
     assert 0 < count < grid.rows * grid.cols
+
+
+def test_at_the_chosen_orientations_no_turned_patch_point_lies_near_a_half_pixel():
+    # ORB turns each patch offset (px, py) by the keypoint's angle as OpenCV does (float32 degrees
+    # times float32 pi / 180, float32 cosine and sine) and rounds to whole pixels; a margin of
+    # 0.0019 pixels is a thousand times what a processor's rounding of the sine or the multiply-add
+    # can move it.
+    assert len(align.ANGLE_OFFSETS) == 90 and all(-25 <= o <= 25 for o in align.ANGLE_OFFSETS)
+    offsets = np.arange(-13, 14, dtype=np.float64)
+    px, py = (v.ravel() for v in np.meshgrid(offsets, offsets))
+    degrees = (np.arange(360) + np.array(align.ANGLE_OFFSETS * 4) / 100.0).astype(np.float32)
+    radians = degrees * np.float32(np.pi / 180)
+    a = np.cos(radians.astype(np.float64)).astype(np.float32).astype(np.float64)[:, None]
+    b = np.sin(radians.astype(np.float64)).astype(np.float32).astype(np.float64)[:, None]
+    turned = np.concatenate([px * a - py * b, px * b + py * a], axis=1)
+    margin = np.abs(turned - np.floor(turned) - 0.5).min()
+    assert margin > 0.0019
+
+
+def test_keypoint_orientations_are_orbs_own_rounded_to_the_chosen_angles():
+    gray = np.asarray(_rgb("astronaut.jpg").convert("L"))
+    orb = cv2.ORB_create(
+        nfeatures=align.ORB_FEATURES, scaleFactor=align.ORB_SCALE_FACTOR, nlevels=align.ORB_LEVELS, fastThreshold=align.ORB_FAST_THRESHOLD
+    )
+    found = orb.detect(gray, None)
+    levels = np.array([k.octave for k in found])
+    scales = align._level_scales(int(levels.max()) + 1)
+    on_level = np.rint(np.array([k.pt for k in found]) / scales[levels][:, None]).astype(np.int64)
+    ours = align._orientations(gray, levels, on_level, scales)
+    theirs = np.array([k.angle for k in found])
+    apart = np.abs((ours - theirs + 180) % 360 - 180)
+    # Half a degree of rounding, a quarter of offset, and OpenCV's arctangent approximation.
+    assert apart.max() <= 0.76
+    whole = np.rint(ours).astype(int) % 360
+    assert np.array_equal(ours, (whole + np.array(align.ANGLE_OFFSETS)[whole % 90] / 100.0).astype(np.float32))
+
+
+def test_keypoints_come_in_a_fixed_order_whatever_order_opencv_found_them_in():
+    gray = np.asarray(_rgb("coffee.jpg").convert("L"))
+    found = align.keypoints(gray)
+    again = align.keypoints(np.ascontiguousarray(gray))
+    assert np.array_equal(found.points, again.points) and np.array_equal(found.descriptors, again.descriptors)
+    # Sorted by pyramid level (the keypoint's size grows with it), then by row, then by column.
+    orb = cv2.ORB_create(
+        nfeatures=align.ORB_FEATURES, scaleFactor=align.ORB_SCALE_FACTOR, nlevels=align.ORB_LEVELS, fastThreshold=align.ORB_FAST_THRESHOLD
+    )
+    detected = orb.detect(gray, None)
+    levels = np.array([k.octave for k in detected])
+    scales = align._level_scales(int(levels.max()) + 1)
+    corners = np.array([k.pt for k in detected], dtype=np.float64)
+    on_level = np.rint(corners / scales[levels][:, None]).astype(np.int64)
+    expected = corners[np.lexsort((on_level[:, 0], on_level[:, 1], levels))].astype(np.float32) + 0.5
+    assert not np.array_equal(corners.astype(np.float32) + 0.5, expected)  # OpenCV's own order is another
+    assert np.array_equal(found.points, expected)

@@ -118,7 +118,36 @@ class Keypoints:
     descriptors: np.ndarray | None  # uint8 N x 32
 
 
+#: ORB's patch radius (its 31-pixel patch) and the disc over which a keypoint's orientation is measured.
+ORB_PATCH_RADIUS = 15
+#: Each keypoint's orientation is rounded to a whole degree k and given as the angle
+#: k + ANGLE_OFFSETS[k % 90] / 100 degrees. ORB samples its descriptor at the patch's points turned by
+#: that angle and rounded to whole pixels; at these angles no point of the patch (any whole-pixel
+#: offset up to 13 either way) lands within 0.0019 pixels of a half pixel, where a processor that
+#: rounds its sines or its multiply-add differently could send it to the neighbouring pixel. Found
+#: by searching each degree +-0.25 in steps of 0.01 (the pattern repeats every 90 degrees);
+#: tests/test_image_reproducible.py checks the margin.
+ANGLE_OFFSETS = (
+    0, -25, -25, 2, -18, 6, -11, 24, 13, -20, -4, -10, 5, 5, 4, 25, 25, -13,
+    -25, -8, 23, -23, -7, 20, -16, 6, -1, 2, 7, -22, -21, -4, -11, -9, -9, 14,
+    -21, -13, 9, 1, -4, 11, -19, -16, 18, 0, -18, 16, 19, -11, 4, -1, -9, 13,
+    21, -14, 9, 9, 11, 4, 21, 22, -7, -2, 1, -6, 16, -20, 7, 23, -23, 8,
+    25, 13, -25, -25, -4, -5, -5, 10, 4, 20, -13, -24, 11, -6, 18, -2, 25, 25,
+)
+
+
 def keypoints(gray: np.ndarray) -> Keypoints:
+    """ORB keypoints and descriptors, in a fixed order and with orientations measured in whole numbers.
+
+    OpenCV finds the corners (FAST, integer arithmetic) and ranks them; the
+    order it returns them in comes from ``std::nth_element``, whose order
+    differs between C++ libraries (Windows, macOS, Linux), and RANSAC's
+    random samples are drawn by position in that order. So the keypoints
+    are sorted by pyramid level and position first. Each orientation is
+    measured here from integer intensity moments (OpenCV measures it with a
+    single-precision arctangent approximation) and rounded as
+    :data:`ANGLE_OFFSETS` says, before OpenCV computes the descriptors.
+    """
     if min(gray.shape[:2]) < MIN_KEYPOINT_SIDE:
         # ORB ignores a 31-pixel border on every side, and its pyramid fails on slivers.
         return Keypoints(np.zeros((0, 2), np.float32), None)
@@ -128,12 +157,87 @@ def keypoints(gray: np.ndarray) -> Keypoints:
         nlevels=ORB_LEVELS,
         fastThreshold=ORB_FAST_THRESHOLD,
     )
-    found, descriptors = orb.detectAndCompute(gray, None)
-    if descriptors is None or not found:
+    found = orb.detect(gray, None)
+    if not found:
+        return Keypoints(np.zeros((0, 2), np.float32), None)
+    levels = np.array([k.octave for k in found], dtype=np.int64)
+    scales = _level_scales(int(levels.max()) + 1)
+    corners = np.array([k.pt for k in found], dtype=np.float64)
+    # Where each corner lies on its pyramid level (FAST finds whole pixels there).
+    on_level = np.rint(corners / scales[levels][:, None]).astype(np.int64)
+    order = np.lexsort((on_level[:, 0], on_level[:, 1], levels))
+    found = [found[i] for i in order]
+    levels, on_level = levels[order], on_level[order]
+    degrees = _orientations(gray, levels, on_level, scales)
+    for keypoint, angle in zip(found, degrees.tolist()):
+        keypoint.angle = angle
+    described, descriptors = orb.compute(gray, found)
+    if descriptors is None or not described:
         return Keypoints(np.zeros((0, 2), np.float32), None)
     # OpenCV puts pixel centres at integers; +0.5 moves to the corner convention used for boxes.
-    points = np.array([k.pt for k in found], dtype=np.float32) + 0.5
+    points = np.array([k.pt for k in described], dtype=np.float32) + 0.5
     return Keypoints(points, descriptors)
+
+
+def _orb_disc() -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (u, v) of ORB's circular patch: row v reaches ``umax[v]`` either side, made symmetric as ORB makes it."""
+    r = ORB_PATCH_RADIUS
+    umax = [0] * (r + 2)
+    vmax = math.floor(r * math.sqrt(2.0) / 2 + 1)
+    vmin = math.ceil(r * math.sqrt(2.0) / 2)
+    for v in range(vmax + 1):
+        umax[v] = round(math.sqrt(r * r - v * v))
+    v0 = 0
+    for v in range(r, vmin - 1, -1):
+        while umax[v0] == umax[v0 + 1]:
+            v0 += 1
+        umax[v] = v0
+        v0 += 1
+    du = [u for v in range(-r, r + 1) for u in range(-umax[abs(v)], umax[abs(v)] + 1)]
+    dv = [v for v in range(-r, r + 1) for _ in range(-umax[abs(v)], umax[abs(v)] + 1)]
+    return np.array(du, dtype=np.int64), np.array(dv, dtype=np.int64)
+
+
+def _level_scales(count: int) -> np.ndarray:
+    """ORB's pyramid scales, as it computes them: ``(float) pow(scaleFactor, level)``."""
+    return np.array([np.float32(ORB_SCALE_FACTOR**level) for level in range(count)], dtype=np.float64)
+
+
+def _orientations(gray: np.ndarray, levels: np.ndarray, on_level: np.ndarray, scales: np.ndarray) -> np.ndarray:
+    """Each keypoint's orientation in degrees, as :data:`ANGLE_OFFSETS` rounds it (float32 values).
+
+    The intensity centroid (ORB's own measure): the moments ``sum u * I`` and
+    ``sum v * I`` over ORB's disc around the keypoint on its pyramid level, in
+    integers. The pyramid is built as ORB builds its own, each level from the
+    one before with OpenCV's bit-exact bilinear resize; before rounding, the
+    angles were measured within 0.01 degree of ORB's own on photographs.
+    """
+    du, dv = _orb_disc()
+    degrees = np.zeros(len(levels), dtype=np.float64)
+    level_image = gray
+    for level in range(len(scales)):
+        if level:
+            size = (round(gray.shape[1] / scales[level]), round(gray.shape[0] / scales[level]))
+            level_image = cv2.resize(level_image, size, interpolation=cv2.INTER_LINEAR_EXACT)
+        chosen = np.flatnonzero(levels == level)
+        if not len(chosen):
+            continue
+        height, width = level_image.shape
+        r = ORB_PATCH_RADIUS
+        # ORB keeps keypoints 31 pixels from the level's edges; the clip only guards the disc.
+        xs = np.clip(on_level[chosen, 0], r, width - 1 - r)
+        ys = np.clip(on_level[chosen, 1], r, height - 1 - r)
+        values = level_image.ravel()[(ys * width + xs)[:, None] + (dv * width + du)[None, :]]
+        # Whole numbers below 2**53 throughout, so the matrix product is exact whatever order
+        # or fused multiply-add the processor's BLAS uses.
+        moments = values.astype(np.float64) @ np.stack([du, dv], axis=1).astype(np.float64)
+        # A whole-number direction never lies within 1e-12 degree of a half degree (tan of a
+        # rational number of degrees is irrational but for multiples of 45), so the arctangent's
+        # last digit cannot move a keypoint to the neighbouring degree.
+        degrees[chosen] = np.degrees(np.arctan2(moments[:, 1], moments[:, 0]))
+    whole = np.rint(degrees).astype(np.int64) % 360
+    offsets = np.array(ANGLE_OFFSETS, dtype=np.int64)[whole % 90]
+    return (whole + offsets / 100.0).astype(np.float32)
 
 
 @dataclass(frozen=True)
