@@ -252,7 +252,9 @@ class Span:
 
     ``words`` counts the output's (suspect's) words; ``original_words`` the
     original's. ``other_occurrences`` says in how many further places of the
-    original the same run begins (the span reports the one reaching furthest).
+    original the span's words occur as a whole (the span reports the place
+    reaching furthest; at least that many where its opening words are found
+    in more places than are followed).
     """
 
     id: int
@@ -295,6 +297,17 @@ class Span:
 
 @dataclass(frozen=True)
 class TextSummary:
+    """The figures of a text comparison.
+
+    ``suspect_words`` and ``original_words`` are the words compared under the
+    comparison's parameters (hyphen-broken words joined or not, running heads
+    left out or kept): the coverage figures divide by them, so
+    ``suspect_coverage`` is ``suspect_words_in_spans / suspect_words``.
+    A document record's ``words`` is the document's own count (hyphen-broken
+    words joined, running heads left out), whatever the parameters. Results
+    written before these two figures existed read them as None.
+    """
+
     suspect_words_in_spans: int
     suspect_coverage: float
     suspect_words_in_exact_spans: int
@@ -308,6 +321,8 @@ class TextSummary:
     longest_span_characters: int
     common_phrase_spans: int
     language: str
+    suspect_words: int | None = None
+    original_words: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,6 +11,7 @@ from memdiff.cli import main
 from memdiff.evidence import Parameters
 from memdiff.ingest import load, load_text
 from memdiff.ingest.running_heads import running_lines
+from memdiff.text.normalize import count_words
 from memdiff.resources import path as resource_path
 
 
@@ -141,3 +142,17 @@ def test_the_report_shows_a_crossed_running_head_as_it_stands_and_unmarked(book,
     text = "".join(page.extract_text() for page in PdfReader(report).pages)
     assert "running heads, running feet and page numbers" in " ".join(text.split())
     assert "near-verbatim" not in text.split("Spans side by side")[1].split("The complete model output")[0]
+
+
+def test_the_summary_states_the_words_compared_when_running_heads_are_kept(book):
+    """The document's own count leaves its running heads out; kept for comparing, they are counted in the summary."""
+    heads_words = sum(count_words(book.text[a:b]) for a, b in book.running_lines)
+    for parameters, original_words in (
+        (Parameters(), book.words),
+        (Parameters(ignore_running_heads=False), book.words + heads_words),
+    ):
+        result = compare(book, book, parameters)
+        s = result.summary
+        assert (s.original_words, s.suspect_words) == (original_words, original_words)
+        assert s.suspect_words_in_spans == s.suspect_words and s.suspect_coverage == 1.0
+        assert result.to_dict()["suspect"]["words"] == book.words

@@ -86,3 +86,30 @@ def test_a_near_copy_whose_runs_open_with_a_common_phrase_is_one_passage():
     copied_words = sum(1 + len(run.split()) for _, run in sentences)
     assert near[0].words >= copied_words - 1
     assert result.summary.suspect_words_in_spans >= copied_words - 1
+
+
+# Pride and Prejudice, chapter 1, set with words broken across lines.
+_HYPHENATED = (
+    "It is a truth universally acknow-\nledged, that a single man in pos-\nsession of a good fortune, "
+    "must be in want of a wife. However little known the feel-\nings or views of such a man may be on "
+    "his first enter-\ning a neighbourhood, this truth is so well fixed in the minds of the surround-\ning "
+    "families, that he is considered the right-\nful property of some one or other of their daughters.\n"
+)
+
+
+@pytest.mark.parametrize("join", [True, False])
+def test_coverage_divides_by_the_words_compared_and_the_summary_states_them(join):
+    original = load_text(_HYPHENATED, "original")
+    suspect = load_text(f"Quoting the novel: {_HYPHENATED}", "output")
+    result = compare(original, suspect, Parameters(join_hyphenation=join))
+    s = result.summary
+    broken = _HYPHENATED.count("-\n")
+    assert original.words == len(_HYPHENATED.split()) - broken  # the document's own count joins them
+    assert s.original_words == original.words + (0 if join else broken)
+    assert s.suspect_words == s.original_words + 3
+    assert s.suspect_words_in_spans == s.original_words <= s.suspect_words
+    assert s.suspect_coverage == round(s.suspect_words_in_spans / s.suspect_words, 4)
+    assert s.original_coverage == 1.0
+    record = result.to_dict()
+    assert record["summary"]["suspect_words"] == s.suspect_words
+    assert record["suspect"]["words"] == suspect.words

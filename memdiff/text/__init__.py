@@ -245,6 +245,8 @@ def _summary(
         longest_span_characters=max((s.suspect.end - s.suspect.start for s in spans), default=0),
         common_phrase_spans=sum(1 for s in spans if s.chance.common_phrase),
         language=index.language,
+        suspect_words=n_suspect,
+        original_words=n_original,
     )
 
 
