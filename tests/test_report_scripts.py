@@ -109,3 +109,21 @@ def test_the_report_is_told_which_scripts_are_drawn_unshaped_and_which_character
     assert boxes.startswith("One character (U+1F984) has no glyph")
     (boxes,) = drawing_caveats(["ܐܪܡܝܐ"])
     assert boxes.startswith("4 different characters (U+0710, U+071D, U+0721, U+072A) have no glyph")
+
+
+def test_a_japanese_character_that_hangs_at_a_line_end_stays_inside_the_column():
+    from memdiff.report.fragments import FragmentParagraphs
+    from memdiff.report.styles import Styles
+
+    style = Styles().quote
+    width = 200.0
+    overflow = 0.0
+    for shift in range(12):
+        text = "あ" * shift + "データーベースのコーヒーとケーキ、スーパーマーケットのセールー。" * 3
+        paragraph = FragmentParagraphs(style).paragraph([("copied", text)], keep_lines=True)
+        paragraph.wrap(width, 1e9)
+        limit = width - paragraph.style.leftIndent - paragraph.style.rightIndent
+        for line in paragraph.blPara.lines:
+            extra = line[0] if isinstance(line, tuple) else line.extraSpace
+            overflow = max(overflow, limit - extra - (width - paragraph.style.leftIndent))
+    assert overflow <= 1e-6

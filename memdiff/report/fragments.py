@@ -81,10 +81,17 @@ class FragmentParagraphs:
         self._looks: dict[tuple[str, str], int] = {}
         self.looks: list[Look] = []  # indexed by the numbers in _looks
         self._line_break: Any = None
-        # Text with Chinese, Japanese or Korean has no spaces to break lines
-        # at; reportlab's CJK wrapping breaks between those characters and
-        # still keeps Latin words whole.
-        self._cjk_style = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
+        # Text with Chinese or Japanese has no spaces to break lines at;
+        # reportlab's CJK wrapping breaks between those characters and still
+        # keeps Latin words whole. It lets one character that may not begin a
+        # line (ー, 。, 」) hang past the line's end, so the lines are set one
+        # em short of the column: the hanging character stays inside it.
+        self._cjk_style = ParagraphStyle(
+            f"{style.name}-cjk",
+            parent=style,
+            wordWrap="CJK",
+            rightIndent=style.rightIndent + style.fontSize,
+        )
 
     def _template(self, kind: str, font: str) -> Any:
         key = (kind, font)
