@@ -364,3 +364,23 @@ def test_other_document_formats_are_named_and_the_user_told_what_to_do(write, fi
     assert message.startswith(f"{file_name} {what}")
     assert "save it" in message and "compare that" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content"),
+    [("empty.txt", b""), ("blank.txt", b" \n\t\n"), ("scripts.html", b"<html><script>x()</script></html>")],
+)
+def test_empty_inputs_say_what_to_do(write, file_name, content):
+    with pytest.raises(InputError) as caught:
+        load(write(file_name, content))
+    assert str(caught.value).startswith(file_name)
+    assert str(caught.value).endswith("so check that it is the right file.")
+
+
+def test_a_file_no_reader_recognises_as_a_picture_says_what_to_do():
+    from memdiff.errors import UnsupportedFormat
+    from memdiff.ingest import image
+
+    with pytest.raises(UnsupportedFormat) as caught:
+        image.load(b"neither picture nor text", "scan.pcx", "application/octet-stream", sha256="", path=None)
+    assert str(caught.value).endswith("save it as PNG or JPEG and compare that.")

@@ -246,9 +246,15 @@ def read_input_bytes(path: str | os.PathLike[str]) -> bytes:
     except IsADirectoryError:
         raise InputError(f"{shown} is a folder, not a file; give the path of a document.") from None
     except OSError as err:
-        raise InputError(f"{shown} cannot be read: {err.strerror or err}.") from None
+        raise InputError(
+            f"{shown} cannot be read ({err.strerror or err}); check that its drive or network folder is "
+            "available and that no other program holds it, then try again."
+        ) from None
     if len(data) > MAX_INPUT_BYTES:
-        raise LimitExceeded(f"{name} grew beyond memdiff's limit of {_mb(MAX_INPUT_BYTES)} while it was read.")
+        raise LimitExceeded(
+            f"{name} grew beyond memdiff's limit of {_mb(MAX_INPUT_BYTES)} while it was read; wait until nothing "
+            "is writing to it, then split it or extract the relevant part."
+        )
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
         raise InputError(
             f"{name} changed while memdiff was reading it; wait until nothing is writing to it and try again."
@@ -347,7 +353,7 @@ def load_bytes(
     """Read an input already in memory (used by :func:`load` and for standard input)."""
     name = displayable_name(name)
     if not data:
-        raise InputError(f"{name} is empty; there is nothing to compare.")
+        raise InputError(f"{name} is empty; there is nothing to compare, so check that it is the right file.")
     media_type = sniff(data, name)
     if is_image_type(media_type):
         from memdiff.ingest import image as image_format
@@ -393,7 +399,9 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
     from memdiff.text.normalize import blank, count_words
 
     if not extracted.text or extracted.text.isspace():
-        raise InputError(f"{name} contains no text; there is nothing to compare.")
+        raise InputError(
+            f"{name} contains no text; there is nothing to compare, so check that it is the right file."
+        )
     if len(extracted.text) > MAX_TEXT_CHARACTERS:
         raise LimitExceeded(
             f"{name} holds {len(extracted.text):,} characters of text, above memdiff's limit of "

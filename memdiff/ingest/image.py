@@ -89,7 +89,9 @@ def _bomb_sentence(name: str, size: tuple[int, int] | None, error: BaseException
 def load(data: bytes, name: str, media_type: str, *, sha256: str, path: str | None) -> Document:
     """Decode ``data`` into a :class:`Document` holding an RGB picture oriented as a viewer shows it."""
     if not data:
-        raise InputError(f"{name} is empty (0 bytes); there is no picture to compare.")
+        raise InputError(
+            f"{name} is empty (0 bytes); there is no picture to compare, so check that it is the right file."
+        )
     with _pillow_messages() as pillow_said:
         try:
             return _load(data, name, media_type, sha256=sha256, path=path, pillow_said=pillow_said)
@@ -174,7 +176,8 @@ def _load(
                 ) from None
             raise UnsupportedFormat(
                 f"{name} is not a picture memdiff can read (it reads PNG, JPEG, WebP, TIFF, BMP and GIF); "
-                "it may be damaged, or saved in another format."
+                "it may be damaged or in another format, so open it in an image program, save it as PNG "
+                "or JPEG and compare that."
             ) from None
         except (OSError, SyntaxError, ValueError, EOFError) as err:
             raise _damaged(name, err) from None
@@ -182,7 +185,10 @@ def _load(
         image_format = picture.format or "unknown"
         width, height = picture.size
         if width <= 0 or height <= 0:
-            raise InputError(f"{name} declares a picture of {width} x {height} pixels; it has nothing to compare.")
+            raise InputError(
+                f"{name} declares a picture of {width} x {height} pixels, so it has nothing to compare; "
+                "check that it is the right file."
+            )
         limit = hard_pixel_limit()
         if limit is not None and width * height > limit:
             raise LimitExceeded(_bomb_sentence(name, (width, height)))
