@@ -381,7 +381,8 @@ def test_spans_in_a_pdf_original_state_their_pages(tmp_path):
     assert f"Pages {original.pages}" in text
     for span in comparison.spans:
         pages = span.original.pages
-        label = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
+        # Positions in the PDF file, said as such: the printed page numbers may differ.
+        label = f"PDF page {pages[0]}" if len(pages) == 1 else f"PDF pages {pages[0]}–{pages[-1]}"
         assert f"characters {span.original.start:,}–{span.original.end:,} · {label}" in text
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.units import inch
 from reportlab.platypus import Image as PdfImage
-from reportlab.platypus import Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from memdiff.evidence import Comparison, Document, ImageSummary
+from memdiff.report.sections import orientation_names
 from memdiff.report.styles import GRID, Styles, markup, table_style
 from memdiff.resources import path as resource_path
 
@@ -72,8 +73,32 @@ def draw_boxes(
     return out
 
 
+#: The tile scale, dark to light (viridis' stops): its lightness rises with the score, so the scale reads the
+#: same in grey print as in colour, and no two scores share a grey.
+SCALE_STOPS = (
+    (0.0, (68, 1, 84)),
+    (0.25, (59, 82, 139)),
+    (0.5, (33, 145, 140)),
+    (0.75, (94, 201, 98)),
+    (1.0, (253, 231, 37)),
+)
+
+
+def scale_colour(v: float) -> tuple[int, int, int]:
+    """The colour of score ``v`` (0 = different, 1 = same content) on the dark-to-light scale."""
+    v = max(0.0, min(1.0, v))
+    for (a, ca), (b, cb) in zip(SCALE_STOPS, SCALE_STOPS[1:]):
+        if v <= b:
+            k = (v - a) / (b - a)
+            return tuple(round(x + (y - x) * k) for x, y in zip(ca, cb))  # type: ignore[return-value]
+    return SCALE_STOPS[-1][1]
+
+
 def heatmap(image: Image.Image, grid_info: dict[str, Any], factor: float) -> Image.Image:
-    """The original dimmed, each tile tinted by its score (1 = same content); hatched where not covered."""
+    """The original's tiles coloured by score, dark (different) to light (same); hatched where not covered.
+
+    A key below the picture shows the scale from 0 to 1.
+    """
     base = image.convert("L").convert("RGB")
     overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -88,14 +113,16 @@ def heatmap(image: Image.Image, grid_info: dict[str, Any], factor: float) -> Ima
             if x1 <= x0 or y1 <= y0:
                 continue
             if value is None:
-                draw.rectangle([x0, y0, x1, y1], fill=(255, 255, 255, 150))
+                # The picture stays visible under a light veil and dark hatching: a texture, not a tone,
+                # so it is not mistaken for a score in grey print.
+                draw.rectangle([x0, y0, x1, y1], fill=(255, 255, 255, 140))
                 step = max(6, int(min(tw, th) / 4))
                 for k in range(-int(th), int(tw), step):
-                    draw.line([x0 + k, y0, x0 + k + th, y1], fill=(90, 90, 90, 200), width=1)
+                    draw.line([x0 + k, y0, x0 + k + th, y1], fill=(40, 40, 40, 220), width=1)
                 continue
             v = max(0.0, min(1.0, float(value)))
-            # Matching tiles red, the rest dark: two cues, hue and lightness.
-            draw.rectangle([x0, y0, x1, y1], fill=(int(200 * v), 0, 0, int(90 + 80 * (1 - v))))
+            # Nearly opaque, so the tile's tone is the score's, not the picture's.
+            draw.rectangle([x0, y0, x1, y1], fill=(*scale_colour(v), 225))
             draw.rectangle([x0, y0, x1, y1], outline=(255, 255, 255, 120), width=1)
             if font is not None and tw >= 30 and th >= 18:
                 label = f"{v:.2f}"
@@ -106,7 +133,31 @@ def heatmap(image: Image.Image, grid_info: dict[str, Any], factor: float) -> Ima
                     fill=(255, 255, 255, 220),
                 )
                 draw.text((cx - left, cy - top), label, fill=(0, 0, 0, 255), font=font)
-    return Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB")
+    tiles = Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB")
+    return _with_scale_key(tiles)
+
+
+def _with_scale_key(picture: Image.Image) -> Image.Image:
+    """``picture`` with the score scale drawn below it: a bar from 0 to 1 and its two ends named."""
+    font = _font(max(11, round(picture.width / 42)))
+    left, top, right, bottom = ImageDraw.Draw(picture).textbbox((0, 0), "0 different", font=font)
+    text_h = bottom - top
+    bar_h = max(10, text_h)
+    pad = max(6, text_h // 2)
+    out = Image.new("RGB", (picture.width, picture.height + 3 * pad + bar_h + text_h), (255, 255, 255))
+    out.paste(picture, (0, 0))
+    draw = ImageDraw.Draw(out)
+    x0, x1 = pad, picture.width - pad
+    y0 = picture.height + pad
+    for x in range(x0, x1):
+        draw.line([x, y0, x, y0 + bar_h], fill=scale_colour((x - x0) / max(1, x1 - x0 - 1)))
+    draw.rectangle([x0 - 1, y0 - 1, x1, y0 + bar_h], outline=(0, 0, 0), width=1)
+    ty = y0 + bar_h + pad // 2
+    draw.text((x0 - left, ty - top), "0 different", fill=(0, 0, 0), font=font)
+    label = "1.00 same content"
+    left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+    draw.text((x1 - (right - left) - left, ty - top), label, fill=(0, 0, 0), font=font)
+    return out
 
 
 Matrix = tuple[tuple[float, float, float], tuple[float, float, float]]
@@ -243,8 +294,8 @@ def image_findings(
         if s.heatmap and s.heatmap.get("grid"):
             second_right = pdf_image(heatmap(o_img, s.heatmap, o_factor), col, 3.4 * inch)
             right_caption = (
-                "Tile scores over the original (1.00 = same content; red = matching, dark = "
-                "different, hatched = not covered by the output)"
+                "Tile scores over the original, from dark (0, different) to light (1.00, same "
+                "content), as in the key; hatched = not covered by the output"
             )
         if second_left is not None or second_right is not None:
             story.append(Spacer(1, 8))
@@ -252,44 +303,74 @@ def image_findings(
                 _pair(second_left or "", second_right or "", left_caption, right_caption, st, col)
             )
 
-    story.append(outline.heading("Hash distances", st.h2 if sub else st.h1, sub))
-    story.append(
-        Paragraph(
-            "Hamming distance between the two images’ perceptual hashes: 0 means the hashes are identical; "
-            "about half the bits is what unrelated images give.",
-            st.body,
-        )
+    story.append(hash_section(s, st, outline, sub))
+    story.extend(regions_section(c, st, outline, sub))
+    return story
+
+
+def hash_section(s: ImageSummary, st: Styles, outline: Any, level: int) -> KeepTogether:
+    """The hash table with what it can and cannot show, kept on one page."""
+    this_way, other_way = orientation_names(s)
+    caveat = (
+        "Hamming distance between the two pictures’ perceptual hashes: 0 means the hashes are identical; about "
+        "half the bits is what unrelated pictures give. Each hash summarises a whole picture, so these distances "
+        "compare the whole pictures as given: a crop, a border, a pasted part or a mirror image changes the hashes "
+        "even where the content is shared, and can bring the distance close to that of unrelated pictures. A large "
+        "distance therefore does not show that the pictures are unrelated; the alignment and the tile comparison "
+        f"above locate shared content. The distances are given with the output {this_way}, the orientation of the "
+        f"findings, and with the output {other_way}."
     )
-    rows = [["Hash", "Distance", "Bits", "Similarity"]]
+    rows = [
+        [
+            "Hash",
+            f"Distance, output {this_way}",
+            f"Distance, output {other_way}",
+            "Bits",
+            f"Similarity, output {this_way}",
+        ]
+    ]
     for name in sorted(s.hashes):
         h = s.hashes[name]
         sim = h.get("similarity")
+        other = h.get("other_orientation_distance")
         rows.append(
             [
                 name,
                 str(h.get("distance", "–")),
+                "–" if other is None else str(other),
                 str(h.get("bits", "–")),
                 f"{float(sim):.3f}" if isinstance(sim, (int, float)) else "–",
             ]
         )
-    story.append(_simple_table(rows, st, [1.5 * inch, 1.0 * inch, 1.0 * inch, 1.0 * inch]))
+    return KeepTogether(
+        [
+            outline.heading("Hash distances", st.h2 if level else st.h1, level),
+            Paragraph(markup(caveat), st.body),
+            _simple_table(
+                rows, st, [1.1 * inch, 1.25 * inch, 1.25 * inch, 0.7 * inch, 1.25 * inch]
+            ),
+        ]
+    )
 
-    story.append(outline.heading("Matched regions", st.h2 if sub else st.h1, sub))
+
+def regions_section(c: Comparison, st: Styles, outline: Any, level: int) -> list[Any]:
+    """The table of matched regions under its heading; a short table is kept on one page."""
+    heading = outline.heading("Matched regions", st.h2 if level else st.h1, level)
     if not c.regions:
-        story.append(Paragraph("No matched region was found.", st.body))
-    else:
-        rows = [["#", "Original box (x0, y0, x1, y1)", "Output box (x0, y0, x1, y1)", "Score"]]
-        for n, r in enumerate(c.regions, start=1):
-            rows.append(
-                [
-                    str(n),
-                    ", ".join(map(str, r.original)),
-                    ", ".join(map(str, r.suspect)),
-                    f"{r.score:.3f}",
-                ]
-            )
-        story.append(_simple_table(rows, st, [0.4 * inch, 2.2 * inch, 2.2 * inch, 0.8 * inch]))
-    return story
+        return [KeepTogether([heading, Paragraph("No matched region was found.", st.body)])]
+    rows = [["#", "Original box (x0, y0, x1, y1)", "Output box (x0, y0, x1, y1)", "Score"]]
+    for n, r in enumerate(c.regions, start=1):
+        rows.append(
+            [
+                str(n),
+                ", ".join(map(str, r.original)),
+                ", ".join(map(str, r.suspect)),
+                f"{r.score:.3f}",
+            ]
+        )
+    table = _simple_table(rows, st, [0.4 * inch, 2.2 * inch, 2.2 * inch, 0.8 * inch])
+    # A long table may split (its header row repeats); a short one moves whole.
+    return [KeepTogether([heading, table])] if len(rows) <= 12 else [heading, table]
 
 
 def _pair(
@@ -318,7 +399,7 @@ def _simple_table(rows: list[list[str]], st: Styles, widths: list[float]) -> Tab
         [Paragraph(markup(cell), st.cell_bold if i == 0 else st.cell) for cell in row]
         for i, row in enumerate(rows)
     ]
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=8)
     table.setStyle(
         table_style(
             [

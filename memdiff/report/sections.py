@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import platform
 import shlex
 import statistics
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from memdiff import __version__
@@ -29,6 +31,7 @@ from memdiff.evidence import (
     Parameters,
     Span,
     TextSummary,
+    fixed_moment,
 )
 from memdiff.report import validation
 from memdiff.report.marking import Alignment, align_all, marked_pieces, output_word_status
@@ -86,6 +89,9 @@ class Provenance:
         )
 
 
+#: Points left below a table, so that the heading after it does not sit on its last rule.
+TABLE_GAP = 8
+
 DEFAULT_TITLE = "Comparison of a model output with an original work"
 DEFAULT_BATCH_TITLE = "Comparison of model outputs with an original work"
 
@@ -112,11 +118,12 @@ def size_text(n: int) -> str:
 
 
 def pages_text(pages: tuple[int, ...] | None) -> str:
+    """Pages as positions in the PDF file, counted from its first page (not the numbers printed on them)."""
     if not pages:
         return ""
     if len(pages) == 1:
-        return f"p. {pages[0]}"
-    return f"pp. {pages[0]}–{pages[-1]}"
+        return f"PDF page {pages[0]}"
+    return f"PDF pages {pages[0]}–{pages[-1]}"
 
 
 def similarity_text(x: float) -> str:
@@ -166,7 +173,7 @@ def key_value_table(
     for key, value in rows:
         cell = value if not isinstance(value, str) else _p(value, st.cell)
         data.append([_p(markup(key), st.cell_bold), cell])
-    table = Table(data, colWidths=[key_width, width - key_width], hAlign="LEFT")
+    table = Table(data, colWidths=[key_width, width - key_width], hAlign="LEFT", spaceAfter=TABLE_GAP)
     table.setStyle(
         table_style(
             [
@@ -189,7 +196,7 @@ def grid_table(
     data = [[_p(markup(h), st.cell_bold) for h in header]]
     for row in rows:
         data.append([c if not isinstance(c, str) else _p(c, st.cell) for c in row])
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", spaceAfter=TABLE_GAP)
     table.setStyle(
         table_style(
             [
@@ -221,6 +228,33 @@ class Outline:
         )
 
 
+# --------------------------------------------------------------------------- dates
+
+#: Said beside a date that SOURCE_DATE_EPOCH fixed: the date is then not when the work was done.
+FIXED_DATE_NOTE = "date fixed by SOURCE_DATE_EPOCH for a reproducible file, not read from the clock"
+
+
+def dates_fixed() -> bool:
+    """True when SOURCE_DATE_EPOCH fixes the report's dates (read as evidence.fixed_moment reads it)."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+
+
+def report_date_text(report_date: str) -> str:
+    """The report's date, with the note that it is fixed when SOURCE_DATE_EPOCH set it."""
+    return f"{report_date} ({FIXED_DATE_NOTE})" if dates_fixed() else report_date
+
+
+def analysis_date_text(created: str) -> str:
+    """When the comparison ran, with the note when its date is the one SOURCE_DATE_EPOCH fixes.
+
+    A result made earlier without the variable keeps its real date; only a
+    date equal to the fixed moment is one the variable can have set.
+    """
+    if dates_fixed() and created == fixed_moment().strftime("%Y-%m-%dT%H:%M:%SZ"):
+        return f"{created} ({FIXED_DATE_NOTE})"
+    return created
+
+
 # --------------------------------------------------------------------------- front matter
 
 
@@ -245,7 +279,7 @@ def front_matter(front: FrontMatter, title: str, report_date: str, st: Styles) -
     byline = []
     if front.examiner:
         byline.append(f"Prepared by {markup(front.examiner)}")
-    byline.append(f"Report date {markup(report_date)}")
+    byline.append(f"Report date {markup(report_date_text(report_date))}")
     story.append(_p(" · ".join(byline), st.caption))
     if front.confidentiality:
         story.append(Spacer(1, 6))
@@ -255,6 +289,96 @@ def front_matter(front: FrontMatter, title: str, report_date: str, st: Styles) -
 
 
 # --------------------------------------------------------------------------- summary
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """How the spans' ranges in the output lie in one another, by span id.
+
+    A near-verbatim span is built from verbatim runs that are reported as
+    spans too, so the same output text can belong to several spans. Ranges
+    that are equal count as the lower-numbered span holding the other.
+    """
+
+    inside: dict[int, tuple[int, ...]]
+    contains: dict[int, tuple[int, ...]]
+    overlaps: dict[int, tuple[int, ...]]
+
+    def nested_count(self) -> int:
+        """Spans lying wholly inside another span."""
+        return sum(1 for ids in self.inside.values() if ids)
+
+
+def span_nesting(spans: Sequence[Span]) -> Nesting:
+    """Which spans lie inside, hold or partly overlap which others, in the output (suspect) text."""
+    inside: dict[int, list[int]] = {s.id: [] for s in spans}
+    contains: dict[int, list[int]] = {s.id: [] for s in spans}
+    overlaps: dict[int, list[int]] = {s.id: [] for s in spans}
+    order = sorted(spans, key=lambda s: (s.suspect.start, -s.suspect.end, s.id))
+    # The spans still open where the next one starts: a few at most, so the sweep stays linear.
+    open_spans: list[Span] = []
+    for span in order:
+        start, end = span.suspect.start, span.suspect.end
+        open_spans = [o for o in open_spans if o.suspect.end > start]
+        for other in open_spans:
+            if other.suspect.end >= end:
+                inside[span.id].append(other.id)
+                contains[other.id].append(span.id)
+            else:
+                overlaps[span.id].append(other.id)
+                overlaps[other.id].append(span.id)
+        open_spans.append(span)
+
+    def frozen(d: dict[int, list[int]]) -> dict[int, tuple[int, ...]]:
+        return {k: tuple(sorted(v)) for k, v in d.items()}
+
+    return Nesting(frozen(inside), frozen(contains), frozen(overlaps))
+
+
+def id_list(ids: Sequence[int], *, most: int = 8) -> str:
+    """Span numbers in words: "span 4", "spans 4 and 6", "spans 4, 6 and 9" (at most ``most`` listed)."""
+    shown = [str(i) for i in ids[:most]]
+    if len(ids) > most:
+        shown.append(f"{len(ids) - most:,} more")
+    if len(shown) == 1:
+        return f"span {shown[0]}"
+    return f"spans {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def longest_spans_sentence(c: Comparison) -> str:
+    """The longest span in words with its own character count, and the longest in characters when another.
+
+    The summary's two maxima may come from two different spans; one
+    sentence joining them would describe a span that does not exist.
+    """
+    s: TextSummary = c.summary  # type: ignore[assignment]
+    by_words = next((x for x in c.spans if x.words == s.longest_span_words), None)
+    by_chars = next(
+        (x for x in c.spans if x.suspect.end - x.suspect.start == s.longest_span_characters), None
+    )
+    if by_words is None or by_chars is None:
+        return (
+            f"The longest span has {plural(s.longest_span_words, 'word')}; the longest span in characters of the "
+            f"output has {plural(s.longest_span_characters, 'character')}."
+        )
+    chars = by_words.suspect.end - by_words.suspect.start
+    sentence = (
+        f"The longest span in words is span {by_words.id}: {plural(by_words.words, 'word')} "
+        f"({plural(chars, 'character')} of the output)"
+    )
+    if chars == s.longest_span_characters:
+        return sentence + ", also the longest in characters."
+    return (
+        sentence + f"; the longest in characters is span {by_chars.id}: "
+        f"{plural(s.longest_span_characters, 'character')} ({plural(by_chars.words, 'word')})."
+    )
+
+
+def identical_files(c: Comparison) -> bool:
+    return c.original.sha256 == c.suspect.sha256
+
+
+IDENTICAL_FILES = "The two files are identical byte for byte: they have the same SHA-256 digest."
 
 
 def text_summary_sentences(c: Comparison) -> list[str]:
@@ -269,6 +393,8 @@ def text_summary_sentences(c: Comparison) -> list[str]:
             f"original “{markup(c.original.name)}” ({plural(orig_words, 'word')})."
         )
     ]
+    if identical_files(c):
+        sentences.append(IDENTICAL_FILES)
     if s.span_count == 0:
         near = (
             f", and no near-verbatim passage of that length with a word similarity of at least {p.min_similarity:.2f}"
@@ -294,10 +420,18 @@ def text_summary_sentences(c: Comparison) -> list[str]:
         f"{s.suspect_words_in_spans:,} of the output’s {out_words:,} words ({percent(s.suspect_coverage)}) lie in "
         f"passages that also appear in the original: " + ", and ".join(parts) + "."
     )
+    nested = span_nesting(c.spans).nested_count()
+    if nested:
+        sentences.append(
+            f"Of the {plural(s.span_count, 'span')}, {nested:,} {'lies' if nested == 1 else 'lie'} wholly inside "
+            f"another span and {'shows' if nested == 1 else 'show'} part of its text again (each span’s heading "
+            f"names the spans it holds or lies in); {s.span_count - nested:,} "
+            f"{'lies' if s.span_count - nested == 1 else 'lie'} inside no other span. Coverage counts each output "
+            "word once."
+        )
     sentences.append(
         f"These passages correspond to {s.original_words_in_spans:,} of the original’s {orig_words:,} words "
-        f"({percent(s.original_coverage)}). The longest span is {plural(s.longest_span_words, 'word')} "
-        f"({plural(s.longest_span_characters, 'character')} of the output)."
+        f"({percent(s.original_coverage)}). " + longest_spans_sentence(c)
     )
     if s.common_phrase_spans:
         sentences.append(
@@ -316,6 +450,12 @@ def text_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     s: TextSummary = c.summary  # type: ignore[assignment]
     out_words = c.suspect.words or 0
     orig_words = c.original.words or 0
+    spans_found = (
+        f"{s.span_count:,} ({s.exact_span_count:,} verbatim, {s.near_span_count:,} near-verbatim)"
+    )
+    nested = span_nesting(c.spans).nested_count()
+    if nested:
+        spans_found += f"; {nested:,} of them inside another span"
     rows = [
         (
             "Output words in reproduced passages",
@@ -329,16 +469,10 @@ def text_figures_rows(c: Comparison) -> list[tuple[str, str]]:
             "Original words in reproduced passages",
             f"{s.original_words_in_spans:,} of {orig_words:,} ({percent(s.original_coverage)})",
         ),
-        (
-            "Spans found",
-            f"{s.span_count:,} ({s.exact_span_count:,} verbatim, {s.near_span_count:,} near-verbatim)",
-        ),
-        (
-            "Longest span",
-            f"{plural(s.longest_span_words, 'word')}, {plural(s.longest_span_characters, 'character')}",
-        ),
-        ("Spans flagged as common phrases", f"{s.common_phrase_spans:,}"),
+        ("Spans found", spans_found),
     ]
+    rows += _longest_rows(c)
+    rows.append(("Spans flagged as common phrases", f"{s.common_phrase_spans:,}"))
     bits = sorted(span.chance.bits for span in c.spans)
     if bits:
         rows.append(
@@ -348,7 +482,35 @@ def text_figures_rows(c: Comparison) -> list[tuple[str, str]]:
             )
         )
     rows.append(("Word-frequency table", s.language or "–"))
+    if identical_files(c):
+        rows.insert(0, ("Files", "identical byte for byte (same SHA-256)"))
     return rows
+
+
+def _longest_rows(c: Comparison) -> list[tuple[str, str]]:
+    """Two rows, each naming its own span: the longest in words and the longest in characters."""
+    s: TextSummary = c.summary  # type: ignore[assignment]
+    by_words = next((x for x in c.spans if x.words == s.longest_span_words), None)
+    by_chars = next(
+        (x for x in c.spans if x.suspect.end - x.suspect.start == s.longest_span_characters), None
+    )
+    if by_words is None or by_chars is None:
+        return [
+            ("Longest span in words", plural(s.longest_span_words, "word")),
+            ("Longest span in characters", plural(s.longest_span_characters, "character")),
+        ]
+    return [
+        (
+            "Longest span in words",
+            f"{plural(by_words.words, 'word')} (span {by_words.id}, "
+            f"{plural(by_words.suspect.end - by_words.suspect.start, 'character')})",
+        ),
+        (
+            "Longest span in characters",
+            f"{plural(s.longest_span_characters, 'character')} (span {by_chars.id}, "
+            f"{plural(by_chars.words, 'word')})",
+        ),
+    ]
 
 
 def image_summary_sentences(c: Comparison) -> list[str]:
@@ -358,17 +520,20 @@ def image_summary_sentences(c: Comparison) -> list[str]:
         (
             f"memdiff compared the image “{markup(q.name)}” ({q.width}×{q.height} pixels) with the original image "
             f"“{markup(o.name)}” ({o.width}×{o.height} pixels)."
-        ),
-        (
-            f"Result: <b>{markup(s.verdict)}</b>. "
-            f"{percent(s.matched_fraction_of_suspect)} of the output image and {percent(s.matched_fraction_of_original)} "
-            "of the original image lie in regions that match after alignment."
-        ),
+        )
     ]
+    if identical_files(c):
+        sentences.append(IDENTICAL_FILES)
+    sentences.append(
+        f"Result category: <b>{markup(s.verdict)}</b>. "
+        f"{percent(s.matched_fraction_of_suspect)} of the output image and {percent(s.matched_fraction_of_original)} "
+        "of the original image lie in regions that match after alignment."
+    )
     if s.transform:
         sentences.append(f"Alignment found: {markup(transform_text(s.transform))}.")
     if s.orientation and s.orientation != "as given":
         sentences.append(f"Orientation: {markup(s.orientation)}.")
+    sentences.append(verdict_definition(s))
     return sentences
 
 
@@ -388,7 +553,7 @@ def transform_text(t: dict[str, Any]) -> str:
 def image_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     s: ImageSummary = c.summary  # type: ignore[assignment]
     rows = [
-        ("Result", s.verdict),
+        ("Result category", s.verdict),
         ("Matched fraction of output image", percent(s.matched_fraction_of_suspect)),
         ("Matched fraction of original image", percent(s.matched_fraction_of_original)),
         ("Alignment", transform_text(s.transform) if s.transform else "no alignment found"),
@@ -396,10 +561,22 @@ def image_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     ]
     if s.inliers:
         rows.append(("Matched feature points (inliers)", f"{s.inliers:,}"))
+    this_way, other_way = orientation_names(s)
     for name in sorted(s.hashes):
         h = s.hashes[name]
-        rows.append((f"{name} distance", f"{h.get('distance')} of {h.get('bits')} bits"))
+        value = f"{h.get('distance')} of {h.get('bits')} bits, whole pictures, output {this_way}"
+        if h.get("other_orientation_distance") is not None:
+            value += f" ({h['other_orientation_distance']} with the output {other_way})"
+        rows.append((f"{name} distance", value))
+    if identical_files(c):
+        rows.insert(0, ("Files", "identical byte for byte (same SHA-256)"))
     return rows
+
+
+def orientation_names(s: ImageSummary) -> tuple[str, str]:
+    """The orientation the hashes were compared in, and the other one ("as given" or "mirrored")."""
+    this_way = "mirrored" if s.orientation == "mirrored" else "as given"
+    return this_way, ("as given" if this_way == "mirrored" else "mirrored")
 
 
 def summary(c: Comparison, st: Styles, outline: Outline, width: float) -> list[Any]:
@@ -481,24 +658,31 @@ def batch_inputs(
     rows = []
     for n, c in enumerate(comparisons, start=1):
         q = c.suspect
-        extent = f"{q.width}×{q.height} px" if q.width is not None else f"{words(q.words)} words"
         rows.append(
             [
                 str(n),
-                markup(q.name),
-                f"{size_text(q.size_bytes).split(' (')[0]}<br/>{extent}",
+                f"{markup(q.name)}<br/>{markup(q.media_type)}",
+                "<br/>".join([size_text(q.size_bytes).split(" (")[0], *_extent(q)]),
                 _p(markup(q.sha256[:32]) + "<br/>" + markup(q.sha256[32:]), st.cell_mono),
             ]
         )
     story.append(
         grid_table(
-            ["#", "File", "Size", "SHA-256"],
+            ["#", "File and media type", "Size, pages or pixels", "SHA-256"],
             rows,
             st,
             [0.35 * inch, 2.0 * inch, 1.15 * inch, width - 3.5 * inch],
         )
     )
     return story
+
+
+def _extent(r: DocumentRecord) -> list[str]:
+    """A file's pages and words, or its pixel size, in a few words each (for the batch table)."""
+    if r.width is not None:
+        return [f"{r.width} × {r.height} pixels"]
+    pages = "no pages" if r.pages is None else plural(r.pages, "page")
+    return [pages, plural(r.words or 0, "word")]
 
 
 def provenance_section(prov: Provenance, st: Styles, outline: Outline, width: float) -> list[Any]:
@@ -576,7 +760,7 @@ LIBRARIES = (
     "pikepdf",
 )
 
-LITERATURE = (
+TEXT_LITERATURE = (
     (
         "N. Carlini et al., “Quantifying Memorization Across Neural Language Models”, ICLR 2023: verbatim "
         "reproduction measured on runs of 50 tokens."
@@ -593,6 +777,9 @@ LITERATURE = (
         "D. Ippolito et al., “Preventing Generation of Verbatim Memorization in Language Models Gives a False Sense "
         "of Privacy”, INLG 2023: approximate memorisation at BLEU 0.75."
     ),
+)
+
+IMAGE_LITERATURE = (
     (
         "G. Somepalli et al., “Diffusion Art or Digital Forgery? Investigating Data Replication in Diffusion "
         "Models”, CVPR 2023; N. Carlini et al., “Extracting Training Data from Diffusion Models”, USENIX Security "
@@ -636,48 +823,19 @@ def _installed_version(name: str) -> str:
 
 
 def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[Any]:
-    p = c.parameters
     story: list[Any] = [outline.heading("Method", st.h1, 0)]
     if c.mode == "text":
         story.extend(_text_method(c, st))
     else:
         story.extend(_image_method(c, st))
 
-    story.append(_p("Parameters", st.h3))
-    rows = []
-    for key, value in p.to_dict().items():
-        rows.append(
-            [monospace(key), markup(_format_value(value)), markup(PARAMETER_MEANINGS.get(key, ""))]
-        )
     if c.mode == "text":
-        rows.append(
-            [
-                monospace("common_phrase_bits"),
-                f"{COMMON_PHRASE_BITS:g}",
-                "spans with a lower chance estimate are flagged as common phrases",
-            ]
-        )
-    if c.mode == "image":
-        s: ImageSummary = c.summary  # type: ignore[assignment]
-        for key in sorted(s.thresholds):
-            if key in IMAGE_MEASUREMENTS:
-                meaning = "measured in this comparison"
-            elif key == "calibration":
-                meaning = "the study the thresholds were calibrated on"
-            else:
-                meaning = "image decision threshold"
-            rows.append([monospace(key), markup(str(s.thresholds[key])), meaning])
-    story.append(
-        grid_table(
-            ["Parameter", "Value", "Meaning"],
-            rows,
-            st,
-            [1.6 * inch, 0.9 * inch, width - 2.5 * inch],
-        )
-    )
+        story.extend(_text_parameters(c, st, width))
+    else:
+        story.extend(_image_parameters(c, st, width))
 
     story.append(_p("Validation", st.h3))
-    for line in validation.statements(c):
+    for line in validation.paragraphs(c):
         story.append(_p(markup(line), st.body))
 
     story.append(_p("Software", st.h3))
@@ -706,14 +864,211 @@ def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[An
     )
     story.append(table)
 
-    story.append(_p("Literature the thresholds come from", st.h3))
-    for ref in LITERATURE:
+    if c.mode == "text":
+        story.append(_p("Literature the thresholds come from", st.h3))
+        references = TEXT_LITERATURE
+    else:
+        # The image thresholds come from memdiff's own calibration study (see Validation);
+        # the literature is where the approach comes from.
+        story.append(_p("Literature the method follows", st.h3))
+        references = IMAGE_LITERATURE
+    for ref in references:
         story.append(Paragraph(markup(ref), st.bullet, bulletText="•"))
 
     story.append(_p("Known limits", st.h3))
     for limit in _TEXT_LIMITS if c.mode == "text" else _IMAGE_LIMITS:
         story.append(Paragraph(markup(limit), st.bullet, bulletText="•"))
     return story
+
+
+def _name_column(names: Sequence[str], st: Styles) -> float:
+    """A column wide enough for the longest setting name on one line (names do not break mid-word)."""
+    longest = max((stringWidth(n, MONO, st.cell.fontSize) for n in names), default=0.0)
+    return max(1.3 * inch, longest + 14)
+
+
+def _settings_table(
+    rows: Sequence[tuple[str, Any, str]], st: Styles, width: float, header: Sequence[str]
+) -> Table:
+    name_w = _name_column([r[0] for r in rows], st)
+    value_w = 0.9 * inch
+    return grid_table(
+        header,
+        [[monospace(k), markup(_format_value(v)), markup(m)] for k, v, m in rows],
+        st,
+        [name_w, value_w, width - name_w - value_w],
+    )
+
+
+def _heading_with_table(title: str, table: Table, st: Styles, rows_kept: int = 4) -> list[Any]:
+    """A small heading and the table it introduces: a page break first only when not even a few rows fit.
+
+    The heading style keeps with the next flowable, which moves a whole
+    page-long table (and its heading) to the next page, leaving the page
+    before mostly blank; here the table may split, its header row repeating.
+    """
+    heading = _p(title, st.h3)
+    heading.keepWithNext = 0
+    room = st.h3.spaceBefore + st.h3.leading + st.h3.spaceAfter + (rows_kept + 1) * 22
+    return [_RoomFor(room), heading, table]
+
+
+def _text_parameters(c: Comparison, st: Styles, width: float) -> list[Any]:
+    rows = [(k, v, PARAMETER_MEANINGS.get(k, "")) for k, v in c.parameters.to_dict().items()]
+    rows.append(
+        (
+            "common_phrase_bits",
+            f"{COMMON_PHRASE_BITS:g}",
+            "spans with a lower chance estimate are flagged as common phrases",
+        )
+    )
+    return _heading_with_table(
+        "Parameters", _settings_table(rows, st, width, ["Parameter", "Value", "Meaning"]), st
+    )
+
+
+#: Image settings that are not settings: what the comparison measured, and where the thresholds come from.
+_NOT_SETTINGS = IMAGE_MEASUREMENTS | {"calibration"}
+
+IMAGE_THRESHOLD_MEANINGS = {
+    "min_inliers": "a match needs at least this many keypoint pairs that fit the alignment (RANSAC inliers)",
+    "min_textured_tiles": "a match needs at least this many textured tiles that agree after alignment",
+    "min_textured_agreement": "a match needs at least this share of the covered textured tiles to agree",
+    "min_matched_fraction": "a match needs at least this matched share of the output or of the original",
+    "near_identical_fraction": (
+        "a match is classed “near-identical” when both pictures are matched at least to this share, "
+        "otherwise “partial copy”"
+    ),
+    "conclusive_fraction": (
+        "a match covering this share of the output is final: the other orientation (as given or mirrored) "
+        "is then not tried"
+    ),
+    "orientation_hint_bits": "the mirrored orientation is tried first when its pHash is this many bits closer",
+    "tile_match": "a tile whose score (0 to 1) reaches this counts as matching",
+    "tile_min_coverage": "a tile is scored only when the aligned output covers this share of it",
+    "tile_min_edge_share": "a partial tile at the picture’s edge is scored only when it is at least this share of a tile",
+    "tile_luminance_span": "difference of a tile’s mean brightness (grey levels) that brings its score to 0",
+    "tile_texture_std": "a tile of the original is textured when its grey levels’ standard deviation exceeds this",
+    "grid_long_side": "tiles along the original’s long side",
+    "min_region_tiles": "smallest matched region reported, in tiles",
+    "work_long_side": "keypoints are found on copies at most this many pixels long",
+    "work_min_long_side": "smaller pictures are enlarged to this long side to find keypoints",
+    "orb_features": "keypoints kept per picture (ORB detector)",
+    "orb_levels": "scale levels of the ORB detector",
+    "orb_fast_threshold": "corner threshold of the ORB detector (FAST)",
+    "ratio_test": "a keypoint match is kept when its distance is below this share of the next best (ratio test)",
+    "ransac_reprojection_px": "a keypoint pair fits the alignment when it lands within this many pixels (RANSAC)",
+    "ransac_iterations": "RANSAC iterations",
+    "ransac_seed": "seed of RANSAC’s random draws, fixed so that every run gives the same result",
+    "direct_aspect_tolerance": (
+        "direct comparison: largest difference of the two width-to-height ratios (as the logarithm of their "
+        "quotient, plus a pixel’s rounding)"
+    ),
+    "direct_flat_spread": (
+        "direct comparison: a picture whose tile means spread less than this (grey levels) is flat, and matches "
+        "only when identical"
+    ),
+    "direct_min_layout_correlation": "direct comparison: lowest correlation of the tone layouts over the tiles",
+    "direct_max_colour_residual": (
+        "direct comparison: largest root-mean-square difference of the tiles’ mean colours (8-bit levels) "
+        "after one shared brightness gain and offset"
+    ),
+    "direct_max_gain": "direct comparison: largest brightness gain allowed, either way",
+    "hash_long_side": "pictures are reduced to this long side (pixels) before hashing",
+    "whash_image_scale": "size (pixels) at which the wavelet hash is computed",
+}
+
+IMAGE_MEASUREMENT_MEANINGS = {
+    "comparison_method": "the method that decided the result",
+    "textured_matched_tiles": "textured tiles of the original that agree after the best alignment",
+    "textured_covered_tiles": "textured tiles of the original that the aligned output covers",
+    "direct_pixel_identical": "direct comparison: the pictures hold the same pixels",
+    "direct_layout_correlation": "direct comparison: correlation of the tone layouts",
+    "direct_colour_residual": "direct comparison: colour difference after the brightness fit (8-bit levels)",
+    "direct_orientation": "direct comparison: orientation of the output",
+}
+
+
+def _image_parameters(c: Comparison, st: Styles, width: float) -> list[Any]:
+    s: ImageSummary = c.summary  # type: ignore[assignment]
+    t = s.thresholds
+    fixed = [
+        (k, t[k], IMAGE_THRESHOLD_MEANINGS.get(k, "fixed image setting (see the result file)"))
+        for k in t  # the engine's order: the decision thresholds first
+        if k not in _NOT_SETTINGS
+    ]
+    measured = [
+        (k, t[k], IMAGE_MEASUREMENT_MEANINGS.get(k, "measured in this comparison"))
+        for k in t
+        if k in IMAGE_MEASUREMENTS
+    ]
+    story: list[Any] = []
+    story.extend(
+        _heading_with_table(
+            "Thresholds and settings",
+            _settings_table(fixed, st, width, ["Setting", "Value", "Meaning"]),
+            st,
+        )
+    )
+    story.append(
+        _p(
+            "These values are fixed in this version of memdiff and are the same for every image comparison; the "
+            "decision thresholds were chosen with memdiff’s image calibration study (see Validation). The text "
+            "settings recorded in the result file play no part in an image comparison.",
+            st.body,
+        )
+    )
+    if measured:
+        story.extend(
+            _heading_with_table(
+                "Measured in this comparison",
+                _settings_table(measured, st, width, ["Measurement", "Value", "Meaning"]),
+                st,
+            )
+        )
+    return story
+
+
+def verdict_definition(s: ImageSummary) -> str:
+    """What the result category means, in the measured thresholds it was decided with."""
+    t = s.thresholds
+    near = t.get("near_identical_fraction", 0.75)
+    tests = (
+        f"at least {t.get('min_inliers', '?')} keypoint pairs fit one alignment, at least "
+        f"{t.get('min_textured_tiles', '?')} textured tiles agree after it and so do at least "
+        f"{_share(t.get('min_textured_agreement'))} of the textured tiles it covers, and the matched area is at "
+        f"least {_share(t.get('min_matched_fraction'))} of one of the pictures"
+    )
+    direct = str(t.get("comparison_method", "")).startswith("direct")
+    if s.verdict == "near-identical" and direct:
+        meaning = (
+            "the pictures, too smooth for keypoints, were laid over each other whole and are identical pixel for "
+            "pixel, or their tone layouts correlate at "
+            f"{t.get('direct_min_layout_correlation', '?')} or more, their colours differ by at most "
+            f"{t.get('direct_max_colour_residual', '?')} levels after one brightness fit, and at least "
+            f"{_share(near)} of each picture matches tile by tile"
+        )
+    elif s.verdict == "near-identical":
+        meaning = f"the match tests were passed ({tests}) and at least {_share(near)} of each picture is matched"
+    elif s.verdict == "partial copy":
+        meaning = (
+            f"the match tests were passed ({tests}), and less than {_share(near)} of at least one of the pictures "
+            "is matched"
+        )
+    elif s.verdict == "no match found":
+        meaning = f"no alignment passed the match tests ({tests})" + (
+            ", and the direct comparison of the whole pictures did not match either" if direct else ""
+        )
+    else:
+        meaning = "see the thresholds in the Method section"
+    return (
+        f"“{markup(s.verdict)}” is the name memdiff gives this measured category: {meaning}. The name labels "
+        "these measurements; it does not say how the output was made."
+    )
+
+
+def _share(x: Any) -> str:
+    return f"{float(x):.0%}" if isinstance(x, (int, float)) else "?"
 
 
 def _normalisation_phrase(p: Parameters) -> str:
@@ -769,23 +1124,29 @@ def _text_method(c: Comparison, st: Styles) -> list[Any]:
 
 def _image_method(c: Comparison, st: Styles) -> list[Any]:
     t = c.summary.thresholds if isinstance(c.summary, ImageSummary) else {}
+    near = _share(t.get("near_identical_fraction", 0.75))
     text = (
-        "Both images are decoded to RGB pixels. memdiff computes perceptual hashes of each (average, difference, "
-        "perceptual and wavelet hashes, and a colour hash) and reports the Hamming distance between the two "
-        "images’ hashes: a small distance means the images look alike at a coarse scale. It then searches for a "
-        "geometric alignment (scale, rotation, shift, mirroring) that maps the output image onto the original, "
-        "compares the aligned images tile by tile, and reports the tiles and boxes whose content matches. "
-        "The verdict follows from the fixed thresholds listed below."
+        "Both images are decoded to RGB pixels. memdiff computes perceptual hashes of each whole picture "
+        "(average, difference, perceptual and wavelet hashes, and a colour hash) and reports the Hamming distance "
+        "between the two pictures’ hashes: a small distance means the whole pictures look alike at a coarse "
+        "scale. It then searches for a geometric alignment (scale, rotation, shift, mirroring) that maps the "
+        "output image onto the original, compares the aligned images tile by tile, and reports the tiles and "
+        "boxes whose content matches. The result is one of three measured categories, decided by the fixed "
+        "thresholds listed below: a match needs an alignment that passes every match test (enough keypoint "
+        "pairs fitting it, enough agreeing textured tiles, a high enough share of agreeing textured tiles, and a "
+        f"large enough matched area); the output is then classed “near-identical” when at least {near} of each "
+        "picture is matched, and “partial copy” otherwise; without a match it is classed “no match found”. "
+        "These names label measurements; they do not say how the output was made."
     )
     smooth = (
         "A picture too smooth for keypoints (a sky, a gradient, a flat colour) cannot be aligned that way; then the "
         "output is laid over the whole original at the same size, as given and mirrored, and compared directly: "
-        "it is a copy when the pixels are identical, or when the layout of tones correlates at "
-        f"{t.get('direct_min_layout_correlation', 0.9)} or more, the colours differ by at most "
-        f"{t.get('direct_max_colour_residual', 20.0)} grey levels after one brightness gain, and the matched share "
-        f"of both pictures reaches {t.get('near_identical_fraction', 0.75):.0%}; a flat picture matches only when "
-        "identical. Crops and pastes of such pictures cannot be located. This comparison used "
-        f"{t.get('comparison_method', 'keypoint alignment')}."
+        "the output is classed “near-identical” when the pixels are identical, or when the layout of tones "
+        f"correlates at {t.get('direct_min_layout_correlation', 0.9)} or more, the colours differ by at most "
+        f"{t.get('direct_max_colour_residual', 20.0)} levels after one brightness gain, and the matched share "
+        f"of both pictures reaches {near}; otherwise “no match found”. A flat picture is classed "
+        "“near-identical” only when identical. Crops and pastes of such pictures cannot be located. This "
+        f"comparison used {t.get('comparison_method', 'keypoint alignment')}."
     )
     return [_p(text, st.body), _p(smooth, st.body)]
 
@@ -835,13 +1196,17 @@ def legend(st: Styles) -> Paragraph:
         f"How to read this section: {copied('words shown in red and underlined')} occur in both the original and "
         f"the output (identical after normalisation). Inside near-verbatim passages, "
         f"{different('words in italics on a grey ground')} differ between the two sides. Text in neither style is "
-        "not part of a reported span. Character positions refer to each file’s extracted text.",
+        "not part of a reported span. Character positions refer to each file’s extracted text. A PDF page is "
+        "the page’s position in the PDF file, counted from its first page; it can differ from the number "
+        "printed on the page.",
         st.body,
     )
 
 
-def span_heading_pieces(span: Span, *, continued: bool = False) -> list[tuple[str, str]]:
-    """The line above a span: its number, kind, length, chance estimate and flags, as (kind, text) pieces."""
+def span_heading_pieces(
+    span: Span, *, continued: bool = False, nesting: Nesting | None = None
+) -> list[tuple[str, str]]:
+    """The line above a span: its number, kind, length, chance estimate, flags and the spans it holds or lies in."""
     kind = (
         "verbatim"
         if span.kind == "exact"
@@ -857,6 +1222,14 @@ def span_heading_pieces(span: Span, *, continued: bool = False) -> list[tuple[st
     pieces.append(f"chance estimate {span.chance.bits:,.1f} bits")
     if span.other_occurrences:
         pieces.append(f"also at {plural(span.other_occurrences, 'other place')} in the original")
+    if nesting is not None:
+        # The same output text shown again under another number: say so where it is shown.
+        if nesting.contains.get(span.id):
+            pieces.append(f"contains {id_list(nesting.contains[span.id])}")
+        if nesting.inside.get(span.id):
+            pieces.append(f"inside {id_list(nesting.inside[span.id])}")
+        if nesting.overlaps.get(span.id):
+            pieces.append(f"overlaps {id_list(nesting.overlaps[span.id])}")
     out = [
         ("bold", f"Span {span.id}" + (" (continued)" if continued else "")),
         ("plain", " · " + " · ".join(pieces)),
@@ -867,7 +1240,9 @@ def span_heading_pieces(span: Span, *, continued: bool = False) -> list[tuple[st
     return out
 
 
-def span_table(span: Span, alignment: Alignment, st: Styles, width: float) -> SideBySide:
+def span_table(
+    span: Span, alignment: Alignment, st: Styles, width: float, nesting: Nesting | None = None
+) -> SideBySide:
     """One span as two aligned columns, cut into rows that may fall on different pages."""
     loc_o, loc_s = span.original, span.suspect
     o_label = f" · characters {loc_o.start:,}–{loc_o.end:,}"
@@ -887,14 +1262,14 @@ def span_table(span: Span, alignment: Alignment, st: Styles, width: float) -> Si
         for row in alignment.rows()
     ]
     return SideBySide(
-        cell.paragraph(span_heading_pieces(span), keep_lines=False),
+        cell.paragraph(span_heading_pieces(span, nesting=nesting), keep_lines=False),
         (
             small.paragraph([("bold", "Original"), ("plain", o_label)], keep_lines=False),
             small.paragraph([("bold", "Model output"), ("plain", s_label)], keep_lines=False),
         ),
         rows,
         continued_heading=lambda: cell.paragraph(
-            span_heading_pieces(span, continued=True), keep_lines=False
+            span_heading_pieces(span, continued=True, nesting=nesting), keep_lines=False
         ),
         space_after=8,
     )
@@ -934,7 +1309,8 @@ def text_findings(
     )
     sub = level + 1 if heading else level
     spans_heading = outline.heading("Spans side by side", st.h2, sub)
-    tables = [span_table(span, alignment, st, width) for span, alignment in alignments]
+    nesting = span_nesting(spans)
+    tables = [span_table(span, alignment, st, width, nesting) for span, alignment in alignments]
     if tables:
         # keepWithNext would make the heading and the whole first span one
         # block, moved whole to the next page when the span is taller than
@@ -989,6 +1365,8 @@ def full_output(
     for span, _ in alignments:
         word = int(np.searchsorted(starts, span.suspect.start, side="left"))
         labels[word] = labels.get(word, "") + f"[{span.id}]"
+    # A narrow no-break space after the label: "[4] Round", not "[4]Round", and never a line apart.
+    labels = {word: label + "\u202f" for word, label in labels.items()}
     labelled = sorted(labels)
     story: list[Any] = []
     if not text.strip():
@@ -1033,6 +1411,9 @@ def equivalent_command(c: Comparison, report_name: str) -> list[str]:
     p = c.parameters
     d = Parameters()
     cmd = ["memdiff", "compare", c.original.name, c.suspect.name, "--mode", c.mode]
+    if c.mode == "image":
+        # The text settings play no part in an image comparison; its thresholds are fixed.
+        return [*cmd, "--report", report_name]
     cmd += [
         "--min-words",
         str(p.min_words),
@@ -1054,6 +1435,62 @@ def equivalent_command(c: Comparison, report_name: str) -> list[str]:
         cmd += ["--language", p.language]
     cmd += ["--report", report_name]
     return cmd
+
+
+def _modes(comparisons: Sequence[Comparison]) -> list[str]:
+    """The modes of the comparisons, in their order of first appearance."""
+    return list(dict.fromkeys(c.mode for c in comparisons))
+
+
+def recorded_settings(c: Comparison) -> dict[str, Any]:
+    """The settings a finding depends on: the text parameters, or the image thresholds (not what was measured)."""
+    if c.mode == "text":
+        return c.parameters.to_dict()
+    s: ImageSummary = c.summary  # type: ignore[assignment]
+    return {k: s.thresholds[k] for k in sorted(s.thresholds) if k not in _NOT_SETTINGS}
+
+
+def digest_code(result_name: str, *, batch: bool) -> list[str]:
+    """Python lines that recompute a findings digest from the result file, exactly as memdiff computes it.
+
+    Printed in the report so that anyone can check the digest without
+    memdiff; a test runs the lines as the PDF's text gives them back.
+    """
+    lines = ["import hashlib, json", f"name = {json.dumps(result_name, ensure_ascii=False)}"]
+    if batch:
+        lines += [
+            '# output n of this report is ["comparisons"][n - 1]; here output 1:',
+            'c = json.load(open(name, encoding="utf-8"))["comparisons"][0]',
+        ]
+    else:
+        lines.append('c = json.load(open(name, encoding="utf-8"))')
+    return lines + [
+        'findings = c["spans"] if c["mode"] == "text" else c["regions"]',
+        'body = {"findings": findings, "mode": c["mode"], "summary": c["summary"]}',
+        'text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)',
+        'print(hashlib.sha256(text.encode("utf-8")).hexdigest())',
+    ]
+
+
+def digest_recipe(comparisons: Sequence[Comparison], report_name: str, st: Styles) -> list[Any]:
+    """How the findings digest is made, precisely enough to recompute it from the result file."""
+    result_name = report_name.rsplit(".", 1)[0] + ".json"
+    batch = len(comparisons) > 1
+    where = (
+        f"one comparison of the list “comparisons” in the result file {result_name}"
+        if batch
+        else f"the result file {result_name}"
+    )
+    text = (
+        "The findings digest is the SHA-256 of the UTF-8 bytes of one JSON object with three members, taken "
+        f"from {where}: “findings”, which is its list “spans” (text) or “regions” (images); “mode”; and "
+        "“summary”. The object is written with the members of every object in it sorted by name, no space or "
+        "line break between tokens, characters beyond ASCII written as themselves (not escaped), and every "
+        "string and number exactly as the result file writes it. The result file also records the digest as "
+        "“findings_sha256”. In Python, beside the result file:"
+    )
+    code = "<br/>".join(markup(line, base=MONO) for line in digest_code(result_name, batch=batch))
+    return [_p(text, st.body), _p(code, st.code)]
 
 
 def reproducibility(
@@ -1105,20 +1542,14 @@ def reproducibility(
                 )
             )
     story.append(_p("Parameters", st.h3))
-    story.append(
-        _p(
-            markup(json.dumps(first.parameters.to_dict(), indent=None, sort_keys=False), base=MONO),
-            st.code,
-        )
-    )
+    for mode in _modes(comparisons):
+        c = next(x for x in comparisons if x.mode == mode)
+        recorded = recorded_settings(c)
+        if len(_modes(comparisons)) > 1:
+            story.append(_p(f"{mode.capitalize()} comparisons:", st.body))
+        story.append(_p(markup(json.dumps(recorded, indent=None, sort_keys=False), base=MONO), st.code))
     story.append(_p("Inputs and findings digests", st.h3))
-    story.append(
-        _p(
-            "The findings digest is the SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of the "
-            "summary figures and every span or region, exactly as in the result file beside this report.",
-            st.body,
-        )
-    )
+    story.extend(digest_recipe(comparisons, report_name, st))
     rows: list[tuple[str, Any]] = [
         ("Original", monospace(f"{first.original.sha256}") + f"<br/>{markup(first.original.name)}")
     ]
@@ -1137,8 +1568,8 @@ def reproducibility(
         key_value_table(
             [
                 ("memdiff version", markup(first.tool_version)),
-                ("Analysis run", markup(first.created)),
-                ("Report date", markup(report_date)),
+                ("Analysis run", markup(analysis_date_text(first.created))),
+                ("Report date", markup(report_date_text(report_date))),
                 (
                     "Result file",
                     markup(report_name.rsplit(".", 1)[0] + ".json") + " (beside this report)",
@@ -1179,9 +1610,15 @@ def batch_summary(
             st.body,
         )
     )
-    rows = []
-    for n, c in enumerate(comparisons, start=1):
-        if c.mode == "text":
+    numbered = list(enumerate(comparisons, start=1))
+    text_rows = [(n, c) for n, c in numbered if c.mode == "text"]
+    image_rows = [(n, c) for n, c in numbered if c.mode == "image"]
+    both = bool(text_rows) and bool(image_rows)
+    if text_rows:
+        if both:
+            story.append(_p("Text outputs", st.h3))
+        rows = []
+        for n, c in text_rows:
             s: TextSummary = c.summary  # type: ignore[assignment]
             rows.append(
                 [
@@ -1194,29 +1631,61 @@ def batch_summary(
                     _text_verdict(c),
                 ]
             )
-        else:
+        widths = [0.3 * inch, 1.55 * inch, 0.8 * inch, 0.8 * inch, 0.75 * inch, 0.6 * inch]
+        widths.append(width - sum(widths))
+        story.append(
+            grid_table(
+                ["#", "Output", "Coverage", "Verbatim", "Longest span (words)", "Spans", "Finding"],
+                rows,
+                st,
+                widths,
+            )
+        )
+    if image_rows:
+        if both:
+            story.append(_p("Image outputs", st.h3))
+        rows = []
+        for n, c in image_rows:
             i: ImageSummary = c.summary  # type: ignore[assignment]
+            category = markup(i.verdict)
+            if identical_files(c):
+                category += "; the file is identical to the original (same SHA-256)"
             rows.append(
                 [
                     str(n),
                     markup(c.suspect.name),
+                    category,
                     percent(i.matched_fraction_of_suspect),
-                    "–",
-                    "–",
+                    percent(i.matched_fraction_of_original),
                     f"{len(c.regions):,}",
-                    markup(i.verdict),
+                    markup(i.orientation or "as given"),
                 ]
             )
-    widths = [0.3 * inch, 1.55 * inch, 0.8 * inch, 0.8 * inch, 0.75 * inch, 0.6 * inch]
-    widths.append(width - sum(widths))
-    story.append(
-        grid_table(
-            ["#", "Output", "Coverage", "Verbatim", "Longest span (words)", "Spans", "Finding"],
-            rows,
-            st,
-            widths,
+        widths = [0.3 * inch, 1.5 * inch, 1.45 * inch, 0.8 * inch, 0.8 * inch, 0.7 * inch]
+        widths.append(width - sum(widths))
+        story.append(
+            grid_table(
+                [
+                    "#",
+                    "Output",
+                    "Result category",
+                    "Matched share of output",
+                    "Matched share of original",
+                    "Regions",
+                    "Orientation",
+                ],
+                rows,
+                st,
+                widths,
+            )
         )
-    )
+        story.append(
+            _p(
+                "The result categories are names for measured thresholds, defined in the Method section; they do "
+                "not say how an output was made.",
+                st.body,
+            )
+        )
     return story
 
 
@@ -1227,6 +1696,12 @@ def _found_something(c: Comparison) -> bool:
 
 
 def _text_verdict(c: Comparison) -> str:
+    return _text_finding(c) + (
+        "; the file is identical to the original (same SHA-256)" if identical_files(c) else ""
+    )
+
+
+def _text_finding(c: Comparison) -> str:
     s: TextSummary = c.summary  # type: ignore[assignment]
     if not s.span_count:
         return "no span found"

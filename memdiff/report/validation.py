@@ -68,3 +68,20 @@ def statements(comparison: Comparison, study: dict[str, Any] | None = None) -> l
             )
         ]
     return [f"From the validation study, version {version}:", *applying]
+
+
+def paragraphs(comparison: Comparison, study: dict[str, Any] | None = None) -> list[str]:
+    """The statements as the report prints them: the lead-in only when a statement does not name the study.
+
+    The study's own statements begin "On the validation set (study 2026-11-1: ...";
+    printed after "From the validation study, version 2026-11-1:" the study
+    would be named twice in a row.
+    """
+    lines = statements(comparison, study)
+    study = study if study is not None else load_study()
+    if study is None or len(lines) < 2:
+        return lines
+    named = f"study {study.get('version', 'unversioned')}"
+    if all(named in line for line in lines[1:]):
+        return lines[1:]
+    return lines
