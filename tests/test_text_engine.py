@@ -265,6 +265,28 @@ def test_forms_sharing_a_frequency_key_are_all_priced():
     assert prices.run_bits(["\u5169", "\u4e24"]) == round(2 * prices.bits("\u4e24"), 1)
 
 
+def test_a_runs_bits_are_worked_out_from_whole_bucket_numbers():
+    """No pow or log2 (whose last bit depends on the platform's maths library): a sum of integers, one product, one quotient."""
+    from fractions import Fraction
+
+    from memdiff.text.chance import LOG2_10, UNKNOWN_WORD_BUCKET, WordPrices, bits_of_run
+
+    assert Fraction(LOG2_10) == Fraction(3.321928094887362)
+    words = "it is a truth universally acknowledged that a single man in possession of netherfield".split()
+    prices = WordPrices("en")
+    buckets = [prices.bucket(w) for w in words]
+    assert all(isinstance(b, int) and 0 < b <= UNKNOWN_WORD_BUCKET for b in buckets)
+    assert prices.bucket("netherfieldzq") == UNKNOWN_WORD_BUCKET
+    exact = Fraction(sum(buckets)) * Fraction(LOG2_10) / 100
+    assert abs(prices.run_bits(words) - float(exact)) <= 0.05
+    # The order of the words cannot change the sum, however the floats would have rounded.
+    assert prices.run_bits(words) == prices.run_bits(reversed(words)) == bits_of_run(sorted(buckets))
+    # The spans' figures are the same arithmetic.
+    text = " ".join(words)
+    (span,) = compare(load_text(text, "o"), load_text(f"He wrote {text}", "s")).spans
+    assert span.chance.bits == prices.run_bits(words)
+
+
 def test_a_word_hyphenated_across_a_page_break_is_joined():
     original = load_text("the evidence of repro-\n\nduction in the output of the model is clear to every reader", "o")
     suspect = load_text("the evidence of reproduction in the output of the model is clear to every reader", "s")

@@ -22,7 +22,7 @@ from memdiff.evidence import (
     TextSummary,
 )
 from memdiff.progress import SILENT, Progress
-from memdiff.text.chance import WordPrices, detect_language, is_common_phrase
+from memdiff.text.chance import WordPrices, bits_of_run, detect_language, is_common_phrase
 from memdiff.text.match import KgramIndex, Run, all_runs, exact_runs
 from memdiff.text.near import MAX_SEED_OCCURRENCES, Passage, near_passages
 from memdiff.text.normalize import Tokens, Vocabulary, blank, tokenize
@@ -132,11 +132,10 @@ def _spans(
     passages: list[Passage],
 ) -> list[Span]:
     drafts: list[tuple[tuple[int, int, int], Span]] = []
-    bits_of = _word_bits(index, suspect_ids, runs, passages)
+    bucket_of = _word_buckets(index, suspect_ids, runs, passages)
 
     def run_bits(word_ids: list[int]) -> float:
-        # Summed one word after another, in text order, as WordPrices.run_bits does.
-        return round(sum(map(bits_of.__getitem__, word_ids)), 1)
+        return bits_of_run(map(bucket_of.__getitem__, word_ids))
 
     def location(doc: Document, tokens: Tokens, first: int, end: int) -> Location:
         start, stop = tokens.char_range(first, end)
@@ -174,17 +173,17 @@ def _spans(
     return [replace(span, id=n) for n, (_, span) in enumerate(drafts, start=1)]
 
 
-def _word_bits(index: TextIndex, suspect_ids: np.ndarray, runs: list[Run], passages: list[Passage]) -> list[float]:
-    """Bits of every word id of the vocabulary that some span uses (0.0 for the others).
+def _word_buckets(index: TextIndex, suspect_ids: np.ndarray, runs: list[Run], passages: list[Passage]) -> list[int]:
+    """The frequency bucket of every word id of the vocabulary that some span uses (0 for the others).
 
     Every distinct word is priced in one pass over the frequency table; the
-    spans then sum plain floats by word id.
+    spans then sum plain integers by word id.
     """
     pieces = [suspect_ids[r.suspect : r.suspect + r.length] for r in runs]
     pieces += [suspect_ids[p.suspect_start : p.suspect_end] for p in passages]
-    bits_of = [0.0] * len(index.vocabulary)
+    bucket_of = [0] * len(index.vocabulary)
     if not pieces:
-        return bits_of
+        return bucket_of
     # Sorted and deduplicated by hand: np.unique imports numpy.ma, 11 ms.
     ids = np.sort(np.concatenate(pieces))
     used = ids[np.concatenate(([True], ids[1:] != ids[:-1]))].tolist()
@@ -192,8 +191,8 @@ def _word_bits(index: TextIndex, suspect_ids: np.ndarray, runs: list[Run], passa
     prices = WordPrices(index.language)
     prices.price(form(i) for i in used)
     for i in used:
-        bits_of[i] = prices.bits(form(i))
-    return bits_of
+        bucket_of[i] = prices.bucket(form(i))
+    return bucket_of
 
 
 def _shared_words(original_ids: np.ndarray, suspect_ids: np.ndarray, p: Passage) -> list[int]:

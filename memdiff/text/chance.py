@@ -11,13 +11,21 @@ which overstates the rarity of stock phrases; that is why short runs of
 common words are flagged ``common_phrase`` rather than judged on bits alone.
 
 The threshold is a fixed constant, printed in every result's method section.
+
+The arithmetic cannot differ between machines: wordfreq files each word in a
+bucket ``n`` of frequency ``10**(-n/100)``, so the word costs ``n / 100``
+decimal digits, ``n * log2(10) / 100`` bits. A run's price is worked out from
+the sum of its words' bucket numbers, an exact integer, by one
+multiplication and one division (rounded alike by every IEEE-754 machine)
+and Python's correctly rounded ``round``; ``pow`` and ``log2`` come from the
+platform's maths library and may differ in their last bit, enough to move a
+figure across a rounding boundary.
 """
 
 from __future__ import annotations
 
 import gzip
 import importlib.util
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +44,10 @@ COMMON_PHRASE_BITS = 80.0
 # The price of a word the frequency table does not know (a name, a typo, a
 # coinage): as rare as the rarest words listed, about one in 100 million.
 UNKNOWN_WORD_FREQUENCY = 1e-8
+# Its bucket: 10 ** (-800 / 100) == UNKNOWN_WORD_FREQUENCY. No word costs more.
+UNKNOWN_WORD_BUCKET = 800
+# log2(10), the double nearest to it.
+LOG2_10 = 3.321928094887362
 
 # Small sets of the most frequent words, enough to tell these languages apart
 # from a few hundred words of text without loading every frequency table.
@@ -133,12 +145,17 @@ def _chinese_to_simplified() -> dict[int, str]:
     return str.maketrans(mapping)
 
 
+def bits_of_run(buckets: Iterable[int]) -> float:
+    """The price in bits, to 0.1, of a run of words with these bucket numbers (see the module's notes)."""
+    return round(sum(buckets) * LOG2_10 / 100, 1)
+
+
 class WordPrices:
-    """Bits per word for one language; only the words asked for are looked up."""
+    """Each word's bucket number for one language (its price: see the module's notes); only the words asked for are looked up."""
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._prices: dict[str, float] = {}
+        self._buckets: dict[str, int] = {}
 
     def _key(self, word: str) -> str:
         key = word.casefold()
@@ -152,7 +169,7 @@ class WordPrices:
         # case folding, a traditional and a simplified character).
         wanted: dict[str, list[str]] = {}
         for word in words:
-            if word not in self._prices:
+            if word not in self._buckets:
                 wanted.setdefault(self._key(word), []).append(word)
         if not wanted:
             return
@@ -160,21 +177,23 @@ class WordPrices:
         # batch share no span with the original and never pay for it.
         buckets = _frequency_table(self.language).buckets_of(sorted(wanted))
         for key, forms in wanted.items():
-            n = buckets.get(key)
-            frequency = 10.0 ** (-n / 100.0) if n is not None else 0.0
-            price = -math.log2(max(frequency, UNKNOWN_WORD_FREQUENCY))
+            bucket = min(buckets.get(key, UNKNOWN_WORD_BUCKET), UNKNOWN_WORD_BUCKET)
             for word in forms:
-                self._prices[word] = price
+                self._buckets[word] = bucket
+
+    def bucket(self, word: str) -> int:
+        if word not in self._buckets:
+            self.price([word])
+        return self._buckets[word]
 
     def bits(self, word: str) -> float:
-        if word not in self._prices:
-            self.price([word])
-        return self._prices[word]
+        """One word's price, unrounded (for showing; runs are priced by :meth:`run_bits`)."""
+        return self.bucket(word) * LOG2_10 / 100
 
     def run_bits(self, words: Iterable[str]) -> float:
         words = list(words)
         self.price(words)
-        return round(sum(self._prices[w] for w in words), 1)
+        return bits_of_run(map(self._buckets.__getitem__, words))
 
 
 def is_common_phrase(bits: float) -> bool:
