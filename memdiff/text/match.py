@@ -435,8 +435,9 @@ def all_runs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every maximal shared run of at least ``index.k`` words, all occurrences (the seeds of near passages).
 
-    Runs found in more than ``max_occurrences`` places of the original are
-    left out. Returned as arrays (output positions, original positions,
+    A run is left out when each of its k-word phrases is found in more than
+    ``max_occurrences`` places of the original; one that only opens with such
+    phrases is found whole. Returned as arrays (output positions, original positions,
     lengths) in output order: large texts share hundreds of thousands of
     short runs by coincidence, too many to handle one Python object at a time.
     """
