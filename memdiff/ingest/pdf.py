@@ -151,6 +151,10 @@ _READ_LOCK = threading.Lock()
 _PDF_LOGGERS = ("pypdf", "pikepdf")
 
 
+class DamagedPDF(InputError):
+    """The data starts like a PDF but does not parse as one (text that merely mentions "%PDF-" ends here too)."""
+
+
 class _BudgetSpent(Exception):
     """Raised from inside pypdf's extraction when a file draws more text or needs more work than allowed."""
 
@@ -227,7 +231,7 @@ def read(
                 "split it or extract the relevant pages first."
             ) from None
         except RecursionError:
-            raise InputError(
+            raise DamagedPDF(
                 f"{name} is nested too deeply to be read as a PDF (it is damaged or hostile); "
                 "re-save it from the program that made it."
             ) from None
@@ -1065,10 +1069,6 @@ _QPDF_SOURCE = re.compile(r"^(?:stream )?<[^>]*>:? ?")
 
 def _verb(numbers: list[int], singular: str, plural: str) -> str:
     return singular if len(numbers) == 1 else plural
-
-
-class DamagedPDF(InputError):
-    """The data starts like a PDF but does not parse as one (text that merely mentions "%PDF-" ends here too)."""
 
 
 def _damaged(name: str, err: BaseException) -> InputError:
