@@ -1,8 +1,8 @@
 """Plain text and Markdown: detect the encoding, normalise line ends, refuse binary data.
 
 Encodings are decided from the bytes, in this order: a byte-order mark
-(UTF-8, UTF-16 LE/BE, UTF-32), strict UTF-8, BOM-less UTF-16 recognised by its
-pattern of zero bytes, then Windows-1252 as browsers read it (the WHATWG
+(UTF-8, UTF-16 LE/BE, UTF-32), BOM-less UTF-16 recognised by its pattern of
+zero bytes, strict UTF-8, then Windows-1252 as browsers read it (the WHATWG
 table): the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
 0x9D) become the control characters of the same number, as in Latin-1, and
 every other byte keeps its Windows-1252 meaning. The choice is recorded in
