@@ -14,6 +14,7 @@ import contextlib
 import datetime as _dt
 import io
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -419,22 +420,38 @@ _FLATE = _Flate()
 
 
 _REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
-_BEYOND_BMP_ENTRY = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
+_CMAP_ENTRY = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{4,6})>$", re.MULTILINE)
 
 
-def _utf16_entry(match: re.Match[str]) -> str:
-    code = int(match.group(2), 16) - 0x10000
-    return f"{match.group(1)} <{0xD800 + (code >> 10):04X}{0xDC00 + (code & 0x3FF):04X}>"
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def _cmap_entry(match: re.Match[str]) -> str:
+    code = int(match.group(2), 16)
+    if code <= 0xFFFF and not (0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF):
+        return match.group(0)
+    # An Arabic letter joined for drawing (a presentation form: initial,
+    # medial, final, or a lam-alef ligature) means its base letter(s). Lines
+    # are drawn in visual order, so a ligature's letters are listed as they
+    # stand on the page, right to left: readers that put Arabic back in
+    # reading order then turn them round with the rest of the line.
+    meaning = unicodedata.normalize("NFKC", chr(code)) if code <= 0xFFFF else chr(code)
+    if 0xFB50 <= code <= 0xFEFF and len(meaning) > 1:
+        meaning = meaning[::-1]
+    return f"{match.group(1)} <{_utf16_hex(meaning or chr(code))}>"
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """reportlab's ToUnicode map of a font subset, with characters beyond the Basic Multilingual Plane fixed.
+    """reportlab's ToUnicode map of a font subset, with two kinds of entry corrected.
 
-    reportlab writes such a character as five or six hex digits (<1F311>),
-    which is no UTF-16 and which readers reject, so copying it from the
-    report gave nothing; the PDF standard wants its surrogate pair.
+    A character beyond the Basic Multilingual Plane was written as five or
+    six hex digits (<1F311>), which is no UTF-16 and which readers reject:
+    it is written as its surrogate pair. Arabic is drawn in the joined forms
+    ``bidi.shape`` gives; each now maps to the letters it stands for, so
+    that copying or searching the report finds the words as written.
     """
-    return _BEYOND_BMP_ENTRY.sub(_utf16_entry, _REPORTLAB_TO_UNICODE(fontname, subset))
+    return _CMAP_ENTRY.sub(_cmap_entry, _REPORTLAB_TO_UNICODE(fontname, subset))
 
 
 @contextlib.contextmanager
