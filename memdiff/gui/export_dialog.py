@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +40,38 @@ CONFIDENTIALITY_CHOICES = (
 )
 
 PAGE_SIZES = (("letter", "US Letter"), ("a4", "A4"))
+
+
+class OptionalNumber(QLineEdit):
+    """A whole number the user may leave empty ("not stated"), typed like any other field.
+
+    A spin box with a special value text swallowed typing after a mouse click (the
+    click put the cursor inside "no Bates numbers", and the digits made no number);
+    an empty field with a grey hint and digits only does what a paralegal expects.
+    """
+
+    valueChanged = Signal(object)
+
+    def __init__(self, empty_text: str, maximum_digits: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(empty_text)
+        self.setValidator(QRegularExpressionValidator(QRegularExpression(rf"[0-9]{{0,{maximum_digits}}}"), self))
+        self.setMaxLength(maximum_digits)
+        self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
+
+    def value(self) -> int | None:
+        text = self.text().strip()
+        return int(text) if text else None
+
+    def setValue(self, value: int | None) -> None:  # noqa: N802 (Qt's naming, as QSpinBox)
+        self.setText("" if not value else str(int(value)))
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        # Typing replaces what is there, whichever way the field was reached (mouse or Tab);
+        # after the event loop turns, so the click that gave the focus does not undo it.
+        if self.text():
+            QTimer.singleShot(0, self.selectAll)
 
 
 @dataclass(frozen=True)
@@ -63,7 +97,7 @@ class ExportDialog(QDialog):
         #: The inputs' paths by what they are ("original work"): the report must never overwrite one.
         self._inputs = {label: os.path.realpath(path) for label, path in (inputs or {}).items() if path}
         self.setWindowTitle(self.tr("Export report"))
-        self.setMinimumWidth(680)
+        self.setSizeGripEnabled(True)
 
         self.court = QLineEdit()
         self.court.setPlaceholderText(self.tr("e.g. United States District Court, Southern District of New York"))
@@ -83,9 +117,8 @@ class ExportDialog(QDialog):
         self.confidentiality.lineEdit().setPlaceholderText(self.tr("No legend"))
         self.bates_prefix = QLineEdit()
         self.bates_prefix.setPlaceholderText(self.tr("e.g. PLTF-"))
-        self.bates_start = QSpinBox()
-        self.bates_start.setRange(0, 99_999_999)
-        self.bates_start.setSpecialValueText(self.tr("no Bates numbers"))
+        self.bates_start = OptionalNumber(self.tr("first number, e.g. 1201"), 8)
+        self.bates_start.setToolTip(self.tr("Leave empty for no Bates numbers"))
         self.page_size = QComboBox()
         for key, label in PAGE_SIZES:
             self.page_size.addItem(self.tr(label), key)
@@ -115,9 +148,8 @@ class ExportDialog(QDialog):
         self.prompt.setFixedHeight(72)
         self.generated_on = QLineEdit()
         self.generated_on.setPlaceholderText(self.tr("e.g. 2026-11-20"))
-        self.attempts = QSpinBox()
-        self.attempts.setRange(0, 1_000_000)
-        self.attempts.setSpecialValueText(self.tr("not stated"))
+        self.attempts = OptionalNumber(self.tr("not stated"), 7)
+        self.attempts.setToolTip(self.tr("How many times the prompt was given to obtain this output"))
         self.sampling = QLineEdit()
         self.sampling.setPlaceholderText(self.tr("e.g. temperature 0.7, top-p 1.0"))
         origin = QGroupBox(self.tr("How the model output was obtained"))
@@ -129,8 +161,11 @@ class ExportDialog(QDialog):
         form2.addRow(self.tr("&Sampling:"), self.sampling)
 
         self.path = QLineEdit(suggested_path)
-        browse = QPushButton(self.tr("&Browse…"))
+        browse = QPushButton(self.tr("Bro&wse…"))
+        # Enter anywhere in the form exports; only a click (or Alt+W) opens the file chooser.
+        browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
+        self.browse_button = browse
         where = QHBoxLayout()
         where.addWidget(self.path, 1)
         where.addWidget(browse)
@@ -148,18 +183,57 @@ class ExportDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton(self.tr("&Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
+        self.export_button.setAutoDefault(True)
         self.export_button.setDefault(True)
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
 
+        # The form scrolls; the message and the buttons stay in sight on a short screen
+        # (1280x800 at 125 % leaves about 600 points of height).
+        form_page = QWidget()
+        form_layout = QVBoxLayout(form_page)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addWidget(caption)
+        form_layout.addWidget(origin)
+        form_layout.addWidget(destination)
+        form_layout.addStretch(1)
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_area.setWidget(form_page)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.form_area.setMinimumHeight(160)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(caption)
-        layout.addWidget(origin)
-        layout.addWidget(destination)
+        layout.addWidget(self.form_area, 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
         self._fill(front_matter, provenance)
+        # A problem shown goes away (or changes) as soon as the user fixes it.
+        for field_ in (self.path, self.bates_prefix, self.bates_start):
+            field_.textChanged.connect(self._recheck)
+        self._fit_to_screen(form_page)
+
+    def _fit_to_screen(self, form_page: QWidget) -> None:
+        """As large as the form when the screen allows, never taller than the screen's free area."""
+        wanted = form_page.sizeHint()
+        width = max(640, wanted.width() + 40)
+        height = wanted.height() + self.buttons.sizeHint().height() + 40
+        screen = (self.parentWidget().screen() if self.parentWidget() is not None else None) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width = min(width, int(free.width() * 0.95))
+            height = min(height, int(free.height() * 0.9))
+        self.resize(width, height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Qt may hand "default" to the first auto-default button it meets; Export is the default.
+        self.export_button.setDefault(True)
 
     # ---- values
 
@@ -167,13 +241,13 @@ class ExportDialog(QDialog):
         for name in ("court", "case_title", "case_number", "exhibit", "title", "examiner", "bates_prefix"):
             getattr(self, name).setText(str(front.get(name) or ""))
         self.confidentiality.setCurrentText(str(front.get("confidentiality") or ""))
-        self.bates_start.setValue(int(front.get("bates_start") or 0))
+        self.bates_start.setValue(int(front.get("bates_start") or 0) or None)
         index = self.page_size.findData(front.get("page_size") or "letter")
         self.page_size.setCurrentIndex(max(0, index))
         self.model.setText(str(provenance.get("model") or ""))
         self.prompt.setPlainText(str(provenance.get("prompt") or ""))
         self.generated_on.setText(str(provenance.get("generated_on") or ""))
-        self.attempts.setValue(int(provenance.get("attempts") or 0))
+        self.attempts.setValue(int(provenance.get("attempts") or 0) or None)
         self.sampling.setText(str(provenance.get("sampling") or ""))
 
     def front_matter(self) -> dict[str, Any]:
@@ -225,6 +299,12 @@ class ExportDialog(QDialog):
         if self.bates_prefix.text().strip() and not self.bates_start.value():
             return self.tr("A Bates prefix needs a starting number.")
         return None
+
+    def _recheck(self, *_args: object) -> None:
+        if self.problem.isVisible():
+            problem = self.validation_problem()
+            self.problem.setText(problem or "")
+            self.problem.setVisible(bool(problem))
 
     def _accept_if_valid(self) -> None:
         problem = self.validation_problem()
