@@ -127,3 +127,22 @@ def test_a_japanese_character_that_hangs_at_a_line_end_stays_inside_the_column()
             extra = line[0] if isinstance(line, tuple) else line.extraSpace
             overflow = max(overflow, limit - extra - (width - paragraph.style.leftIndent))
     assert overflow <= 1e-6
+
+
+def test_every_font_subset_in_a_report_has_its_own_tag(scripts_report):
+    # ISO 32000-1, 9.6.4: different subsets in one file have different six-letter tags.
+    with pikepdf.open(scripts_report) as pdf:
+        names = {
+            str(font.BaseFont)[1:]
+            for page in pdf.pages
+            for font in page.Resources.Font.values()
+        }
+        descriptors = {
+            str(font.BaseFont): str(font.FontDescriptor.FontName)
+            for page in pdf.pages
+            for font in page.Resources.Font.values()
+        }
+    tags = [name.split("+", 1)[0] for name in names]
+    assert len(names) >= 5 and len(set(tags)) == len(tags)
+    assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags)
+    assert all(base == described for base, described in descriptors.items())

@@ -181,6 +181,7 @@ def finish(
         )
         root.OutputIntents = pikepdf.Array([doc.make_indirect(intent)])
         root.Lang = pikepdf.String(language)
+        _distinct_subset_tags(doc)
 
         info = pikepdf.Dictionary(
             Title=pikepdf.String(title),
@@ -211,6 +212,40 @@ def finish(
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
         return out.getvalue()
+
+
+def _distinct_subset_tags(doc: pikepdf.Pdf) -> None:
+    """Give every embedded font subset its own six-letter tag.
+
+    reportlab tags the first subset of every font alike (AAAAAA+DejaVuSans,
+    AAAAAA+NanumGothic); ISO 32000-1, 9.6.4 wants a different tag for each
+    subset in a file. The new tag is made from the font's name and the
+    order of the fonts in the file, so it depends on nothing but the report.
+    """
+    fonts: list[pikepdf.Dictionary] = []
+    seen: set[tuple[int, int]] = set()
+    for page in doc.pages:
+        resources = page.obj.get("/Resources")
+        for font in (resources.get("/Font", {}) if resources is not None else {}).values():
+            if font.objgen not in seen and "/FontDescriptor" in font and "+" in str(font.get("/BaseFont", "")):
+                seen.add(font.objgen)
+                fonts.append(font)
+    tags = [str(font.BaseFont)[1:].split("+", 1)[0] for font in fonts]
+    if len(set(tags)) == len(tags):
+        return
+    used: set[str] = set()
+    for n, font in enumerate(fonts):
+        name = str(font.BaseFont)[1:].split("+", 1)[1]
+        counter = 0
+        while True:
+            digest = hashlib.sha256(f"{name}\x00{n}\x00{counter}".encode()).digest()
+            tag = "".join(chr(65 + b % 26) for b in digest[:6])
+            if tag not in used:
+                break
+            counter += 1
+        used.add(tag)
+        font.BaseFont = pikepdf.Name(f"/{tag}+{name}")
+        font.FontDescriptor.FontName = pikepdf.Name(f"/{tag}+{name}")
 
 
 def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
