@@ -153,19 +153,24 @@ def candidate_pairs(
             _verified_starts(index, suspect_ids, hit[first:last], lo[hit[first:last]], reps[first:last], last_followed)
         )
         first = last
+    # The pieces come in output order, and each position's places in text
+    # order (the index's ranges hold them so): the pairs are sorted.
     orig, sus, unfollowed = (np.concatenate(parts) for parts in zip(*pieces))
     if not unfollowed.any():
         return orig, sus
     # Traced back to where their shared run starts: several pairs of one run
-    # may arrive at the same start, which is kept once.
+    # may arrive at the same start, or at a pair already made; each start is
+    # kept once, merged into its place in the order (no sort of all pairs).
     back = _agreement_before(index.ids, suspect_ids, orig[unfollowed], sus[unfollowed])
-    orig[unfollowed] -= back
-    sus[unfollowed] -= back
-    order = np.lexsort((orig, sus))
-    orig, sus = orig[order], sus[order]
-    first_of_pair = np.ones(len(orig), dtype=bool)
-    first_of_pair[1:] = (orig[1:] != orig[:-1]) | (sus[1:] != sus[:-1])
-    return orig[first_of_pair], sus[first_of_pair]
+    width = len(index.ids)
+    traced = np.sort((sus[unfollowed] - back) * width + (orig[unfollowed] - back))
+    traced = traced[np.concatenate(([True], traced[1:] != traced[:-1]))]
+    made = sus[~unfollowed] * width + orig[~unfollowed]
+    if len(made):
+        at = np.minimum(np.searchsorted(made, traced), len(made) - 1)
+        traced = traced[made[at] != traced]
+    keys = np.insert(made, np.searchsorted(made, traced), traced)
+    return keys % width, keys // width
 
 
 # At most this many candidate pairs are expanded and verified at once (about 100 MB of arrays).
@@ -398,36 +403,41 @@ def exact_runs(
         return []
     lengths, unchecked = extend(index.ids, suspect_ids, orig, sus, index.k)
     while True:
-        kept = _longest_per_stretch(orig, sus, lengths)
-        # The other places of a kept run: the pairs at its output position
-        # reaching as far (none reaches further). A place whose preceding
-        # words also agree would have made a longer run there, covering this
-        # one. Their lengths are checked word by word as the kept runs' are.
-        keys = sus * (int(lengths.max()) + 1) + lengths
-        kept_keys = np.sort(keys[kept])
-        place = np.minimum(np.searchsorted(kept_keys, keys), len(kept_keys) - 1)
-        counted = np.flatnonzero(kept_keys[place] == keys)
-        if confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, counted):
+        kept, places = _longest_per_stretch(sus, lengths)
+        # The places of a kept run are checked word by word as the run is.
+        if confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, places):
             break
-    places = np.sort(keys[counted])
-    also = np.searchsorted(places, keys[kept], side="right") - np.searchsorted(places, keys[kept], side="left") - 1
+    # The other places of a kept run: the pairs at its output position
+    # reaching as far (none reaches further). A place whose preceding words
+    # also agree would have made a longer run there, covering this one.
+    at = sus[places]
+    also = np.searchsorted(at, sus[kept], side="right") - np.searchsorted(at, sus[kept], side="left") - 1
     return [
         Run(int(s), int(o), int(n), int(c))
         for s, o, n, c in zip(sus[kept], orig[kept], lengths[kept], also)
     ]
 
 
-def _longest_per_stretch(orig: np.ndarray, sus: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Indices of the runs to report, in output order (see :func:`exact_runs`)."""
-    # Per suspect position: longest first, then earliest in the original.
-    order = np.lexsort((orig, -lengths, sus))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = sus[order][1:] != sus[order][:-1]
-    order = order[first]
+def _longest_per_stretch(sus: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The runs to report, in output order (see :func:`exact_runs`), and every pair reaching as far as one of them.
+
+    The pairs must be sorted by output position, then original position.
+    Per output position the longest run is kept, the earliest in the
+    original among equals; then runs contained in an earlier-starting run
+    of the output are dropped.
+    """
+    n = len(sus)
+    starts = np.flatnonzero(np.concatenate(([True], sus[1:] != sus[:-1])))
+    group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+    reaching = np.flatnonzero(lengths == np.maximum.reduceat(lengths, starts)[group])
+    first = reaching[np.concatenate(([True], group[reaching][1:] != group[reaching][:-1]))]
     # Drop runs contained in an earlier-starting (or equal-starting, longer) run of the output.
-    ends = sus[order] + lengths[order]
+    ends = sus[first] + lengths[first]
     reach_before = np.maximum.accumulate(np.concatenate(([0], ends[:-1])))
-    return order[ends > reach_before]
+    kept = first[ends > reach_before]
+    kept_group = np.zeros(len(starts), dtype=bool)
+    kept_group[group[kept]] = True
+    return kept, reaching[kept_group[group[reaching]]]
 
 
 def all_runs(
