@@ -266,21 +266,24 @@ def image_findings(
         s_img, s_factor = scaled(suspect.image)
         o_boxes = draw_boxes(o_img, [r.original for r in c.regions], o_factor)
         s_boxes = draw_boxes(s_img, [r.suspect for r in c.regions], s_factor)
+        # The sentence that explains the boxes stays with the pictures it explains.
         story.append(
-            Paragraph(
-                "Matched regions are drawn as numbered boxes in red with a white edge; the numbers refer to the table "
-                "of regions below. Each picture is shown reduced to fit the page.",
-                st.body,
-            )
-        )
-        story.append(
-            _pair(
-                pdf_image(o_boxes, col, 3.4 * inch),
-                pdf_image(s_boxes, col, 3.4 * inch),
-                f"Original: {original.name}",
-                f"Model output: {suspect.name}",
-                st,
-                col,
+            KeepTogether(
+                [
+                    Paragraph(
+                        "Matched regions are drawn as numbered boxes in red with a white edge; the numbers refer "
+                        "to the table of regions below. Each picture is shown reduced to fit the page.",
+                        st.body,
+                    ),
+                    _pair(
+                        pdf_image(o_boxes, col, 3.4 * inch),
+                        pdf_image(s_boxes, col, 3.4 * inch),
+                        f"Original: {original.name}",
+                        f"Model output: {suspect.name}",
+                        st,
+                        col,
+                    ),
+                ]
             )
         )
         second_left = second_right = None

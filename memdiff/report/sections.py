@@ -561,6 +561,8 @@ def image_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     ]
     if s.inliers:
         rows.append(("Matched feature points (inliers)", f"{s.inliers:,}"))
+    if s.thresholds.get("comparison_method"):
+        rows.append(("Comparison method", str(s.thresholds["comparison_method"])))
     this_way, other_way = orientation_names(s)
     for name in sorted(s.hashes):
         h = s.hashes[name]
@@ -822,17 +824,20 @@ def _installed_version(name: str) -> str:
     return dist.version
 
 
-def method(c: Comparison, st: Styles, outline: Outline, width: float) -> list[Any]:
+def method(
+    c: Comparison, st: Styles, outline: Outline, width: float, *, batch: bool = False
+) -> list[Any]:
+    """The Method section; in a batch (``batch=True``) what one comparison measured is left to its own section."""
     story: list[Any] = [outline.heading("Method", st.h1, 0)]
     if c.mode == "text":
         story.extend(_text_method(c, st))
     else:
-        story.extend(_image_method(c, st))
+        story.extend(_image_method(c, st, batch=batch))
 
     if c.mode == "text":
         story.extend(_text_parameters(c, st, width))
     else:
-        story.extend(_image_parameters(c, st, width))
+        story.extend(_image_parameters(c, st, width, measured=not batch))
 
     story.append(_p("Validation", st.h3))
     for line in validation.paragraphs(c):
@@ -989,7 +994,7 @@ IMAGE_MEASUREMENT_MEANINGS = {
 }
 
 
-def _image_parameters(c: Comparison, st: Styles, width: float) -> list[Any]:
+def _image_parameters(c: Comparison, st: Styles, width: float, *, measured: bool = True) -> list[Any]:
     s: ImageSummary = c.summary  # type: ignore[assignment]
     t = s.thresholds
     fixed = [
@@ -997,10 +1002,10 @@ def _image_parameters(c: Comparison, st: Styles, width: float) -> list[Any]:
         for k in t  # the engine's order: the decision thresholds first
         if k not in _NOT_SETTINGS
     ]
-    measured = [
+    measurements = [
         (k, t[k], IMAGE_MEASUREMENT_MEANINGS.get(k, "measured in this comparison"))
         for k in t
-        if k in IMAGE_MEASUREMENTS
+        if measured and k in IMAGE_MEASUREMENTS
     ]
     story: list[Any] = []
     story.extend(
@@ -1018,11 +1023,11 @@ def _image_parameters(c: Comparison, st: Styles, width: float) -> list[Any]:
             st.body,
         )
     )
-    if measured:
+    if measurements:
         story.extend(
             _heading_with_table(
                 "Measured in this comparison",
-                _settings_table(measured, st, width, ["Measurement", "Value", "Meaning"]),
+                _settings_table(measurements, st, width, ["Measurement", "Value", "Meaning"]),
                 st,
             )
         )
@@ -1122,7 +1127,7 @@ def _text_method(c: Comparison, st: Styles) -> list[Any]:
     return [_p(text, st.body)]
 
 
-def _image_method(c: Comparison, st: Styles) -> list[Any]:
+def _image_method(c: Comparison, st: Styles, *, batch: bool = False) -> list[Any]:
     t = c.summary.thresholds if isinstance(c.summary, ImageSummary) else {}
     near = _share(t.get("near_identical_fraction", 0.75))
     text = (
@@ -1145,9 +1150,12 @@ def _image_method(c: Comparison, st: Styles) -> list[Any]:
         f"correlates at {t.get('direct_min_layout_correlation', 0.9)} or more, the colours differ by at most "
         f"{t.get('direct_max_colour_residual', 20.0)} levels after one brightness gain, and the matched share "
         f"of both pictures reaches {near}; otherwise “no match found”. A flat picture is classed "
-        "“near-identical” only when identical. Crops and pastes of such pictures cannot be located. This "
-        f"comparison used {t.get('comparison_method', 'keypoint alignment')}."
+        "“near-identical” only when identical. Crops and pastes of such pictures cannot be located."
     )
+    if batch:
+        smooth += " Each output’s section states the method that decided it."
+    else:
+        smooth += f" This comparison used {t.get('comparison_method', 'keypoint alignment')}."
     return [_p(text, st.body), _p(smooth, st.body)]
 
 
@@ -1490,7 +1498,7 @@ def digest_recipe(comparisons: Sequence[Comparison], report_name: str, st: Style
         "“findings_sha256”. In Python, beside the result file:"
     )
     code = "<br/>".join(markup(line, base=MONO) for line in digest_code(result_name, batch=batch))
-    return [_p(text, st.body), _p(code, st.code)]
+    return [_p(text, st.body), _p(code, st.code), Spacer(1, 6)]
 
 
 def reproducibility(
@@ -1545,8 +1553,16 @@ def reproducibility(
     for mode in _modes(comparisons):
         c = next(x for x in comparisons if x.mode == mode)
         recorded = recorded_settings(c)
-        if len(_modes(comparisons)) > 1:
-            story.append(_p(f"{mode.capitalize()} comparisons:", st.body))
+        if mode == "image":
+            story.append(
+                _p(
+                    "Image comparisons: the thresholds and settings, fixed in this version of memdiff (the text "
+                    "parameters the result file also records play no part):",
+                    st.body,
+                )
+            )
+        elif len(_modes(comparisons)) > 1:
+            story.append(_p("Text comparisons:", st.body))
         story.append(_p(markup(json.dumps(recorded, indent=None, sort_keys=False), base=MONO), st.code))
     story.append(_p("Inputs and findings digests", st.h3))
     story.extend(digest_recipe(comparisons, report_name, st))
@@ -1565,19 +1581,21 @@ def reproducibility(
     story.append(key_value_table(rows, st, width=width, key_width=1.4 * inch))
     story.append(Spacer(1, 6))
     story.append(
-        key_value_table(
-            [
-                ("memdiff version", markup(first.tool_version)),
+        KeepTogether(
+            key_value_table(
+                [
+                    ("memdiff version", markup(first.tool_version)),
                 ("Analysis run", markup(analysis_date_text(first.created))),
                 ("Report date", markup(report_date_text(report_date))),
-                (
-                    "Result file",
-                    markup(report_name.rsplit(".", 1)[0] + ".json") + " (beside this report)",
-                ),
-            ],
-            st,
-            width=width,
-            key_width=1.4 * inch,
+                    (
+                        "Result file",
+                        markup(report_name.rsplit(".", 1)[0] + ".json") + " (beside this report)",
+                    ),
+                ],
+                st,
+                width=width,
+                key_width=1.4 * inch,
+            )
         )
     )
     return story

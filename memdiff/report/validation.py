@@ -77,8 +77,8 @@ def paragraphs(comparison: Comparison, study: dict[str, Any] | None = None) -> l
     printed after "From the validation study, version 2026-11-1:" the study
     would be named twice in a row.
     """
+    study = study if study is not None else load_study()  # read once: the file is large
     lines = statements(comparison, study)
-    study = study if study is not None else load_study()
     if study is None or len(lines) < 2:
         return lines
     named = f"study {study.get('version', 'unversioned')}"

@@ -218,7 +218,7 @@ def write_batch_report(
     story.append(CondPageBreak(2 * 72))
     story += sections.provenance_section(provenance, st, outline, width)
     story.append(PageBreak())
-    story += sections.method(comparisons[0], st, outline, width)
+    story += sections.method(comparisons[0], st, outline, width, batch=True)
     for n, (suspect, c) in enumerate(items, start=1):
         progress.check()
         story.append(PageBreak())
