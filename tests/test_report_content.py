@@ -192,6 +192,14 @@ def test_nested_spans_are_named_in_their_headings_and_the_summary_counts_them(sa
             assert f"inside span {ids[0]}" in heading.group(0) or "inside spans" in heading.group(0)
 
 
+def test_the_batch_summary_row_says_how_many_spans_lie_inside_another(sample, tmp_path):
+    original, suspect, comparison = sample
+    nested = span_nesting(comparison.spans).nested_count()
+    target = write_batch_report(original, [(suspect, comparison)], tmp_path / "b.pdf")
+    summary = text_of(target)[: text_of(target).index("Inputs")]
+    assert f"{comparison.summary.span_count} spans ({nested} inside another span)" in summary
+
+
 def test_span_nesting_of_equal_partly_overlapping_and_separate_ranges():
     def span(i: int, start: int, end: int) -> Span:
         return Span(i, "exact", 8, 1.0, Location(0, 1), Location(start, end), Chance(100.0, False))

@@ -627,16 +627,24 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
 def _inputs_opening(
     original: DocumentRecord, st: Styles, outline: Outline, width: float
 ) -> list[Any]:
-    """The Inputs heading, what the digests mean, and the original's table: shared by both kinds of report."""
+    """The Inputs heading, what the digests mean, and the original's table: shared by both kinds of report.
+
+    Kept on one page: the heading and its sentence alone at a page's foot,
+    the table on the next, read as a section without content.
+    """
     return [
-        outline.heading("Inputs", st.h1, 0),
-        _p(
-            "Each file was read without being changed. Its SHA-256 digest identifies its exact bytes: any change "
-            "to the file, however small, gives a different digest.",
-            st.body,
-        ),
-        _p("Original work", st.h3),
-        key_value_table(_record_rows(original), st, width=width),
+        KeepTogether(
+            [
+                outline.heading("Inputs", st.h1, 0),
+                _p(
+                    "Each file was read without being changed. Its SHA-256 digest identifies its exact bytes: any "
+                    "change to the file, however small, gives a different digest.",
+                    st.body,
+                ),
+                _p("Original work", st.h3),
+                key_value_table(_record_rows(original), st, width=width),
+            ]
+        )
     ]
 
 
@@ -1723,9 +1731,13 @@ def _text_finding(c: Comparison) -> str:
     s: TextSummary = c.summary  # type: ignore[assignment]
     if not s.span_count:
         return "no span found"
+    spans = plural(s.span_count, "span")
+    nested = span_nesting(c.spans).nested_count()
+    if nested:
+        spans += f" ({nested:,} inside another span)"
     if not s.common_phrase_spans:
-        return f"{plural(s.span_count, 'span')}, none flagged as a common phrase"
-    return f"{plural(s.span_count, 'span')}, {s.common_phrase_spans:,} flagged as common phrases"
+        return f"{spans}, none flagged as a common phrase"
+    return f"{spans}, {s.common_phrase_spans:,} flagged as common phrases"
 
 
 def output_block_heading(n: int, c: Comparison) -> str:
