@@ -1,15 +1,26 @@
 """One side of the window ("Original work" or "Model output"): its file's identity and its content.
 
 The header states what was loaded (name, type, pages or pixel size, size on
-disk and the beginning of the SHA-256, the figure a report cites); below it
+disk) and, on a line of its own that is never cut, the beginning of the
+SHA-256, the figure a report cites, with the whole digest a click away; below it
 sits a drop area until something is loaded, then the text pane or the picture.
 Files and text can be dropped anywhere on the side.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -17,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,16 +54,25 @@ MEDIA_WORDS = {
 }
 
 
+#: Hex digits of the SHA-256 shown in the header; the tooltip and Copy give all 64.
+HASH_DIGITS = 16
+
+
 def size_words(n: int) -> str:
+    """A file's size as the PDF report writes it (binary units, KiB and MiB, and the exact bytes)."""
     if n < 1024:
-        return f"{n} bytes"
+        return f"{n:,} bytes"
     if n < 1024**2:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024**2:.1f} MB"
+        return f"{n / 1024:.1f} KiB ({n:,} bytes)"
+    return f"{n / 1024**2:.1f} MiB ({n:,} bytes)"
+
+
+def short_hash(sha256: str) -> str:
+    return sha256[:HASH_DIGITS] + "…"
 
 
 def document_facts(document: Document) -> str:
-    """The one-line identity of a loaded input, as the header shows it."""
+    """What a loaded input is (type, extent, size), as the header's second line shows it; the hash has its own."""
     parts = [MEDIA_WORDS.get(document.media_type, document.media_type)]
     if document.kind == "text":
         if document.pages:
@@ -60,8 +81,47 @@ def document_facts(document: Document) -> str:
     else:
         parts.append(f"{document.width:,} × {document.height:,} px")
     parts.append(size_words(document.size_bytes))
-    parts.append(f"SHA-256 {document.sha256[:12]}…")
     return "  ·  ".join(parts)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" to the width it gets, the whole text in its tooltip.
+
+    File names are shortened in the middle, so the beginning and the extension stay readable.
+    """
+
+    def __init__(self, text: str = "", mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = text
+        self._mode = mode
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._refresh()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._refresh()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 4, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("M…M"), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        width = max(0, self.contentsRect().width())
+        shown = self.fontMetrics().elidedText(self._full, self._mode, width) if self._full else ""
+        if shown != self.text():
+            super().setText(shown)
 
 
 def local_files(mime: QMimeData) -> list[str]:
@@ -128,7 +188,7 @@ class InputSide(QFrame):
         self.setAcceptDrops(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
-        self.title = QLabel(title)
+        self.title = ElidedLabel(title, Qt.TextElideMode.ElideRight)
         title_font = QFont(self.title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 0.85)
         title_font.setBold(True)
@@ -136,16 +196,30 @@ class InputSide(QFrame):
         title_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
         self.title.setFont(title_font)
         self.title.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.name = QLabel(self.tr("Nothing loaded"))
+        self.name = ElidedLabel(self.tr("Nothing loaded"), Qt.TextElideMode.ElideMiddle)
         name_font = QFont(self.name.font())
         name_font.setPointSizeF(name_font.pointSizeF() * 1.15)
         name_font.setBold(True)
         self.name.setFont(name_font)
-        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.facts = QLabel("")
-        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.facts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.facts = ElidedLabel("", Qt.TextElideMode.ElideRight)
+        # The identity figure: monospace, never shortened by the layout (the label keeps its width),
+        # selectable, and copied whole by the button beside it.
+        self.hash_label = QLabel("")
+        self.hash_label.setObjectName("hashLabel")
+        self.hash_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.hash_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hash_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.copy_hash_button = QToolButton()
+        self.copy_hash_button.setText(self.tr("Copy"))
+        self.copy_hash_button.setAutoRaise(True)
+        self.copy_hash_button.setToolTip(self.tr("Copy the whole SHA-256 (64 characters) to the clipboard"))
+        self.copy_hash_button.clicked.connect(self.copy_hash)
+        self.copy_hash_button.hide()
+        hash_row = QHBoxLayout()
+        hash_row.setSpacing(4)
+        hash_row.addWidget(self.hash_label)
+        hash_row.addWidget(self.copy_hash_button)
+        hash_row.addStretch(1)
 
         self.open_button = QPushButton(icon("open-original" if side == "original" else "open-output"), self.tr("Open…"))
         self.open_button.setToolTip(self.tr("Open a file for this side"))
@@ -160,14 +234,16 @@ class InputSide(QFrame):
             self.paste_button.clicked.connect(self.pasteRequested)
             buttons.addWidget(self.paste_button)
 
+        # The buttons share the title's row, so the name, the facts and the hash get the side's whole width.
         header = QHBoxLayout()
-        labels = QVBoxLayout()
-        labels.setSpacing(1)
-        labels.addWidget(self.title)
-        labels.addWidget(self.name)
-        labels.addWidget(self.facts)
-        header.addLayout(labels, 1)
+        header.addWidget(self.title, 1, Qt.AlignmentFlag.AlignBottom)
         header.addLayout(buttons)
+        header_block = QVBoxLayout()
+        header_block.setSpacing(1)
+        header_block.addLayout(header)
+        header_block.addWidget(self.name)
+        header_block.addWidget(self.facts)
+        header_block.addLayout(hash_row)
 
         self.drop_hint = DropHint(hint, accepts_paste=accepts_text)
         self.drop_hint.pasteRequested.connect(self.pasteRequested)
@@ -180,24 +256,34 @@ class InputSide(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
-        layout.addLayout(header)
+        layout.addLayout(header_block)
         layout.addWidget(self.stack, 1)
         self.document: Document | None = None
 
     def set_document(self, document: Document | None) -> None:
         self.document = document
         if document is None:
-            self.name.setText(self.tr("Nothing loaded"))
+            self.name.set_full_text(self.tr("Nothing loaded"))
             self.name.setToolTip("")
-            self.facts.setText("")
+            self.facts.set_full_text("")
+            self.facts.setToolTip("")
+            self.hash_label.setText("")
+            self.hash_label.setToolTip("")
+            self.copy_hash_button.hide()
             self.text.set_document(None)
             self.picture.set_picture(None)
             self.stack.setCurrentWidget(self.drop_hint)
             return
-        self.name.setText(document.name)
+        self.name.set_full_text(document.name)
         self.name.setToolTip(document.path or self.tr("Pasted text (not saved in any file)"))
-        self.facts.setText(document_facts(document))
-        self.facts.setToolTip(self.tr("SHA-256 {sha}").format(sha=document.sha256))
+        facts = document_facts(document)
+        self.facts.set_full_text(facts)
+        self.facts.setToolTip(facts)
+        self.hash_label.setText(self.tr("SHA-256 {sha}").format(sha=short_hash(document.sha256)))
+        self.hash_label.setToolTip(self.tr(
+            "SHA-256 {sha}\nThe fingerprint of the file's exact bytes, printed in full in the report.").format(
+                sha=document.sha256))
+        self.copy_hash_button.show()
         if document.kind == "image":
             self.text.set_document(None)
             self.picture.set_picture(document.image)
@@ -206,6 +292,13 @@ class InputSide(QFrame):
             self.picture.set_picture(None)
             self.text.set_document(document)
             self.stack.setCurrentWidget(self.text)
+
+    def copy_hash(self) -> str:
+        """Put the whole SHA-256 of this side's input on the clipboard (and return it)."""
+        sha = self.document.sha256 if self.document is not None else ""
+        if sha:
+            QGuiApplication.clipboard().setText(sha)
+        return sha
 
     # ---- drag and drop
 

@@ -69,6 +69,7 @@ from memdiff.gui.icons import app_icon, icon
 from memdiff.gui.image_view import region_boxes, suspect_to_original
 from memdiff.gui.input_side import InputSide
 from memdiff.gui.parameters_panel import ParametersPanel
+from memdiff.gui.reading_help import ReadingTheResults
 from memdiff.gui.settings import Settings
 from memdiff.gui.span_table import SPAN_ID_ROLE, SpanFilterProxy, SpanTableModel
 from memdiff.gui.theme import apply_theme, span_colours
@@ -118,6 +119,8 @@ class SummaryBar(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.headline.setFont(font)
+        # A long headline wraps instead of making the window wider than a small screen.
+        self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -144,12 +147,26 @@ class SummaryBar(QFrame):
         self.legend.setText(
             "<table cellspacing='4'><tr>"
             f"<td style='background:{colours.exact_fill.name()}; color:{colours.text.name()};"
-            f" border-bottom:2px solid {colours.exact_line.name()}'>&nbsp;{self.tr('exact')}&nbsp;</td>"
+            f" border-bottom:2px solid {colours.exact_line.name()}'>&nbsp;{self.tr('verbatim')}&nbsp;</td>"
             f"<td style='background:{colours.near_fill.name()}; color:{colours.text.name()};"
             f" border-bottom:2px dotted {colours.near_line.name()}'>&nbsp;{self.tr('near-verbatim')}&nbsp;</td>"
             "</tr></table>"
         )
+        self.legend.setToolTip(legend_tip())
         self.legend.show()
+
+
+def legend_tip() -> str:
+    """What the colours mean, here and in the PDF report (which marks copied words differently)."""
+    return QApplication.translate(
+        "SummaryBar",
+        "<p>In this window, <b>verbatim</b> spans (the same words in the same order) are shaded orange with a "
+        "solid underline, and <b>near-verbatim</b> passages (copied with small edits) blue with a dotted "
+        "underline. The span selected is dark orange.</p>"
+        "<p>The PDF report marks copied words differently, so that they survive a black-and-white copy: "
+        "every copied word is <b>red and underlined</b>, and the words that differ inside a near-verbatim "
+        "passage are in <i>italics on a grey ground</i>.</p>",
+    )
 
 
 def _percent(x: float) -> str:
@@ -264,6 +281,8 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        # Tab leaves the table (to the parameters); the arrow keys move between rows.
+        self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
@@ -281,7 +300,7 @@ class MainWindow(QMainWindow):
 
         self.kind_filter = QComboBox()
         self.kind_filter.addItem(self.tr("All spans"), None)
-        self.kind_filter.addItem(self.tr("Exact only"), "exact")
+        self.kind_filter.addItem(self.tr("Verbatim only"), "exact")
         self.kind_filter.addItem(self.tr("Near-verbatim only"), "near")
         self.kind_filter.currentIndexChanged.connect(lambda: self.span_proxy.set_kind(self.kind_filter.currentData()))
         self.table_caption = QLabel(self.tr("Reproduced spans"))
@@ -291,7 +310,7 @@ class MainWindow(QMainWindow):
         bar = QHBoxLayout()
         bar.addWidget(self.table_caption)
         bar.addStretch(1)
-        show = QLabel(self.tr("&Show:"))
+        show = QLabel(self.tr("Sho&w:"))
         show.setBuddy(self.kind_filter)
         bar.addWidget(show)
         bar.addWidget(self.kind_filter)
@@ -308,6 +327,7 @@ class MainWindow(QMainWindow):
             [self.tr("Hash"), self.tr("Distance"), self.tr("Bits"), self.tr("Similarity")]
         )
         self.hash_table.verticalHeader().hide()
+        self.hash_table.setTabKeyNavigation(False)
         self.hash_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.hash_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.region_table = QTableWidget(0, 4)
@@ -316,6 +336,7 @@ class MainWindow(QMainWindow):
             [self.tr("#"), self.tr("Score"), self.tr("Box in the original"), self.tr("Box in the output")]
         )
         self.region_table.verticalHeader().hide()
+        self.region_table.setTabKeyNavigation(False)
         self.region_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.region_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.region_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -343,7 +364,7 @@ class MainWindow(QMainWindow):
         self.outlines_box = QCheckBox(self.tr("&Outline matched regions"))
         self.outlines_box.setChecked(True)
         self.outlines_box.toggled.connect(self._apply_image_layers)
-        self.heatmap_box = QCheckBox(self.tr("&Heatmap"))
+        self.heatmap_box = QCheckBox(self.tr("H&eatmap"))
         self.heatmap_box.setToolTip(self.tr("Similarity of each tile of the original to the aligned output"))
         self.heatmap_box.toggled.connect(self._apply_image_layers)
         self.overlay_box = QCheckBox(self.tr("Output &aligned over the original"))
@@ -418,6 +439,10 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.parameters_panel)
+        # Never scroll sideways: the panel is as wide as its widest field needs, and the window gives way.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.parameters_panel.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
         self.parameters_dock = QDockWidget(self.tr("Parameters"), self)
         self.parameters_dock.setObjectName("parametersDock")
         self.parameters_dock.setWidget(scroll)
@@ -501,6 +526,9 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(t("&About memdiff"), self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.log_action = self._action(t("Open the &log folder"), self._open_log_folder)
+        self.reading_action = self._action(t("&Reading the results"), self.show_reading_help,
+                                           QKeySequence.StandardKey.HelpContents,
+                                           tip=t("What the figures and colours mean (F1)"))
 
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
@@ -548,6 +576,8 @@ class MainWindow(QMainWindow):
             theme_menu.addAction(action)
 
         help_menu = menu.addMenu(t("&Help"))
+        help_menu.addAction(self.reading_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.log_action)
         help_menu.addAction(self.about_action)
 
@@ -586,7 +616,8 @@ class MainWindow(QMainWindow):
             output.open_button, output.paste_button, output.drop_hint, output.text, output.picture,
             self.kind_filter, self.table, self.hash_table, self.region_table,
             panel.min_words, panel.near, panel.min_similarity, panel.casefold, panel.unicode_nfkc,
-            panel.unify_quotes, panel.ignore_punctuation, panel.join_hyphenation, panel.defaults,
+            panel.unify_quotes, panel.ignore_punctuation, panel.join_hyphenation, panel.ignore_running_heads,
+            panel.defaults,
         ]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -747,7 +778,10 @@ class MainWindow(QMainWindow):
         if current is not None:
             answer = self.tell(
                 "question", self.tr("Replace the model output?"),
-                self.tr("Replace {name} with the text on the clipboard?").format(name=current.name),
+                (self.tr("The model output now shown is text pasted earlier. Use the text on the clipboard "
+                         "as the model output instead?") if current.path is None else
+                 self.tr("The model output now shown is {name}. Use the text on the clipboard as the model "
+                         "output instead?").format(name=current.name)),
                 buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 default=QMessageBox.StandardButton.No,
             )
@@ -874,6 +908,8 @@ class MainWindow(QMainWindow):
         if generation != self._generation:
             return
         self._set_busy(self._pending_loads > 0)
+        self._show_no_mode()
+        self.statusBar().showMessage(self.tr("The comparison could not be made."), 8000)
         self._show_idle_summary(self.tr("The comparison could not be made."), str(error))
         self.comparisonFailed.emit(str(error))
         self.show_error(error, self.tr("Cannot compare"))
@@ -883,6 +919,7 @@ class MainWindow(QMainWindow):
             return
         self._set_busy(self._pending_loads > 0)
         self._clear_results()
+        self._show_no_mode()
         self.summary.show_message(self.tr("Comparison cancelled."),
                                   self.tr("Press F5 or change a parameter to run it again."))
         self.comparisonCancelled.emit()
@@ -904,7 +941,15 @@ class MainWindow(QMainWindow):
             side.picture.set_overlay(None, None)
         self.hash_table.setRowCount(0)
         self.region_table.setRowCount(0)
+        self.statusBar().clearMessage()  # "Comparison finished." spoke of the results just cleared
         self._update_actions()
+
+    def _show_no_mode(self) -> None:
+        """Neither text nor picture results: no picture controls, the text settings usable, an empty table."""
+        self.image_controls.hide()
+        self.bottom.setCurrentWidget(self._text_page)
+        self.parameters_panel.set_text_settings_enabled(True)
+        self.table_caption.setText(self.tr("Reproduced spans"))
 
     def _show_text_results(self, c: Comparison) -> None:
         self.image_controls.hide()
@@ -931,21 +976,21 @@ class MainWindow(QMainWindow):
             self.summary.show_message(
                 self.tr("{pct} of the model output reproduces the original").format(pct=_percent(s.suspect_coverage)),
                 self.tr(
-                    "{words} of {total} output words in {spans} ({exact} exact, {near} near-verbatim)  ·  "
+                    "{words} of {total} output words in {spans} ({exact} verbatim, {near} near-verbatim)  ·  "
                     "longest {longest}  ·  covers {orig} of the original  ·  {common} flagged as common phrases"
                 ).format(
                     words=f"{s.suspect_words_in_spans:,}",
                     total=f"{c.suspect.words or 0:,}",
                     spans=_plural(s.span_count, self.tr("span"), self.tr("spans")),
-                    exact=s.exact_span_count,
-                    near=s.near_span_count,
+                    exact=f"{s.exact_span_count:,}",
+                    near=f"{s.near_span_count:,}",
                     longest=_plural(s.longest_span_words, self.tr("word"), self.tr("words")),
                     orig=_percent(s.original_coverage),
-                    common=s.common_phrase_spans,
+                    common=f"{s.common_phrase_spans:,}",
                 ),
             )
             self.summary.show_legend()
-        self.table_caption.setText(self.tr("Reproduced spans ({n})").format(n=len(spans)))
+        self.table_caption.setText(self.tr("Reproduced spans ({n})").format(n=f"{len(spans):,}"))
 
     def _show_image_results(self, c: Comparison) -> None:
         self.image_controls.show()
@@ -1088,7 +1133,7 @@ class MainWindow(QMainWindow):
                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 self.table.scrollTo(proxy_index)
-        kind = self.tr("exact") if span.kind == "exact" else self.tr("near-verbatim")
+        kind = self.tr("verbatim") if span.kind == "exact" else self.tr("near-verbatim")
         self.statusBar().showMessage(
             self.tr("Span {id}: {kind}, {words} words, similarity {sim}").format(
                 id=span.id, kind=kind, words=f"{span.words:,}", sim=_percent(span.similarity)
@@ -1371,7 +1416,8 @@ class MainWindow(QMainWindow):
         self.summary.show_message(
             headline or self.tr("Load the original work and the model output to compare them."),
             details if details is not None else self.tr(
-                "Drop files on the two sides, use File > Open, or paste the model's answer. "
+                "Drop files on the two sides, use File > Open original work… and Open model output…, "
+                "or paste the model's answer. "
                 "Nothing leaves this computer."),
         )
 
@@ -1458,6 +1504,13 @@ class MainWindow(QMainWindow):
             "<p>Qt {qt}, PySide6 {pyside}.</p>"
             "<p><b>Licences</b></p><table>{rows}</table>"
         ).format(version=__version__, qt=qVersion(), pyside=pyside_version, rows=rows)
+
+    def show_reading_help(self) -> ReadingTheResults:
+        if getattr(self, "reading_help", None) is None:
+            self.reading_help = ReadingTheResults(self)
+        self.reading_help.show()
+        self.reading_help.raise_()
+        return self.reading_help
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About memdiff"), self.about_text())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -42,18 +41,27 @@ class ParametersPanel(QWidget):
         )
         self.near = QCheckBox(self.tr("Find near-verbatim passages"))
         self.near.setToolTip(self.tr("Also report passages copied with small edits (a word changed, added or dropped)."))
-        self.min_similarity = QDoubleSpinBox()
-        self.min_similarity.setRange(0.50, 1.00)
-        self.min_similarity.setSingleStep(0.01)
-        self.min_similarity.setDecimals(2)
-        self.min_similarity.setToolTip(self.tr("Lowest edit similarity (0.5 to 1) for a near-verbatim passage; 0.8 is the literature's usual value."))
+        # In percent, as the match table shows a span's similarity; the result file keeps the fraction (0.8).
+        self.min_similarity = QSpinBox()
+        self.min_similarity.setRange(50, 100)
+        self.min_similarity.setSuffix("%")
+        self.min_similarity.setToolTip(self.tr(
+            "Lowest similarity (50% to 100%) for a near-verbatim passage: the share of characters left unchanged. "
+            "80% is the usual value in the research literature."))
 
         self.casefold = QCheckBox(self.tr("Ignore upper/lower case"))
-        self.unicode_nfkc = QCheckBox(self.tr("Unify Unicode forms (ligatures, widths)"))
-        self.unify_quotes = QCheckBox(self.tr("Treat curly and straight quotes alike"))
+        self.unicode_nfkc = QCheckBox(self.tr("Unify Unicode forms"))
+        self.unicode_nfkc.setToolTip(self.tr(
+            "Read ligatures (ﬁ), full-width letters and similar typographic forms as the plain letters."))
+        self.unify_quotes = QCheckBox(self.tr("Treat all quotes and dashes alike"))
+        self.unify_quotes.setToolTip(self.tr(
+            "Curly and straight quotes count as the same quote, every kind of dash or hyphen (‐ – — −) as a "
+            "hyphen, and the ellipsis character as three dots."))
         self.ignore_punctuation = QCheckBox(self.tr("Ignore punctuation"))
-        self.join_hyphenation = QCheckBox(self.tr("Join words hyphenated at line ends"))
-        self.ignore_running_heads = QCheckBox(self.tr("Ignore running heads and page numbers"))
+        self.join_hyphenation = QCheckBox(self.tr("Join words split at line ends"))
+        self.join_hyphenation.setToolTip(self.tr(
+            "Read \"memo-\" at the end of a line and \"rable\" on the next as the one word \"memorable\"."))
+        self.ignore_running_heads = QCheckBox(self.tr("Ignore page headers and numbers"))
         self.ignore_running_heads.setToolTip(self.tr(
             "Leave out the title, chapter and page number a PDF repeats at the top or bottom of its pages, "
             "so that a passage copied across a page break stays one span."))
@@ -61,9 +69,11 @@ class ParametersPanel(QWidget):
         matching = QGroupBox(self.tr("Matching"))
         form = QFormLayout(matching)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow panel a label goes above its field rather than pushing the field out of sight.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("&Shortest span:"), self.min_words)
         form.addRow(self.near)
-        form.addRow(self.tr("Minimum &similarity:"), self.min_similarity)
+        form.addRow(self.tr("Minimum si&milarity:"), self.min_similarity)
 
         normalisation = QGroupBox(self.tr("Before comparing"))
         column = QVBoxLayout(normalisation)
@@ -78,6 +88,7 @@ class ParametersPanel(QWidget):
         note.setEnabled(False)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # the panel sits in a dock that has margins of its own
         layout.addWidget(matching)
         layout.addWidget(normalisation)
         layout.addWidget(self.defaults, 0, Qt.AlignmentFlag.AlignLeft)
@@ -102,7 +113,7 @@ class ParametersPanel(QWidget):
         return self._base.with_changes(
             min_words=self.min_words.value(),
             near=self.near.isChecked(),
-            min_similarity=round(self.min_similarity.value(), 2),
+            min_similarity=round(self.min_similarity.value() / 100, 2),
             casefold=self.casefold.isChecked(),
             unicode_nfkc=self.unicode_nfkc.isChecked(),
             unify_quotes=self.unify_quotes.isChecked(),
@@ -117,7 +128,7 @@ class ParametersPanel(QWidget):
             self._base = parameters
             self.min_words.setValue(parameters.min_words)
             self.near.setChecked(parameters.near)
-            self.min_similarity.setValue(parameters.min_similarity)
+            self.min_similarity.setValue(round(parameters.min_similarity * 100))
             self.min_similarity.setEnabled(parameters.near)
             self.casefold.setChecked(parameters.casefold)
             self.unicode_nfkc.setChecked(parameters.unicode_nfkc)

@@ -38,7 +38,7 @@ def test_image_comparison_shows_regions_hashes_overlay_and_heatmap(qtbot, window
     output_view = window.sides["suspect"].picture
     assert window.sides["original"].stack.currentWidget() is original_view
     assert window.image_controls.isVisible()
-    assert "px" in window.sides["suspect"].facts.text()
+    assert "px" in window.sides["suspect"].facts.full_text()
 
     # Each region outlined on both pictures, at its own pixel coordinates.
     def boxes(view):
@@ -88,3 +88,17 @@ def test_image_comparison_shows_regions_hashes_overlay_and_heatmap(qtbot, window
     assert output_view.zoom != pytest.approx(before)
     window.fit_images()
     assert window.parameters_panel.min_words.isEnabled() is False  # text settings do not apply to pictures
+
+
+def test_a_failed_comparison_puts_away_the_picture_controls(qtbot, window, pictures, samples):
+    load_both(qtbot, window, *pictures, timeout=60_000)
+    assert window.image_controls.isVisible()
+    assert not window.parameters_panel.min_words.isEnabledTo(window)
+    # A text as the model output beside a picture: the comparison cannot be made.
+    with qtbot.waitSignal(window.comparisonFailed, timeout=30_000):
+        window.load_file("suspect", samples["output"])
+    assert not window.image_controls.isVisible()
+    assert window.parameters_panel.min_words.isEnabledTo(window)
+    assert window.bottom.currentWidget() is window._text_page
+    assert window.statusBar().currentMessage() != "Comparison finished."
+    assert window.told.levels() == ["error"]

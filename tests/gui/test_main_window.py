@@ -54,8 +54,9 @@ def test_both_files_load_compare_and_mark_every_span(qtbot, window, samples):
     ids = {window.span_proxy.index(r, 0).data(SPAN_ID_ROLE) for r in range(window.span_proxy.rowCount())}
     assert ids == {s.id for s in comparison.spans}
     # The header states what was loaded.
-    facts = window.sides["original"].facts.text()
-    assert "Plain text" in facts and comparison.original.sha256[:12] in facts
+    facts = window.sides["original"].facts.full_text()
+    assert "Plain text" in facts and "KiB" in facts
+    assert window.sides["original"].hash_label.text() == f"SHA-256 {comparison.original.sha256[:16]}…"
     assert "%" in window.summary.headline.text()
     assert not window.is_busy
 
@@ -91,7 +92,7 @@ def test_pasted_output_is_compared_like_a_file(qtbot, window, samples):
         window.paste_action.trigger()
     pasted = blocker.args[0]
     assert window.documents["suspect"].path is None
-    assert window.sides["suspect"].name.text() == "pasted text"
+    assert window.sides["suspect"].name.full_text() == "pasted text"
     from_file = ingest.load(samples["output"])
     assert pasted.suspect.characters == from_file.characters
     assert len(pasted.spans) == len(window.span_model.spans) > 0

@@ -34,7 +34,7 @@ def test_one_row_per_span_with_its_figures(sample_comparison):
         assert model.index(row, _column("id")).data() == str(span.id)
         assert model.index(row, _column("words")).data(SORT_ROLE) == span.words
         assert model.index(row, _column("chance")).data(SORT_ROLE) == span.chance.bits
-        assert model.index(row, _column("kind")).data() == ("exact" if span.kind == "exact" else "near-verbatim")
+        assert model.index(row, _column("kind")).data() == ("verbatim" if span.kind == "exact" else "near-verbatim")
         assert model.index(row, _column("excerpt")).data(SPAN_ID_ROLE) == span.id
         excerpt = model.index(row, _column("excerpt")).data()
         first_words = " ".join(original.text[span.original.start : span.original.end].split())[:20]
@@ -80,3 +80,38 @@ def test_row_lookup_by_span_id(sample_comparison):
     assert model.row_of(last.id) == len(comparison.spans) - 1
     assert model.span_at(model.row_of(last.id)) is last
     assert model.row_of(10_000) is None
+
+
+def test_the_model_sorts_itself_and_the_selection_follows(qtbot, sample_comparison):
+    # Sorting in the model (one Python sort) instead of a proxy calling Python for each comparison:
+    # 20,000 rows sorted in a tenth of a second instead of seconds of frozen window.
+    from PySide6.QtWidgets import QTableView
+
+    original, comparison = sample_comparison
+    model = SpanTableModel()
+    proxy = SpanFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_spans(comparison.spans, original)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.selectRow(2)
+    chosen = proxy.index(2, 0).data(SPAN_ID_ROLE)
+    view.sortByColumn(_column("words"), Qt.SortOrder.DescendingOrder)
+    assert proxy.sortColumn() == -1  # the proxy only filters
+    words = [model.span_at(r).words for r in range(model.rowCount())]
+    assert words == sorted(words, reverse=True)
+    # Ties keep the id order, whatever the previous sort was.
+    for a, b in zip(model.spans, model.spans[1:]):
+        if a.words == b.words:
+            assert a.id > b.id
+    selected = view.selectionModel().selectedRows()
+    assert [index.data(SPAN_ID_ROLE) for index in selected] == [chosen]
+    assert model.row_of(chosen) == proxy.mapToSource(selected[0]).row()
+    # New results come in the order the user chose.
+    model.set_spans(comparison.spans, original)
+    assert [model.span_at(r).words for r in range(model.rowCount())] == words
+    proxy.set_kind("near")
+    near_words = [proxy.index(r, _column("words")).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert near_words == sorted(near_words, reverse=True)
