@@ -32,12 +32,12 @@ def tiff_with_a_broken_page_list(mode: str) -> bytes:
     return bytes(data)
 
 
-def tiff_declaring_3000_samples_per_pixel() -> bytes:
+def tiff_declaring_samples(count: int = 3000) -> bytes:
     """Pillow logs "More samples per pixel than can be decoded" through its logger before giving up."""
     data = _tiff()
     field = data.find(b"\x15\x01\x03\x00\x01\x00\x00\x00")  # SamplesPerPixel, SHORT, one value
     assert field > 0
-    data[field + 8 : field + 10] = (3000).to_bytes(2, "little")
+    data[field + 8 : field + 10] = count.to_bytes(2, "little")
     return bytes(data)
 
 
@@ -56,7 +56,7 @@ def test_pillows_log_message_goes_into_the_sentence_not_onto_standard_error(capf
     pillow = logging.getLogger("PIL")
     before = (pillow.propagate, list(pillow.handlers))
     with pytest.raises(InputError) as caught:
-        load_bytes(tiff_declaring_3000_samples_per_pixel(), "samples.tif")
+        load_bytes(tiff_declaring_samples(), "samples.tif")
     assert "More samples per pixel than can be decoded: 3000" in str(caught.value)
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""
@@ -66,7 +66,26 @@ def test_pillows_log_message_goes_into_the_sentence_not_onto_standard_error(capf
 
 def test_pillow_errors_logged_outside_a_picture_read_still_reach_logging(caplog):
     with pytest.raises(InputError):
-        load_bytes(tiff_declaring_3000_samples_per_pixel(), "samples.tif")
+        load_bytes(tiff_declaring_samples(), "samples.tif")
     with caplog.at_level(logging.ERROR, logger="PIL"):
         logging.getLogger("PIL.TiffImagePlugin").error("a message of the application's own")
     assert "a message of the application's own" in caplog.text
+
+
+def test_pictures_read_in_threads_at_once_each_quote_only_their_own_complaint():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def read(count: int) -> str:
+        try:
+            load_bytes(tiff_declaring_samples(count), f"samples{count}.tif")
+        except InputError as err:
+            return str(err)
+        return "loaded"
+
+    counts = [3000 + n for n in range(12)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        messages = list(pool.map(read, counts))
+    for count, message in zip(counts, messages):
+        assert message.startswith(f"samples{count}.tif ")
+        assert f"than can be decoded: {count}\"" in message, message
+    assert logging.getLogger("PIL").propagate

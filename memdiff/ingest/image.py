@@ -112,9 +112,12 @@ class _PillowLog(logging.Handler):
     def __init__(self, said: list[str]) -> None:
         super().__init__(level=logging.WARNING)
         self.said = said
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if len(self.said) < 20:
+        # Two pictures may be read at once (the desktop app loads both sides in threads): each
+        # sentence quotes only what Pillow said while decoding its own file.
+        if record.thread == self.thread and len(self.said) < 20:
             self.said.append(record.getMessage())
 
 
