@@ -693,12 +693,35 @@ class MainWindow(QMainWindow):
             self.load_file(side, path)
 
     def _files_dropped(self, side: str, files: list[str]) -> None:
-        if len(files) >= 2:
-            # Two files dropped together: the first is the original, the second the output.
-            self.load_file("original", files[0])
-            self.load_file("suspect", files[1])
+        if len(files) > 2:
+            self.tell("information", self.tr("Too many files"), self.tr(
+                "You dropped {n} files. Drop one file on a side, or two files together: the original work "
+                "and the model output.").format(n=len(files)))
+            return
+        if len(files) == 2:
+            # The order of dropped files is whatever the file manager chose: never guess which
+            # one is the original, as a wrong guess would silently replace the evidence shown.
+            original = self.choose_original_of(files)
+            if original is None:
+                return
+            output = files[1] if original == files[0] else files[0]
+            self.load_file("original", original)
+            self.load_file("suspect", output)
+            self.statusBar().showMessage(self.tr("{original} is the original work, {output} the model output.").format(
+                original=Path(original).name, output=Path(output).name), 8000)
         elif files:
             self.load_file(side, files[0])
+
+    def choose_original_of(self, files: list[str]) -> str | None:
+        """Ask which of two dropped files is the original work (tests replace this); None when cancelled."""
+        names = [Path(f).name for f in files]
+        if len(set(names)) < len(names):
+            names = list(files)  # the same name in two folders: show where each is
+        chosen, ok = QInputDialog.getItem(
+            self, self.tr("Which file is the original work?"),
+            self.tr("You dropped two files. Which one is the original work? The other becomes the model output."),
+            names, 0, False)
+        return files[names.index(chosen)] if ok and chosen in names else None
 
     def ask_password(self, name: str, retry: bool) -> str | None:
         """Ask for the password of an encrypted PDF (tests replace this); None when the user cancelled."""
@@ -1215,7 +1238,7 @@ class MainWindow(QMainWindow):
             if self.case_path is not None and not ask:
                 path = self.case_path
             else:
-                suggested = str(Path(self.settings.last_folder or Path.home()) / self._default_stem()) + case_file.SUFFIX
+                suggested = str(Path(self.settings.last_folder) / self._default_stem()) + case_file.SUFFIX
                 chosen = self.choose_save_path(self.tr("Save the case as"), suggested, self.tr(CASE_FILTER))
                 if not chosen:
                     return None
@@ -1314,7 +1337,7 @@ class MainWindow(QMainWindow):
             self.tell("error", self.tr("Report unavailable"),
                       self.tr("This copy of memdiff has no report writer installed; reinstall memdiff to export reports."))
             return None
-        folder = self.settings.report_folder or self.settings.last_folder or str(Path.home())
+        folder = self.settings.report_folder
         suggested = str(Path(folder) / (self._default_stem() + " - memdiff report.pdf"))
         dialog = ExportDialog(self.settings.front_matter, self.settings.provenance, suggested, self,
                               inputs=self._input_paths())

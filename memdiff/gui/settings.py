@@ -9,9 +9,12 @@ so a key can be renamed without losing what users entered.
 from __future__ import annotations
 
 import json
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QStandardPaths
 
 from memdiff.evidence import Parameters
 
@@ -25,6 +28,43 @@ LAYOUT_VERSION = 1
 RECENT_LIMIT = 10
 
 THEMES = ("system", "light", "dark")
+
+
+def _installation_folders() -> list[Path]:
+    """Folders that belong to the installed program: read-only, or wiped when it is updated or quits."""
+    from memdiff.resources import path as resource_path
+
+    folders = [resource_path().resolve(), Path(__file__).resolve().parents[1]]
+    frozen = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle unpacks itself here
+    if frozen:
+        folders.append(Path(frozen).resolve())
+    return folders
+
+
+def usable_folder(folder: str | os.PathLike[str] | None) -> str | None:
+    """``folder`` when the user's files may be saved there; None for the program's own or a read-only folder.
+
+    The demo opens the sample files bundled with memdiff; their folder must never be offered for
+    reports and cases (in an installed or frozen copy it is read-only or temporary).
+    """
+    if not folder:
+        return None
+    try:
+        resolved = Path(folder).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_dir() or not os.access(resolved, os.W_OK):
+        return None
+    for own in _installation_folders():
+        if resolved == own or own in resolved.parents:
+            return None
+    return str(resolved)
+
+
+def documents_folder() -> str:
+    """The user's Documents folder (the home folder where there is none)."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return usable_folder(documents) or usable_folder(Path.home()) or str(Path.home())
 
 
 class Settings:
@@ -133,11 +173,14 @@ class Settings:
 
     @property
     def last_folder(self) -> str:
-        return self._str("files/last_folder")
+        """The folder of the last file opened, if files may be saved there; else the user's Documents."""
+        return usable_folder(self._str("files/last_folder")) or documents_folder()
 
     @last_folder.setter
     def last_folder(self, value: str) -> None:
-        self._store.setValue("files/last_folder", value)
+        # The bundled samples' folder (or any folder one cannot write to) is never remembered.
+        if usable_folder(value):
+            self._store.setValue("files/last_folder", value)
 
     # ---- analysis
 
@@ -179,7 +222,8 @@ class Settings:
 
     @property
     def report_folder(self) -> str:
-        return self._str("report/folder")
+        """Where the last report went, if still usable; else the last folder (see ``last_folder``)."""
+        return usable_folder(self._str("report/folder")) or self.last_folder
 
     @report_folder.setter
     def report_folder(self, value: str) -> None:

@@ -282,6 +282,7 @@ def test_two_files_dropped_together_fill_both_sides(qtbot, window, samples):
     mime.setUrls([QUrl.fromLocalFile(str(samples["original"])), QUrl.fromLocalFile(str(samples["output"]))])
     event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
+    window.choose_original_of = lambda files: files[0]
     with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
         window.sides["suspect"].dropEvent(event)
     assert window.documents["original"].name == "original.txt"
