@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFrame,
+    QGraphicsOpacityEffect,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -210,6 +211,8 @@ class MainWindow(QMainWindow):
         self._pending_loads = 0
         self._load_generation = {"original": 0, "suspect": 0}
         self._load_jobs: dict[str, Job] = {}
+        #: True from a parameter's edit until the comparison with the new settings is shown.
+        self._results_stale = False
 
         self._build_sides()
         self._build_bottom()
@@ -435,6 +438,7 @@ class MainWindow(QMainWindow):
     def _build_parameters_dock(self) -> None:
         self.parameters_panel = ParametersPanel(self.settings.parameters)
         self.parameters_panel.changed.connect(self._parameters_changed)
+        self.parameters_panel.edited.connect(self._parameters_edited)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -855,6 +859,36 @@ class MainWindow(QMainWindow):
 
     # ================================================================== comparing
 
+    def _parameters_edited(self) -> None:
+        # From the first keystroke the findings shown no longer match the settings shown.
+        if self.comparison is not None and all(self.documents.values()):
+            self._set_results_stale(True)
+            self.summary.show_message(self.tr("Settings changed…"),
+                                      self.tr("The comparison runs again with the new settings in a moment."))
+        self._update_actions()
+
+    @property
+    def results_current(self) -> bool:
+        """True when the findings shown are those of the inputs and settings shown, and nothing is re-running."""
+        return (
+            self.comparison is not None
+            and not self._results_stale
+            and not self.parameters_panel.change_pending
+            and (self._compare_job is None or self._compare_job.done)
+        )
+
+    def _set_results_stale(self, stale: bool) -> None:
+        """Grey out the previous findings (and stop them being clicked) while new ones are computed."""
+        self._results_stale = stale
+        stale = stale and self.comparison is not None
+        self.main_splitter.setEnabled(not stale)
+        if stale:
+            effect = QGraphicsOpacityEffect(self.main_splitter)
+            effect.setOpacity(0.45)
+            self.main_splitter.setGraphicsEffect(effect)
+        elif self.main_splitter.graphicsEffect() is not None:
+            self.main_splitter.setGraphicsEffect(None)  # Qt deletes the effect
+
     def _parameters_changed(self, parameters: Parameters) -> None:
         self.settings.parameters = parameters
         if all(self.documents.values()):
@@ -884,6 +918,8 @@ class MainWindow(QMainWindow):
         )
         # After the job exists, so the Cancel button knows there is something to cancel.
         self._set_busy(True, self.tr("Comparing…"))
+        self._set_results_stale(True)
+        self._update_actions()
         return self._compare_job
 
     def cancel_comparison(self) -> None:
@@ -919,6 +955,7 @@ class MainWindow(QMainWindow):
             return  # a newer run was started; this result is for old settings
         self._set_busy(self._pending_loads > 0)
         self.comparison = comparison
+        self._set_results_stale(False)
         if comparison.mode == "text":
             self._show_text_results(comparison)
         else:
@@ -931,6 +968,7 @@ class MainWindow(QMainWindow):
         if generation != self._generation:
             return
         self._set_busy(self._pending_loads > 0)
+        self._clear_results()
         self._show_no_mode()
         self.statusBar().showMessage(self.tr("The comparison could not be made."), 8000)
         self._show_idle_summary(self.tr("The comparison could not be made."), str(error))
@@ -955,6 +993,7 @@ class MainWindow(QMainWindow):
             self._compare_job.cancel()
         self._generation += 1
         self.comparison = None
+        self._set_results_stale(False)
         self._current_span = None
         self.span_model.set_spans((), None)
         for side in self.sides.values():
@@ -1327,8 +1366,19 @@ class MainWindow(QMainWindow):
         parts = [Path(d.name).stem for d in (original, suspect) if d is not None]
         return " vs ".join(parts) if parts else "memdiff"
 
+    def _tell_not_current(self) -> bool:
+        """Say so and return True when the findings shown are being recomputed (nothing to export yet)."""
+        if self.comparison is None or self.results_current:
+            return False
+        self.tell("information", self.tr("The comparison is running again"),
+                  self.tr("The settings were changed and the comparison is being made again. Export the report "
+                          "when it has finished, so that the report shows the findings for the settings shown."))
+        return True
+
     def export_report(self) -> ExportDialog | None:
         """Open the export dialog (window-modal, not blocking); the export starts when it is accepted."""
+        if self._tell_not_current():
+            return None
         if self.comparison is None:
             self.tell("information", self.tr("Nothing to export"),
                       self.tr("Load both inputs and let the comparison finish before exporting a report."))
@@ -1364,6 +1414,8 @@ class MainWindow(QMainWindow):
         writer = self.report_writer()
         comparison, original, suspect = self.comparison, self.documents["original"], self.documents["suspect"]
         if writer is None or comparison is None or original is None or suspect is None:
+            return None
+        if self._tell_not_current():
             return None
         problem = self._overwrites_input(request.pdf_path, request.pdf_path.with_suffix(".json"))
         if problem:
@@ -1448,7 +1500,8 @@ class MainWindow(QMainWindow):
         has_spans = self.comparison is not None and self.comparison.mode == "text" and bool(self.comparison.spans)
         self.next_action.setEnabled(has_spans)
         self.previous_action.setEnabled(has_spans)
-        self.export_action.setEnabled(self.comparison is not None)
+        # Only findings that match the settings shown may go into a report.
+        self.export_action.setEnabled(self.results_current)
         self.save_case_action.setEnabled(any(self.documents.values()))
         self.save_case_as_action.setEnabled(any(self.documents.values()))
         self.compare_action.setEnabled(all(self.documents.values()))

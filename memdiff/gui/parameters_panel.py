@@ -24,6 +24,8 @@ class ParametersPanel(QWidget):
     """Edits a :class:`Parameters`; emits ``changed`` (debounced) with the new value."""
 
     changed = Signal(object)
+    #: A setting was edited; ``changed`` follows after the pause. The results shown are then out of date.
+    edited = Signal()
 
     def __init__(self, parameters: Parameters | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +152,7 @@ class ParametersPanel(QWidget):
     def _schedule(self, *_args: object) -> None:
         if not self._quiet:
             self._timer.start()
+            self.edited.emit()
 
     def flush(self) -> None:
         """Emit a pending change now (tests, and before saving a case)."""

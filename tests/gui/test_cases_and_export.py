@@ -197,3 +197,27 @@ def test_opening_a_case_drops_results_still_being_computed(qtbot, window, sample
     qtbot.wait(300)
     assert window.comparison is reopened
     assert window.documents["suspect"].name == "model-output.txt"
+
+
+def test_no_export_of_old_findings_while_the_comparison_runs_again(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    assert window.export_action.isEnabled() and window.main_splitter.isEnabled()
+    window.parameters_panel.min_words.setValue(40)
+    # From the edit on, the findings shown are not those of the settings shown.
+    assert not window.export_action.isEnabled()
+    assert not window.main_splitter.isEnabled() and window.main_splitter.graphicsEffect() is not None
+    assert window.start_export(ExportRequest(tmp_path / "stale.pdf", {}, {})) is None
+    assert window.export_report() is None
+    assert window.told.levels() == ["information", "information"]
+    assert "running again" in window.told.messages[0][1]
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000) as blocker:
+        window.parameters_panel.flush()
+        assert not window.export_action.isEnabled()  # running now
+    assert blocker.args[0].parameters.min_words == 40
+    assert window.export_action.isEnabled() and window.main_splitter.isEnabled()
+    assert window.main_splitter.graphicsEffect() is None
+    with qtbot.waitSignal(window.exportFinished, timeout=90_000) as done:
+        window.start_export(ExportRequest(tmp_path / "fresh.pdf", {}, {}))
+    result = json.loads(done.args[0].with_suffix(".json").read_text(encoding="utf-8"))
+    assert result["parameters"]["min_words"] == 40
+    assert not (tmp_path / "stale.pdf").exists()
