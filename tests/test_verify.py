@@ -172,3 +172,68 @@ def test_verify_reads_the_output_from_standard_input_as_compare_does(inputs, tmp
                              input=pasted + b"\nOne more line.\n", **run)
     assert changed.returncode == 3
     assert b"Output: standard input is NOT the file the report was made from" in changed.stdout
+
+
+def _with_record(report, target, change):
+    """A copy of ``report`` whose memdiff record was edited by ``change`` (as someone editing the metadata would)."""
+    import html
+    import json
+    import re
+
+    with pikepdf.open(report) as pdf:
+        packet = pdf.Root.Metadata.read_bytes().decode("utf-8")
+        found = re.search(r"(<memdiff:record>)(.*?)(</memdiff:record>)", packet, re.S)
+        record = json.loads(html.unescape(found.group(2)))
+        change(record)
+        body = html.escape(json.dumps(record), quote=False)
+        pdf.Root.Metadata.write((packet[: found.start(2)] + body + packet[found.end(2) :]).encode("utf-8"))
+        pdf.save(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("label", "change", "said"),
+    [
+        ("no page digest", lambda r: r.pop("pages_sha256"), "no digest of the report's pages"),
+        ("min_words 1", lambda r: r["parameters"].__setitem__("min_words", 1), "parameters are not valid"),
+        ("text parameter", lambda r: r["parameters"].__setitem__("casefold", "yes"), "casefold is of the wrong kind"),
+        ("parameters a string", lambda r: r.__setitem__("parameters", "min_words=8"), "holds no parameters"),
+        ("original a list", lambda r: r.__setitem__("original", []), "no SHA-256 for the original"),
+        ("findings numbers", lambda r: r["outputs"][0].__setitem__("findings", [1, 2]), "not a list of positions"),
+        ("short digest", lambda r: r["outputs"][0].__setitem__("findings_sha256", "0"), "findings digest"),
+        ("no outputs", lambda r: r.__setitem__("outputs", []), "lists no outputs"),
+    ],
+)
+def test_an_edited_record_is_named_damaged_and_does_not_verify(inputs, tmp_path, label, change, said):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    edited = _with_record(report, tmp_path / "edited.pdf", change)
+    result = verify(edited, original, output)
+    assert not result.ok
+    assert "its memdiff record is damaged" in result.lines[0] and said in result.lines[0], result.lines
+    assert result.lines[-1] == "NOT verified."
+
+
+def test_a_changed_font_or_picture_does_not_verify(inputs, tmp_path):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    result = verify(report, original, output)
+    assert "Pictures and fonts: they match the digest in the report's record." in result.lines
+    # The map by which a font's text reads back, changed: the words a reader copies would change.
+    with pikepdf.open(report) as pdf:
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        font.ToUnicode.write(font.ToUnicode.read_bytes().replace(b"<0041>", b"<0042>"))
+        pdf.save(tmp_path / "font.pdf")
+    result = verify(tmp_path / "font.pdf", original, output)
+    assert not result.ok
+    assert any(line.startswith("Pictures and fonts: CHANGED") for line in result.lines), result.lines
+    assert "the report's pictures or fonts were changed" in result.lines[-1]
+
+
+def test_a_record_from_before_the_resources_digest_still_verifies_and_says_what_was_not_checked(inputs, tmp_path):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    older = _with_record(report, tmp_path / "older.pdf", lambda r: r.pop("resources_sha256"))
+    result = verify(older, original, output)
+    assert result.ok, result.lines
+    assert any("the record holds no digest of them" in line for line in result.lines)

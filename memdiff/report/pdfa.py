@@ -152,7 +152,13 @@ def finish(
             count, digest = len(pages), _digest_of(pages)
         else:
             count, digest = pages_digest(doc)
-        record = {**record, "pages": count, "pages_sha256": digest}
+        _distinct_subset_tags(doc)
+        record = {
+            **record,
+            "pages": count,
+            "pages_sha256": digest,
+            "resources_sha256": resources_digest(doc),
+        }
         packet = xmp_packet(
             title=title,
             author=author,
@@ -181,7 +187,6 @@ def finish(
         )
         root.OutputIntents = pikepdf.Array([doc.make_indirect(intent)])
         root.Lang = pikepdf.String(language)
-        _distinct_subset_tags(doc)
 
         info = pikepdf.Dictionary(
             Title=pikepdf.String(title),
@@ -261,6 +266,67 @@ def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
             streams = [contents]
         pages.append(b"".join(stream.read_bytes() for stream in streams))
     return len(doc.pages), _digest_of(pages)
+
+
+def resources_digest(doc: pikepdf.Pdf) -> str:
+    """SHA-256 over what every page draws with besides its operators: its pictures and its fonts.
+
+    The pages' digest covers what is drawn where; this one covers the
+    pictures themselves (an image report's evidence) and the embedded fonts
+    (their glyphs, and the map by which the text is read back). Each
+    stream counts by its decoded bytes, so rewriting the file without
+    changing what it shows changes nothing; one that cannot be decoded here
+    counts as stored.
+    """
+    digest = hashlib.sha256()
+    for page in doc.pages:
+        digest.update(b"\x00page\x00")
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            continue
+        for kind in ("/Font", "/XObject"):
+            entries = resources.get(kind)
+            if entries is None:
+                continue
+            for name in sorted(entries.keys()):
+                digest.update(f"\x00{kind}{name}\x00".encode())
+                for stream in _streams_of(entries[name]):
+                    digest.update(b"\x00stream\x00")
+                    digest.update(_stream_bytes(stream))
+    return digest.hexdigest()
+
+
+def _streams_of(resource: pikepdf.Object) -> list[pikepdf.Stream]:
+    """The streams a font or picture is made of: the picture and its mask; the font's program and ToUnicode map."""
+    out: list[pikepdf.Stream] = []
+    if isinstance(resource, pikepdf.Stream):
+        out.append(resource)
+        mask = resource.get("/SMask")
+        if isinstance(mask, pikepdf.Stream):
+            out.append(mask)
+        return out
+    descriptor = resource.get("/FontDescriptor")
+    if descriptor is not None:
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            program = descriptor.get(key)
+            if isinstance(program, pikepdf.Stream):
+                out.append(program)
+    to_unicode = resource.get("/ToUnicode")
+    if isinstance(to_unicode, pikepdf.Stream):
+        out.append(to_unicode)
+    return out
+
+
+def _stream_bytes(stream: pikepdf.Stream) -> bytes:
+    try:
+        return stream.read_bytes()
+    except pikepdf.PdfError:  # a filter qpdf does not decode (a JPEG picture): its stored bytes
+        return stream.read_raw_bytes()
+
+
+def read_resources_digest(pdf_path: str | os.PathLike[str]) -> str:
+    with pikepdf.open(pdf_path) as doc:
+        return resources_digest(doc)
 
 
 def _digest_of(pages: list[bytes]) -> str:

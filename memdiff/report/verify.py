@@ -12,7 +12,7 @@ what differs: a changed input, another tool version, or different findings
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +86,7 @@ def verify(
     """
     from memdiff import ingest
     from memdiff.analyse import compare
-    from memdiff.report.pdfa import read_pages_digest, read_record
+    from memdiff.report.pdfa import read_pages_digest, read_record, read_resources_digest
 
     report = Path(report_pdf)
     record = _read(report, read_record)
@@ -102,6 +102,19 @@ def verify(
             ],
         )
 
+    damage = _record_damage(record)
+    if damage is not None:
+        return VerifyResult(
+            False,
+            [
+                (
+                    f"{report.name}: its memdiff record is damaged ({damage}): the metadata was changed after "
+                    "memdiff wrote it, so the report cannot be checked."
+                ),
+                "NOT verified.",
+            ],
+        )
+
     lines: list[str] = []
     problems: list[str] = []
     recorded_version = str(record.get("tool_version", "?"))
@@ -111,16 +124,31 @@ def verify(
         f"made with memdiff {recorded_version})."
     )
 
-    if "pages_sha256" in record:
-        pages, digest = read_pages_digest(report)
-        if digest == record["pages_sha256"] and pages == record.get("pages"):
-            lines.append(f"Pages: all {pages} pages are as memdiff wrote them.")
+    # The digests are a check against changed pages, not a seal: anyone able
+    # to rewrite the pages can rewrite the record too. The lines say so.
+    pages, digest = read_pages_digest(report)
+    if digest == record["pages_sha256"] and pages == record["pages"]:
+        lines.append(f"Pages: the content of all {pages} pages matches the digest in the report's record.")
+    else:
+        problems.append("the report's pages were changed")
+        lines.append(
+            f"Pages: CHANGED since memdiff wrote the report: it has {pages} pages now, the record says "
+            f"{record['pages']}, and the pages' content does not match the record's digest."
+        )
+    if "resources_sha256" in record:
+        if read_resources_digest(report) == record["resources_sha256"]:
+            lines.append("Pictures and fonts: they match the digest in the report's record.")
         else:
-            problems.append("the report's pages were changed")
+            problems.append("the report's pictures or fonts were changed")
             lines.append(
-                f"Pages: CHANGED since memdiff wrote the report: it has {pages} pages now, the record says "
-                f"{record.get('pages')}, and the pages' content does not match the record's digest."
+                "Pictures and fonts: CHANGED since memdiff wrote the report: a picture or an embedded font "
+                "(what the text looks like, or how it reads back) does not match the record's digest."
             )
+    else:
+        lines.append(
+            "Pictures and fonts: the record holds no digest of them (a report written before memdiff "
+            "recorded one), so they were not checked."
+        )
 
     original = original_path if isinstance(original_path, Document) else ingest.load(original_path, password=password)
     suspect = (
@@ -198,6 +226,65 @@ def verify(
         return VerifyResult(False, lines)
     lines.append("verified")
     return VerifyResult(True, lines)
+
+
+_HEX64 = frozenset("0123456789abcdef")
+_DEFAULT_PARAMETERS = Parameters()
+
+
+def _is_digest(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _HEX64
+
+
+def _record_damage(record: dict[str, Any]) -> str | None:
+    """What is wrong with a record's shape (a field missing or of the wrong kind), or None when it is sound.
+
+    Everything verify reads is checked here first, so that a record edited
+    by hand gets a sentence, never an error from deep inside the re-run.
+    """
+    if record.get("kind") not in ("single", "batch"):
+        return "its kind is neither single nor batch"
+    if not isinstance(record.get("tool_version"), str):
+        return "it names no tool version"
+    parameters = record.get("parameters")
+    if not isinstance(parameters, dict):
+        return "it holds no parameters"
+    for f in fields(Parameters):
+        if f.name in parameters:
+            value, default = parameters[f.name], getattr(_DEFAULT_PARAMETERS, f.name)
+            kinds = (int, float) if isinstance(default, float) else (type(default),)
+            if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, kinds):
+                return f"its parameter {f.name} is of the wrong kind"
+    try:
+        Parameters.from_dict(parameters).validate()
+    except (TypeError, ValueError) as err:
+        return f"its parameters are not valid: {err}"
+    original = record.get("original")
+    if not isinstance(original, dict) or not _is_digest(original.get("sha256")):
+        return "it holds no SHA-256 for the original"
+    outputs = record.get("outputs")
+    if not isinstance(outputs, list) or not outputs:
+        return "it lists no outputs"
+    for n, row in enumerate(outputs, start=1):
+        if not isinstance(row, dict):
+            return f"output {n} is not described"
+        if not _is_digest(row.get("sha256")) or not _is_digest(row.get("findings_sha256")):
+            return f"output {n} lacks its SHA-256 or its findings digest"
+        if row.get("mode") not in ("text", "image"):
+            return f"output {n} names no comparison mode"
+        findings = row.get("findings")
+        if not isinstance(findings, list) or not all(
+            isinstance(f, list) and all(isinstance(v, int | float | str) for v in f) for f in findings
+        ):
+            return f"output {n}'s findings are not a list of positions"
+        if not isinstance(row.get("name", ""), str):
+            return f"output {n}'s name is not text"
+    if not isinstance(record.get("pages"), int) or not _is_digest(record.get("pages_sha256")):
+        # Every memdiff report seals its pages; a record without the seal was edited.
+        return "it holds no digest of the report's pages"
+    if "resources_sha256" in record and not _is_digest(record["resources_sha256"]):
+        return "its digest of the pictures and fonts is not a SHA-256"
+    return None
 
 
 def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
