@@ -534,6 +534,11 @@ def image_summary_sentences(c: Comparison) -> list[str]:
     if s.orientation and s.orientation != "as given":
         sentences.append(f"Orientation: {markup(s.orientation)}.")
     sentences.append(verdict_definition(s))
+    if s.hashes:
+        sentences.append(
+            "The hash distances below compare the whole pictures: a crop, a border or a mirror image raises them "
+            "even where content is shared (see Hash distances)."
+        )
     return sentences
 
 
@@ -566,9 +571,9 @@ def image_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     this_way, other_way = orientation_names(s)
     for name in sorted(s.hashes):
         h = s.hashes[name]
-        value = f"{h.get('distance')} of {h.get('bits')} bits, whole pictures, output {this_way}"
+        value = f"{h.get('distance')} of {h.get('bits')} bits, output {this_way}"
         if h.get("other_orientation_distance") is not None:
-            value += f" ({h['other_orientation_distance']} with the output {other_way})"
+            value += f"; {h['other_orientation_distance']} {other_way}"
         rows.append((f"{name} distance", value))
     if identical_files(c):
         rows.insert(0, ("Files", "identical byte for byte (same SHA-256)"))
