@@ -350,7 +350,7 @@ def test_image_method_has_its_own_settings_and_measurements_and_literature(image
         assert text_setting not in method
     assert "image decision threshold" not in method
     assert "benchmarks/" not in text
-    assert "Thresholds and settings" in method and "Measured in this comparison" in method
+    assert "Thresholds and settings" in method and "Values measured in this comparison" in method
     assert "min_inliers 12 a match needs at least this many keypoint pairs" in method
     assert "comparison_method keypoint alignment the method that decided the result" in method
     assert "direct_min_layout_correlation" in method  # a long name on one line, not broken mid-word

@@ -1039,7 +1039,7 @@ def _image_parameters(c: Comparison, st: Styles, width: float, *, measured: bool
     if measurements:
         story.extend(
             _heading_with_table(
-                "Measured in this comparison",
+                "Values measured in this comparison",
                 _settings_table(measurements, st, width, ["Measurement", "Value", "Meaning"]),
                 st,
             )
