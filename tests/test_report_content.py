@@ -389,3 +389,13 @@ def test_heatmap_is_light_where_matching_and_dark_where_different_in_grey():
     assert all(a < b for a, b in zip(lightness, lightness[1:]))
     # A key is drawn below the picture.
     assert grey.height > base.height
+
+
+def test_tables_leave_room_before_the_heading_that_follows():
+    from memdiff.report.sections import grid_table, key_value_table
+    from memdiff.report.styles import Styles
+
+    st = Styles()
+    # A heading placed after a table must not sit on the table's last rule.
+    assert key_value_table([("File name", "a.txt")], st, width=400).getSpaceAfter() >= 6
+    assert grid_table(["#", "File"], [["1", "a.txt"]], st, [30, 370]).getSpaceAfter() >= 6

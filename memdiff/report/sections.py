@@ -869,7 +869,9 @@ def method(
             else ["", ""]
         )
         data.append(row)
-    table = Table(data, colWidths=[1.9 * inch, width / 2 - 1.9 * inch] * 2, hAlign="LEFT")
+    table = Table(
+        data, colWidths=[1.9 * inch, width / 2 - 1.9 * inch] * 2, hAlign="LEFT", spaceAfter=TABLE_GAP
+    )
     table.setStyle(
         table_style(
             [
