@@ -963,7 +963,7 @@ IMAGE_THRESHOLD_MEANINGS = {
         "a match covering this share of the output is final: the other orientation (as given or mirrored) "
         "is then not tried"
     ),
-    "orientation_hint_bits": "the mirrored orientation is tried first when its pHash is this many bits closer",
+    "orientation_hint_bits": "the mirrored orientation is tried first when its pHash is at least this many bits closer",
     "tile_match": "a tile whose score (0 to 1) reaches this counts as matching",
     "tile_min_coverage": "a tile is scored only when the aligned output covers this share of it",
     "tile_min_edge_share": "a partial tile at the picture’s edge is scored only when it is at least this share of a tile",
