@@ -7,6 +7,7 @@ written beside it, by following the report's own printed recipe.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -72,7 +73,9 @@ def test_longest_span_in_words_and_in_characters_are_each_stated_with_their_own_
     a = _words(36, 1)
     b = _words(15, 2) + ["x" * 300]
     filler = _words(200, 3)
-    original = ingest.load_text(" ".join(filler[:100] + a + filler[100:150] + b + filler[150:]), "orig.txt")
+    original = ingest.load_text(
+        " ".join(filler[:100] + a + filler[100:150] + b + filler[150:]), "orig.txt"
+    )
     suspect = ingest.load_text(
         " ".join(_words(10, 4) + a + _words(10, 5) + b + _words(10, 6)), "out.txt"
     )
@@ -91,7 +94,10 @@ def test_longest_span_in_words_and_in_characters_are_each_stated_with_their_own_
     ) in text
     # The old sentence joined the two maxima into one span that does not exist.
     assert f"{s.longest_span_words} words ({s.longest_span_characters} characters" not in text
-    assert f"Longest span in words {by_words.words} words (span {by_words.id}, {words_chars} characters)" in text
+    assert (
+        f"Longest span in words {by_words.words} words (span {by_words.id}, {words_chars} characters)"
+        in text
+    )
 
 
 def _recipe(pages: list[str]) -> str:
@@ -115,7 +121,11 @@ def test_the_printed_recipe_recomputes_the_printed_digest_from_the_json_beside_t
     code = _recipe(pages)
     # Run as printed, beside the result file, by another Python than memdiff's own code.
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=sample_report.parent, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=sample_report.parent,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     printed = _printed_digests(pages)
     assert printed == [out] == [comparison.findings_digest()]
@@ -131,7 +141,8 @@ def test_the_printed_recipe_recomputes_the_printed_digest_from_the_json_beside_t
 def test_the_batch_recipe_recomputes_every_output_s_digest(tmp_path):
     original = ingest.load(resource_path("samples", "original.txt"))
     outputs = [
-        ingest.load(resource_path("samples", name)) for name in ("model-output.txt", "unrelated-output.txt")
+        ingest.load(resource_path("samples", name))
+        for name in ("model-output.txt", "unrelated-output.txt")
     ]
     items = [(s, compare(original, s)) for s in outputs]
     target = write_batch_report(original, items, tmp_path / "batch.pdf")
@@ -169,20 +180,25 @@ def test_dates_fixed_by_source_date_epoch_say_so(sample, sample_report, tmp_path
     assert "SOURCE_DATE_EPOCH" not in text_of(target)
 
 
-def test_nested_spans_are_named_in_their_headings_and_the_summary_counts_them(sample, sample_report):
+def test_nested_spans_are_named_in_their_headings_and_the_summary_counts_them(
+    sample, sample_report
+):
     _, _, comparison = sample
     text = text_of(sample_report)
     nesting = span_nesting(comparison.spans)
     nested = nesting.nested_count()
     assert nested > 0  # the sample's near-verbatim spans hold verbatim ones
     assert (
-        f"Of the {comparison.summary.span_count} spans, {nested} lie wholly inside another span" in text
+        f"Of the {comparison.summary.span_count} spans, {nested} lie wholly inside another span"
+        in text
     )
     for span in comparison.spans:
         for other in nesting.inside[span.id]:
             assert span.id in nesting.contains[other]
             outer = next(x for x in comparison.spans if x.id == other)
-            assert outer.suspect.start <= span.suspect.start and span.suspect.end <= outer.suspect.end
+            assert (
+                outer.suspect.start <= span.suspect.start and span.suspect.end <= outer.suspect.end
+            )
         heading = re.search(rf"Span {span.id} · [^\n]*?(?= Original · )", text)
         assert heading is not None, span.id
         if nesting.contains[span.id]:
@@ -204,7 +220,9 @@ def test_span_nesting_of_equal_partly_overlapping_and_separate_ranges():
     def span(i: int, start: int, end: int) -> Span:
         return Span(i, "exact", 8, 1.0, Location(0, 1), Location(start, end), Chance(100.0, False))
 
-    n = span_nesting([span(1, 0, 100), span(2, 10, 50), span(3, 0, 100), span(4, 90, 150), span(5, 200, 220)])
+    n = span_nesting(
+        [span(1, 0, 100), span(2, 10, 50), span(3, 0, 100), span(4, 90, 150), span(5, 200, 220)]
+    )
     assert n.inside == {1: (), 2: (1, 3), 3: (1,), 4: (), 5: ()}
     assert n.contains == {1: (2, 3), 2: (), 3: (2,), 4: (), 5: ()}
     assert n.overlaps == {1: (4,), 2: (), 3: (4,), 4: (1, 3), 5: ()}
@@ -218,7 +236,9 @@ def test_page_numbers_are_said_to_be_pdf_positions(tmp_path):
 
     text = resource_path("samples", "original.txt").read_text(encoding="utf-8")
     lines = [line for block in text.split("\n") for line in (textwrap.wrap(block, 80) or [""])]
-    (tmp_path / "novel.pdf").write_bytes(text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)]))
+    (tmp_path / "novel.pdf").write_bytes(
+        text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)])
+    )
     original = ingest.load(tmp_path / "novel.pdf")
     suspect = ingest.load(resource_path("samples", "model-output.txt"))
     target = write_report(compare(original, suspect), original, suspect, tmp_path / "r.pdf")
@@ -248,7 +268,10 @@ def test_the_validation_paragraph_names_the_study_once(sample, sample_report):
     assert "From the validation study, version" not in part
     # A statement that does not name the study keeps the lead-in.
     bare = {"version": "X-1", "figures": [{"mode": "text", "statement": "Recall was 1.0."}]}
-    assert validation.paragraphs(comparison, bare) == ["From the validation study, version X-1:", "Recall was 1.0."]
+    assert validation.paragraphs(comparison, bare) == [
+        "From the validation study, version X-1:",
+        "Recall was 1.0.",
+    ]
 
 
 def test_identical_files_are_said_to_be_identical(tmp_path):
@@ -266,11 +289,15 @@ def test_identical_files_are_said_to_be_identical(tmp_path):
 def test_batch_inputs_state_media_type_pages_and_words(tmp_path):
     original = ingest.load(resource_path("samples", "original.txt"))
     outputs = [ingest.load(resource_path("samples", "model-output.txt"))]
-    target = write_batch_report(original, [(s, compare(original, s)) for s in outputs], tmp_path / "b.pdf")
+    target = write_batch_report(
+        original, [(s, compare(original, s)) for s in outputs], tmp_path / "b.pdf"
+    )
     text = text_of(target)
     part = text[text.index("Model outputs") :]
     assert "File and media type" in part and "Size, pages or pixels" in part
-    assert re.search(r"model-output\.txt text/plain [\d.]+ KiB no pages [\d,]+ words", part), part[:300]
+    assert re.search(r"model-output\.txt text/plain [\d.]+ KiB no pages [\d,]+ words", part), part[
+        :300
+    ]
 
 
 # --------------------------------------------------------------------------- images
@@ -280,7 +307,9 @@ def photo(width: int = 640, height: int = 480, seed: int = 1) -> Image.Image:
     """A picture with texture enough for keypoints: a gradient, noise and coloured shapes."""
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:height, 0:width]
-    pixels = np.stack([x / width * 200 + 30, y / height * 180 + 40, (x + y) / (width + height) * 150 + 60], -1)
+    pixels = np.stack(
+        [x / width * 200 + 30, y / height * 180 + 40, (x + y) / (width + height) * 150 + 60], -1
+    )
     pixels += rng.normal(0, 12, pixels.shape)
     image = Image.fromarray(np.clip(pixels, 0, 255).astype("uint8"))
     draw = ImageDraw.Draw(image)
@@ -288,7 +317,9 @@ def photo(width: int = 640, height: int = 480, seed: int = 1) -> Image.Image:
         x0, y0 = int(rng.integers(0, width - 60)), int(rng.integers(0, height - 60))
         size = int(rng.integers(20, 120))
         colour = tuple(int(v) for v in rng.integers(0, 255, 3))
-        (draw.ellipse if k % 2 else draw.rectangle)([x0, y0, x0 + size, y0 + size * 0.7], fill=colour, outline=(0, 0, 0))
+        (draw.ellipse if k % 2 else draw.rectangle)(
+            [x0, y0, x0 + size, y0 + size * 0.7], fill=colour, outline=(0, 0, 0)
+        )
     return image.filter(ImageFilter.GaussianBlur(0.8))
 
 
@@ -339,11 +370,14 @@ def test_image_hash_table_has_its_caveat_and_both_orientations(image_case):
         assert f"{name} {h['distance']} {h['other_orientation_distance']} {h['bits']}" in text
     # The small table is kept with its heading: heading and last row on one page.
     page = flat(next(p for p in pages if "Hash distances" in p and "Similarity" in p))
-    assert all(f"{name} {h['distance']} {h['other_orientation_distance']}" in page for name, h in s.hashes.items())
+    assert all(
+        f"{name} {h['distance']} {h['other_orientation_distance']}" in page
+        for name, h in s.hashes.items()
+    )
 
 
 def test_image_method_has_its_own_settings_and_measurements_and_literature(image_case):
-    _, items, single, _ = image_case
+    _, _, single, _ = image_case
     text = text_of(single)
     method = text[text.index("Method") : text.index("Findings")]
     for text_setting in ("min_words", "casefold", "near_seed_words"):
@@ -370,7 +404,9 @@ def test_image_batch_has_image_columns_and_says_when_a_file_is_the_original(imag
     assert copy.suspect.sha256 == original.sha256
     assert "near-identical; the file is identical to the original (same SHA-256)" in summary
     assert text.count("identical to the original") == 1  # only the copy
-    assert re.search(r"photo\.png 640 × 480 pixels|copy\.png image/png [\d.]+ KiB 640 × 480 pixels", text)
+    assert re.search(
+        r"photo\.png 640 × 480 pixels|copy\.png image/png [\d.]+ KiB 640 × 480 pixels", text
+    )
 
 
 def test_heatmap_is_light_where_matching_and_dark_where_different_in_grey():
@@ -386,7 +422,7 @@ def test_heatmap_is_light_where_matching_and_dark_where_different_in_grey():
     assert tile(2, 1) + 40 < tile(1, 1) < tile(0, 1)
     # The scale itself: lightness rises with the score all the way.
     lightness = [np.dot(scale_colour(v / 20), (0.299, 0.587, 0.114)) for v in range(21)]
-    assert all(a < b for a, b in zip(lightness, lightness[1:]))
+    assert all(a < b for a, b in itertools.pairwise(lightness))
     # A key is drawn below the picture.
     assert grey.height > base.height
 

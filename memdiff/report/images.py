@@ -9,6 +9,7 @@ scale; the heatmap prints each tile's score where the tile is large enough.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from typing import Any
 
@@ -87,7 +88,7 @@ SCALE_STOPS = (
 def scale_colour(v: float) -> tuple[int, int, int]:
     """The colour of score ``v`` (0 = different, 1 = same content) on the dark-to-light scale."""
     v = max(0.0, min(1.0, v))
-    for (a, ca), (b, cb) in zip(SCALE_STOPS, SCALE_STOPS[1:]):
+    for (a, ca), (b, cb) in itertools.pairwise(SCALE_STOPS):
         if v <= b:
             k = (v - a) / (b - a)
             return tuple(round(x + (y - x) * k) for x, y in zip(ca, cb))  # type: ignore[return-value]
@@ -144,7 +145,9 @@ def _with_scale_key(picture: Image.Image) -> Image.Image:
     text_h = bottom - top
     bar_h = max(10, text_h)
     pad = max(6, text_h // 2)
-    out = Image.new("RGB", (picture.width, picture.height + 3 * pad + bar_h + text_h), (255, 255, 255))
+    out = Image.new(
+        "RGB", (picture.width, picture.height + 3 * pad + bar_h + text_h), (255, 255, 255)
+    )
     out.paste(picture, (0, 0))
     draw = ImageDraw.Draw(out)
     x0, x1 = pad, picture.width - pad

@@ -173,7 +173,9 @@ def key_value_table(
     for key, value in rows:
         cell = value if not isinstance(value, str) else _p(value, st.cell)
         data.append([_p(markup(key), st.cell_bold), cell])
-    table = Table(data, colWidths=[key_width, width - key_width], hAlign="LEFT", spaceAfter=TABLE_GAP)
+    table = Table(
+        data, colWidths=[key_width, width - key_width], hAlign="LEFT", spaceAfter=TABLE_GAP
+    )
     table.setStyle(
         table_style(
             [
@@ -502,13 +504,17 @@ def _longest_rows(c: Comparison) -> list[tuple[str, str]]:
     return [
         (
             "Longest span in words",
-            f"{plural(by_words.words, 'word')} (span {by_words.id}, "
-            f"{plural(by_words.suspect.end - by_words.suspect.start, 'character')})",
+            (
+                f"{plural(by_words.words, 'word')} (span {by_words.id}, "
+                f"{plural(by_words.suspect.end - by_words.suspect.start, 'character')})"
+            ),
         ),
         (
             "Longest span in characters",
-            f"{plural(s.longest_span_characters, 'character')} (span {by_chars.id}, "
-            f"{plural(by_chars.words, 'word')})",
+            (
+                f"{plural(s.longest_span_characters, 'character')} (span {by_chars.id}, "
+                f"{plural(by_chars.words, 'word')})"
+            ),
         ),
     ]
 
@@ -870,7 +876,10 @@ def method(
         )
         data.append(row)
     table = Table(
-        data, colWidths=[1.9 * inch, width / 2 - 1.9 * inch] * 2, hAlign="LEFT", spaceAfter=TABLE_GAP
+        data,
+        colWidths=[1.9 * inch, width / 2 - 1.9 * inch] * 2,
+        hAlign="LEFT",
+        spaceAfter=TABLE_GAP,
     )
     table.setStyle(
         table_style(
@@ -1009,7 +1018,9 @@ IMAGE_MEASUREMENT_MEANINGS = {
 }
 
 
-def _image_parameters(c: Comparison, st: Styles, width: float, *, measured: bool = True) -> list[Any]:
+def _image_parameters(
+    c: Comparison, st: Styles, width: float, *, measured: bool = True
+) -> list[Any]:
     s: ImageSummary = c.summary  # type: ignore[assignment]
     t = s.thresholds
     fixed = [
@@ -1077,7 +1088,9 @@ def verdict_definition(s: ImageSummary) -> str:
         )
     elif s.verdict == "no match found":
         meaning = f"no alignment passed the match tests ({tests})" + (
-            ", and the direct comparison of the whole pictures did not match either" if direct else ""
+            ", and the direct comparison of the whole pictures did not match either"
+            if direct
+            else ""
         )
     else:
         meaning = "see the thresholds in the Method section"
@@ -1578,7 +1591,9 @@ def reproducibility(
             )
         elif len(_modes(comparisons)) > 1:
             story.append(_p("Text comparisons:", st.body))
-        story.append(_p(markup(json.dumps(recorded, indent=None, sort_keys=False), base=MONO), st.code))
+        story.append(
+            _p(markup(json.dumps(recorded, indent=None, sort_keys=False), base=MONO), st.code)
+        )
     story.append(_p("Inputs and findings digests", st.h3))
     story.extend(digest_recipe(comparisons, report_name, st))
     rows: list[tuple[str, Any]] = [
@@ -1600,8 +1615,8 @@ def reproducibility(
             key_value_table(
                 [
                     ("memdiff version", markup(first.tool_version)),
-                ("Analysis run", markup(analysis_date_text(first.created))),
-                ("Report date", markup(report_date_text(report_date))),
+                    ("Analysis run", markup(analysis_date_text(first.created))),
+                    ("Report date", markup(report_date_text(report_date))),
                     (
                         "Result file",
                         markup(report_name.rsplit(".", 1)[0] + ".json") + " (beside this report)",

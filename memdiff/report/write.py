@@ -121,7 +121,14 @@ def _appendix(
 ) -> list[Any]:
     """The reproducibility appendix, with the findings digests the report's record already holds."""
     return sections.reproducibility(
-        comparisons, command, pdf_path.name, report_date, st, outline, width, digests=_digests(record)
+        comparisons,
+        command,
+        pdf_path.name,
+        report_date,
+        st,
+        outline,
+        width,
+        digests=_digests(record),
     )
 
 
