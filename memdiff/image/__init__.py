@@ -217,7 +217,8 @@ def _check(
 def _keypoint_evidence(candidate: align.Alignment, tiles: regions.TileMap, grid: regions.Grid) -> verdict.Evidence:
     area = regions.matched_pixels(tiles)
     original_area = float(grid.width * grid.height)
-    suspect_area_in_original = candidate.suspect_width * candidate.suspect_height * candidate.scale**2
+    # scale * scale, not scale ** 2: a product is correctly rounded everywhere, the C library's pow need not be.
+    suspect_area_in_original = candidate.suspect_width * candidate.suspect_height * (candidate.scale * candidate.scale)
     return verdict.Evidence(
         inliers=candidate.inliers,
         textured_matched_tiles=int((tiles.matched & tiles.textured).sum()),

@@ -231,9 +231,10 @@ def _orientations(gray: np.ndarray, levels: np.ndarray, on_level: np.ndarray, sc
         # Whole numbers below 2**53 throughout, so the matrix product is exact whatever order
         # or fused multiply-add the processor's BLAS uses.
         moments = values.astype(np.float64) @ np.stack([du, dv], axis=1).astype(np.float64)
-        # A whole-number direction never lies within 1e-12 degree of a half degree (tan of a
-        # rational number of degrees is irrational but for multiples of 45), so the arctangent's
-        # last digit cannot move a keypoint to the neighbouring degree.
+        # The arctangent's last binary digit (numpy's vectorised one differs between processors)
+        # could move a keypoint to the neighbouring degree only if its direction lay within about
+        # 1e-14 degree of a half degree, where whole-number moments essentially never fall (the
+        # tangent of a half degree is irrational).
         degrees[chosen] = np.degrees(np.arctan2(moments[:, 1], moments[:, 0]))
     whole = np.rint(degrees).astype(np.int64) % 360
     offsets = np.array(ANGLE_OFFSETS, dtype=np.int64)[whole % 90]
