@@ -11,6 +11,10 @@ figures, the heatmap and the region boxes) must not move.
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,6 +107,27 @@ def test_the_reference_findings_are_copies_where_copies_were_made(reference):
 @pytest.mark.parametrize(("optimised", "threads"), [(False, 2), (True, 1), (False, 1)])
 def test_findings_are_the_same_with_opencvs_optimised_code_paths_off_and_any_thread_count(pairs, reference, optimised, threads):
     assert _findings(pairs, optimised, threads) == reference
+
+
+#: The same pairs compared in a fresh process (OpenCV reads OPENCV_CPU_DISABLE when it loads).
+_CHILD = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import test_image_reproducible as here
+print(json.dumps(here._findings(here._pairs(), optimised=True, threads=2)))
+"""
+
+
+@pytest.mark.parametrize("disabled", ["AVX512-SKX", "AVX,FP16,AVX2,AVX512F,AVX512-SKX"])
+def test_findings_are_the_same_on_a_processor_without_avx512_or_without_avx(reference, disabled):
+    # What an older processor offers: OpenCV then dispatches its AVX2 or its SSE4 code.
+    environment = {**os.environ, "OPENCV_CPU_DISABLE": disabled}
+    child = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(Path(__file__).parent)],
+        env=environment, capture_output=True, text=True, check=True, timeout=300,
+    )
+    found = {name: tuple(figures) for name, figures in json.loads(child.stdout).items()}
+    assert found == reference
 
 
 def test_the_warp_and_the_blur_do_not_depend_on_the_code_paths():
