@@ -4,8 +4,10 @@ A case records both inputs (path and SHA-256; pasted text is kept in the file
 itself because it has no path), the parameters and the report's front matter
 and provenance. It is JSON with a schema name, written atomically. Reopening
 compares each input's SHA-256 with the one saved, so a file that changed since
-is noticed before anyone relies on the old findings. No Qt here: the format is
-plain data and is tested without a window.
+is noticed before anyone relies on the old findings. When a case is saved
+again over a changed input, the earlier digest is kept in the case as well
+(``earlier``), so the record of what the case was first built on is never lost.
+No Qt here: the format is plain data and is tested without a window.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,27 @@ SUFFIX = ".memdiff"
 
 
 @dataclass(frozen=True)
+class EarlierDigest:
+    """An input's identity as a case recorded it before the case was saved over a changed file."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+    #: When the case recorded this digest, and when a later save replaced it (both UTC, ISO 8601).
+    recorded: str = ""
+    replaced: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "sha256": self.sha256, "size_bytes": self.size_bytes,
+                "recorded": self.recorded, "replaced": self.replaced}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EarlierDigest:
+        return cls(str(d["name"]), str(d["sha256"]), int(d["size_bytes"]), str(d.get("recorded", "")),
+                   str(d.get("replaced", "")))
+
+
+@dataclass(frozen=True)
 class CaseInput:
     """One side of a case: where the input was and what its bytes hashed to."""
 
@@ -37,6 +60,8 @@ class CaseInput:
     relative_path: str | None = None
     #: The text itself, for output pasted from a chat window (it exists nowhere else).
     pasted_text: str | None = None
+    #: Digests this side had in earlier saves of the case, oldest first.
+    earlier: tuple[EarlierDigest, ...] = ()
 
     @classmethod
     def of(cls, document: Document, case_path: str | os.PathLike[str]) -> CaseInput:
@@ -56,6 +81,8 @@ class CaseInput:
         else:
             d["path"] = self.path
             d["relative_path"] = self.relative_path
+        if self.earlier:
+            d["earlier"] = [e.to_dict() for e in self.earlier]
         return d
 
     @classmethod
@@ -67,7 +94,17 @@ class CaseInput:
             path=d.get("path"),
             relative_path=d.get("relative_path"),
             pasted_text=d.get("pasted_text"),
+            earlier=tuple(EarlierDigest.from_dict(e) for e in d.get("earlier") or ()),
         )
+
+    def replacing(self, recorded: CaseInput | None, recorded_on: str, now_: str) -> CaseInput:
+        """This input, carrying ``recorded``'s history, plus ``recorded`` itself when its bytes differed."""
+        if recorded is None:
+            return self
+        earlier = recorded.earlier
+        if recorded.sha256 != self.sha256:
+            earlier = (*earlier, EarlierDigest(recorded.name, recorded.sha256, recorded.size_bytes, recorded_on, now_))
+        return replace(self, earlier=earlier)
 
     def locate(self, case_path: str | os.PathLike[str]) -> Path | None:
         """The input's file: its saved path, else the same place relative to the case file; None if gone."""
@@ -144,13 +181,21 @@ def read_case(path: str | os.PathLike[str]) -> Case:
     try:
         case = Case.from_dict(data)
         case.parameters.validate()
-    except (KeyError, TypeError, ValueError) as err:
-        raise InputError(f"The case file {p.name} is damaged ({err}); it cannot be opened.") from None
+    except KeyError as err:
+        what = f"the entry “{err.args[0]}” is missing" if err.args else "an entry is missing"
+        raise InputError(f"The case file {p.name} is damaged: {what}. Open the two inputs by hand and save "
+                         "the case again.") from None
+    except (TypeError, ValueError):
+        raise InputError(f"The case file {p.name} is damaged: one of its entries holds a value memdiff cannot "
+                         "use. Open the two inputs by hand and save the case again.") from None
     return case
 
 
 def change_warning(side_label: str, saved: CaseInput, loaded: Document, saved_when: str) -> str | None:
-    """A sentence when the input read now differs from the one the case was saved with."""
+    """A sentence when the input read now differs from the one the case was saved with.
+
+    ``saved_when`` is the save time as the reader should see it (the window writes it in the user's locale).
+    """
     if loaded.sha256 == saved.sha256:
         return None
     when = f" on {saved_when}" if saved_when else ""

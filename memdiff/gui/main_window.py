@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QDateTime, QItemSelectionModel, QLocale, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -71,7 +71,7 @@ from memdiff.gui.image_view import region_boxes, suspect_to_original
 from memdiff.gui.input_side import InputSide
 from memdiff.gui.parameters_panel import ParametersPanel
 from memdiff.gui.reading_help import ReadingTheResults
-from memdiff.gui.settings import Settings
+from memdiff.gui.settings import Settings, usable_folder
 from memdiff.gui.span_table import SPAN_ID_ROLE, SpanFilterProxy, SpanTableModel
 from memdiff.gui.theme import apply_theme, span_colours
 from memdiff.progress import Progress
@@ -208,6 +208,15 @@ class MainWindow(QMainWindow):
         # A case being opened: what each side was when saved, to warn when it changed.
         self._expected: dict[str, case_file.CaseInput] = {}
         self._expected_saved_on = ""
+        # What the case file recorded for each side (when it was opened or last saved), and when.
+        self._recorded: dict[str, case_file.CaseInput] = {}
+        self._recorded_on = ""
+        # The case's caption and the model output's provenance, as the export dialog fills them:
+        # they belong to this case (and are saved in its file), never carried to the next one.
+        self.front_matter: dict[str, Any] = {}
+        self.provenance: dict[str, Any] = {}
+        #: The SHA-256 of the model output the provenance describes.
+        self._provenance_of: str | None = None
         self._pending_loads = 0
         self._load_generation = {"original": 0, "suspect": 0}
         self._load_jobs: dict[str, Job] = {}
@@ -501,6 +510,8 @@ class MainWindow(QMainWindow):
             t("&Paste model output"), self.paste_output, QKeySequence.StandardKey.Paste, "paste",
             t("Use the text on the clipboard as the model output (Ctrl+V)"),
         )
+        self.new_case_action = self._action(t("&New case"), self.new_case, QKeySequence.StandardKey.New,
+                                            tip=t("Start a new case: no inputs, an empty caption and provenance"))
         self.open_case_action = self._action(t("Open &case…"), self.choose_and_open_case, "Ctrl+Alt+O", "open-case")
         self.save_case_action = self._action(t("&Save case"), self.save_case, QKeySequence.StandardKey.Save, "save-case",
                                              t("Save both inputs, the parameters and the report details as a case file"))
@@ -547,6 +558,8 @@ class MainWindow(QMainWindow):
         t = self.tr
         menu = self.menuBar()
         file_menu = menu.addMenu(t("&File"))
+        file_menu.addAction(self.new_case_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.open_original_action)
         file_menu.addAction(self.open_output_action)
         file_menu.addAction(self.paste_action)
@@ -637,6 +650,7 @@ class MainWindow(QMainWindow):
         details: str | None = None,
         buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
         default: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+        labels: dict[QMessageBox.StandardButton, str] | None = None,
     ) -> QMessageBox.StandardButton:
         """Show a message and return the button pressed. Tests replace this method.
 
@@ -655,6 +669,9 @@ class MainWindow(QMainWindow):
         }
         box = QMessageBox(icons.get(level, QMessageBox.Icon.NoIcon), title, text, buttons, self)
         box.setDefaultButton(default)
+        for button, label in (labels or {}).items():
+            if box.button(button) is not None:
+                box.button(button).setText(label)
         if details:
             box.setDetailedText(details)
         return QMessageBox.StandardButton(box.exec())
@@ -829,6 +846,8 @@ class MainWindow(QMainWindow):
         self.sides[side].set_document(document)
         self._clear_results()
         expected = self._expected.pop(side, None)
+        if side == "suspect":
+            self._provenance_follows(document, from_case=expected is not None)
         if document is not None and expected is not None:
             label = self.tr("original work") if side == "original" else self.tr("model output")
             warning = case_file.change_warning(label, expected, document, self._expected_saved_on)
@@ -843,9 +862,28 @@ class MainWindow(QMainWindow):
         if all(self.documents.values()) and self._pending_loads == 0:
             self.start_comparison()
         elif document is not None and not all(self.documents.values()):
-            missing = self.tr("model output") if side == "original" else self.tr("original work")
-            self.summary.show_message(self.tr("Now load the {missing}.").format(missing=missing),
-                                      self.tr("The comparison starts by itself once both sides are loaded."))
+            other = "suspect" if side == "original" else "original"
+            recorded = self._recorded.get(other)
+            if recorded is not None and self._pending_loads == 0:
+                self._show_missing_input(other, recorded)
+            else:
+                self.summary.show_message(self.tr("Now load the {missing}.").format(missing=self._side_label(other)),
+                                          self.tr("The comparison starts by itself once both sides are loaded."))
+
+    def _provenance_follows(self, output: Document | None, *, from_case: bool) -> None:
+        """The prompt, model, date, attempts and sampling describe one output: another output starts blank."""
+        if output is None:
+            return
+        if from_case:
+            # The case's own output (perhaps changed since, which the case warning says): keep its details.
+            self._provenance_of = output.sha256
+            return
+        if output.sha256 != self._provenance_of:
+            if self.provenance:
+                self.statusBar().showMessage(self.tr(
+                    "Another model output: its prompt, model and date are to be entered again when exporting."), 8000)
+            self.provenance = {}
+            self._provenance_of = output.sha256
 
     def swap_sides(self) -> None:
         original, suspect = self.documents["original"], self.documents["suspect"]
@@ -1258,14 +1296,62 @@ class MainWindow(QMainWindow):
     # ================================================================== cases
 
     def current_case(self, path: Path) -> case_file.Case:
+        """The case as it stands: the inputs shown (or, for a side not found, the input the case recorded)."""
+        now = case_file.now()
+        inputs: dict[str, case_file.CaseInput | None] = {}
+        for side in SIDES:
+            document, recorded = self.documents[side], self._recorded.get(side)
+            if document is None:
+                inputs[side] = recorded
+            else:
+                inputs[side] = case_file.CaseInput.of(document, path).replacing(recorded, self._recorded_on, now)
         return case_file.Case(
-            original=case_file.CaseInput.of(self.documents["original"], path) if self.documents["original"] else None,
-            suspect=case_file.CaseInput.of(self.documents["suspect"], path) if self.documents["suspect"] else None,
+            original=inputs["original"],
+            suspect=inputs["suspect"],
             parameters=self.parameters_panel.parameters(),
-            front_matter=self.settings.front_matter,
-            provenance=self.settings.provenance,
-            saved=case_file.now(),
+            front_matter=dict(self.front_matter),
+            provenance=dict(self.provenance),
+            saved=now,
         )
+
+    def local_time(self, iso: str) -> str:
+        """A saved UTC time (``2026-11-29T09:19:45Z``) as this computer's locale writes dates, in local time."""
+        moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+        if not moment.isValid():
+            return iso
+        local = moment.toLocalTime()
+        locale = QLocale()
+        return self.tr("{date} at {time}").format(
+            date=locale.toString(local.date(), QLocale.FormatType.LongFormat),
+            time=locale.toString(local.time(), QLocale.FormatType.ShortFormat))
+
+    def _side_label(self, side: str) -> str:
+        return self.tr("original work") if side == "original" else self.tr("model output")
+
+    def _confirm_replacing_digests(self) -> bool:
+        """Before a save would record other bytes than the case did: say which, and ask."""
+        changes = []
+        for side in SIDES:
+            document, recorded = self.documents[side], self._recorded.get(side)
+            if document is None or recorded is None or document.sha256 == recorded.sha256:
+                continue
+            changes.append(self.tr(
+                "The case recorded the {label} {old} with SHA-256 {old_sha}… ({when}); the {label} now loaded, "
+                "{new}, has SHA-256 {new_sha}…."
+            ).format(label=self._side_label(side), old=recorded.name, old_sha=recorded.sha256[:16],
+                     when=self.local_time(self._recorded_on) if self._recorded_on else self.tr("date not recorded"),
+                     new=document.name, new_sha=document.sha256[:16]))
+        if not changes:
+            return True
+        answer = self.tell(
+            "question", self.tr("Record the changed input?"),
+            " ".join(changes) + " " + self.tr(
+                "Save the case with the input as it is now? The case file keeps the earlier fingerprint as "
+                "well, marked as replaced today."),
+            buttons=QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            default=QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Save
 
     def save_case(self, *, ask: bool = False, path: str | os.PathLike[str] | None = None) -> Path | None:
         if not any(self.documents.values()):
@@ -1273,11 +1359,16 @@ class MainWindow(QMainWindow):
                       self.tr("Load the original work or the model output first; a case records them."))
             return None
         self.parameters_panel.flush()
+        if not self._confirm_replacing_digests():
+            return None
         if path is None:
             if self.case_path is not None and not ask:
                 path = self.case_path
             else:
-                suggested = str(Path(self.settings.last_folder) / self._default_stem()) + case_file.SUFFIX
+                folder = self.settings.last_folder
+                if self.case_path is not None and usable_folder(self.case_path.parent):
+                    folder = str(self.case_path.parent)
+                suggested = str(Path(folder) / self._default_stem()) + case_file.SUFFIX
                 chosen = self.choose_save_path(self.tr("Save the case as"), suggested, self.tr(CASE_FILTER))
                 if not chosen:
                     return None
@@ -1289,12 +1380,16 @@ class MainWindow(QMainWindow):
         if problem:
             self.tell("error", self.tr("Cannot save the case"), problem)
             return None
+        case = self.current_case(target)
         try:
-            case_file.save_case(self.current_case(target), target)
+            case_file.save_case(case, target)
         except MemdiffError as err:
             self.show_error(err, self.tr("Cannot save the case"))
             return None
         self.case_path = target
+        self._recorded = {side: saved for side, saved in (("original", case.original), ("suspect", case.suspect))
+                          if saved is not None}
+        self._recorded_on = case.saved
         self._update_title()
         self.statusBar().showMessage(self.tr("Case saved to {path}").format(path=target), 5000)
         self.caseSaved.emit(target)
@@ -1305,51 +1400,94 @@ class MainWindow(QMainWindow):
         if path:
             self.open_case(path)
 
-    def open_case(self, path: str | os.PathLike[str]) -> bool:
-        """Load a saved case: its parameters, front matter and both inputs (checked against their SHA-256)."""
-        try:
-            case = case_file.read_case(path)
-        except MemdiffError as err:
-            self.show_error(err, self.tr("Cannot open the case"))
-            return False
-        missing: list[str] = []
-        for side, saved in (("original", case.original), ("suspect", case.suspect)):
-            if saved is not None and saved.pasted_text is None and saved.locate(path) is None:
-                label = self.tr("original work") if side == "original" else self.tr("model output")
-                missing.append(self.tr("The {label}, {name}, is no longer at {path}.").format(
-                    label=label, name=saved.name, path=saved.path))
-        if missing:
-            self.tell("error", self.tr("Cannot open the case"),
-                      " ".join(missing) + " " + self.tr("Move it back, or load the inputs again by hand."))
-            return False
-        self.case_path = Path(path)
+    def new_case(self) -> None:
+        """Start afresh: no inputs, no case file, an empty caption and provenance (File > New case)."""
+        self._start_case(None, case_file.Case(original=None, suspect=None,
+                                              parameters=self.parameters_panel.parameters()))
+        self._show_idle_summary()
+        self._update_title()
+
+    def _start_case(self, path: Path | None, case: case_file.Case) -> None:
+        """Forget everything of the previous case, then take ``case``'s settings and details."""
+        self.case_path = path
         self.parameters_panel.set_parameters(case.parameters)
         self.settings.parameters = case.parameters
-        if case.front_matter:
-            self.settings.front_matter = case.front_matter
-        if case.provenance:
-            self.settings.provenance = case.provenance
+        # The caption and the provenance are the case's own: an empty one stays empty.
+        self.front_matter = dict(case.front_matter)
+        self.provenance = dict(case.provenance)
+        self._provenance_of = case.suspect.sha256 if case.suspect is not None else None
+        self._recorded = {side: saved for side, saved in (("original", case.original), ("suspect", case.suspect))
+                          if saved is not None}
+        self._recorded_on = case.saved
         self.documents = {"original": None, "suspect": None}
         for side in self.sides.values():
             side.set_document(None)
         for side in SIDES:
             self._load_generation[side] += 1  # files still being read belong to the previous case
         self._clear_results()
+        self._show_no_mode()
         self._expected = {}
-        self._expected_saved_on = case.saved
+        self._expected_saved_on = self.local_time(case.saved) if case.saved else ""
+        self._update_actions()
+
+    def open_case(self, path: str | os.PathLike[str]) -> bool:
+        """Load a saved case: its parameters, caption, provenance and the inputs that can be found.
+
+        Each input is checked against its recorded SHA-256; one that cannot be found is named,
+        and the user may locate it (or go on without it: the case keeps its record).
+        """
+        try:
+            case = case_file.read_case(path)
+        except MemdiffError as err:
+            self.show_error(err, self.tr("Cannot open the case"))
+            return False
+        self._start_case(Path(path), case)
+        missing: list[tuple[str, case_file.CaseInput]] = []
         for side, saved in (("original", case.original), ("suspect", case.suspect)):
             if saved is None:
                 continue
-            self._expected[side] = saved
             if saved.pasted_text is not None:
-                document = ingest.load_text(saved.pasted_text, name=saved.name)
-                self.set_document(side, document)
+                self._expected[side] = saved
+                self.set_document(side, ingest.load_text(saved.pasted_text, name=saved.name))
+                continue
+            located = saved.locate(path)
+            if located is None:
+                missing.append((side, saved))
             else:
-                located = saved.locate(path)
-                assert located is not None
+                self._expected[side] = saved
                 self.load_file(side, located)
         self._update_title()
+        for side, saved in missing:
+            self._offer_to_locate(side, saved)
         return True
+
+    def _offer_to_locate(self, side: str, saved: case_file.CaseInput) -> None:
+        label = self._side_label(side)
+        answer = self.tell(
+            "warning", self.tr("An input of the case is missing"),
+            self.tr("The {label}, {name}, is no longer at {path}, nor beside the case file. Locate it to compare "
+                    "again, or go on without it: the case keeps its record (name and SHA-256).").format(
+                label=label, name=saved.name, path=saved.path),
+            buttons=QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Ignore,
+            default=QMessageBox.StandardButton.Open,
+            labels={QMessageBox.StandardButton.Open: self.tr("Locate…"),
+                    QMessageBox.StandardButton.Ignore: self.tr("Go on without it")},
+        )
+        chosen = None
+        if answer == QMessageBox.StandardButton.Open:
+            chosen = self.choose_open_path(self.tr("Locate {name}").format(name=saved.name), self.tr(INPUT_FILTER))
+        if chosen:
+            self._expected[side] = saved  # the file chosen is checked against the recorded SHA-256
+            self.load_file(side, chosen)
+        else:
+            self._show_missing_input(side, saved)
+
+    def _show_missing_input(self, side: str, saved: case_file.CaseInput) -> None:
+        label = self._side_label(side)
+        self.summary.show_message(
+            self.tr("The {label} of this case, {name}, is missing.").format(label=label, name=saved.name),
+            self.tr("Open it with File > Open {label}… to compare; memdiff checks it against the SHA-256 the case "
+                    "recorded.").format(label=label))
 
     # ================================================================== the report
 
@@ -1389,8 +1527,12 @@ class MainWindow(QMainWindow):
             return None
         folder = self.settings.report_folder
         suggested = str(Path(folder) / (self._default_stem() + " - memdiff report.pdf"))
-        dialog = ExportDialog(self.settings.front_matter, self.settings.provenance, suggested, self,
-                              inputs=self._input_paths())
+        front = dict(self.front_matter)
+        # The user's own preferences fill what this case has not said yet.
+        front.setdefault("examiner", self.settings.examiner)
+        front["examiner"] = front["examiner"] or self.settings.examiner
+        front["page_size"] = front.get("page_size") or self.settings.page_size
+        dialog = ExportDialog(front, self.provenance, suggested, self, inputs=self._input_paths())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(lambda: self.start_export(dialog.request()))
         self.export_dialog = dialog
@@ -1421,8 +1563,13 @@ class MainWindow(QMainWindow):
         if problem:
             self.tell("error", self.tr("Cannot write the report"), problem)
             return None
-        self.settings.front_matter = request.front_matter
-        self.settings.provenance = request.provenance
+        self.front_matter = dict(request.front_matter)
+        self.provenance = dict(request.provenance)
+        self._provenance_of = suspect.sha256
+        if str(request.front_matter.get("examiner") or "").strip():
+            self.settings.examiner = str(request.front_matter["examiner"]).strip()
+        if request.front_matter.get("page_size"):
+            self.settings.page_size = str(request.front_matter["page_size"])
         self.settings.report_folder = str(request.pdf_path.parent)
         from memdiff.report import FrontMatter, Provenance
 

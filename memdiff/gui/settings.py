@@ -22,12 +22,14 @@ ORGANIZATION = "memdiff"
 APPLICATION = "memdiff"
 
 #: Version of the stored layout; bump it and add a step to ``upgrade`` when keys change.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 #: How many recently used files each side's menu lists.
 RECENT_LIMIT = 10
 
 THEMES = ("system", "light", "dark")
+
+PAGE_SIZES = ("letter", "a4")
 
 
 def _installation_folders() -> list[Path]:
@@ -89,8 +91,20 @@ class Settings:
 
     def upgrade(self) -> None:
         version = self._int("layout_version", 0)
-        if version < 1:
-            # Layout 1 is the first; nothing older exists to convert.
+        if version < 2 and self._store.contains("report/front_matter"):
+            # Layout 1 kept the last report's whole caption and the model output's provenance,
+            # and offered them for the next, unrelated case. Layout 2 keeps them in the case;
+            # only the examiner's own name and the paper size stay as preferences.
+            old = self._json("report/front_matter", {})
+            if isinstance(old, dict):
+                if isinstance(old.get("examiner"), str) and old["examiner"].strip():
+                    self.examiner = old["examiner"]
+                if old.get("page_size") in PAGE_SIZES:
+                    self.page_size = old["page_size"]
+        if version < 2:
+            self._store.remove("report/front_matter")
+            self._store.remove("report/provenance")
+        if version < LAYOUT_VERSION:
             self._store.setValue("layout_version", LAYOUT_VERSION)
 
     # ---- raw typed reads (QSettings returns strings from INI files)
@@ -200,25 +214,27 @@ class Settings:
     def parameters(self, value: Parameters) -> None:
         self._set_json("analysis/parameters", value.to_dict())
 
-    # ---- report front matter and provenance, as plain field dictionaries
+    # ---- the report: only the user's own preferences. A case's caption and the model output's
+    # provenance belong to the case (its .memdiff file), never to the next case.
 
     @property
-    def front_matter(self) -> dict[str, Any]:
-        value = self._json("report/front_matter", {})
-        return value if isinstance(value, dict) else {}
+    def examiner(self) -> str:
+        """The name and role the user gave as examiner last time (the user's own, the same in every case)."""
+        return self._str("report/examiner")
 
-    @front_matter.setter
-    def front_matter(self, value: dict[str, Any]) -> None:
-        self._set_json("report/front_matter", value)
+    @examiner.setter
+    def examiner(self, value: str) -> None:
+        self._store.setValue("report/examiner", value)
 
     @property
-    def provenance(self) -> dict[str, Any]:
-        value = self._json("report/provenance", {})
-        return value if isinstance(value, dict) else {}
+    def page_size(self) -> str:
+        value = self._str("report/page_size", "letter")
+        return value if value in PAGE_SIZES else "letter"
 
-    @provenance.setter
-    def provenance(self, value: dict[str, Any]) -> None:
-        self._set_json("report/provenance", value)
+    @page_size.setter
+    def page_size(self, value: str) -> None:
+        if value in PAGE_SIZES:
+            self._store.setValue("report/page_size", value)
 
     @property
     def report_folder(self) -> str:

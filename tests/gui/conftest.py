@@ -46,6 +46,11 @@ def window(qtbot):
     w.tell = w.told
     w.opened = []
     w.open_externally = lambda path: w.opened.append(Path(path)) or True
+    # File choosers and questions would wait for a person: a test that needs an answer sets its own.
+    w.chosen_paths = []
+    w.choose_open_path = lambda title, filters: w.chosen_paths.pop(0) if w.chosen_paths else None
+    w.choose_save_path = lambda title, suggested, filters: None
+    w.choose_original_of = lambda files: None
     qtbot.addWidget(w)
     w.resize(1300, 850)
     w.show()

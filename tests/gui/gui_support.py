@@ -15,9 +15,13 @@ class Told:
     def __init__(self) -> None:
         self.messages: list[tuple[str, str, str, str | None]] = []
         self.answers: list[QMessageBox.StandardButton] = []
+        #: The button texts each message would have shown instead of the standard ones.
+        self.labels: list[dict] = []
 
-    def __call__(self, level, title, text, *, details=None, buttons=None, default=QMessageBox.StandardButton.Ok):
+    def __call__(self, level, title, text, *, details=None, buttons=None, default=QMessageBox.StandardButton.Ok,
+                 labels=None):
         self.messages.append((level, title, text, details))
+        self.labels.append(labels or {})
         return self.answers.pop(0) if self.answers else default
 
     def levels(self) -> list[str]:

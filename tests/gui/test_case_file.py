@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -92,3 +93,29 @@ def test_bad_case_files_are_refused_with_a_sentence(tmp_path, content, phrase):
 def test_missing_case_file(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         case_file.read_case(tmp_path / "nowhere.memdiff")
+
+
+def test_a_damaged_case_says_what_is_wrong_in_words(tmp_path):
+    path = tmp_path / "bad.memdiff"
+    path.write_text('{"schema": "memdiff/case@1", "original": {"name": "a.txt", "size_bytes": 3}}', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        case_file.read_case(path)
+    message = str(caught.value)
+    assert "the entry “sha256” is missing" in message
+    assert "('" not in message and "save the case again" in message
+
+
+def test_earlier_digests_survive_a_round_trip(tmp_path, samples):
+    original = ingest.load(samples["original"])
+    output = ingest.load(samples["output"])
+    target, case = _case(tmp_path, original, output)
+    recorded = case_file.CaseInput("original.txt", "ab" * 32, 10, path="/old/original.txt")
+    now_input = case_file.CaseInput.of(original, target).replacing(recorded, "2026-11-01T10:00:00Z", "2026-11-29T10:00:00Z")
+    assert [e.sha256 for e in now_input.earlier] == ["ab" * 32]
+    assert now_input.earlier[0].recorded == "2026-11-01T10:00:00Z"
+    # The same bytes again add nothing, but carry the history on.
+    again = case_file.CaseInput.of(original, target).replacing(now_input, "2026-11-29T10:00:00Z", "2026-11-30T10:00:00Z")
+    assert again.earlier == now_input.earlier
+    case = dataclasses.replace(case, original=again)
+    case_file.save_case(case, target)
+    assert case_file.read_case(target) == case

@@ -56,13 +56,106 @@ def test_reopening_warns_when_an_input_changed(qtbot, window, samples, tmp_path)
     assert window.documents["original"].sha256 != old_sha
 
 
-def test_reopening_with_a_missing_input_says_where_it_was(qtbot, window, samples, tmp_path):
+def test_a_case_with_a_missing_input_opens_with_what_is_found(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    window.front_matter = {"case_title": "Doe v. Model", "case_number": "1:26-cv-0001"}
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        window.parameters_panel.min_words.setValue(12)
+    saved = window.save_case(path=tmp_path / "case.memdiff")
+    recorded_sha = window.documents["suspect"].sha256
+    moved = tmp_path / "elsewhere" / "answer.txt"
+    moved.parent.mkdir()
+    samples["output"].rename(moved)
+    window.new_case()
+    assert window.front_matter == {} and window.documents == {"original": None, "suspect": None}
+
+    # "Go on without it": the case opens, with its settings, caption and the input that is there.
+    window.told.answers.append(QMessageBox.StandardButton.Ignore)
+    with qtbot.waitSignal(window.documentLoaded, timeout=10_000):
+        assert window.open_case(saved) is True
+    assert window.told.levels() == ["warning"]
+    assert "model-output.txt, is no longer at" in window.told.texts()[0]
+    assert window.told.labels[0][QMessageBox.StandardButton.Open] == "Locate…"
+    assert window.parameters_panel.min_words.value() == 12
+    assert window.front_matter["case_number"] == "1:26-cv-0001"
+    assert window.documents["original"] is not None and window.documents["suspect"] is None
+    assert "missing" in window.summary.headline.text()
+    # Saving again keeps the record of the missing input.
+    window.save_case()
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["suspect"]["sha256"] == recorded_sha and data["suspect"]["name"] == "model-output.txt"
+
+    # "Locate…": the file chosen is loaded, checked against the recorded SHA-256 and compared.
+    window.chosen_paths.append(str(moved))
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        assert window.open_case(saved) is True
+    assert window.documents["suspect"].sha256 == recorded_sha
+    assert window.told.levels() == ["warning", "warning"]  # no "changed" warning: the same bytes
+
+
+def test_resaving_over_a_changed_input_asks_and_keeps_both_digests(qtbot, window, samples, tmp_path):
     load_both(qtbot, window, samples["original"], samples["output"])
     saved = window.save_case(path=tmp_path / "case.memdiff")
-    samples["output"].unlink()
-    assert window.open_case(saved) is False
-    assert window.told.levels() == ["error"]
-    assert "model-output.txt, is no longer at" in window.told.texts()[0]
+    old_sha = window.documents["original"].sha256
+    with samples["original"].open("a", encoding="utf-8") as handle:
+        handle.write("\nA paragraph someone added after the case was saved.\n")
+    _reopen(qtbot, window, saved)
+    assert window.told.levels() == ["warning"]
+    warning = window.told.texts()[0]
+    assert "T" not in warning.split("saved on ")[1][:12]  # the date in words, not 2026-11-29T09:19:45Z
+    # Ctrl+S asks first; the default answer (Cancel) leaves the case file as it was.
+    before = saved.read_bytes()
+    assert window.save_case() is None
+    assert window.told.levels() == ["warning", "question"]
+    assert old_sha[:16] in window.told.texts()[1] and window.documents["original"].sha256[:16] in window.told.texts()[1]
+    assert saved.read_bytes() == before
+    # Saying Save records the new digest and keeps the old one, marked as replaced.
+    window.told.answers.append(QMessageBox.StandardButton.Save)
+    assert window.save_case() == saved
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["original"]["sha256"] == window.documents["original"].sha256
+    assert [e["sha256"] for e in data["original"]["earlier"]] == [old_sha]
+    assert data["original"]["earlier"][0]["replaced"]
+    # Saving again asks nothing more: the case now records the file as it is.
+    assert window.save_case() == saved
+    assert window.told.levels() == ["warning", "question", "question"]
+    assert [e["sha256"] for e in json.loads(saved.read_text(encoding="utf-8"))["original"]["earlier"]] == [old_sha]
+
+
+def test_one_cases_caption_and_prompt_never_flow_into_another(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    with qtbot.waitSignal(window.exportFinished, timeout=90_000):
+        window.start_export(ExportRequest(tmp_path / "a.pdf",
+                                          {"case_number": "1:26-cv-AAAA", "case_title": "A v. B", "examiner": "Dr. E"},
+                                          {"prompt": "Prompt for case A", "model": "LM-A"}))
+    case_a = window.save_case(path=tmp_path / "a.memdiff")
+    # Another window (another case): nothing of case A but the examiner's own name.
+    from memdiff.gui.main_window import MainWindow
+
+    other = MainWindow(window.settings)
+    other.tell = window.told
+    qtbot.addWidget(other)
+    load_both(qtbot, other, samples["original"], samples["unrelated"])
+    dialog = other.export_report()
+    assert dialog.case_number.text() == "" and dialog.case_title.text() == ""
+    assert dialog.prompt.toPlainText() == "" and dialog.model.text() == ""
+    assert dialog.examiner.text() == "Dr. E"
+    dialog.reject()
+    case_b = other.save_case(path=tmp_path / "b.memdiff")
+    data_b = json.loads(case_b.read_text(encoding="utf-8"))
+    assert "1:26-cv-AAAA" not in case_b.read_text(encoding="utf-8") and data_b["provenance"] == {}
+    other.jobs.wait(20_000)
+
+    # In the first window, another model output starts with blank provenance; the caption stays.
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        window.load_file("suspect", samples["unrelated"])
+    assert window.provenance == {} and window.front_matter["case_number"] == "1:26-cv-AAAA"
+    # Opening case B (saved with no caption) clears the caption; opening A brings back A's.
+    _reopen(qtbot, window, case_b)
+    assert window.front_matter == {} and window.provenance == {}
+    _reopen(qtbot, window, case_a)
+    assert window.front_matter["case_number"] == "1:26-cv-AAAA"
+    assert window.provenance["prompt"] == "Prompt for case A"
 
 
 def test_a_pasted_output_survives_the_case(qtbot, window, samples, tmp_path):
@@ -105,7 +198,7 @@ def test_export_through_the_dialog(qtbot, window, samples, tmp_path):
     # The user was offered the PDF and (by default) it was opened with the system viewer.
     assert window.told.levels() == ["question"]
     assert window.opened == [pdf]
-    # The values are remembered for the next report.
+    # The values are remembered for the next report of this case.
     again = window.export_report()
     assert again.case_title.text() == "Doe v. ExampleAI"
     assert again.attempts.value() == 3

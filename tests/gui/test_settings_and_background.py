@@ -98,3 +98,16 @@ def test_cancel_ends_a_job_quietly(qtbot):
     assert jobs.wait(5000)
     assert not jobs.busy
     assert issubclass(Cancelled, Exception)
+
+
+def test_an_old_layout_keeps_only_the_examiner_and_the_paper_size():
+    # Layout 1 kept the last report's caption and prompt and offered them to the next case.
+    settings = Settings()
+    store = settings._store
+    store.setValue("layout_version", 1)
+    store.setValue("report/front_matter", '{"case_number": "1:26-cv-AAAA", "examiner": "Dr. E", "page_size": "a4"}')
+    store.setValue("report/provenance", '{"prompt": "Prompt for case A"}')
+    upgraded = Settings(store)
+    assert upgraded.examiner == "Dr. E" and upgraded.page_size == "a4"
+    assert not store.contains("report/front_matter") and not store.contains("report/provenance")
+    assert int(store.value("layout_version")) == 2
