@@ -170,6 +170,76 @@ def legend_tip() -> str:
     )
 
 
+class WrappingBar(QFrame):
+    """A bar of groups of controls that moves whole groups to a further row when the window is narrow.
+
+    One row needs about 880 points; on a small screen (or beside the parameters panel) the
+    picture controls would otherwise make the window wider than the screen.
+    """
+
+    SPACING = 12
+
+    def __init__(self, groups: tuple[QWidget, ...], *, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._groups = groups
+        self._rows_key: tuple[int, ...] = ()
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(8, 2, 8, 2)
+        self._column.setSpacing(2)
+        for group in groups:
+            group.setParent(self)
+        self._relayout(force=True)
+
+    def minimumSizeHint(self):  # noqa: ANN201 - QSize
+        hint = super().minimumSizeHint()
+        margins = self._column.contentsMargins()
+        widest = max(group.sizeHint().width() for group in self._groups)
+        hint.setWidth(widest + margins.left() + margins.right())
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        super().resizeEvent(event)
+        self._relayout()
+
+    def rows(self) -> list[list[QWidget]]:
+        width = self.contentsRect().width() - self._column.contentsMargins().left() - self._column.contentsMargins().right()
+        rows: list[list[QWidget]] = [[]]
+        used = 0
+        for group in self._groups:
+            needed = group.sizeHint().width() + (self.SPACING if rows[-1] else 0)
+            if rows[-1] and used + needed > width:
+                rows.append([])
+                used, needed = 0, group.sizeHint().width()
+            rows[-1].append(group)
+            used += needed
+        return rows
+
+    def _relayout(self, *, force: bool = False) -> None:
+        rows = self.rows() if not force else [list(self._groups)]
+        key = tuple(len(row) for row in rows)
+        if key == self._rows_key and not force:
+            return
+        self._rows_key = key
+        while self._column.count():
+            row_layout = self._column.takeAt(0).layout()
+            while row_layout is not None and row_layout.count():
+                row_layout.takeAt(0)
+            if row_layout is not None:
+                row_layout.setParent(None)
+        for row in rows:
+            line = QHBoxLayout()
+            line.setSpacing(self.SPACING)
+            for group in row:
+                if group is self._groups[-1] and len(row) > 1:
+                    line.addStretch(1)  # the last group (zoom) keeps to the right when it shares a row
+                line.addWidget(group)
+            if row[-1] is not self._groups[-1] or len(row) == 1:
+                line.addStretch(1)
+            self._column.addLayout(line)
+        self.updateGeometry()
+
+
 def _percent(x: float) -> str:
     return f"{x * 100:.1f}%"
 
@@ -371,8 +441,6 @@ class MainWindow(QMainWindow):
         self._text_page, self._image_page = text_page, image_page
 
     def _build_image_controls(self) -> QWidget:
-        bar = QFrame()
-        bar.setObjectName("imageControls")
         self.outlines_box = QCheckBox(self.tr("&Outline matched regions"))
         self.outlines_box.setChecked(True)
         self.outlines_box.toggled.connect(self._apply_image_layers)
@@ -392,11 +460,17 @@ class MainWindow(QMainWindow):
         )
         opacity_label = QLabel(self.tr("O&pacity:"))
         opacity_label.setBuddy(self.opacity)
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(8, 2, 8, 2)
-        for widget in (self.outlines_box, self.heatmap_box, self.overlay_box, opacity_label, self.opacity):
+        layers, opacity, zoom = QWidget(), QWidget(), QWidget()
+        layout = QHBoxLayout(layers)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.outlines_box, self.heatmap_box, self.overlay_box):
             layout.addWidget(widget)
-        layout.addStretch(1)
+        layout = QHBoxLayout(opacity)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(opacity_label)
+        layout.addWidget(self.opacity)
+        layout = QHBoxLayout(zoom)
+        layout.setContentsMargins(0, 0, 0, 0)
         for name, tip, slot in (
             ("zoom-out", self.tr("Zoom out (Ctrl+-)"), lambda: self.zoom_images(1 / 1.25)),
             ("zoom-in", self.tr("Zoom in (Ctrl++)"), lambda: self.zoom_images(1.25)),
@@ -411,7 +485,7 @@ class MainWindow(QMainWindow):
         self.link_zoom = QCheckBox(self.tr("&Link zoom"))
         self.link_zoom.setChecked(True)
         layout.addWidget(self.link_zoom)
-        return bar
+        return WrappingBar((layers, opacity, zoom), name="imageControls")
 
     def _build_central(self) -> None:
         self.summary = SummaryBar()

@@ -133,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         dialog.generated_on.setText("2026-11-20")
         dialog.attempts.setValue(5)
         dialog.sampling.setText("temperature 0.7, top-p 1.0")
-        dialog.adjustSize()
+        # The whole form in view (the dialog scrolls on a short screen; the picture shows all of it).
+        form = dialog.form_area.widget().sizeHint()
+        dialog.resize(max(dialog.width(), form.width() + 40),
+                      form.height() + dialog.buttons.sizeHint().height() + 50)
         _wait(app, lambda: True)
         dialog.grab().save(str(out / "05-export-dialog.png"))
         dialog.reject()

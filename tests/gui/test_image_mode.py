@@ -102,3 +102,19 @@ def test_a_failed_comparison_puts_away_the_picture_controls(qtbot, window, pictu
     assert window.bottom.currentWidget() is window._text_page
     assert window.statusBar().currentMessage() != "Comparison finished."
     assert window.told.levels() == ["error"]
+
+
+def test_the_picture_controls_wrap_on_a_small_screen(qtbot, window, pictures):
+    load_both(qtbot, window, *pictures, timeout=60_000)
+    window.resize(1400, 900)
+    qtbot.wait(30)
+    assert len(window.image_controls.rows()) == 1
+    # One row needs about 880 points: at 800 wide the controls take two rows and the window fits.
+    assert window.minimumSizeHint().width() <= 800
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800)
+    qtbot.wait(30)
+    assert len(window.image_controls.rows()) >= 2
+    for control in (window.outlines_box, window.overlay_box, window.opacity, window.link_zoom):
+        right = control.mapTo(window, control.rect().topRight()).x()
+        assert control.isVisible() and right <= window.image_controls.mapTo(window, window.image_controls.rect().topRight()).x()
