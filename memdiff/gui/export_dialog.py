@@ -206,6 +206,8 @@ class ExportDialog(QDialog):
         self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.form_area.setMinimumHeight(160)
+        # The scroll area itself takes no focus: the dialog opens with the cursor in the first field.
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.form_area, 1)

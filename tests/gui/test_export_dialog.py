@@ -25,6 +25,7 @@ def test_enter_in_a_field_exports_and_does_not_browse(qtbot, tmp_path, monkeypat
     browsed = []
     monkeypatch.setattr(ExportDialog, "_browse", lambda self: browsed.append(True))
     dialog = _dialog(qtbot, tmp_path)
+    assert dialog.focusWidget() is dialog.court  # typing starts in the first field
     assert dialog.export_button.isDefault()
     assert not dialog.browse_button.isDefault() and not dialog.browse_button.autoDefault()
     dialog.examiner.setFocus()
