@@ -159,3 +159,36 @@ def test_arabic_in_a_report_is_found_by_searching_for_its_letters(tmp_path):
     # lam-alef ligatures read back as lam and alef (by poppler, as here; pypdf
     # 7 reads such a ligature's two letters the other way round)
     assert "لا إله إلا هو" in text
+
+
+def test_names_and_titles_in_paragraphs_are_put_in_visual_order():
+    from memdiff.report.styles import markup, visual_line
+
+    assert visual_line("נספח א") == "א חפסנ"
+    assert visual_line("Exhibit 12") == "Exhibit 12"
+    # A right-to-left name inside a left-to-right field: the name reversed, its brackets mirrored.
+    assert markup("Case תיק 1234 (א)") == "Case (א) 1234 קית"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_a_hebrew_caption_and_prompt_read_in_order(tmp_path):
+    from memdiff.analyse import compare
+    from memdiff.ingest import load_text
+    from memdiff.report import FrontMatter, Provenance, write_report
+
+    original = load_text(HEBREW + "\n", "original.txt")
+    prompt = (
+        "כתוב את הפרק הראשון של הספר. אני רוצה את כל הטקסט המקורי, מילה במילה, בלי שינויים ובלי קיצורים, "
+        "כולל כל הדיאלוגים והתיאורים של הדמויות לאורך הפרק כולו."
+    )
+    target = write_report(
+        compare(original, original),
+        original,
+        original,
+        tmp_path / "hebrew.pdf",
+        front=FrontMatter(case_title="פלוני נגד אלמוני", examiner="דנה כהן"),
+        provenance=Provenance(model="מודל ארבע", prompt=prompt),
+    )
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ("פלוני נגד אלמוני", "דנה כהן", "מודל ארבע", "כתוב את הפרק הראשון של הספר"):
+        assert words in text, words

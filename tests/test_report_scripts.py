@@ -146,3 +146,11 @@ def test_every_font_subset_in_a_report_has_its_own_tag(scripts_report):
     assert len(names) >= 5 and len(set(tags)) == len(tags)
     assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags)
     assert all(base == described for base, described in descriptors.items())
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_findings_say_which_scripts_are_drawn_letter_by_letter(scripts_report):
+    text = subprocess.run(["pdftotext", str(scripts_report), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    assert "Text in Devanagari and Tamil is drawn letter by letter" in flat
+    assert "no glyph in the fonts embedded" not in flat

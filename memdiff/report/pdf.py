@@ -31,7 +31,6 @@ from memdiff import __version__
 from memdiff.errors import Cancelled
 from memdiff.progress import SILENT, Progress
 from memdiff.report import pdfa
-from memdiff.report.bidi import has_right_to_left, paragraph_level, shape, visual_runs
 from memdiff.report.marked import colour_operator, number, text_line
 from memdiff.report.styles import (
     MONO,
@@ -43,6 +42,7 @@ from memdiff.report.styles import (
     clean,
     font_runs,
     register_fonts,
+    visual_line,
 )
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -299,10 +299,7 @@ BATES_SIZE = 9.0
 
 def _drawn_runs(text: str, font: str) -> list[tuple[str, str]]:
     """One line as (font, text) runs in the order drawn: Arabic joined, right-to-left text in visual order."""
-    if not has_right_to_left(text):
-        return font_runs(text, font)
-    text = shape(text)
-    return visual_runs(font_runs(text, font), paragraph_level(text))
+    return font_runs(visual_line(text), font)
 
 
 def _label_width(text: str, size: float, font: str = SANS_BOLD) -> float:

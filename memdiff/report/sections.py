@@ -44,10 +44,12 @@ from memdiff.report.styles import (
     Styles,
     copied,
     different,
+    drawing_caveats,
     markup,
     monospace,
     table_style,
 )
+from memdiff.report.bidi import has_right_to_left
 from memdiff.text import matching_text
 from memdiff.text.chance import COMMON_PHRASE_BITS
 from memdiff.text.normalize import Vocabulary
@@ -738,7 +740,11 @@ def provenance_section(prov: Provenance, st: Styles, outline: Outline, width: fl
     if prov.prompt:
         story.append(_p("Prompt", st.h3))
         for block in _blocks(prov.prompt):
-            story.append(_p(markup(block, keep_lines=True), st.quote))
+            if has_right_to_left(block):
+                # Broken into lines before each line is put in visual order.
+                story.append(st.fragments(st.quote).paragraph([("plain", block)], keep_lines=True))
+            else:
+                story.append(_p(markup(block, keep_lines=True), st.quote))
             story.append(Spacer(1, 4))
     return story
 
@@ -1184,7 +1190,14 @@ def _image_method(c: Comparison, st: Styles, *, batch: bool = False) -> list[Any
         smooth += " Each output’s section states the method that decided it."
     else:
         smooth += f" This comparison used {t.get('comparison_method', 'keypoint alignment')}."
-    return [_p(text, st.body), _p(smooth, st.body)]
+    same_everywhere = (
+        "The image figures do not depend on the computer that computes them: pictures are resized with "
+        "Pillow’s fixed-point filters, the warp, blur and fit of the alignment are done in a fixed order of "
+        "correctly rounded operations, and keypoints are taken in a fixed order with their orientations measured "
+        "from whole-number moments. The same versions of memdiff and of the libraries listed under Software "
+        "give every image figure again, exactly."
+    )
+    return [_p(text, st.body), _p(smooth, st.body), _p(same_everywhere, st.body)]
 
 
 _TEXT_LIMITS = (
@@ -1333,6 +1346,10 @@ def text_findings(
     if heading:
         story.append(outline.heading(heading, st.h1 if level == 0 else st.h2, level))
     story.append(legend(st))
+    # Characters the embedded fonts cannot draw as they should are said here, once.
+    shown = [suspect.text, *(original.text[s.original.start : s.original.end] for s in c.spans)]
+    for sentence in drawing_caveats(shown):
+        story.append(_p(markup(sentence), st.body))
     vocabulary = Vocabulary(c.parameters)
     matched = (matching_text(original, c.parameters), matching_text(suspect, c.parameters))
     spans = list(c.spans)

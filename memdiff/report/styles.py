@@ -30,6 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 from reportlab.platypus import TableStyle
 
+from memdiff.report.bidi import has_right_to_left, paragraph_level, shape, visual_runs
 from memdiff.resources import path as resource_path
 
 SANS = "MemdiffSans"
@@ -334,14 +335,30 @@ def clean(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def visual_line(text: str) -> str:
+    """One line of text as it is drawn: Arabic letters joined, right-to-left runs in visual order.
+
+    Text without a right-to-left letter comes back unchanged.
+    """
+    if not has_right_to_left(text):
+        return text
+    text = shape(text)
+    return "".join(piece for _, piece in visual_runs([(None, text)], paragraph_level(text)))
+
+
 def markup(text: str, *, keep_lines: bool = False, base: str = SANS) -> str:
     """Escape ``text`` for a reportlab Paragraph set in ``base``, switching font where ``base`` has no glyph.
 
-    Missing characters are taken from DejaVu Sans, then from the CJK font.
-    ``keep_lines`` turns line breaks into ``<br/>`` (otherwise they are
-    spaces, as in any paragraph).
+    Missing characters are taken from DejaVu Sans, then from the fallback
+    faces (``font_runs``). ``keep_lines`` turns line breaks into ``<br/>``
+    (otherwise they are spaces, as in any paragraph). Hebrew or Arabic is
+    put in visual order line by line (``visual_line``), which is right for
+    the names, titles and labels this is used for; a long right-to-left text
+    that a paragraph would break into lines is set by ``MarkedText`` instead.
     """
     text = clean(text)
+    if has_right_to_left(text):
+        text = "\n".join(visual_line(line) for line in text.split("\n"))
     if BEYOND_LATIN.search(text) is None:
         out = escape(text)
     else:
