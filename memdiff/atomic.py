@@ -203,7 +203,9 @@ class Together:
     committed: bool = False
 
 
-_GROUP: contextvars.ContextVar[Together | None] = contextvars.ContextVar("memdiff_atomic_group", default=None)
+_GROUP: contextvars.ContextVar[Together | None] = contextvars.ContextVar(
+    "memdiff_atomic_group", default=None
+)
 
 
 @contextlib.contextmanager
@@ -215,7 +217,14 @@ def written_together() -> Iterator[Together]:
     every file is first given its temporary name (any failure there changes
     nothing), then all are renamed with SIGINT and SIGTERM held, so that an
     interrupt comes only once all are in place; ``committed`` then says so.
+
+    A block inside another joins it: its files take their place with the
+    enclosing block's, when that one ends.
     """
+    enclosing = _GROUP.get()
+    if enclosing is not None:
+        yield enclosing
+        return
     group = Together()
     token = _GROUP.set(group)
     try:
@@ -228,11 +237,15 @@ def written_together() -> Iterator[Together]:
     try:
         for item in group.waiting:
             if item.temporary is None:
-                item.temporary, item.copy_fd = _name_anonymous(item.fd, item.folder, item.target.name)
+                item.temporary, item.copy_fd = _name_anonymous(
+                    item.fd, item.folder, item.target.name
+                )
     except BaseException as err:
         _abandon(group.waiting)
         if isinstance(err, OSError):
-            raise OutputError(f"Cannot write {item.target}: {err.strerror or err}; nothing was written.") from err
+            raise OutputError(
+                f"Cannot write {item.target}: {err.strerror or err}; nothing was written."
+            ) from err
         raise
     with _interrupts_held():
         try:
@@ -244,7 +257,9 @@ def written_together() -> Iterator[Together]:
         except OSError as err:
             written = [str(w.target) for w in group.waiting if w.renamed]
             _abandon(group.waiting)
-            done = f"; only {', '.join(written)} was written" if written else "; nothing was written"
+            done = (
+                f"; only {', '.join(written)} was written" if written else "; nothing was written"
+            )
             raise OutputError(f"Cannot write {item.target}: {err.strerror or err}{done}.") from err
         group.committed = True
         for item in group.waiting:

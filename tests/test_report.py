@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -522,3 +523,31 @@ def test_long_prompts_render_whole(case, tmp_path, prompt_chars):
         provenance=dataclasses.replace(PROVENANCE, prompt=prompt),
     )
     assert flat(" ".join(prompt.split()[-8:])) in flat(" ".join(pages_text(target)))
+
+
+def test_an_interrupt_while_the_pair_is_renamed_waits_until_both_are_in_place(
+    case, tmp_path, monkeypatch
+):
+    # Ctrl+C between the PDF's rename and the JSON's must not leave a new PDF beside an old JSON.
+    import signal
+
+    import memdiff.atomic
+
+    original, suspect, comparison = case
+    target = tmp_path / "r.pdf"
+    real_replace = memdiff.atomic.os.replace
+    order = []
+
+    def replace_and_interrupt(src, dst):
+        real_replace(src, dst)
+        order.append(Path(dst).name)
+        if len(order) == 1:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(memdiff.atomic.os, "replace", replace_and_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_report(comparison, original, suspect, target)
+    assert order == ["r.pdf", "r.json"]  # the interrupt came only after both
+    assert target.read_bytes().startswith(b"%PDF") and json.loads(
+        target.with_suffix(".json").read_text()
+    )

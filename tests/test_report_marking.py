@@ -141,8 +141,9 @@ def test_characters_missing_from_a_face_fall_back_to_one_that_has_them():
     assert all(frag.backColor is not None for frag in para.frags if frag.text.strip())
     for frag in para.frags:
         assert all(ord(ch) in covers(frag.fontName) or ch == " " for ch in frag.text)
-    # Commands and hashes are set in the mono face; Hebrew is not in it, so it comes from Sans.
-    assert markup("run שלום", base=MONO) == f'run <font face="{SANS}">שלום</font>'
+    # Commands and hashes are set in the mono face; Hebrew is not in it, so it comes from Sans
+    # (in visual order: markup puts each line's right-to-left runs as they are drawn).
+    assert markup("run שלום", base=MONO) == f'run <font face="{SANS}">םולש</font>'
     # Without CJK the same fallback holds in the directly set text.
     latin = st.fragments(st.quote).paragraph([("different", "word مرحبا")], keep_lines=False)
     pieces = latin.pieces

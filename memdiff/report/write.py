@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, PageBreak
 
-from memdiff.atomic import atomic_output
+from memdiff.atomic import atomic_output, written_together
 from memdiff.evidence import Comparison, Document, batch_json
 from memdiff.progress import SILENT, Progress, Stage
 from memdiff.report import pdfa, sections
@@ -61,17 +61,20 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _write_pair(pdf_path: Path, pdf: bytes, result_json: str) -> None:
-    """Write the PDF and its JSON result: both complete in temporary files before either is renamed.
+    """Write the PDF and its JSON result: both complete in temporary files, then renamed together.
 
     A failure while writing (a full disk, a folder that vanished) leaves
-    neither file changed.
+    neither file changed, and an interrupt waits until both are in place
+    (``atomic.written_together``; inside the command line's own block, they
+    take their place with its other outputs).
     """
-    with (
-        atomic_output(pdf_path.with_suffix(".json")) as json_file,
-        atomic_output(pdf_path) as pdf_file,
-    ):
-        json_file.write(result_json.encode("utf-8"))
-        pdf_file.write(pdf)
+    with written_together():
+        # Renamed in the order written: the PDF first, so that if its rename
+        # fails (a full disk), the JSON beside it is still the old one.
+        with atomic_output(pdf_path) as pdf_file:
+            pdf_file.write(pdf)
+        with atomic_output(pdf_path.with_suffix(".json")) as json_file:
+            json_file.write(result_json.encode("utf-8"))
 
 
 def _decoration(front: FrontMatter, title: str) -> PageDecoration:
