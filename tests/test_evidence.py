@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from prose import AUSTEN
 
 from memdiff.analyse import compare
 from memdiff.atomic import atomic_output, write_text
@@ -18,7 +19,6 @@ from memdiff.evidence import (
     fixed_moment,
 )
 from memdiff.ingest import load_text
-from prose import AUSTEN
 
 
 def _comparison():
@@ -41,14 +41,22 @@ def test_image_result_round_trips_through_json():
         original=base.original,
         suspect=base.suspect,
         summary=ImageSummary(
-            match=True, verdict="partial copy", transform={"scale": 0.5, "rotation": 0.0, "dx": 10, "dy": 20, "mirrored": False},
+            match=True,
+            verdict="partial copy",
+            transform={"scale": 0.5, "rotation": 0.0, "dx": 10, "dy": 20, "mirrored": False},
             hashes={"phash": {"distance": 4, "bits": 64, "similarity": 0.9375}},
-            matched_fraction_of_suspect=0.93, matched_fraction_of_original=0.41,
+            matched_fraction_of_suspect=0.93,
+            matched_fraction_of_original=0.41,
         ),
         regions=(ImageRegion((0, 0, 10, 10), (5, 5, 25, 25), 0.97),),
     )
     assert Comparison.from_json(image.to_json()) == image
-    assert "spans" not in image.to_dict() and image.to_dict()["regions"][0]["suspect"] == [5, 5, 25, 25]
+    assert "spans" not in image.to_dict() and image.to_dict()["regions"][0]["suspect"] == [
+        5,
+        5,
+        25,
+        25,
+    ]
 
 
 def test_digest_changes_with_the_findings_and_not_with_the_time(monkeypatch):
@@ -58,14 +66,21 @@ def test_digest_changes_with_the_findings_and_not_with_the_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     second = _comparison()
     assert first.findings_digest() == second.findings_digest()
-    fewer = compare(load_text(AUSTEN, "austen.txt"), load_text("a single man in possession of a good fortune", "o"))
+    fewer = compare(
+        load_text(AUSTEN, "austen.txt"),
+        load_text("a single man in possession of a good fortune", "o"),
+    )
     assert fewer.findings_digest() != first.findings_digest()
 
 
-@pytest.mark.parametrize("value", ["99999999999999999", "\u0661\u0662\u0663", "1.5", "yesterday", "-5"])
+@pytest.mark.parametrize(
+    "value", ["99999999999999999", "\u0661\u0662\u0663", "1.5", "yesterday", "-5"]
+)
 def test_a_source_date_epoch_that_is_no_moment_is_refused_in_one_sentence(monkeypatch, value):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
-    with pytest.raises(SettingError, match=r"^SOURCE_DATE_EPOCH is set to .*; correct it or unset it\.$"):
+    with pytest.raises(
+        SettingError, match=r"^SOURCE_DATE_EPOCH is set to .*; correct it or unset it\.$"
+    ):
         _comparison()
 
 
@@ -100,10 +115,9 @@ def test_foreign_json_is_refused():
 def test_atomic_output_replaces_only_on_success(tmp_path):
     target = tmp_path / "report.json"
     write_text(target, "first\n")
-    with pytest.raises(RuntimeError):
-        with atomic_output(target) as handle:
-            handle.write(b"half of the second")
-            raise RuntimeError("crash in the middle of writing")
+    with pytest.raises(RuntimeError), atomic_output(target) as handle:
+        handle.write(b"half of the second")
+        raise RuntimeError("crash in the middle of writing")
     assert target.read_text() == "first\n"
     assert sorted(os.listdir(tmp_path)) == ["report.json"]
     write_text(target, "second\n")

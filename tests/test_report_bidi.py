@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import unicodedata
 import subprocess
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -99,7 +99,10 @@ def test_arabic_letters_are_joined_and_lam_alef_made_one():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.sampled_from(list("abc אבג دهو 12٣.,-()%$\u05b0\u064e")), max_size=40), st.integers(0, 1))
+@given(
+    st.text(st.sampled_from(list("abc אבג دهو 12٣.,-()%$\u05b0\u064e")), max_size=40),
+    st.integers(0, 1),
+)
 def test_reordering_only_moves_characters(text, base):
     # The same characters come out, a bracket perhaps mirrored, each mark right after a letter or mark.
     out = "".join(piece for _, piece in visual_runs([(0, text)], base))
@@ -118,7 +121,9 @@ HEBREW = (
     "בראשית ברא אלהים את השמים ואת הארץ. והארץ היתה תהו ובהו וחשך על פני תהום "
     "ורוח אלהים מרחפת על פני המים. ויאמר אלהים יהי אור ויהי אור."
 )
-ARABIC = "كان يا ما كان في قديم الزمان كان هناك ملك عادل يحكم مدينة كبيرة على شاطئ البحر وكان يحب الناس"
+ARABIC = (
+    "كان يا ما كان في قديم الزمان كان هناك ملك عادل يحكم مدينة كبيرة على شاطئ البحر وكان يحب الناس"
+)
 
 
 def test_a_report_on_hebrew_and_arabic_reads_in_order(tmp_path):
@@ -132,7 +137,9 @@ def test_a_report_on_hebrew_and_arabic_reads_in_order(tmp_path):
     original = load_text(HEBREW + "\n" + ARABIC + "\n", "original.txt")
     copied_hebrew = "והארץ היתה תהו ובהו וחשך על פני תהום ורוח אלהים מרחפת על פני המים"
     copied_arabic = "كان هناك ملك عادل يحكم مدينة كبيرة على شاطئ البحر وكان يحب الناس"
-    output = load_text(f"The model wrote: {copied_hebrew} and then {copied_arabic}.\n", "output.txt")
+    output = load_text(
+        f"The model wrote: {copied_hebrew} and then {copied_arabic}.\n", "output.txt"
+    )
     comparison = compare(original, output)
     assert comparison.summary.span_count == 2
     target = write_report(comparison, original, output, tmp_path / "report.pdf")
@@ -145,7 +152,9 @@ def test_a_report_on_hebrew_and_arabic_reads_in_order(tmp_path):
     assert not any(0xFB50 <= ord(ch) <= 0xFDFF or 0xFE70 <= ord(ch) <= 0xFEFF for ch in text)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
 def test_arabic_in_a_report_is_found_by_searching_for_its_letters(tmp_path):
     from memdiff.analyse import compare
     from memdiff.ingest import load_text
@@ -154,7 +163,9 @@ def test_arabic_in_a_report_is_found_by_searching_for_its_letters(tmp_path):
     words = "في البدء كان الكلمة والكلمة كان عند الله لا إله إلا هو وكان الكلمة الله هذا كان في البدء عند الله"
     original = load_text(words + "\n", "original.txt")
     target = write_report(compare(original, original), original, original, tmp_path / "arabic.pdf")
-    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "في البدء كان الكلمة" in text
     # lam-alef ligatures read back as lam and alef (by poppler, as here; pypdf
     # 7 reads such a ligature's two letters the other way round)
@@ -170,7 +181,9 @@ def test_names_and_titles_in_paragraphs_are_put_in_visual_order():
     assert markup("Case תיק 1234 (א)") == "Case (א) 1234 קית"
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
 def test_a_hebrew_caption_and_prompt_read_in_order(tmp_path):
     from memdiff.analyse import compare
     from memdiff.ingest import load_text
@@ -189,6 +202,8 @@ def test_a_hebrew_caption_and_prompt_read_in_order(tmp_path):
         front=FrontMatter(case_title="פלוני נגד אלמוני", examiner="דנה כהן"),
         provenance=Provenance(model="מודל ארבע", prompt=prompt),
     )
-    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for words in ("פלוני נגד אלמוני", "דנה כהן", "מודל ארבע", "כתוב את הפרק הראשון של הספר"):
         assert words in text, words

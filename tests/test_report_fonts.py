@@ -26,9 +26,9 @@ def test_the_quick_reader_finds_what_reportlab_finds(filename):
     # The character map is read in reportlab's order, and each glyph's characters listed as it lists them.
     assert list(ours.charToGlyph) == list(theirs.charToGlyph)
     assert list(ours.glyphToChar.items()) == list(theirs.glyphToChar.items())
-    assert all(
-        type(ours.charWidths[c]) is type(theirs.charWidths[c]) for c in theirs.charWidths
-    ), "widths are the same numbers of the same type (float sums must not change)"
+    assert all(type(ours.charWidths[c]) is type(theirs.charWidths[c]) for c in theirs.charWidths), (
+        "widths are the same numbers of the same type (float sums must not change)"
+    )
     assert (ours.name, ours.ascent, ours.descent, ours.bbox) == (
         theirs.name,
         theirs.ascent,

@@ -7,6 +7,7 @@ import re
 import pytest
 from memdiff.resources import path as resource_path
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from memdiff import ingest
 from memdiff.analyse import compare
@@ -24,7 +25,6 @@ from memdiff.report.pdf import (
     _label_width,
 )
 from memdiff.report.styles import MONO, SANS, register_fonts
-from reportlab.pdfbase import pdfmetrics
 
 WIDTH = PAGE_SIZES["letter"][0] - 2 * MARGIN_X
 
@@ -46,9 +46,17 @@ def _case_label(number: str) -> str:
     [
         ("1:23-cv-00001", "B-7"),
         (REAL_CASE, REAL_EXHIBIT),
-        ("In re Very Long Consolidated Litigation Concerning Artificial Intelligence Training Data, "
-         "Master File No. 1:23-cv-11195-SHS-OTW", "Exhibit PX-0001-A to the Declaration of Dr. Jane Q. Examiner"),
-        ("1:23-cv-00001", "PX-0001-A-LONG-LABEL-WITH-MANY-PARTS-AND-NO-SPACES-AT-ALL-TO-BREAK-AT-ANYWHERE"),
+        (
+            (
+                "In re Very Long Consolidated Litigation Concerning Artificial Intelligence Training Data, "
+                "Master File No. 1:23-cv-11195-SHS-OTW"
+            ),
+            "Exhibit PX-0001-A to the Declaration of Dr. Jane Q. Examiner",
+        ),
+        (
+            "1:23-cv-00001",
+            "PX-0001-A-LONG-LABEL-WITH-MANY-PARTS-AND-NO-SPACES-AT-ALL-TO-BREAK-AT-ANYWHERE",
+        ),
     ],
 )
 def test_the_two_header_labels_never_overlap_and_keep_every_word(case_number, exhibit):
@@ -69,7 +77,7 @@ def test_short_labels_stay_on_one_line_in_the_usual_size():
 
 
 def test_a_label_of_absurd_length_ends_in_an_ellipsis_within_three_lines():
-    size, case_lines, _ = _fit_header("Case No. " + "word " * 400, "Exhibit 1", WIDTH)
+    _, case_lines, _ = _fit_header("Case No. " + "word " * 400, "Exhibit 1", WIDTH)
     assert len(case_lines) == HEADER_MAX_LINES and case_lines[-1].endswith("…")
 
 
@@ -85,7 +93,7 @@ def test_the_bates_number_clears_the_page_count_and_is_never_cut(prefix):
 
 
 def test_right_to_left_labels_are_drawn_in_visual_order():
-    ((font, text),) = _drawn_runs("נספח א", SANS)
+    ((_, text),) = _drawn_runs("נספח א", SANS)
     assert text == "א חפסנ"
     runs = _drawn_runs("Exhibit נספח 12", SANS)
     assert "".join(piece for _, piece in runs) == "Exhibit 12 חפסנ"
@@ -100,7 +108,9 @@ def test_a_report_with_long_labels_prints_them_whole_on_every_page(tmp_path):
         bates_prefix="NYT-OPENAI-CONFIDENTIAL-PRODUCTION-",
         bates_start=7,
     )
-    target = write_report(compare(original, suspect), original, suspect, tmp_path / "r.pdf", front=front)
+    target = write_report(
+        compare(original, suspect), original, suspect, tmp_path / "r.pdf", front=front
+    )
     pages = PdfReader(target).pages
     for n, page in enumerate(pages, start=1):
         flat = re.sub(r"\s+", " ", page.extract_text())

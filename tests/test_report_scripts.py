@@ -27,7 +27,9 @@ def test_every_script_face_draws_the_letters_of_its_blocks(font):
     _, blocks = SCRIPT_FONTS[font]
     has, latin = covers(font), covers(SANS)
     # What DejaVu Sans has itself (a currency sign, say) stays in DejaVu Sans.
-    letters = [c for first, last in blocks for c in range(first, last + 1) if c in has and c not in latin]
+    letters = [
+        c for first, last in blocks for c in range(first, last + 1) if c in has and c not in latin
+    ]
     assert len(letters) >= 40, f"{font} draws too little of its script"
     for code in letters[:: max(1, len(letters) // 50)]:
         assert script_font(code) == font
@@ -51,7 +53,11 @@ def scripts_report(tmp_path_factory):
     suspect = load_text(text, "output.txt")
     target = tmp_path_factory.mktemp("scripts") / "scripts.pdf"
     write_report(
-        compare(original, suspect), original, suspect, target, front=FrontMatter(case_title="사건 2026가합12345")
+        compare(original, suspect),
+        original,
+        suspect,
+        target,
+        front=FrontMatter(case_title="사건 2026가합12345"),
     )
     return target
 
@@ -67,9 +73,13 @@ def test_the_report_embeds_each_script_face_it_uses(scripts_report):
         assert any(filename in name for name in names), filename
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
 def test_pdftotext_gives_every_script_back(scripts_report):
-    text = subprocess.run(["pdftotext", str(scripts_report), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(scripts_report), "-"], capture_output=True, text=True, check=True
+    ).stdout
     flat = re.sub(r"\s+", " ", text)
     for sample in SAMPLES.values():
         for word in sample.split()[:4]:
@@ -77,7 +87,9 @@ def test_pdftotext_gives_every_script_back(scripts_report):
     assert "사건 2026가합12345" in flat
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
 def test_characters_beyond_the_basic_plane_are_copied_back_whole(tmp_path):
     from reportlab.pdfbase import ttfonts
 
@@ -87,7 +99,9 @@ def test_characters_beyond_the_basic_plane_are_copied_back_whole(tmp_path):
     original = load_text(words, "original.txt")
     target = write_report(compare(original, original), original, original, tmp_path / "astral.pdf")
     assert ttfonts.makeToUnicodeCMap is before  # reportlab's own writer is back after the report
-    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert f"formula {astral} appears" in re.sub(r"\s+", " ", text)
     with pikepdf.open(target) as pdf:
         maps = [
@@ -102,7 +116,10 @@ def test_characters_beyond_the_basic_plane_are_copied_back_whole(tmp_path):
 def test_the_report_is_told_which_scripts_are_drawn_unshaped_and_which_characters_are_boxes():
     from memdiff.report.styles import drawing_caveats
 
-    assert drawing_caveats(["plain English – “quotes”", "עברית العربية Ελληνικά 漢字 한국어 ภาษาไทย"]) == []
+    assert (
+        drawing_caveats(["plain English – “quotes”", "עברית العربية Ελληνικά 漢字 한국어 ภาษาไทย"])
+        == []
+    )
     (unshaped,) = drawing_caveats(["हिन्दी and தமிழ்", "হিন্দি"])
     assert unshaped.startswith("Text in Bengali, Devanagari and Tamil is drawn letter by letter")
     (boxes,) = drawing_caveats(["a unicorn \U0001f984 and a zero\u200bwidth space"])
@@ -133,9 +150,7 @@ def test_every_font_subset_in_a_report_has_its_own_tag(scripts_report):
     # ISO 32000-1, 9.6.4: different subsets in one file have different six-letter tags.
     with pikepdf.open(scripts_report) as pdf:
         names = {
-            str(font.BaseFont)[1:]
-            for page in pdf.pages
-            for font in page.Resources.Font.values()
+            str(font.BaseFont)[1:] for page in pdf.pages for font in page.Resources.Font.values()
         }
         descriptors = {
             str(font.BaseFont): str(font.FontDescriptor.FontName)
@@ -148,9 +163,13 @@ def test_every_font_subset_in_a_report_has_its_own_tag(scripts_report):
     assert all(base == described for base, described in descriptors.items())
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
 def test_the_findings_say_which_scripts_are_drawn_letter_by_letter(scripts_report):
-    text = subprocess.run(["pdftotext", str(scripts_report), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(scripts_report), "-"], capture_output=True, text=True, check=True
+    ).stdout
     flat = re.sub(r"\s+", " ", text)
     assert "Text in Devanagari and Tamil is drawn letter by letter" in flat
     assert "no glyph in the fonts embedded" not in flat

@@ -131,6 +131,7 @@ def test_a_folder_given_as_the_report_is_named_as_a_folder(inputs, tmp_path):
 
 def test_verify_opens_an_encrypted_output_with_its_password(tmp_path, capsys):
     from fixtures_docs import encrypted_pdf, text_pdf
+
     from memdiff.cli import main
 
     lines = [
@@ -140,12 +141,31 @@ def test_verify_opens_an_encrypted_output_with_its_password(tmp_path, capsys):
     original = tmp_path / "novel.txt"
     original.write_text(" ".join(lines) + "\n", encoding="utf-8")
     output = tmp_path / "answer.pdf"
-    output.write_bytes(encrypted_pdf(text_pdf([lines]), user="open-sesame", owner="owner-pw", aes=True))
+    output.write_bytes(
+        encrypted_pdf(text_pdf([lines]), user="open-sesame", owner="owner-pw", aes=True)
+    )
     report = tmp_path / "r.pdf"
-    assert main(["compare", str(original), str(output), "--suspect-password", "open-sesame",
-                 "--report", str(report)]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                str(original),
+                str(output),
+                "--suspect-password",
+                "open-sesame",
+                "--report",
+                str(report),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
-    assert main(["verify", str(report), str(original), str(output), "--suspect-password", "open-sesame"]) == 0
+    assert (
+        main(
+            ["verify", str(report), str(original), str(output), "--suspect-password", "open-sesame"]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip().endswith("verified")
     # Without it, the one sentence says how to give it, and verify now takes that option.
     assert main(["verify", str(report), str(original), str(output)]) == 2
@@ -161,15 +181,24 @@ def test_verify_reads_the_output_from_standard_input_as_compare_does(inputs, tmp
     report = tmp_path / "r.pdf"
     pasted = output.read_bytes()
     run = dict(capture_output=True, timeout=120, env={**os.environ})
-    made = subprocess.run([sys.executable, "-m", "memdiff", "compare", str(original), "-", "--report", str(report)],
-                          input=pasted, **run)
+    made = subprocess.run(
+        [sys.executable, "-m", "memdiff", "compare", str(original), "-", "--report", str(report)],
+        input=pasted,
+        **run,
+    )
     assert made.returncode == 0, made.stderr
-    checked = subprocess.run([sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
-                             input=pasted, **run)
+    checked = subprocess.run(
+        [sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
+        input=pasted,
+        **run,
+    )
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.decode().strip().endswith("verified")
-    changed = subprocess.run([sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
-                             input=pasted + b"\nOne more line.\n", **run)
+    changed = subprocess.run(
+        [sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
+        input=pasted + b"\nOne more line.\n",
+        **run,
+    )
     assert changed.returncode == 3
     assert b"Output: standard input is NOT the file the report was made from" in changed.stdout
 
@@ -182,11 +211,13 @@ def _with_record(report, target, change):
 
     with pikepdf.open(report) as pdf:
         packet = pdf.Root.Metadata.read_bytes().decode("utf-8")
-        found = re.search(r"(<memdiff:record>)(.*?)(</memdiff:record>)", packet, re.S)
+        found = re.search(r"(<memdiff:record>)(.*?)(</memdiff:record>)", packet, re.DOTALL)
         record = json.loads(html.unescape(found.group(2)))
         change(record)
         body = html.escape(json.dumps(record), quote=False)
-        pdf.Root.Metadata.write((packet[: found.start(2)] + body + packet[found.end(2) :]).encode("utf-8"))
+        pdf.Root.Metadata.write(
+            (packet[: found.start(2)] + body + packet[found.end(2) :]).encode("utf-8")
+        )
         pdf.save(target)
     return target
 
@@ -195,22 +226,46 @@ def _with_record(report, target, change):
     ("label", "change", "said"),
     [
         ("no page digest", lambda r: r.pop("pages_sha256"), "no digest of the report's pages"),
-        ("min_words 1", lambda r: r["parameters"].__setitem__("min_words", 1), "parameters are not valid"),
-        ("text parameter", lambda r: r["parameters"].__setitem__("casefold", "yes"), "casefold is of the wrong kind"),
-        ("parameters a string", lambda r: r.__setitem__("parameters", "min_words=8"), "holds no parameters"),
+        (
+            "min_words 1",
+            lambda r: r["parameters"].__setitem__("min_words", 1),
+            "parameters are not valid",
+        ),
+        (
+            "text parameter",
+            lambda r: r["parameters"].__setitem__("casefold", "yes"),
+            "casefold is of the wrong kind",
+        ),
+        (
+            "parameters a string",
+            lambda r: r.__setitem__("parameters", "min_words=8"),
+            "holds no parameters",
+        ),
         ("original a list", lambda r: r.__setitem__("original", []), "no SHA-256 for the original"),
-        ("findings numbers", lambda r: r["outputs"][0].__setitem__("findings", [1, 2]), "not a list of positions"),
-        ("short digest", lambda r: r["outputs"][0].__setitem__("findings_sha256", "0"), "findings digest"),
+        (
+            "findings numbers",
+            lambda r: r["outputs"][0].__setitem__("findings", [1, 2]),
+            "not a list of positions",
+        ),
+        (
+            "short digest",
+            lambda r: r["outputs"][0].__setitem__("findings_sha256", "0"),
+            "findings digest",
+        ),
         ("no outputs", lambda r: r.__setitem__("outputs", []), "lists no outputs"),
     ],
 )
-def test_an_edited_record_is_named_damaged_and_does_not_verify(inputs, tmp_path, label, change, said):
+def test_an_edited_record_is_named_damaged_and_does_not_verify(
+    inputs, tmp_path, label, change, said
+):
     original, output = inputs
     report, _ = make_report(original, output, tmp_path / "r.pdf")
     edited = _with_record(report, tmp_path / "edited.pdf", change)
     result = verify(edited, original, output)
     assert not result.ok
-    assert "its memdiff record is damaged" in result.lines[0] and said in result.lines[0], result.lines
+    assert "its memdiff record is damaged" in result.lines[0] and said in result.lines[0], (
+        result.lines
+    )
     assert result.lines[-1] == "NOT verified."
 
 
@@ -226,11 +281,15 @@ def test_a_changed_font_or_picture_does_not_verify(inputs, tmp_path):
         pdf.save(tmp_path / "font.pdf")
     result = verify(tmp_path / "font.pdf", original, output)
     assert not result.ok
-    assert any(line.startswith("Pictures and fonts: CHANGED") for line in result.lines), result.lines
+    assert any(line.startswith("Pictures and fonts: CHANGED") for line in result.lines), (
+        result.lines
+    )
     assert "the report's pictures or fonts were changed" in result.lines[-1]
 
 
-def test_a_record_from_before_the_resources_digest_still_verifies_and_says_what_was_not_checked(inputs, tmp_path):
+def test_a_record_from_before_the_resources_digest_still_verifies_and_says_what_was_not_checked(
+    inputs, tmp_path
+):
     original, output = inputs
     report, _ = make_report(original, output, tmp_path / "r.pdf")
     older = _with_record(report, tmp_path / "older.pdf", lambda r: r.pop("resources_sha256"))

@@ -39,14 +39,29 @@ Tag = TypeVar("Tag")
 _RIGHT_TO_LEFT = re.compile(
     "[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
-_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_ARABIC_LETTER = re.compile(
+    "[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]"
+)
 
 _STRONG = {"L": 0, "R": 1, "AL": 1}
-_NEUTRAL = frozenset({"B", "S", "WS", "ON", "BN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+_NEUTRAL = frozenset(
+    {"B", "S", "WS", "ON", "BN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+)
 _BRACKETS = str.maketrans("()[]{}<>\u00ab\u00bb\u2039\u203a", ")(][}{><\u00bb\u00ab\u203a\u2039")
 # The paired brackets of rule BD16 (Unicode's BidiBrackets.txt, the pairs prose uses): opening -> closing.
-_OPENING = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u207d": "\u207e", "\u208d": "\u208e",
-            "\u2329": "\u232a", "\u3008": "\u3009", "\u300a": "\u300b", "\uff08": "\uff09", "\uff3b": "\uff3d"}
+_OPENING = {
+    "(": ")",
+    "[": "]",
+    "{": "}",
+    "\u2045": "\u2046",
+    "\u207d": "\u207e",
+    "\u208d": "\u208e",
+    "\u2329": "\u232a",
+    "\u3008": "\u3009",
+    "\u300a": "\u300b",
+    "\uff08": "\uff09",
+    "\uff3b": "\uff3d",
+}
 _CLOSING = frozenset(_OPENING.values())
 
 

@@ -329,7 +329,9 @@ def _wrap_label(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _fit_header(case_label: str, exhibit_label: str, width: float) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+def _fit_header(
+    case_label: str, exhibit_label: str, width: float
+) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
     """The header's size and the lines of its two labels, side by side within ``width``, never overlapping.
 
     A case number or exhibit label is evidence of what the page belongs to,

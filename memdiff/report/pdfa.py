@@ -232,7 +232,11 @@ def _distinct_subset_tags(doc: pikepdf.Pdf) -> None:
     for page in doc.pages:
         resources = page.obj.get("/Resources")
         for font in (resources.get("/Font", {}) if resources is not None else {}).values():
-            if font.objgen not in seen and "/FontDescriptor" in font and "+" in str(font.get("/BaseFont", "")):
+            if (
+                font.objgen not in seen
+                and "/FontDescriptor" in font
+                and "+" in str(font.get("/BaseFont", ""))
+            ):
                 seen.add(font.objgen)
                 fonts.append(font)
     tags = [str(font.BaseFont)[1:].split("+", 1)[0] for font in fonts]

@@ -34,6 +34,7 @@ from memdiff.evidence import (
     fixed_moment,
 )
 from memdiff.report import validation
+from memdiff.report.bidi import has_right_to_left
 from memdiff.report.marking import Alignment, align_all, marked_pieces, output_word_status
 from memdiff.report.pdf import Heading
 from memdiff.report.sidebyside import SideBySide
@@ -49,7 +50,6 @@ from memdiff.report.styles import (
     monospace,
     table_style,
 )
-from memdiff.report.bidi import has_right_to_left
 from memdiff.text import matching_text
 from memdiff.text.chance import COMMON_PHRASE_BITS
 from memdiff.text.normalize import Vocabulary

@@ -559,8 +559,10 @@ UNSHAPED_SCRIPTS = {
 }
 # Characters that are never drawn, so need no glyph: format controls (joiners,
 # marks of direction, soft hyphens), variation selectors and white space.
-_NEVER_DRAWN = re.compile(r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                          r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+_NEVER_DRAWN = re.compile(
+    r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]"
+)
 
 
 def drawing_caveats(texts: Iterable[str]) -> list[str]:
@@ -594,7 +596,9 @@ def drawing_caveats(texts: Iterable[str]) -> list[str]:
         )
     if missing:
         shown = sorted(missing)
-        examples = ", ".join(f"U+{ord(ch):04X}" for ch in shown[:6]) + (", …" if len(shown) > 6 else "")
+        examples = ", ".join(f"U+{ord(ch):04X}" for ch in shown[:6]) + (
+            ", …" if len(shown) > 6 else ""
+        )
         if len(shown) == 1:
             said = (
                 f"One character ({examples}) has no glyph in the fonts embedded in this report: "

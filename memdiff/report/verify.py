@@ -128,7 +128,9 @@ def verify(
     # to rewrite the pages can rewrite the record too. The lines say so.
     pages, digest = read_pages_digest(report)
     if digest == record["pages_sha256"] and pages == record["pages"]:
-        lines.append(f"Pages: the content of all {pages} pages matches the digest in the report's record.")
+        lines.append(
+            f"Pages: the content of all {pages} pages matches the digest in the report's record."
+        )
     else:
         problems.append("the report's pages were changed")
         lines.append(
@@ -150,9 +152,15 @@ def verify(
             "recorded one), so they were not checked."
         )
 
-    original = original_path if isinstance(original_path, Document) else ingest.load(original_path, password=password)
+    original = (
+        original_path
+        if isinstance(original_path, Document)
+        else ingest.load(original_path, password=password)
+    )
     suspect = (
-        suspect_path if isinstance(suspect_path, Document) else ingest.load(suspect_path, password=suspect_password)
+        suspect_path
+        if isinstance(suspect_path, Document)
+        else ingest.load(suspect_path, password=suspect_password)
     )
 
     want = record.get("original", {})
@@ -274,7 +282,8 @@ def _record_damage(record: dict[str, Any]) -> str | None:
             return f"output {n} names no comparison mode"
         findings = row.get("findings")
         if not isinstance(findings, list) or not all(
-            isinstance(f, list) and all(isinstance(v, int | float | str) for v in f) for f in findings
+            isinstance(f, list) and all(isinstance(v, int | float | str) for v in f)
+            for f in findings
         ):
             return f"output {n}'s findings are not a list of positions"
         if not isinstance(row.get("name", ""), str):
@@ -291,9 +300,13 @@ def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
     import pikepdf
 
     if str(report) == "-":
-        raise InputError("A report cannot be read from standard input; give the path of the memdiff report PDF.")
+        raise InputError(
+            "A report cannot be read from standard input; give the path of the memdiff report PDF."
+        )
     if report.is_dir():
-        raise InputError(f"{report} is a folder, not a file; give the path of a memdiff report PDF.")
+        raise InputError(
+            f"{report} is a folder, not a file; give the path of a memdiff report PDF."
+        )
     if not report.exists():
         raise InputError(f"{report} does not exist; give the path of a memdiff report PDF.")
     if not report.is_file():
