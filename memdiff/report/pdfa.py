@@ -283,6 +283,8 @@ def resources_digest(doc: pikepdf.Pdf) -> str:
     counts as stored.
     """
     digest = hashlib.sha256()
+    # Every page names the same few fonts: each object's bytes are read once.
+    known: dict[tuple[int, int], bytes] = {}
     for page in doc.pages:
         digest.update(b"\x00page\x00")
         resources = page.obj.get("/Resources")
@@ -294,10 +296,24 @@ def resources_digest(doc: pikepdf.Pdf) -> str:
                 continue
             for name in sorted(entries.keys()):
                 digest.update(f"\x00{kind}{name}\x00".encode())
-                for stream in _streams_of(entries[name]):
-                    digest.update(b"\x00stream\x00")
-                    digest.update(_stream_bytes(stream))
+                resource = entries[name]
+                key = resource.objgen
+                part = known.get(key) if key != (0, 0) else None
+                if part is None:
+                    part = _resource_digest(resource)
+                    if key != (0, 0):
+                        known[key] = part
+                digest.update(part)
     return digest.hexdigest()
+
+
+def _resource_digest(resource: pikepdf.Object) -> bytes:
+    """SHA-256 of the streams one font or picture is made of, in order."""
+    digest = hashlib.sha256()
+    for stream in _streams_of(resource):
+        digest.update(b"\x00stream\x00")
+        digest.update(_stream_bytes(stream))
+    return digest.digest()
 
 
 def _streams_of(resource: pikepdf.Object) -> list[pikepdf.Stream]:
