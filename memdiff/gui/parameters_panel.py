@@ -48,7 +48,8 @@ class ParametersPanel(QWidget):
         self.min_similarity.setRange(50, 100)
         self.min_similarity.setSuffix("%")
         self.min_similarity.setToolTip(self.tr(
-            "Lowest similarity (50% to 100%) for a near-verbatim passage: the share of characters left unchanged. "
+            "Lowest similarity (50% to 100%) for a near-verbatim passage: an edit similarity counted in words, "
+            "roughly the share of its words left unchanged. "
             "80% is the usual value in the research literature."))
 
         self.casefold = QCheckBox(self.tr("Ignore upper/lower case"))
