@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -156,10 +157,21 @@ def now() -> str:
     return _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A path whose name is not valid in the system's encoding reaches Python with
+# each undecodable byte as a lone surrogate, which UTF-8 cannot hold.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def save_case(case: Case, path: str | os.PathLike[str]) -> Path:
-    """Write ``case`` to ``path`` atomically (a crash never leaves half a case file)."""
+    """Write ``case`` to ``path`` atomically (a crash never leaves half a case file).
+
+    Names stay readable (not escaped) except lone surrogates, written as JSON
+    escapes so that the exact path comes back when the case is read.
+    """
     target = Path(path)
-    write_text(target, json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(case.to_dict(), indent=2, ensure_ascii=False)
+    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    write_text(target, text + "\n")
     return target
 
 

@@ -119,3 +119,20 @@ def test_earlier_digests_survive_a_round_trip(tmp_path, samples):
     case = dataclasses.replace(case, original=again)
     case_file.save_case(case, target)
     assert case_file.read_case(target) == case
+
+
+def test_an_input_whose_name_is_not_utf8_is_saved_and_found_again(tmp_path, samples):
+    import os
+    import shutil
+
+    odd = tmp_path / os.fsdecode(b"chat-\xff.txt")  # a name from a Latin-1 disk, say
+    shutil.copyfile(samples["output"], odd)
+    original = ingest.load(samples["original"])
+    output = ingest.load(odd)
+    target, case = _case(tmp_path, original, output)
+    case_file.save_case(case, target)
+    text = target.read_text(encoding="utf-8")
+    assert "\\udcff" in text  # the undecodable byte kept as a JSON escape
+    again = case_file.read_case(target)
+    assert again == case
+    assert again.suspect.path == str(odd.resolve())
