@@ -646,6 +646,8 @@ def _write_reports(
     args: argparse.Namespace, original: Document, items: list[tuple[Document, Comparison]], prompt: str
 ) -> list[str]:
     """Write the reports (inside the caller's written_together block); return what to say once they are in place."""
+    if not (args.report or args.batch_report):
+        return []  # nothing to import: reportlab and pikepdf cost a comparison without a report 0.1 s
     from memdiff.report import write_batch_report, write_report
 
     front, provenance = _front_and_provenance(args, prompt)

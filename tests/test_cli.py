@@ -166,6 +166,19 @@ def test_the_cli_does_not_import_qt():
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
 
+def test_a_comparison_without_a_report_does_not_load_the_report_libraries(case, tmp_path):
+    # reportlab and pikepdf take a tenth of a second to import: only a report needs them.
+    original, suspect = case
+    code = (
+        "import sys\n"
+        "from memdiff.cli import main\n"
+        f"main(['compare', {str(original)!r}, {str(suspect)!r}, '--json', {str(tmp_path / 'r.json')!r}])\n"
+        "sys.exit(10 * any(m.split('.')[0] in ('reportlab', 'pikepdf') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
+    assert (tmp_path / "r.json").exists()
+
+
 def test_json_output_is_written_atomically_and_not_left_half_way(case, tmp_path, capsys):
     original, suspect = case
     target = tmp_path / "no-such-folder" / "result.json"
