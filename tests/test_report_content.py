@@ -435,3 +435,18 @@ def test_tables_leave_room_before_the_heading_that_follows():
     # A heading placed after a table must not sit on the table's last rule.
     assert key_value_table([("File name", "a.txt")], st, width=400).getSpaceAfter() >= 6
     assert grid_table(["#", "File"], [["1", "a.txt"]], st, [30, 370]).getSpaceAfter() >= 6
+
+
+def test_coverage_is_stated_over_the_words_as_compared(tmp_path):
+    # With hyphen-broken words kept apart the output has more words as compared than as a file.
+    from memdiff.evidence import Parameters
+
+    text = "the repro-\nduction of the whole chapter was com-\nplete and every sen-\ntence was there " * 10
+    original = ingest.load_text(text, "original.txt")
+    comparison = compare(original, original, Parameters(join_hyphenation=False))
+    s = comparison.summary
+    assert s.suspect_words is not None and s.suspect_words != comparison.suspect.words
+    target = write_report(comparison, original, original, tmp_path / "r.pdf")
+    flat = re.sub(r"\\s+", " ", " ".join(page.extract_text() for page in PdfReader(target).pages))
+    assert f"of the output’s {s.suspect_words:,} words" in flat
+    assert "as compared under this comparison’s settings" in flat

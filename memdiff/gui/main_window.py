@@ -1154,7 +1154,7 @@ class MainWindow(QMainWindow):
                     "longest {longest}  ·  covers {orig} of the original  ·  {common} flagged as common phrases"
                 ).format(
                     words=f"{s.suspect_words_in_spans:,}",
-                    total=f"{c.suspect.words or 0:,}",
+                    total=f"{s.suspect_words if s.suspect_words is not None else c.suspect.words or 0:,}",
                     spans=_plural(s.span_count, self.tr("span"), self.tr("spans")),
                     exact=f"{s.exact_span_count:,}",
                     near=f"{s.near_span_count:,}",

@@ -385,18 +385,35 @@ def identical_files(c: Comparison) -> bool:
 IDENTICAL_FILES = "The two files are identical byte for byte: they have the same SHA-256 digest."
 
 
+def compared_words(c: Comparison) -> tuple[int, int]:
+    """The output's and the original's words as this comparison counted them (what coverage divides by).
+
+    They differ from the files' own counts when a setting changes what a
+    word is (hyphen-broken words not joined, running heads kept); a result
+    written before they were recorded falls back to the files' counts.
+    """
+    s: TextSummary = c.summary  # type: ignore[assignment]
+    out_words = s.suspect_words if s.suspect_words is not None else c.suspect.words or 0
+    orig_words = s.original_words if s.original_words is not None else c.original.words or 0
+    return out_words, orig_words
+
+
 def text_summary_sentences(c: Comparison) -> list[str]:
     """The findings in plain words: facts and figures only."""
     s: TextSummary = c.summary  # type: ignore[assignment]
     p = c.parameters
-    out_words = c.suspect.words or 0
-    orig_words = c.original.words or 0
+    out_words, orig_words = compared_words(c)
     sentences = [
         (
             f"memdiff compared the model output “{markup(c.suspect.name)}” ({plural(out_words, 'word')}) with the "
             f"original “{markup(c.original.name)}” ({plural(orig_words, 'word')})."
         )
     ]
+    if (out_words, orig_words) != (c.suspect.words or 0, c.original.words or 0):
+        sentences.append(
+            "These word counts are as compared under this comparison’s settings; the Inputs section gives each "
+            "file’s own count."
+        )
     if identical_files(c):
         sentences.append(IDENTICAL_FILES)
     if s.span_count == 0:
@@ -452,8 +469,7 @@ def text_summary_sentences(c: Comparison) -> list[str]:
 
 def text_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     s: TextSummary = c.summary  # type: ignore[assignment]
-    out_words = c.suspect.words or 0
-    orig_words = c.original.words or 0
+    out_words, orig_words = compared_words(c)
     spans_found = (
         f"{s.span_count:,} ({s.exact_span_count:,} verbatim, {s.near_span_count:,} near-verbatim)"
     )
