@@ -46,10 +46,32 @@ def _prose_pages(count: int, lines: int = 12) -> list[list[str]]:
 
 def test_alternating_heads_and_page_numbers_are_found_and_prose_is_not():
     pages = [[HEADS[n % 2], *body, str(n + 1)] for n, body in enumerate(_prose_pages(6))]
-    pages[3].append("xiv")  # a roman page number under the arabic one
     text, starts = _paged(["\n".join(page) for page in pages])
     found = [text[a:b] for a, b in running_lines(text, starts)]
-    assert found == [x for n in range(6) for x in ([HEADS[n % 2], str(n + 1)] + (["xiv"] if n == 3 else []))]
+    assert found == [x for n in range(6) for x in (HEADS[n % 2], str(n + 1))]
+
+
+def test_a_word_that_reads_as_a_roman_numeral_is_a_page_number_only_with_evidence():
+    """A lone "xiv", "I" or "Mix" is a word of the text; numerals in step with the pages are page numbers."""
+    pages = [[*body, str(n + 1)] for n, body in enumerate(_prose_pages(6))]
+    pages[3].append("xiv")  # once, under the arabic number: nothing says it numbers the page
+    pages[1].insert(0, "Mix")  # a heading
+    pages[4].insert(len(pages[4]) - 1, "I")  # the last word of the page's text
+    text, starts = _paged(["\n".join(page) for page in pages])
+    assert [text[a:b] for a, b in running_lines(text, starts)] == [str(n + 1) for n in range(6)]
+    # Numbered in step with the pages, skipping an unnumbered one and moving from foot to head: page numbers.
+    pages = [[*body] for body in _prose_pages(7)]
+    for page, numeral in ((0, "i"), (1, "ii"), (3, "iv"), (5, "vi")):
+        pages[page].append(numeral)
+    pages[6].insert(0, "vii")  # alone at its edge: no other numeral at the head
+    text, starts = _paged(["\n".join(page) for page in pages])
+    assert [text[a:b] for a, b in running_lines(text, starts)] == ["i", "ii", "iv", "vi"]
+    # The same numerals out of step with the pages (a list, headings, a poem's words): not page numbers.
+    pages = [[*body] for body in _prose_pages(6)]
+    for page, numeral in ((0, "ii"), (1, "i"), (2, "v"), (4, "I"), (5, "vi")):
+        pages[page].append(numeral)
+    text, starts = _paged(["\n".join(page) for page in pages])
+    assert running_lines(text, starts) == ()
 
 
 def test_a_refrain_repeated_in_the_body_is_not_a_running_head():
@@ -156,3 +178,76 @@ def test_the_summary_states_the_words_compared_when_running_heads_are_kept(book)
         assert (s.original_words, s.suspect_words) == (original_words, original_words)
         assert s.suspect_words_in_spans == s.suspect_words and s.suspect_coverage == 1.0
         assert result.to_dict()["suspect"]["words"] == book.words
+
+
+def _pdf(tmp_path, name: str, pages: list[list[str]]):
+    path = tmp_path / name
+    path.write_bytes(text_pdf(pages))
+    return load(path)
+
+
+def _prose_lines(count: int, skip: int = 0) -> list[str]:
+    words = resource_path("samples", "original.txt").read_text(encoding="utf-8").split()
+    return [" ".join(words[(skip + n) * 9 : (skip + n) * 9 + 9]) for n in range(count)]
+
+
+def _found(document) -> list[str]:
+    return [document.text[a:b] for a, b in document.running_lines]
+
+
+def test_a_poem_line_I_at_the_foot_of_a_page_is_compared(tmp_path):
+    """A page of verse ending on the line "I" keeps that word: a copy across the break is one whole span."""
+    stanzas = [_prose_lines(10, skip=10 * n) for n in range(5)]
+    stanzas[1].append("I")
+    stanzas[3].append("I")
+    pages = [[str(n + 1), "", *stanza] for n, stanza in enumerate(stanzas)]
+    poem = _pdf(tmp_path, "poem.pdf", pages)
+    assert _found(poem) == [str(n + 1) for n in range(5)]  # the page numbers at the head, and nothing else
+    assert poem.words == load_text(" ".join(" ".join(stanza) for stanza in stanzas), "poem").words
+    copied = " ".join([*stanzas[1][-4:], *stanzas[2][:3]])
+    output = load_text(copied, "model answer")
+    spans = compare(poem, output, Parameters(near=False)).spans
+    assert [(s.kind, s.words) for s in spans] == [("exact", output.words)]
+    assert spans[0].original.pages == (2, 3)
+
+
+def test_a_heading_that_reads_as_a_roman_numeral_at_a_page_top_is_compared(tmp_path):
+    """"Mix" (a recipe step) and "vi" (a manual's section) head their pages; they are text, not page numbers."""
+    bodies = [_prose_lines(8, skip=8 * n) for n in range(5)]
+    pages = [[*body, "", str(n + 1)] for n, body in enumerate(bodies)]
+    pages[1].insert(0, "Mix")
+    pages[3].insert(0, "vi")
+    manual = _pdf(tmp_path, "manual.pdf", pages)
+    assert _found(manual) == [str(n + 1) for n in range(5)]
+    assert manual.words == load_text(" ".join(" ".join(body) for body in bodies), "m").words + 2
+    output = load_text(" ".join(["Mix", *bodies[1][:4]]), "model answer")
+    assert [s.words for s in compare(manual, output, Parameters(near=False)).spans] == [output.words]
+
+
+def test_front_matter_numbered_in_roman_at_the_foot_is_left_out_but_a_final_I_is_not(tmp_path):
+    front = [_prose_lines(6, skip=6 * n) for n in range(4)]
+    body = [_prose_lines(6, skip=24 + 6 * n) for n in range(4)]
+    numerals = ["i", "ii", "iii", "iv"]
+    pages = [[*lines, "", numeral] for lines, numeral in zip(front, numerals)]
+    pages[2].insert(len(pages[2]) - 2, "I")  # the preface's last line, just above its page number
+    pages += [[*lines, "", str(n + 1)] for n, lines in enumerate(body)]
+    book = _pdf(tmp_path, "front.pdf", pages)
+    assert _found(book) == [*numerals, "1", "2", "3", "4"]
+    words = " ".join(" ".join(lines) for lines in front + body)
+    assert book.words == load_text(words, "b").words + 1  # the "I"
+
+
+def test_roman_numerals_in_the_running_head_are_part_of_the_head(tmp_path):
+    """A preface headed "xii PREFACE" / "PREFACE xiii", chapters headed "CHAPTER IV"; the heads are found whole."""
+    bodies = [_prose_lines(8, skip=8 * n) for n in range(10)]
+    pages = []
+    for n, lines in enumerate(bodies[:4]):
+        folio = ["xii", "xiii", "xiv", "xv"][n]
+        pages.append([f"{folio} PREFACE" if n % 2 == 0 else f"PREFACE {folio}", "", *lines])
+    for n, lines in enumerate(bodies[4:]):
+        pages.append(["CHAPTER IV" if n < 3 else "CHAPTER V", "", *lines, "", str(n + 1)])
+    pages[7].insert(2, "I")  # chapter V opens on a one-word line
+    book = _pdf(tmp_path, "chapters.pdf", pages)
+    heads = [page[0] for page in pages]
+    assert _found(book) == [x for n, head in enumerate(heads) for x in ([head] if n < 4 else [head, str(n - 3)])]
+    assert book.words == load_text(" ".join(" ".join(lines) for lines in bodies), "b").words + 1
