@@ -55,7 +55,7 @@ CORPUS = Path(__file__).resolve().parent / "validation_corpus"
 
 #: The study's version, named in every report that quotes it. Bump it whenever
 #: the method, the corpus or memdiff's matching changes the figures.
-VERSION = "2026-11-1"
+VERSION = "2026-11-2"
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "zh": "Chinese"}
 #: The ``min_words`` settings the text figures are measured for.

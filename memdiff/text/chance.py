@@ -35,7 +35,7 @@ from memdiff.text.frequency_index import FrequencyTable, UnpackedTable, load_tab
 # A run costing fewer bits than this is flagged as a common phrase: one any
 # writer might produce without having read the original; about ten everyday
 # words ("and then he said that he would not go"). Checked by the validation
-# study (version 2026-11-1, docs/VALIDATION.md): the 44 spans of 4+ words that
+# study (version 2026-11-2, docs/VALIDATION.md): the 44 spans of 4+ words that
 # unrelated works of the same language share by coincidence cost at most 78.3
 # bits, so none reaches 80 (the rule: at most 1 % may pass as "not common";
 # 79 is the lowest whole number that meets it).
