@@ -22,6 +22,17 @@ def _dejavu_font() -> str:
     return "DejaVuSans"
 
 
+def sample_novel_pdf() -> bytes:
+    """The bundled sample original as a PDF of 40-line pages (wrapped at 80 columns): a paged original."""
+    import textwrap
+
+    from memdiff.resources import path as resource_path
+
+    text = resource_path("samples", "original.txt").read_text(encoding="utf-8")
+    lines = [line for block in text.split("\n") for line in (textwrap.wrap(block, 80) or [""])]
+    return text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)])
+
+
 def text_pdf(pages: list[list[str]], *, unicode_font: bool = True) -> bytes:
     """A PDF with one page per entry, each line drawn at the left margin; [] makes a blank page."""
     from reportlab.pdfgen import canvas

@@ -23,3 +23,10 @@ UNRELATED = (
     "obtain three further quotations before the next meeting. A proposal to extend the opening "
     "hours of the community centre was carried without objection.\n"
 )
+
+# A chat answer quoting two passages of AUSTEN (the command-line tests' output).
+COPY = (
+    "Sure! The novel opens: it is a truth universally acknowledged, that a single man in possession "
+    "of a good fortune, must be in want of a wife. Later his wife asks: do you not want to know who "
+    "has taken it? cried his wife impatiently."
+)

@@ -11,14 +11,7 @@ import pytest
 
 from memdiff.cli import main
 from memdiff.evidence import SCHEMA, Comparison
-from prose import AUSTEN, UNRELATED
-
-COPY = (
-    "Sure! The novel opens: it is a truth universally acknowledged, that a single man in possession "
-    "of a good fortune, must be in want of a wife. Later his wife asks: do you not want to know who "
-    "has taken it? cried his wife impatiently."
-)
-
+from prose import AUSTEN, COPY, UNRELATED
 
 @pytest.fixture
 def case(write):

@@ -15,14 +15,7 @@ import pytest
 
 from fixtures_docs import scanned_pdf, text_pdf
 from memdiff.cli import main
-from prose import AUSTEN
-
-COPY = (
-    "Sure! The novel opens: it is a truth universally acknowledged, that a single man in possession "
-    "of a good fortune, must be in want of a wife. Later his wife asks: do you not want to know who "
-    "has taken it? cried his wife impatiently."
-)
-
+from prose import AUSTEN, COPY
 
 @pytest.fixture
 def case(write):

@@ -25,14 +25,7 @@ from fixtures_docs import encrypted_pdf, text_pdf
 from memdiff import atomic, cli
 from memdiff.cli import main, without_passwords
 from memdiff.errors import OutputError
-from prose import AUSTEN, UNRELATED
-
-COPY = (
-    "Sure! The novel opens: it is a truth universally acknowledged, that a single man in possession "
-    "of a good fortune, must be in want of a wife. Later his wife asks: do you not want to know who "
-    "has taken it? cried his wife impatiently."
-)
-
+from prose import AUSTEN, COPY, UNRELATED
 
 @pytest.fixture
 def case(write):

@@ -364,15 +364,9 @@ def test_bytes_do_not_depend_on_the_hash_seed(case, tmp_path, monkeypatch):
 
 
 def test_spans_in_a_pdf_original_state_their_pages(tmp_path):
-    import textwrap
+    from fixtures_docs import sample_novel_pdf
 
-    from fixtures_docs import text_pdf
-
-    text = resource_path("samples", "original.txt").read_text(encoding="utf-8")
-    lines = [line for block in text.split("\n") for line in (textwrap.wrap(block, 80) or [""])]
-    (tmp_path / "novel.pdf").write_bytes(
-        text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)])
-    )
+    (tmp_path / "novel.pdf").write_bytes(sample_novel_pdf())
     original = ingest.load(tmp_path / "novel.pdf")
     suspect = ingest.load(resource_path("samples", "model-output.txt"))
     comparison = compare(original, suspect)

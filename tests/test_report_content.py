@@ -230,15 +230,9 @@ def test_span_nesting_of_equal_partly_overlapping_and_separate_ranges():
 
 
 def test_page_numbers_are_said_to_be_pdf_positions(tmp_path):
-    import textwrap
+    from fixtures_docs import sample_novel_pdf
 
-    from fixtures_docs import text_pdf
-
-    text = resource_path("samples", "original.txt").read_text(encoding="utf-8")
-    lines = [line for block in text.split("\n") for line in (textwrap.wrap(block, 80) or [""])]
-    (tmp_path / "novel.pdf").write_bytes(
-        text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)])
-    )
+    (tmp_path / "novel.pdf").write_bytes(sample_novel_pdf())
     original = ingest.load(tmp_path / "novel.pdf")
     suspect = ingest.load(resource_path("samples", "model-output.txt"))
     target = write_report(compare(original, suspect), original, suspect, tmp_path / "r.pdf")

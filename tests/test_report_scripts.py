@@ -77,10 +77,7 @@ def test_the_report_embeds_each_script_face_it_uses(scripts_report):
     shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
 )
 def test_pdftotext_gives_every_script_back(scripts_report):
-    text = subprocess.run(
-        ["pdftotext", str(scripts_report), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    flat = re.sub(r"\s+", " ", text)
+    flat = _pdftotext(scripts_report)
     for sample in SAMPLES.values():
         for word in sample.split()[:4]:
             assert word in flat, word
@@ -167,9 +164,12 @@ def test_every_font_subset_in_a_report_has_its_own_tag(scripts_report):
     shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
 )
 def test_the_findings_say_which_scripts_are_drawn_letter_by_letter(scripts_report):
-    text = subprocess.run(
-        ["pdftotext", str(scripts_report), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    flat = re.sub(r"\s+", " ", text)
+    flat = _pdftotext(scripts_report)
     assert "Text in Devanagari and Tamil is drawn letter by letter" in flat
     assert "no glyph in the fonts embedded" not in flat
+
+
+def _pdftotext(path) -> str:
+    """The PDF's text as poppler's pdftotext gives it, runs of white space made one space."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", text)

@@ -8,7 +8,7 @@ report's parameters, it says so instead of quoting figures that do not apply.
 
 Expected layout of ``validation.json`` (written by the validation study)::
 
-    {"version": "2026-11-1",
+    {"version": "2026-11-2",
      "figures": [{"mode": "text",
                   "parameters": {"min_words": 8, "near": true, "min_similarity": 0.8},
                   "statement": "On the validation set, spans of 8+ words were found with recall ..."}]}
@@ -73,8 +73,8 @@ def statements(comparison: Comparison, study: dict[str, Any] | None = None) -> l
 def paragraphs(comparison: Comparison, study: dict[str, Any] | None = None) -> list[str]:
     """The statements as the report prints them: the lead-in only when a statement does not name the study.
 
-    The study's own statements begin "On the validation set (study 2026-11-1: ...";
-    printed after "From the validation study, version 2026-11-1:" the study
+    The study's own statements begin "On the validation set (study 2026-11-2: ...";
+    printed after "From the validation study, version 2026-11-2:" the study
     would be named twice in a row.
     """
     study = study if study is not None else load_study()  # read once: the file is large
