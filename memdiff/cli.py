@@ -790,6 +790,10 @@ def _excerpt(text: str, width: int = 44) -> str:
     return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
 
 
+# The report's and the window's word for each kind of span (the JSON keeps "exact").
+_KIND_SAID = {"exact": "verbatim", "near": "near"}
+
+
 def summary_text(comparison: Comparison, suspect: Document | None = None) -> str:
     """A plain-words summary of one comparison for the terminal (with excerpts when the output's text is given)."""
     o, s = comparison.original, comparison.suspect
@@ -821,21 +825,21 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
         lines.append(
             f"{_percent(summary.suspect_coverage)} of the output's words ({summary.suspect_words_in_spans:,}) "
             f"lie in reproduced spans; {_percent(summary.exact_suspect_coverage)} "
-            f"({summary.suspect_words_in_exact_spans:,}) in exact spans."
+            f"({summary.suspect_words_in_exact_spans:,}) in verbatim spans."
         )
         lines.append(
             f"They cover {_percent(summary.original_coverage)} of the original's words "
             f"({summary.original_words_in_spans:,})."
         )
         lines.append(
-            f"{_count(summary.span_count, 'span')} ({summary.exact_span_count} exact, "
+            f"{_count(summary.span_count, 'span')} ({summary.exact_span_count} verbatim, "
             f"{summary.near_span_count} near-verbatim); "
             f"longest {summary.longest_span_words} words ({summary.longest_span_characters:,} characters); "
             f"{summary.common_phrase_spans} flagged as common phrases."
         )
         lines.append("")
         lines.append(
-            f"  {'#':>3}  {'kind':<5}  {'words':>5}  {'similarity':>10}  {'bits':>7}  {'common':<6}  "
+            f"  {'#':>3}  {'kind':<8}  {'words':>5}  {'similarity':>10}  {'bits':>7}  {'common':<6}  "
             f"{'original':>13}  {'output':>13}" + ("  beginning of the output's text" if suspect else "")
         )
         for span in comparison.spans:
@@ -845,7 +849,7 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
                 where = f"p.{first}" if first == last else f"p.{first}-{last}"
             excerpt = f"  {_excerpt(suspect.text[span.suspect.start : span.suspect.end])}" if suspect else ""
             lines.append(
-                f"  {span.id:>3}  {span.kind:<5}  {span.words:>5}  {span.similarity:>10.3f}  {span.chance.bits:>7.1f}  "
+                f"  {span.id:>3}  {_KIND_SAID[span.kind]:<8}  {span.words:>5}  {span.similarity:>10.3f}  {span.chance.bits:>7.1f}  "
                 f"{'yes' if span.chance.common_phrase else 'no':<6}  {where:>13}  "
                 f"{f'{span.suspect.start}-{span.suspect.end}':>13}{excerpt}"
             )

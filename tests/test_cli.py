@@ -50,7 +50,8 @@ def test_json_to_stdout_and_summary(case, capsys):
     assert main(["compare", str(original), str(suspect)]) == 0
     summary = capsys.readouterr().out
     assert "of the output's words" in summary
-    assert "exact" in summary
+    # The report's and the window's words: "verbatim" (the JSON's kind stays "exact").
+    assert "verbatim" in summary and " exact " not in summary
 
 
 def test_options_reach_the_parameters(case, capsys):
