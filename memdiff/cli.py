@@ -731,6 +731,10 @@ def sample_case() -> tuple[Path, Path]:
     return path("samples", "original.txt"), path("samples", "model-output.txt")
 
 
+DEMO_TITLE = "memdiff demonstration case"
+DEMO_EXHIBIT = "Demo"
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from memdiff.gui.preflight import display_problem
 
@@ -751,8 +755,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         original,
         suspect,
         report,
-        front=FrontMatter(title="memdiff demonstration case", exhibit="Demo"),
-        command=["memdiff", "compare", str(original_path), str(suspect_path), "--report", str(report)],
+        front=FrontMatter(title=DEMO_TITLE, exhibit=DEMO_EXHIBIT),
+        # The command that makes this same report (the caption included).
+        command=[
+            "memdiff",
+            "compare",
+            str(original_path),
+            str(suspect_path),
+            "--report",
+            str(report),
+            "--title",
+            DEMO_TITLE,
+            "--exhibit",
+            DEMO_EXHIBIT,
+        ],
     )
     _print_out(f"\nReport written: {report}\nResult file:    {report.with_suffix('.json')}\n",
                instead="the report was written all the same")
