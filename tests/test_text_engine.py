@@ -291,3 +291,27 @@ def test_a_word_hyphenated_across_a_page_break_is_joined():
     original = load_text("the evidence of repro-\n\nduction in the output of the model is clear to every reader", "o")
     suspect = load_text("the evidence of reproduction in the output of the model is clear to every reader", "s")
     assert [s.words for s in compare(original, suspect).spans] == [15]
+
+
+def test_cancelling_while_exact_spans_are_found_stops_inside_the_search():
+    # A cancel must not wait for the whole search (seconds on a large or repetitive text).
+    import traceback
+
+    from memdiff.errors import Cancelled
+    from memdiff.progress import Progress
+
+    class CancelDuringSearch(Progress):
+        stage = ""
+
+        def report(self, fraction: float, message: str = "") -> None:
+            self.stage = message
+
+        def is_cancelled(self) -> bool:
+            return self.stage in ("Finding exact spans", "Joining near-verbatim passages")
+
+    original = load_text(AUSTEN, "original.txt")
+    suspect = load_text("He wrote: " + AUSTEN, "output.txt")
+    with pytest.raises(Cancelled) as raised:
+        compare(original, suspect, progress=CancelDuringSearch())
+    frames = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
+    assert any(name.endswith(("text/match.py", "text\\match.py")) for name in frames), frames

@@ -90,14 +90,16 @@ def compare_texts(
     progress.check()
 
     progress.report(0.45, "Finding exact spans")
-    runs = exact_runs(index.kgrams(parameters.min_words), suspect_ids)
+    runs = exact_runs(index.kgrams(parameters.min_words), suspect_ids, check=progress.check)
     progress.check()
 
     passages: list[Passage] = []
     if parameters.near:
         progress.report(0.6, "Joining near-verbatim passages")
         seed_k = min(parameters.near_seed_words, parameters.min_words)
-        seeds = all_runs(index.kgrams(seed_k), suspect_ids, max_occurrences=MAX_SEED_OCCURRENCES)
+        seeds = all_runs(
+            index.kgrams(seed_k), suspect_ids, max_occurrences=MAX_SEED_OCCURRENCES, check=progress.check
+        )
         passages = near_passages(
             index.ids,
             suspect_ids,

@@ -23,6 +23,7 @@ is then checked word by word over its whole length.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,8 +108,17 @@ def kgram_fingerprints(ids: np.ndarray, k: int) -> np.ndarray:
     return acc
 
 
+def _nothing_to_check() -> None:
+    """The default of ``check``: nobody is waiting to cancel."""
+
+
 def candidate_pairs(
-    index: KgramIndex, suspect_ids: np.ndarray, max_occurrences: int, *, skip_common: bool = False
+    index: KgramIndex,
+    suspect_ids: np.ndarray,
+    max_occurrences: int,
+    *,
+    skip_common: bool = False,
+    check: Callable[[], None] = _nothing_to_check,
 ) -> tuple[np.ndarray, np.ndarray]:
     """All verified (original, suspect) positions where a shared run of at least k words begins.
 
@@ -119,7 +129,8 @@ def candidate_pairs(
     phrase is still found: see :func:`_verified_starts`.
 
     Returns the original positions and the suspect positions, ordered by
-    suspect position, then original position.
+    suspect position, then original position. ``check`` is called between
+    slices of the work (it raises to cancel: ``Progress.check``).
     """
     k = index.k
     empty = np.zeros(0, dtype=np.int64)
@@ -147,6 +158,7 @@ def candidate_pairs(
     pieces = []
     first = 0
     while first < len(hit):
+        check()
         last = int(np.searchsorted(ends, ends[first] - reps[first] + _PAIRS_AT_ONCE, side="right"))
         last = max(last, first + 1)
         pieces.append(
@@ -387,7 +399,11 @@ def _prefix_sums(ids: np.ndarray, powers: np.ndarray) -> np.ndarray:
 
 
 def exact_runs(
-    index: KgramIndex, suspect_ids: np.ndarray, *, max_occurrences: int = MAX_OCCURRENCES
+    index: KgramIndex,
+    suspect_ids: np.ndarray,
+    *,
+    max_occurrences: int = MAX_OCCURRENCES,
+    check: Callable[[], None] = _nothing_to_check,
 ) -> list[Run]:
     """Every maximal shared run of at least ``index.k`` words, one per stretch of the output.
 
@@ -398,11 +414,13 @@ def exact_runs(
     many). Runs lying wholly inside a longer run of the output are dropped:
     they are that run seen from elsewhere in the original.
     """
-    orig, sus = candidate_pairs(index, suspect_ids, max_occurrences)
+    orig, sus = candidate_pairs(index, suspect_ids, max_occurrences, check=check)
     if len(orig) == 0:
         return []
+    check()
     lengths, unchecked = extend(index.ids, suspect_ids, orig, sus, index.k)
     while True:
+        check()
         kept, places = _longest_per_stretch(sus, lengths)
         # The places of a kept run are checked word by word as the run is.
         if confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, places):
@@ -441,7 +459,11 @@ def _longest_per_stretch(sus: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarr
 
 
 def all_runs(
-    index: KgramIndex, suspect_ids: np.ndarray, *, max_occurrences: int
+    index: KgramIndex,
+    suspect_ids: np.ndarray,
+    *,
+    max_occurrences: int,
+    check: Callable[[], None] = _nothing_to_check,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every maximal shared run of at least ``index.k`` words, all occurrences (the seeds of near passages).
 
@@ -451,8 +473,10 @@ def all_runs(
     lengths) in output order: large texts share hundreds of thousands of
     short runs by coincidence, too many to handle one Python object at a time.
     """
-    orig, sus = candidate_pairs(index, suspect_ids, max_occurrences, skip_common=True)
+    orig, sus = candidate_pairs(index, suspect_ids, max_occurrences, skip_common=True, check=check)
+    check()
     lengths, unchecked = extend(index.ids, suspect_ids, orig, sus, index.k)
+    check()
     confirm(index.ids, suspect_ids, orig, sus, lengths, unchecked, np.arange(len(orig)))
     order = np.lexsort((orig, sus))
     return sus[order], orig[order], lengths[order]
