@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFrame,
-    QGraphicsOpacityEffect,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -990,16 +989,17 @@ class MainWindow(QMainWindow):
         )
 
     def _set_results_stale(self, stale: bool) -> None:
-        """Grey out the previous findings (and stop them being clicked) while new ones are computed."""
+        """Grey out the previous findings (and stop them being clicked or walked through) while new ones are computed.
+
+        Disabling the panes and the table greys their text with the style's
+        own colours. (An opacity effect over the splitter drew the panes'
+        old picture over their new place when the summary above changed
+        height, so every line showed twice.)
+        """
         self._results_stale = stale
         stale = stale and self.comparison is not None
         self.main_splitter.setEnabled(not stale)
-        if stale:
-            effect = QGraphicsOpacityEffect(self.main_splitter)
-            effect.setOpacity(0.45)
-            self.main_splitter.setGraphicsEffect(effect)
-        elif self.main_splitter.graphicsEffect() is not None:
-            self.main_splitter.setGraphicsEffect(None)  # Qt deletes the effect
+        self._update_actions()
 
     def _parameters_changed(self, parameters: Parameters) -> None:
         self.settings.parameters = parameters
@@ -1718,7 +1718,12 @@ class MainWindow(QMainWindow):
         )
 
     def _update_actions(self) -> None:
-        has_spans = self.comparison is not None and self.comparison.mode == "text" and bool(self.comparison.spans)
+        has_spans = (
+            self.comparison is not None
+            and self.comparison.mode == "text"
+            and bool(self.comparison.spans)
+            and not self._results_stale  # old findings are not walked through while new ones come
+        )
         self.next_action.setEnabled(has_spans)
         self.previous_action.setEnabled(has_spans)
         # Only findings that match the settings shown may go into a report.

@@ -173,6 +173,11 @@ class TextPane(QPlainTextEdit):
         running heads): a span that passes over one is not painted there.
         """
         self._spans = tuple(spans)
+        # A span selected among the earlier marks means nothing among these.
+        if self.textCursor().hasSelection():
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
         by_id = {s.id: s for s in self._spans}
         triples = sorted(
             (start, end, s.id)
