@@ -273,18 +273,22 @@ def test_a_changed_font_or_picture_does_not_verify(inputs, tmp_path):
     original, output = inputs
     report, _ = make_report(original, output, tmp_path / "r.pdf")
     result = verify(report, original, output)
-    assert "Pictures and fonts: they match the digest in the report's record." in result.lines
+    assert "Pictures, fonts and page frames: they match the digest in the report's record." in result.lines
     # The map by which a font's text reads back, changed: the words a reader copies would change.
     with pikepdf.open(report) as pdf:
         font = next(iter(pdf.pages[0].Resources.Font.values()))
-        font.ToUnicode.write(font.ToUnicode.read_bytes().replace(b"<0041>", b"<0042>"))
+        mapping = font.ToUnicode.read_bytes()
+        first = mapping.index(b"beginbfchar\n") + len(b"beginbfchar\n")
+        entry_end = mapping.index(b"\n", first)
+        # The first character's meaning changed to "B": its words would read back otherwise.
+        font.ToUnicode.write(mapping[: entry_end - 6] + b"<0042>" + mapping[entry_end:])
         pdf.save(tmp_path / "font.pdf")
     result = verify(tmp_path / "font.pdf", original, output)
     assert not result.ok
-    assert any(line.startswith("Pictures and fonts: CHANGED") for line in result.lines), (
+    assert any(line.startswith("Pictures, fonts and page frames: CHANGED") for line in result.lines), (
         result.lines
     )
-    assert "the report's pictures or fonts were changed" in result.lines[-1]
+    assert "the report's pictures, fonts or page frames were changed" in result.lines[-1]
 
 
 def test_a_record_from_before_the_resources_digest_still_verifies_and_says_what_was_not_checked(
@@ -292,7 +296,66 @@ def test_a_record_from_before_the_resources_digest_still_verifies_and_says_what_
 ):
     original, output = inputs
     report, _ = make_report(original, output, tmp_path / "r.pdf")
-    older = _with_record(report, tmp_path / "older.pdf", lambda r: r.pop("resources_sha256"))
+    older = _with_record(
+        report,
+        tmp_path / "older.pdf",
+        lambda r: (r.pop("resources_sha256"), r.pop("record_sha256")),  # written before either
+    )
     result = verify(older, original, output)
     assert result.ok, result.lines
     assert any("the record holds no digest of them" in line for line in result.lines)
+
+
+def test_a_record_edited_within_its_shape_is_named_edited(inputs, tmp_path):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    edited = _with_record(report, tmp_path / "edited.pdf", lambda r: r["parameters"].__setitem__("min_words", 30))
+    result = verify(edited, original, output)
+    assert not result.ok
+    assert "edited after memdiff wrote it" in result.lines[0], result.lines
+
+
+@pytest.mark.parametrize("change", ["white box", "note", "crop", "rotate"])
+def test_a_page_covered_cropped_or_turned_does_not_verify(inputs, tmp_path, change):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    with pikepdf.open(report) as pdf:
+        page = pdf.pages[0]
+        if change == "crop":
+            page.obj.CropBox = pikepdf.Array([0, 400, 612, 792])  # half the page hidden
+        elif change == "rotate":
+            page.obj.Rotate = 180
+        else:
+            annotation = pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Square if change == "white box" else pikepdf.Name.FreeText,
+                Rect=pikepdf.Array([60, 400, 550, 700]),
+                IC=pikepdf.Array([1, 1, 1]),
+                Contents=pikepdf.String("NOT A COPY"),
+            )
+            page.obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(annotation)]))
+        pdf.save(tmp_path / "changed.pdf")
+    result = verify(tmp_path / "changed.pdf", original, output)
+    assert not result.ok
+    assert any(line.startswith("Pictures, fonts and page frames: CHANGED") for line in result.lines)
+
+
+def test_different_subsets_of_one_face_have_different_tags_in_different_reports(inputs, tmp_path):
+    original, output = inputs
+    first, _ = make_report(original, output, tmp_path / "a.pdf")
+    other = tmp_path / "other.txt"
+    other.write_text("Zebras quietly vexed the jumping wizard; 0123456789 ÆØÅ æøå.\n" * 3, encoding="utf-8")
+    second, _ = make_report(original, other, tmp_path / "b.pdf")
+
+    def sans_names(path):
+        with pikepdf.open(path) as pdf:
+            return {
+                str(font.BaseFont)
+                for page in pdf.pages
+                for font in page.Resources.Font.values()
+                if str(font.BaseFont).endswith("+DejaVuSans")
+            }
+
+    assert sans_names(first) and sans_names(second)
+    assert not sans_names(first) & sans_names(second)
+

@@ -159,6 +159,7 @@ def finish(
             "pages_sha256": digest,
             "resources_sha256": resources_digest(doc),
         }
+        record["record_sha256"] = record_digest(record)
         packet = xmp_packet(
             title=title,
             author=author,
@@ -224,8 +225,10 @@ def _distinct_subset_tags(doc: pikepdf.Pdf) -> None:
 
     reportlab tags the first subset of every font alike (AAAAAA+DejaVuSans,
     AAAAAA+NanumGothic); ISO 32000-1, 9.6.4 wants a different tag for each
-    subset in a file. The new tag is made from the font's name and the
-    order of the fonts in the file, so it depends on nothing but the report.
+    subset in a file. The new tag is made from the subset's own bytes (its
+    font program), so that two reports' different subsets of one face never
+    share a name either (a tool merging exhibits may take fonts of one name
+    for one font), and it depends on nothing but the report.
     """
     fonts: list[pikepdf.Dictionary] = []
     seen: set[tuple[int, int]] = set()
@@ -239,15 +242,13 @@ def _distinct_subset_tags(doc: pikepdf.Pdf) -> None:
             ):
                 seen.add(font.objgen)
                 fonts.append(font)
-    tags = [str(font.BaseFont)[1:].split("+", 1)[0] for font in fonts]
-    if len(set(tags)) == len(tags):
-        return
     used: set[str] = set()
-    for n, font in enumerate(fonts):
+    for font in fonts:
         name = str(font.BaseFont)[1:].split("+", 1)[1]
+        content = _resource_digest(font)
         counter = 0
         while True:
-            digest = hashlib.sha256(f"{name}\x00{n}\x00{counter}".encode()).digest()
+            digest = hashlib.sha256(content + f"\x00{name}\x00{counter}".encode()).digest()
             tag = "".join(chr(65 + b % 26) for b in digest[:6])
             if tag not in used:
                 break
@@ -272,12 +273,24 @@ def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
     return len(doc.pages), _digest_of(pages)
 
 
+def record_digest(record: dict[str, Any]) -> str:
+    """SHA-256 of a record's canonical JSON, its own digest left out.
+
+    Stored in the record, it shows an edit made without working the digest
+    out again; like the others it is a check, not a signature.
+    """
+    body = {key: value for key, value in record.items() if key != "record_sha256"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def resources_digest(doc: pikepdf.Pdf) -> str:
-    """SHA-256 over what every page draws with besides its operators: its pictures and its fonts.
+    """SHA-256 over what decides a page's look besides its operators: pictures, fonts, page boxes, annotations.
 
     The pages' digest covers what is drawn where; this one covers the
-    pictures themselves (an image report's evidence) and the embedded fonts
-    (their glyphs, and the map by which the text is read back). Each
+    pictures themselves (an image report's evidence), the embedded fonts
+    (their glyphs, and the map by which the text is read back), and each
+    page's boxes, rotation and annotations (``_page_frame``). Each
     stream counts by its decoded bytes, so rewriting the file without
     changing what it shows changes nothing; one that cannot be decoded here
     counts as stored.
@@ -287,6 +300,7 @@ def resources_digest(doc: pikepdf.Pdf) -> str:
     known: dict[tuple[int, int], bytes] = {}
     for page in doc.pages:
         digest.update(b"\x00page\x00")
+        digest.update(_page_frame(doc, page))
         resources = page.obj.get("/Resources")
         if resources is None:
             continue
@@ -305,6 +319,33 @@ def resources_digest(doc: pikepdf.Pdf) -> str:
                         known[key] = part
                 digest.update(part)
     return digest.hexdigest()
+
+
+def _page_frame(doc: pikepdf.Pdf, page: pikepdf.Page) -> bytes:
+    """What decides how much of a page shows, turned how, and what is drawn over it.
+
+    The page boxes, rotation and unit size (a crop box can hide half a
+    page), and every annotation (a white box or a note laid over the text)
+    with its appearance. A memdiff report has no annotations.
+    """
+    parts = [
+        f"{name}={[float(v) for v in getattr(page, name)]}"
+        for name in ("mediabox", "cropbox", "bleedbox", "trimbox", "artbox")
+    ]
+    for key in ("/Rotate", "/UserUnit"):
+        value = page.obj.get(key, doc.Root.Pages.get(key))
+        parts.append(f"{key}={float(value) if value is not None else None}")
+    digest = hashlib.sha256("\x00".join(parts).encode())
+    for annotation in page.obj.get("/Annots", pikepdf.Array()):
+        digest.update(b"\x00annotation\x00")
+        for key in ("/Subtype", "/Rect", "/Contents", "/F", "/C", "/IC", "/CA"):
+            value = annotation.get(key)
+            digest.update(f"{key}={value!r}\x00".encode() if value is not None else b"")
+        appearance = annotation.get("/AP")
+        normal = appearance.get("/N") if appearance is not None else None
+        if isinstance(normal, pikepdf.Stream):
+            digest.update(_stream_bytes(normal))
+    return digest.digest()
 
 
 def _resource_digest(resource: pikepdf.Object) -> bytes:

@@ -139,12 +139,15 @@ def verify(
         )
     if "resources_sha256" in record:
         if read_resources_digest(report) == record["resources_sha256"]:
-            lines.append("Pictures and fonts: they match the digest in the report's record.")
-        else:
-            problems.append("the report's pictures or fonts were changed")
             lines.append(
-                "Pictures and fonts: CHANGED since memdiff wrote the report: a picture or an embedded font "
-                "(what the text looks like, or how it reads back) does not match the record's digest."
+                "Pictures, fonts and page frames: they match the digest in the report's record."
+            )
+        else:
+            problems.append("the report's pictures, fonts or page frames were changed")
+            lines.append(
+                "Pictures, fonts and page frames: CHANGED since memdiff wrote the report: a picture, an "
+                "embedded font (what the text looks like, or how it reads back), a page's size, crop or "
+                "rotation, or something laid over a page (an annotation) does not match the record's digest."
             )
     else:
         lines.append(
@@ -293,6 +296,11 @@ def _record_damage(record: dict[str, Any]) -> str | None:
         return "it holds no digest of the report's pages"
     if "resources_sha256" in record and not _is_digest(record["resources_sha256"]):
         return "its digest of the pictures and fonts is not a SHA-256"
+    if "record_sha256" in record:
+        from memdiff.report.pdfa import record_digest
+
+        if record["record_sha256"] != record_digest(record):
+            return "its contents do not match its own digest: it was edited after memdiff wrote it"
     return None
 
 
