@@ -384,3 +384,53 @@ def test_a_file_no_reader_recognises_as_a_picture_says_what_to_do():
     with pytest.raises(UnsupportedFormat) as caught:
         image.load(b"neither picture nor text", "scan.pcx", "application/octet-stream", sha256="", path=None)
     assert str(caught.value).endswith("save it as PNG or JPEG and compare that.")
+
+
+# Texts of other scripts as their authors' editors saved them before Unicode.
+LEGACY = {
+    "windows-1255": "כתוב את הפרק הראשון של הספר. אני רוצה את כל הטקסט המקורי, מילה במילה, בלי שינויים ובלי קיצורים.",
+    "windows-1256": "في البدء كان الكلمة والكلمة كان عند الله وكان الكلمة الله هذا كان في البدء عند الله كل شيء به كان",
+    "windows-1251": "Все счастливые семьи похожи друг на друга, каждая несчастливая семья несчастлива по-своему.",
+    "koi8-r": "Все смешалось в доме Облонских. Жена узнала, что муж был в связи с бывшею в их доме француженкою.",
+    "windows-1253": "Άνδρα μοι έννεπε, Μούσα, πολύτροπον, ος μάλα πολλά πλάγχθη, επεί Τροίης ιερόν πτολίεθρον έπερσεν.",
+    "cp874": "ภาษาไทยไม่มีการเว้นวรรคระหว่างคำ แต่มีการเว้นวรรคระหว่างประโยค ข้อความนี้เป็นส่วนหนึ่งของต้นฉบับ",
+    "cp932": "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所で泣いていた事だけは記憶している。",
+    "euc-jp": "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所で泣いていた事だけは記憶している。",
+    "cp949": "저작권 분쟁에서 모델 출력이 원문을 얼마나 재현하는지 측정합니다. 이 문단은 한국어로 된 원본의 일부입니다.",
+    "gb18030": "这是一个中文段落，用来测试编码的识别。我们希望它被正确地读出来，而不是变成乱码。这个国家的人民说他们的语言。",
+    "big5": "這是一個中文段落，用來測試編碼的識別。我們希望它被正確地讀出來，而不是變成亂碼。這個國家的人民說他們的語言。",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(LEGACY))
+def test_a_legacy_encoding_of_another_script_is_read_as_such_and_said(encoding):
+    text = (LEGACY[encoding] + "\n") * 3
+    doc = load_bytes(text.encode(encoding), "legacy.txt")
+    assert doc.text == text
+    assert doc.encoding == encoding
+    assert any(note.startswith(f"Read as {encoding}:") for note in doc.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'été dernier, à Paris, nous avons mangé des crêpes près de la Seine et bu du café très fort.",
+        "Über die Brücke gingen Müller und Schäfer, während die Bäume grün blühten und Vögel sangen.",
+        "Þú veist að ég elska þig, sagði hún, og þögnin var þung í dimmu herberginu á háaloftinu.",
+        "A tradução é difícil: não há razão para pensar que as ações de João serão compreendidas.",
+    ],
+)
+def test_western_text_stays_windows_1252(text):
+    doc = load_bytes(((text + "\n") * 5).encode("cp1252"), "western.txt")
+    assert doc.encoding == "windows-1252" and doc.text == (text + "\n") * 5
+    assert not any(note.startswith("Read as") for note in doc.notes)
+
+
+def test_a_legacy_hebrew_output_is_found_in_a_unicode_original():
+    # The re-reviewer's case: the same Hebrew saved in windows-1255 matched nothing when read as Windows-1252.
+    from memdiff.analyse import compare
+
+    text = (LEGACY["windows-1255"] + " ") * 4
+    original = load_text(text, "original.txt")
+    output = load_bytes(text.encode("windows-1255"), "output.txt")
+    assert compare(original, output).summary.suspect_coverage == 1.0

@@ -5,7 +5,11 @@ Encodings are decided from the bytes, in this order: a byte-order mark
 zero bytes, strict UTF-8, then Windows-1252 as browsers read it (the WHATWG
 table): the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
 0x9D) become the control characters of the same number, as in Latin-1, and
-every other byte keeps its Windows-1252 meaning. The choice is recorded in
+every other byte keeps its Windows-1252 meaning. Text that reads as
+Windows-1252 made almost only of accented letters is not a Western language:
+then the legacy encodings of other scripts are tried (Cyrillic, Greek,
+Hebrew, Arabic, Thai, Japanese, Korean, Chinese), and the one whose reading
+is text of its own script is used, with a note. The choice is recorded in
 the Document.
 
 A plain-text file is its own extracted text: only line ends (CRLF, CR) become
@@ -54,6 +58,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted:
     text, encoding = decode(data, name)
     notes: list[str] = []
+    if encoding in _LEGACY_NAMES:
+        notes.append(
+            f"Read as {encoding}: the file has no byte-order mark and is not UTF-8, and its bytes read as "
+            f"{_LEGACY_NAMES[encoding]} text in that encoding (as Windows-1252 they made no words of any "
+            "language)."
+        )
     if "\r" in text:
         notes.append("Line ends converted to LF (the file used CRLF or CR).")
     return Extracted(clean(text), media_type, encoding=encoding, notes=tuple(notes))
@@ -90,7 +100,109 @@ def decode(data: bytes, name: str, *, refuse_binary: bool = True) -> tuple[str, 
         pass
     if refuse_binary:
         _refuse_binary_bytes(data, name)
-    return decode_windows_1252(data), "windows-1252"
+    text = decode_windows_1252(data)
+    if _implausible_as_western(text):
+        legacy = _legacy_encoding(data)
+        if legacy is not None:
+            return legacy
+    return text, "windows-1252"
+
+
+# Legacy encodings of other scripts, tried when a file is neither Unicode nor
+# plausible Windows-1252: (codec, the script its letters must be in).
+_LEGACY_ENCODINGS: tuple[tuple[str, str], ...] = (
+    ("windows-1251", "cyrillic"),
+    ("koi8-r", "cyrillic"),
+    ("windows-1253", "greek"),
+    ("windows-1255", "hebrew"),
+    ("windows-1256", "arabic"),
+    ("cp874", "thai"),
+    ("cp932", "japanese"),
+    ("euc-jp", "japanese"),
+    ("cp949", "korean"),
+    ("gb18030", "chinese"),
+    ("big5", "chinese"),
+)
+_LEGACY_NAMES = {codec: script.capitalize() for codec, script in _LEGACY_ENCODINGS}
+_SCRIPT_CHARS = {
+    "cyrillic": re.compile("[\u0400-\u04ff]"),
+    "greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
+    "hebrew": re.compile("[\u0590-\u05ff]"),
+    "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f]"),
+    "thai": re.compile("[\u0e00-\u0e7f]"),
+    "japanese": re.compile("[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff9f]"),
+    "korean": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]"),
+    "chinese": re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]"),
+}
+# The fifteen or so most frequent letters of each alphabetic script's main
+# language: they are most of any real text, and far fewer of a misreading.
+_COMMON_LETTERS = {
+    "cyrillic": frozenset("оеаинтсрвлкмдпуя"),
+    "greek": frozenset("αοειτνσςρκπμυληάέίόή"),
+    "hebrew": frozenset("יוהלרמאבתנשעכדק"),
+    "arabic": frozenset("الينمورتبهعفكسد"),
+    "thai": frozenset("านรอกเมงยดวลสทต่้ัี"),
+}
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+# Characters among the most frequent of written Chinese, in both the simplified
+# and the traditional forms: real Chinese text is full of them, a misread is not.
+_COMMON_CHINESE = frozenset("的一是不了在人有我他这這中大来來上国國个個到说說们們为為子和你地出道也时時年得就那要下以生会會自着著去之过過家学學对對可")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_LATIN_LETTERS = re.compile("[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+
+
+def _implausible_as_western(text: str) -> bool:
+    """Whether ``text``, read as Windows-1252, is too rich in accented letters to be a Western language.
+
+    In French, German, Spanish or Icelandic a few letters in a hundred carry
+    accents; Hebrew, Arabic, Russian or Korean bytes read as Windows-1252 give
+    words made of nothing else.
+    """
+    sample = text[:65536]
+    letters = _LATIN_LETTERS.findall(sample)
+    accented = sum(1 for ch in letters if ord(ch) > 0x7F)
+    return accented >= 20 and accented > 0.4 * len(letters)
+
+
+def _legacy_encoding(data: bytes) -> tuple[str, str] | None:
+    """The legacy encoding whose reading of ``data`` is text of one script, or None when none fits.
+
+    A candidate must decode every byte, and its non-ASCII characters must be
+    of its script: for the alphabets, mostly their language's frequent
+    letters; Japanese must show hiragana, Korean hangul, and Chinese the
+    common characters of written Chinese. The best fit wins; among equal
+    fits, the first in ``_LEGACY_ENCODINGS``.
+    """
+    best: tuple[float, str, str] | None = None
+    for codec, script in _LEGACY_ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        sample = text[:65536]
+        others = len(_NON_ASCII.findall(sample))
+        if others < 20:
+            continue
+        in_script = _SCRIPT_CHARS[script].findall(sample)
+        fit = len(in_script) / others
+        common = _COMMON_LETTERS.get(script)
+        if common is not None:
+            # Every byte reads as a letter in each of these alphabets: what tells them
+            # apart is whether the letters are that language's frequent ones.
+            share = sum(1 for ch in in_script if ch.lower() in common) / max(1, len(in_script))
+            if share < 0.45:
+                continue
+            fit *= share
+        if script == "japanese" and len(_HIRAGANA.findall(sample)) < 0.1 * others:
+            continue
+        if script == "korean" and len(_HANGUL.findall(sample)) < 0.5 * others:
+            continue
+        if script == "chinese":
+            fit *= min(1.0, 10 * sum(1 for ch in sample if ch in _COMMON_CHINESE) / others)
+        if fit >= 0.4 and (best is None or fit > best[0]):
+            best = (fit, text, codec)
+    return None if best is None else (best[1], best[2])
 
 
 def decode_windows_1252(data: bytes) -> str:
