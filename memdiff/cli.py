@@ -896,7 +896,7 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
         for n, region in enumerate(comparison.regions, start=1):
             lines.append(
                 f"  region {n}: original {list(region.original)} <- output {list(region.suspect)}, "
-                f"score {region.score:.2f}"
+                f"score {region.score:.3f}"
             )
     return "\n".join(lines)
 
