@@ -84,8 +84,8 @@ def test_findings_that_differ_from_a_rerun_are_counted(inputs, tmp_path):
     result = verify(report, original, output)
     assert not result.ok
     assert any(
-        f"Of the report's {len(real.spans) - 2} spans, 0 were not found again; 2 spans were found"
-        in line
+        f"Of the report's {len(real.spans) - 2} spans, {len(real.spans) - 2} were found again and 0 were not; "
+        "2 spans were found that the report does not list" in line
         for line in result.lines
     ), result.lines
 
@@ -273,7 +273,10 @@ def test_a_changed_font_or_picture_does_not_verify(inputs, tmp_path):
     original, output = inputs
     report, _ = make_report(original, output, tmp_path / "r.pdf")
     result = verify(report, original, output)
-    assert "Pictures, fonts and page frames: they match the digest in the report's record." in result.lines
+    assert (
+        "Pictures, fonts and page frames: they match the digest in the report's record."
+        in result.lines
+    )
     # The map by which a font's text reads back, changed: the words a reader copies would change.
     with pikepdf.open(report) as pdf:
         font = next(iter(pdf.pages[0].Resources.Font.values()))
@@ -285,9 +288,9 @@ def test_a_changed_font_or_picture_does_not_verify(inputs, tmp_path):
         pdf.save(tmp_path / "font.pdf")
     result = verify(tmp_path / "font.pdf", original, output)
     assert not result.ok
-    assert any(line.startswith("Pictures, fonts and page frames: CHANGED") for line in result.lines), (
-        result.lines
-    )
+    assert any(
+        line.startswith("Pictures, fonts and page frames: CHANGED") for line in result.lines
+    ), result.lines
     assert "the report's pictures, fonts or page frames were changed" in result.lines[-1]
 
 
@@ -309,7 +312,9 @@ def test_a_record_from_before_the_resources_digest_still_verifies_and_says_what_
 def test_a_record_edited_within_its_shape_is_named_edited(inputs, tmp_path):
     original, output = inputs
     report, _ = make_report(original, output, tmp_path / "r.pdf")
-    edited = _with_record(report, tmp_path / "edited.pdf", lambda r: r["parameters"].__setitem__("min_words", 30))
+    edited = _with_record(
+        report, tmp_path / "edited.pdf", lambda r: r["parameters"].__setitem__("min_words", 30)
+    )
     result = verify(edited, original, output)
     assert not result.ok
     assert "edited after memdiff wrote it" in result.lines[0], result.lines
@@ -344,7 +349,9 @@ def test_different_subsets_of_one_face_have_different_tags_in_different_reports(
     original, output = inputs
     first, _ = make_report(original, output, tmp_path / "a.pdf")
     other = tmp_path / "other.txt"
-    other.write_text("Zebras quietly vexed the jumping wizard; 0123456789 ÆØÅ æøå.\n" * 3, encoding="utf-8")
+    other.write_text(
+        "Zebras quietly vexed the jumping wizard; 0123456789 ÆØÅ æøå.\n" * 3, encoding="utf-8"
+    )
     second, _ = make_report(original, other, tmp_path / "b.pdf")
 
     def sans_names(path):
@@ -359,3 +366,17 @@ def test_different_subsets_of_one_face_have_different_tags_in_different_reports(
     assert sans_names(first) and sans_names(second)
     assert not sans_names(first) & sans_names(second)
 
+
+def test_a_small_edit_before_the_spans_reads_as_spans_moved_not_lost(inputs, tmp_path):
+    # A word added at the start of the output shifts every span: they are found again, elsewhere.
+    original, output = inputs
+    report, comparison = make_report(original, output, tmp_path / "r.pdf")
+    output.write_text("Note. " + output.read_text(encoding="utf-8"), encoding="utf-8")
+    result = verify(report, original, output)
+    assert not result.ok
+    n = len(comparison.spans)
+    assert any(
+        f"Of the report's {n} spans, {n} were found again ({n} at another place in the output) and 0 were not"
+        in line
+        for line in result.lines
+    ), result.lines

@@ -345,21 +345,57 @@ def _row_for(
 
 
 def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) -> str:
-    """How many findings of the report were not found again, and how many new ones appeared."""
-    what = "spans" if mode == "text" else "regions"
+    """How many findings of the report were found again (where they were, or moved), lost, or new.
+
+    A text span found again at the same place in the original with the same
+    length counts as found, and as moved when it now sits elsewhere in the
+    output (a word added before it shifts every later span): a small edit
+    must not read as every span lost.
+    """
+    noun = ("span", "spans") if mode == "text" else ("region", "regions")
     before = [tuple(x) for x in recorded]
-    after = [tuple(x) for x in found]
-    remaining = list(after)
-    lost = 0
+    remaining = [tuple(x) for x in found]
+    total_after = len(remaining)
+    same = moved = 0
+    unmatched: list[tuple[Any, ...]] = []
     for item in before:
         if item in remaining:
             remaining.remove(item)
+            same += 1
         else:
+            unmatched.append(item)
+    lost = 0
+    for item in unmatched:
+        # Text spans: kind, original start and end, output start and end, words.
+        twin = None
+        if mode == "text" and len(item) == 6:
+            twin = next(
+                (
+                    r
+                    for r in remaining
+                    if len(r) == 6
+                    and (r[0], r[1], r[2], r[5]) == (item[0], item[1], item[2], item[5])
+                ),
+                None,
+            )
+        if twin is None:
             lost += 1
+        else:
+            remaining.remove(twin)
+            moved += 1
     new = len(remaining)
-    if not lost and not new:
-        return f"The same {len(before)} {what} were found; the summary figures differ."
+    if not lost and not new and not moved:
+        return f"The same {_counted(len(before), noun)} were found; the summary figures differ."
+    again = same + moved
+    said = f"Of the report's {_counted(len(before), noun)}, {again} {'was' if again == 1 else 'were'} found again"
+    if moved:
+        said += f" ({moved} at another place in the output)"
+    said += f" and {lost} {'was' if lost == 1 else 'were'} not"
     return (
-        f"Of the report's {len(before)} {what}, {lost} were not found again; {new} {what} were found that "
-        f"the report does not list ({len(after)} in all now)."
+        f"{said}; {_counted(new, noun)} {'was' if new == 1 else 'were'} found that the report does not list "
+        f"({total_after} in all now)."
     )
+
+
+def _counted(n: int, noun: tuple[str, str]) -> str:
+    return f"{n} {noun[0] if n == 1 else noun[1]}"
