@@ -77,12 +77,7 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     folder = target.parent if str(target.parent) else Path(".")
     group = _GROUP.get()
     remove_abandoned_temporaries(folder)
-    try:
-        fd, temporary = _create(folder, target.name)
-    except OSError as err:
-        raise OutputError(
-            f"Cannot write {target}: {err.strerror or err} ({_FOLDER_NOT_USABLE})."
-        ) from err
+    fd, temporary = _create_for(target, folder)
     renamed = False
     handed_over = False  # to the group, which renames or removes the temporary from then on
     copy_fd = None  # the named copy of an anonymous file that could not be linked
@@ -167,13 +162,7 @@ def check_can_write(path: str | os.PathLike[str]) -> None:
     give. Nothing is left behind.
     """
     target = destination(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, temporary = _create(folder, target.name)
-    except OSError as err:
-        raise OutputError(
-            f"Cannot write {target}: {err.strerror or err} ({_FOLDER_NOT_USABLE})."
-        ) from err
+    fd, temporary = _create_for(target, target.parent if str(target.parent) else Path("."))
     if temporary is None:
         os.close(fd)
     else:
@@ -364,6 +353,14 @@ def leaves_nothing_when_killed(folder: str | os.PathLike[str]) -> bool:
 
 
 # --------------------------------------------------------------------------- creating the file
+
+
+def _create_for(target: Path, folder: Path) -> tuple[int, str | None]:
+    """A new file in ``folder`` to become ``target`` (see :func:`_create`), or the sentence why there can be none."""
+    try:
+        return _create(folder, target.name)
+    except OSError as err:
+        raise OutputError(f"Cannot write {target}: {err.strerror or err} ({_FOLDER_NOT_USABLE}).") from err
 
 
 def _create(folder: Path, name: str) -> tuple[int, str | None]:

@@ -42,13 +42,19 @@ def test_save_and_reopen_a_case(qtbot, window, samples, tmp_path):
     assert window.told.messages == []  # nothing changed, so nothing to warn about
 
 
-def test_reopening_warns_when_an_input_changed(qtbot, window, samples, tmp_path):
+def _save_then_change_the_original(qtbot, window, samples, tmp_path):
+    """Save a case of both samples, add a paragraph to the original, reopen the case; the case and the old digest."""
     load_both(qtbot, window, samples["original"], samples["output"])
     saved = window.save_case(path=tmp_path / "case.memdiff")
     old_sha = window.documents["original"].sha256
     with samples["original"].open("a", encoding="utf-8") as handle:
         handle.write("\nA paragraph someone added after the case was saved.\n")
     _reopen(qtbot, window, saved)
+    return saved, old_sha
+
+
+def test_reopening_warns_when_an_input_changed(qtbot, window, samples, tmp_path):
+    saved, old_sha = _save_then_change_the_original(qtbot, window, samples, tmp_path)
     warnings = window.told.texts("warning")
     assert len(warnings) == 1
     assert "original work, original.txt, has changed since the case was saved" in warnings[0]
@@ -94,12 +100,7 @@ def test_a_case_with_a_missing_input_opens_with_what_is_found(qtbot, window, sam
 
 
 def test_resaving_over_a_changed_input_asks_and_keeps_both_digests(qtbot, window, samples, tmp_path):
-    load_both(qtbot, window, samples["original"], samples["output"])
-    saved = window.save_case(path=tmp_path / "case.memdiff")
-    old_sha = window.documents["original"].sha256
-    with samples["original"].open("a", encoding="utf-8") as handle:
-        handle.write("\nA paragraph someone added after the case was saved.\n")
-    _reopen(qtbot, window, saved)
+    saved, old_sha = _save_then_change_the_original(qtbot, window, samples, tmp_path)
     assert window.told.levels() == ["warning"]
     warning = window.told.texts()[0]
     saved_at = json.loads(saved.read_text(encoding="utf-8"))["saved"]
