@@ -54,7 +54,7 @@ def _save_then_change_the_original(qtbot, window, samples, tmp_path):
 
 
 def test_reopening_warns_when_an_input_changed(qtbot, window, samples, tmp_path):
-    saved, old_sha = _save_then_change_the_original(qtbot, window, samples, tmp_path)
+    _, old_sha = _save_then_change_the_original(qtbot, window, samples, tmp_path)
     warnings = window.told.texts("warning")
     assert len(warnings) == 1
     assert "original work, original.txt, has changed since the case was saved" in warnings[0]
