@@ -611,22 +611,3 @@ def drawing_caveats(texts: Iterable[str]) -> list[str]:
             )
         out.append(f"{said} in the text of this PDF and in the JSON result as extracted.")
     return out
-
-
-def mixed_width(text: str, font: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in font_runs(text, font))
-
-
-def draw_mixed(
-    canvas: Any, x: float, y: float, text: str, font: str, size: float, *, align: str = "left"
-) -> None:
-    """Draw one line on a canvas with the CJK fallback where needed; ``align`` left, centre or right of ``x``."""
-    width = mixed_width(text, font, size)
-    if align == "right":
-        x -= width
-    elif align == "centre":
-        x -= width / 2
-    for name, piece in font_runs(text, font):
-        canvas.setFont(name, size)
-        canvas.drawString(x, y, piece)
-        x += pdfmetrics.stringWidth(piece, name, size)
