@@ -152,12 +152,14 @@ def finish(
             count, digest = len(pages), _digest_of(pages)
         else:
             count, digest = pages_digest(doc)
-        _distinct_subset_tags(doc)
+        # Each font's streams are hashed once, for its tag and for the digest.
+        known: dict[tuple[int, int], bytes] = {}
+        _distinct_subset_tags(doc, known)
         record = {
             **record,
             "pages": count,
             "pages_sha256": digest,
-            "resources_sha256": resources_digest(doc),
+            "resources_sha256": resources_digest(doc, known),
         }
         record["record_sha256"] = record_digest(record)
         packet = xmp_packet(
@@ -220,7 +222,7 @@ def finish(
         return out.getvalue()
 
 
-def _distinct_subset_tags(doc: pikepdf.Pdf) -> None:
+def _distinct_subset_tags(doc: pikepdf.Pdf, known: dict[tuple[int, int], bytes]) -> None:
     """Give every embedded font subset its own six-letter tag.
 
     reportlab tags the first subset of every font alike (AAAAAA+DejaVuSans,
@@ -245,7 +247,7 @@ def _distinct_subset_tags(doc: pikepdf.Pdf) -> None:
     used: set[str] = set()
     for font in fonts:
         name = str(font.BaseFont)[1:].split("+", 1)[1]
-        content = _resource_digest(font)
+        content = known[font.objgen] = _resource_digest(font)
         counter = 0
         while True:
             digest = hashlib.sha256(content + f"\x00{name}\x00{counter}".encode()).digest()
@@ -284,7 +286,7 @@ def record_digest(record: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def resources_digest(doc: pikepdf.Pdf) -> str:
+def resources_digest(doc: pikepdf.Pdf, known: dict[tuple[int, int], bytes] | None = None) -> str:
     """SHA-256 over what decides a page's look besides its operators: pictures, fonts, page boxes, annotations.
 
     The pages' digest covers what is drawn where; this one covers the
@@ -296,8 +298,9 @@ def resources_digest(doc: pikepdf.Pdf) -> str:
     counts as stored.
     """
     digest = hashlib.sha256()
-    # Every page names the same few fonts: each object's bytes are read once.
-    known: dict[tuple[int, int], bytes] = {}
+    # Every page names the same few fonts: each object's bytes are read once
+    # (``known`` holds the digests already made, by object).
+    known = {} if known is None else known
     for page in doc.pages:
         digest.update(b"\x00page\x00")
         digest.update(_page_frame(doc, page))
