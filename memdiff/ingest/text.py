@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import cache
 from encodings import cp1252
 
 from memdiff.errors import InputError
@@ -69,12 +70,16 @@ def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted
     return Extracted(clean(text), media_type, encoding=encoding, notes=tuple(notes))
 
 
-def decode(data: bytes, name: str, *, refuse_binary: bool = True) -> tuple[str, str]:
+def decode(
+    data: bytes, name: str, *, refuse_binary: bool = True, guess_legacy: bool = True
+) -> tuple[str, str]:
     """Return the text of ``data`` and the name of the encoding it was read with.
 
     With ``refuse_binary`` (plain text), data made largely of control characters
     is refused as binary; HTML passes False, since its reader drops control
     characters and a saved web page is never refused for carrying some.
+    Without ``guess_legacy`` the legacy encodings of other scripts are not
+    tried (for a caller that only asks whether the data is text at all).
     """
     check = _refuse_binary if refuse_binary else _keep
     bom_encoding = byte_order_mark(data)
@@ -101,7 +106,7 @@ def decode(data: bytes, name: str, *, refuse_binary: bool = True) -> tuple[str, 
     if refuse_binary:
         _refuse_binary_bytes(data, name)
     text = decode_windows_1252(data)
-    if _implausible_as_western(text):
+    if guess_legacy and _implausible_as_western(text):
         legacy = _legacy_encoding(data)
         if legacy is not None:
             return legacy
@@ -124,15 +129,20 @@ _LEGACY_ENCODINGS: tuple[tuple[str, str], ...] = (
     ("big5", "chinese"),
 )
 _LEGACY_NAMES = {codec: script.capitalize() for codec, script in _LEGACY_ENCODINGS}
-_SCRIPT_CHARS = {
-    "cyrillic": re.compile("[\u0400-\u04ff]"),
-    "greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
-    "hebrew": re.compile("[\u0590-\u05ff]"),
-    "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f]"),
-    "thai": re.compile("[\u0e00-\u0e7f]"),
-    "japanese": re.compile("[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff9f]"),
-    "korean": re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]"),
-    "chinese": re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]"),
+# The characters of each script a legacy encoding may hold (ranges, for a
+# character class); compiled on first use, since only a file in a legacy
+# encoding needs them.
+_SCRIPT_RANGES = {
+    "cyrillic": "\u0400-\u04ff",
+    "greek": "\u0370-\u03ff\u1f00-\u1fff",
+    "hebrew": "\u0590-\u05ff",
+    "arabic": "\u0600-\u06ff\u0750-\u077f",
+    "thai": "\u0e00-\u0e7f",
+    "japanese": "\u3000-\u30ff\u4e00-\u9fff\uff01-\uff9f",
+    "korean": "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e",
+    "chinese": "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e",
+    "hiragana": "\u3041-\u309f",
+    "hangul": "\uac00-\ud7af",
 }
 # The fifteen or so most frequent letters of each alphabetic script's main
 # language: they are most of any real text, and far fewer of a misreading.
@@ -143,13 +153,16 @@ _COMMON_LETTERS = {
     "arabic": frozenset("الينمورتبهعفكسد"),
     "thai": frozenset("านรอกเมงยดวลสทต่้ัี"),
 }
-_HIRAGANA = re.compile("[\u3041-\u309f]")
-_HANGUL = re.compile("[\uac00-\ud7af]")
 # Characters among the most frequent of written Chinese, in both the simplified
 # and the traditional forms: real Chinese text is full of them, a misread is not.
 _COMMON_CHINESE = frozenset("的一是不了在人有我他这這中大来來上国國个個到说說们們为為子和你地出道也时時年得就那要下以生会會自着著去之过過家学學对對可")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _LATIN_LETTERS = re.compile("[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+
+
+@cache
+def _script_chars(script: str) -> re.Pattern[str]:
+    return re.compile(f"[{_SCRIPT_RANGES[script]}]")
 
 
 def _implausible_as_western(text: str) -> bool:
@@ -184,7 +197,7 @@ def _legacy_encoding(data: bytes) -> tuple[str, str] | None:
         others = len(_NON_ASCII.findall(sample))
         if others < 20:
             continue
-        in_script = _SCRIPT_CHARS[script].findall(sample)
+        in_script = _script_chars(script).findall(sample)
         fit = len(in_script) / others
         common = _COMMON_LETTERS.get(script)
         if common is not None:
@@ -194,9 +207,9 @@ def _legacy_encoding(data: bytes) -> tuple[str, str] | None:
             if share < 0.45:
                 continue
             fit *= share
-        if script == "japanese" and len(_HIRAGANA.findall(sample)) < 0.1 * others:
+        if script == "japanese" and len(_script_chars("hiragana").findall(sample)) < 0.1 * others:
             continue
-        if script == "korean" and len(_HANGUL.findall(sample)) < 0.5 * others:
+        if script == "korean" and len(_script_chars("hangul").findall(sample)) < 0.5 * others:
             continue
         if script == "chinese":
             fit *= min(1.0, 10 * sum(1 for ch in sample if ch in _COMMON_CHINESE) / others)
@@ -232,7 +245,7 @@ def unicode_encoding(data: bytes) -> str | None:
 def looks_like_text(data: bytes) -> bool:
     """Whether memdiff's text reader would read ``data`` (judged on its first 64 KB) as text."""
     try:
-        decode(data[:65536], "")
+        decode(data[:65536], "", guess_legacy=False)  # which encoding it is cannot change the answer
     except InputError:
         return False
     return True
