@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from functools import cache
 from encodings import cp1252
+from functools import cache
 
 from memdiff.errors import InputError
 from memdiff.ingest import Extracted
