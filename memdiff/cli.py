@@ -415,7 +415,7 @@ def _suspect_paths(
         paths.extend(kept)
         for path in kept:
             folders.setdefault(path, argument)
-    if len(paths) != len(folders) and paths.count("-") < 2:
+    if len(paths) != len(folders):  # ('-' twice was refused before)
         repeated = sorted({p for p in paths if paths.count(p) > 1})
         raise UsageError(f"{repeated[0]} is given twice as an output; give each output once.")
     return folders
@@ -457,8 +457,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     suspects = list(folders)
     batch = _is_batch(args, suspects)
     json_by_report = _refuse_clashes(args, targets, batch=batch)
-    if [args.original, *suspects].count("-") > 1:
-        raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as one SUSPECT.")
     if len(suspects) > 1 and args.report:
         raise UsageError("--report takes one output; use --batch-report for several.")
     inputs = [args.original, *suspects, *([args.prompt_file] if args.prompt_file else [])]
@@ -632,14 +630,14 @@ def without_passwords(argv: Sequence[str]) -> list[str]:
 def shown_command(argv: Sequence[str]) -> list[str]:
     """The command as a report's appendix and the log show it: passwords withheld, every file name printable.
 
-    A file name that is not valid UTF-8 reaches Python with surrogate
-    escapes, which no PDF or UTF-8 file can hold; its odd bytes are shown as
-    ``\\xe9``, as memdiff names such a file everywhere else.
+    Each word goes through the rule memdiff shows every file name by
+    (``ingest.displayable_name``): a byte that is not UTF-8 as ``\\xe9``, and a
+    line break or a right-to-left override escaped, so the command stays one
+    honest line.
     """
-    return [
-        "memdiff",
-        *(t.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") for t in without_passwords(argv)),
-    ]
+    from memdiff.ingest import displayable_name
+
+    return ["memdiff", *map(displayable_name, without_passwords(argv))]
 
 
 def _write_reports(

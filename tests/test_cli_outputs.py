@@ -403,3 +403,10 @@ def test_a_folder_always_gives_the_batch_shape(case, tmp_path, capsys):
     assert beside["schema"] == from_json["schema"]
     assert main(["compare", str(original), str(suspect), "--json", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["schema"] == "memdiff/comparison@1"
+
+
+def test_the_shown_command_escapes_what_would_break_its_line():
+    from memdiff.cli import shown_command
+
+    shown = shown_command(["compare", "novel.txt", "chat\nanswer.txt", "--password", "s3cret", "odd\udcffname.txt"])
+    assert shown == ["memdiff", "compare", "novel.txt", "chat\\x0aanswer.txt", "--password", "[withheld]", "odd\\xffname.txt"]
