@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -80,7 +79,7 @@ class SpanTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Reorder the rows by the raw value behind ``column``; selections follow their spans."""
         self._sorted_by = (column, order)
-        hint = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
+        # (Without Qt's VerticalSortHint: passing it crashed this PySide version.)
         self.layoutAboutToBeChanged.emit()
         before = self._spans
         self._spans = self._in_order(before, column, order)
@@ -89,10 +88,6 @@ class SpanTableModel(QAbstractTableModel):
             row = self._row_of[before[index.row()].id]
             self.changePersistentIndex(index, self.index(row, index.column()))
         self.layoutChanged.emit()
-
-    @property
-    def sorted_by(self) -> tuple[int, Qt.SortOrder]:
-        return self._sorted_by
 
     def span_at(self, row: int) -> Span:
         return self._spans[row]
