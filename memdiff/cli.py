@@ -26,7 +26,15 @@ from typing import Any, NoReturn
 
 from memdiff import __version__
 from memdiff.errors import Cancelled, MemdiffError, OutputError
-from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, TextSummary, batch_json
+from memdiff.evidence import (
+    MIN_WORDS_RANGE,
+    Comparison,
+    Document,
+    ImageSummary,
+    Parameters,
+    TextSummary,
+    batch_json,
+)
 from memdiff.progress import Progress
 
 class ExitCode(IntEnum):
@@ -82,10 +90,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(ExitCode.BAD_INPUT, f"{self.prog}: {message.rstrip('.')}; see {self.prog} --help.\n")
-
-
-#: What Parameters.validate accepts for the shortest span, stated in --help and checked by argparse.
-MIN_WORDS_RANGE = (2, 10_000)
 
 
 def _whole_number(low: int, high: int | None = None):

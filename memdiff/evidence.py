@@ -156,6 +156,10 @@ class DocumentRecord:
 # --------------------------------------------------------------------------- parameters
 
 
+#: The shortest-span setting's bounds, in words (the command line and the window offer the same).
+MIN_WORDS_RANGE = (2, 10_000)
+
+
 @dataclass(frozen=True)
 class Parameters:
     """Every setting that can change a finding; all of them are recorded in the result."""
@@ -181,8 +185,9 @@ class Parameters:
     language: str = "auto"
 
     def validate(self) -> None:
-        if not 2 <= self.min_words <= 10_000:
-            raise ValueError("min_words must be between 2 and 10000")
+        low, high = MIN_WORDS_RANGE
+        if not low <= self.min_words <= high:
+            raise ValueError(f"min_words must be between {low} and {high}")
         if not 0.0 < self.min_similarity <= 1.0:
             raise ValueError("min_similarity must be above 0 and at most 1")
         if not 2 <= self.near_seed_words <= 50:

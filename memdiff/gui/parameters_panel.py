@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from memdiff.evidence import Parameters
+from memdiff.evidence import MIN_WORDS_RANGE, Parameters
 
 #: Pause after the last change before re-running, so typing "12" runs once, not twice.
 DEBOUNCE_MS = 350
@@ -36,7 +36,7 @@ class ParametersPanel(QWidget):
         self._quiet = False
 
         self.min_words = QSpinBox()
-        self.min_words.setRange(2, 10_000)
+        self.min_words.setRange(*MIN_WORDS_RANGE)
         self.min_words.setSuffix(self.tr(" words"))
         self.min_words.setToolTip(
             self.tr("Shortest run of identical words reported. Around 8 finds quotations; 35-40 is the research threshold for memorisation.")
