@@ -156,6 +156,15 @@ class DocumentRecord:
 # --------------------------------------------------------------------------- parameters
 
 
+def size_text(size_bytes: int) -> str:
+    """A file's size as reports and the window write it: binary units (KiB, MiB) and the exact bytes."""
+    if size_bytes < 1024:
+        return f"{size_bytes:,} bytes"
+    if size_bytes < 1024**2:
+        return f"{size_bytes / 1024:.1f} KiB ({size_bytes:,} bytes)"
+    return f"{size_bytes / 1024**2:.1f} MiB ({size_bytes:,} bytes)"
+
+
 #: The shortest-span setting's bounds, in words (the command line and the window offer the same).
 MIN_WORDS_RANGE = (2, 10_000)
 

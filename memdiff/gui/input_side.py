@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from memdiff.evidence import Document
+from memdiff.evidence import Document, size_text
 from memdiff.gui.icons import icon
 from memdiff.gui.image_view import ImageCanvas
 from memdiff.gui.text_pane import TextPane
@@ -58,15 +58,6 @@ MEDIA_WORDS = {
 HASH_DIGITS = 16
 
 
-def size_words(n: int) -> str:
-    """A file's size as the PDF report writes it (binary units, KiB and MiB, and the exact bytes)."""
-    if n < 1024:
-        return f"{n:,} bytes"
-    if n < 1024**2:
-        return f"{n / 1024:.1f} KiB ({n:,} bytes)"
-    return f"{n / 1024**2:.1f} MiB ({n:,} bytes)"
-
-
 def short_hash(sha256: str) -> str:
     return sha256[:HASH_DIGITS] + "…"
 
@@ -80,7 +71,7 @@ def document_facts(document: Document) -> str:
         parts.append(f"{document.words:,} words")
     else:
         parts.append(f"{document.width:,} × {document.height:,} px")
-    parts.append(size_words(document.size_bytes))
+    parts.append(size_text(document.size_bytes))  # as the PDF report writes it
     return "  ·  ".join(parts)
 
 

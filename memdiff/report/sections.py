@@ -32,6 +32,7 @@ from memdiff.evidence import (
     Span,
     TextSummary,
     fixed_moment,
+    size_text,
 )
 from memdiff.report import validation
 from memdiff.report.bidi import has_right_to_left
@@ -109,14 +110,6 @@ def percent(x: float) -> str:
     if 0 < x < 0.001:
         return f"{x * 100:.2f}%"
     return f"{x * 100:.1f}%"
-
-
-def size_text(n: int) -> str:
-    if n < 1024:
-        return f"{n:,} bytes"
-    if n < 1024**2:
-        return f"{n / 1024:.1f} KiB ({n:,} bytes)"
-    return f"{n / 1024**2:.1f} MiB ({n:,} bytes)"
 
 
 def pages_text(pages: tuple[int, ...] | None) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from gui_support import load_both
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-
-from memdiff.gui.input_side import InputSide, document_facts, size_words
-from memdiff import ingest
-
-from gui_support import load_both
 from test_export_dialog import mnemonics
+
+from memdiff import ingest
+from memdiff.evidence import size_text
+from memdiff.gui.input_side import InputSide, document_facts
 
 
 def _activate(qtbot, window):
@@ -75,9 +75,9 @@ def test_thousands_are_separated_in_the_summary(qtbot, window, tmp_path):
 
 
 def test_sizes_in_the_reports_units(samples):
-    assert size_words(3_262) == "3.2 KiB (3,262 bytes)"
-    assert size_words(5 * 1024**2) == "5.0 MiB (5,242,880 bytes)"
-    assert size_words(900) == "900 bytes"
+    assert size_text(3_262) == "3.2 KiB (3,262 bytes)"
+    assert size_text(5 * 1024**2) == "5.0 MiB (5,242,880 bytes)"
+    assert size_text(900) == "900 bytes"
     facts = document_facts(ingest.load(samples["original"]))
     assert "KiB" in facts and "KB" not in facts.replace("KiB", "")
 
