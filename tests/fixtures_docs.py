@@ -153,3 +153,14 @@ def word_docx(blocks: list[str | list[list[str]]]) -> bytes:
     out = BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A ZIP archive of ``members`` (name -> content): the container of DOCX, ODT, EPUB and XLSX files."""
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return out.getvalue()

@@ -7,6 +7,7 @@ import hashlib
 from io import BytesIO
 
 import pytest
+from fixtures_docs import zip_bytes
 
 from memdiff.errors import InputError
 from memdiff.ingest import displayable_name, load, load_bytes, load_text, sniff
@@ -336,24 +337,14 @@ def test_pasted_text_with_a_lone_surrogate_loads_with_a_note():
 # --------------------------------------------------------------------------- what to do with other formats
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    import zipfile
-
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for member, body in members.items():
-            archive.writestr(member, body)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("file_name", "data", "what"),
     [
-        ("x.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
+        ("x.odt", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
          "is an OpenDocument text (.odt), not a Word (.docx) document"),
-        ("book.epub", _zip({"mimetype": b"application/epub+zip"}), "is an EPUB e-book"),
-        ("sheet.xlsx", _zip({"xl/workbook.xml": b"<x/>"}), "is an Excel workbook"),
-        ("archive.zip", _zip({"a.txt": b"hello"}), "is a ZIP archive but not a Word (.docx) document"),
+        ("book.epub", zip_bytes({"mimetype": b"application/epub+zip"}), "is an EPUB e-book"),
+        ("sheet.xlsx", zip_bytes({"xl/workbook.xml": b"<x/>"}), "is an Excel workbook"),
+        ("archive.zip", zip_bytes({"a.txt": b"hello"}), "is a ZIP archive but not a Word (.docx) document"),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "is an Office 97-2003 file"),
     ],
 )

@@ -25,7 +25,13 @@ TESTS = Path(__file__).resolve().parent.parent
 if str(TESTS) not in sys.path:  # for fixtures_docs, the PDF makers the ingest tests use
     sys.path.insert(0, str(TESTS))
 
-from fixtures_docs import content_stream_pdf, encrypted_pdf, scanned_pdf, text_pdf  # noqa: E402
+from fixtures_docs import (  # noqa: E402
+    content_stream_pdf,
+    encrypted_pdf,
+    scanned_pdf,
+    text_pdf,
+    zip_bytes,
+)
 
 #: Every subprocess gets this long at most: a hang fails the test instead of stalling the suite.
 TIMEOUT = 90
@@ -566,22 +572,12 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("name-with-right-to-left-override", "exhibit\u202etxt.exe", _bytes(PROSE.encode()), None,
             check=_named("exhibit\\u202etxt.exe")),
     # ---- neither
-    Hostile("zip-not-docx", "archive.docx", _bytes(lambda: _zip({"a.txt": b"hello"})), UnsupportedFormat, "ZIP"),
-    Hostile("odt", "x.odt", _bytes(lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.text"})),
+    Hostile("zip-not-docx", "archive.docx", _bytes(lambda: zip_bytes({"a.txt": b"hello"})), UnsupportedFormat, "ZIP"),
+    Hostile("odt", "x.odt", _bytes(lambda: zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text"})),
             UnsupportedFormat, "save it in one of those"),
     Hostile("doc-97-2003", "old.doc", _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)),
             UnsupportedFormat, "Office 97-2003"),
 )
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    import zipfile
-
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-    return out.getvalue()
 
 
 BY_KEY = {h.key: h for h in CORPUS}
