@@ -62,7 +62,7 @@ _WINDOWS_GRACE_SECONDS = 60.0
 #: Room left in a file name for the temporary's additions (".", ".memdiff-", pid, "-", 8 digits, ".part").
 _LONGEST_NAME = 255 - 40
 
-_FOLDER_NOT_USABLE = "check that the folder exists and is writable"
+_FOLDER_NOT_USABLE = "check that the folder is writable"
 
 
 @contextlib.contextmanager
@@ -73,36 +73,26 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     exception goes on; an OSError becomes an :class:`OutputError` whose
     sentence names ``path``.
     """
+    group = _GROUP.get()
+    if group is None:  # a group of one: the rename, the flags and the clean-up are the group's
+        with written_together(), atomic_output(path) as handle:
+            yield handle
+        return
     target = destination(path)
     folder = target.parent if str(target.parent) else Path(".")
-    group = _GROUP.get()
     remove_abandoned_temporaries(folder)
     fd, temporary = _create_for(target, folder)
-    renamed = False
     handed_over = False  # to the group, which renames or removes the temporary from then on
-    copy_fd = None  # the named copy of an anonymous file that could not be linked
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-            if group is not None:
-                # A duplicate keeps the (anonymous) file and its lock alive after this block closes its descriptor.
-                group.waiting.append(_Waiting(os.dup(handle.fileno()), temporary, target, folder))
-                handed_over = True
-                return
-            if temporary is None:
-                temporary, copy_fd = _name_anonymous(handle.fileno(), folder, target.name)
-            if os.name != "nt":
-                # Renamed while the descriptor (and so the lock) is held: no clean-up can take it meanwhile.
-                os.replace(temporary, target)
-                renamed = True
-        if not renamed:  # Windows renames only closed files
-            os.replace(temporary, target)
-            renamed = True
-        _sync_folder(folder)
+            # A duplicate keeps the (anonymous) file and its lock alive after this block closes its descriptor.
+            group.waiting.append(_Waiting(os.dup(handle.fileno()), temporary, target, folder))
+            handed_over = True
     except BaseException as err:
-        if temporary is not None and not renamed and not handed_over:
+        if temporary is not None and not handed_over:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         if isinstance(err, OSError):
@@ -110,9 +100,6 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
                 f"Cannot write {target}: {err.strerror or err}; nothing was written."
             ) from err
         raise
-    finally:
-        if copy_fd is not None:
-            os.close(copy_fd)
 
 
 def destination(path: str | os.PathLike[str]) -> Path:
@@ -360,7 +347,12 @@ def _create_for(target: Path, folder: Path) -> tuple[int, str | None]:
     try:
         return _create(folder, target.name)
     except OSError as err:
-        raise OutputError(f"Cannot write {target}: {err.strerror or err} ({_FOLDER_NOT_USABLE}).") from err
+        if not folder.is_dir():
+            what = "is a file, not a folder" if folder.exists() else "does not exist"
+            sentence = f"the folder {folder.absolute()} {what}; create the folder or choose another"
+        else:
+            sentence = f"{err.strerror or err} ({_FOLDER_NOT_USABLE})"
+        raise OutputError(f"Cannot write {target}: {sentence}.") from err
 
 
 def _create(folder: Path, name: str) -> tuple[int, str | None]:

@@ -341,12 +341,6 @@ def _check_destinations(targets: list[Destination], inputs: list[str]) -> None:
         except OutputError as err:
             other = " (or --json - for standard output)" if target.option == "--json" else ""
             raise UsageError(f"{str(err).removesuffix('.')}{other}.") from None
-        folder = resolved.parent
-        if not folder.is_dir():
-            what = "is a file, not a folder" if folder.exists() else "does not exist"
-            raise UsageError(
-                f"Cannot write {target.path}: the folder {folder} {what}; create the folder or choose another."
-            )
         check_can_write(target.path)
 
 

@@ -271,6 +271,39 @@ def test_written_together_changes_nothing_when_the_block_fails(tmp_path):
     assert (tmp_path / "a.json").read_text(encoding="utf-8") == "new"
 
 
+def test_a_missing_or_blocked_folder_is_said_by_every_writer(tmp_path):
+    """The window's export and the command line write through atomic; both say what is wrong with the folder."""
+    (tmp_path / "a-file").write_text("kept", encoding="utf-8")
+    for folder, what in ((tmp_path / "absent", "does not exist"), (tmp_path / "a-file", "is a file, not a folder")):
+        with pytest.raises(OutputError) as caught:
+            atomic.write_text(folder / "r.json", "{}")
+        assert str(caught.value) == (
+            f"Cannot write {folder / 'r.json'}: the folder {folder} {what}; create the folder or choose another."
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "kept"
+
+
+def test_one_file_alone_is_a_group_of_one(tmp_path, monkeypatch):
+    """Outside written_together a write still takes its place whole, with interrupts held for its rename."""
+    held = []
+    real = atomic._interrupts_held
+
+    def watched():
+        held.append(True)
+        return real()
+
+    monkeypatch.setattr(atomic, "_interrupts_held", watched)
+    atomic.write_text(tmp_path / "a.json", "new")
+    assert held == [True]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+    with pytest.raises(RuntimeError), atomic.atomic_output(tmp_path / "a.json") as handle:
+        handle.write(b"half")
+        raise RuntimeError("stopped")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+    assert (tmp_path / "a.json").read_text(encoding="utf-8") == "new"
+
+
 # --------------------------------------------------------------------------- 6, 15: what a folder of outputs holds
 
 
