@@ -7,6 +7,7 @@ import pytest
 from memdiff.analyse import compare
 from memdiff.evidence import Parameters
 from memdiff.ingest import load_text
+from memdiff.text import TextIndex, chance, compare_texts
 from memdiff.text.normalize import Vocabulary, normalise_word, tokenize
 
 from prose import AUSTEN, UNRELATED
@@ -315,3 +316,21 @@ def test_cancelling_while_exact_spans_are_found_stops_inside_the_search():
         compare(original, suspect, progress=CancelDuringSearch())
     frames = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
     assert any(name.endswith(("text/match.py", "text\\match.py")) for name in frames), frames
+
+
+def test_outputs_compared_with_one_index_share_its_word_prices(monkeypatch):
+    """A batch prices a word once: the second output's spans are priced without reading the frequency table."""
+    parameters = Parameters()
+    original = load_text(AUSTEN, "original.txt")
+    first = load_text(AUSTEN[200:900], "first.txt")
+    second = load_text(AUSTEN[300:800] + " " + UNRELATED, "second.txt")
+    index = TextIndex.build(original, parameters)
+    alone = compare_texts(original, second, parameters)
+    compare_texts(original, first, parameters, index=index)
+
+    def unread(language):
+        raise AssertionError(f"the {language} frequency table was read again")
+
+    monkeypatch.setattr(chance, "_frequency_table", unread)
+    shared = compare_texts(original, second, parameters, index=index)
+    assert shared.spans and shared.to_json() == alone.to_json()

@@ -39,6 +39,7 @@ class TextIndex:
     ids: np.ndarray
     language: str
     _indexes: dict[int, KgramIndex] = field(default_factory=dict)
+    _prices: WordPrices | None = None
 
     @classmethod
     def build(cls, original: Document, parameters: Parameters) -> TextIndex:
@@ -55,6 +56,12 @@ class TextIndex:
         if index is None:
             index = self._indexes[k] = KgramIndex(self.ids, k)
         return index
+
+    def word_prices(self) -> WordPrices:
+        """The words' prices in the original's language, each looked up once for every output compared with it."""
+        if self._prices is None:
+            self._prices = WordPrices(self.language)
+        return self._prices
 
 
 def uncompared(document: Document, parameters: Parameters) -> tuple[tuple[int, int], ...]:
@@ -190,7 +197,7 @@ def _word_buckets(index: TextIndex, suspect_ids: np.ndarray, runs: list[Run], pa
     ids = np.sort(np.concatenate(pieces))
     used = ids[np.concatenate(([True], ids[1:] != ids[:-1]))].tolist()
     form = index.vocabulary.form
-    prices = WordPrices(index.language)
+    prices = index.word_prices()
     prices.price(form(i) for i in used)
     for i in used:
         bucket_of[i] = prices.bucket(form(i))
