@@ -922,8 +922,7 @@ class MainWindow(QMainWindow):
         if side == "suspect":
             self._provenance_follows(document, from_case=expected is not None)
         if document is not None and expected is not None:
-            label = self.tr("original work") if side == "original" else self.tr("model output")
-            warning = case_file.change_warning(label, expected, document, self._expected_saved_on)
+            warning = case_file.change_warning(self._side_label(side), expected, document, self._expected_saved_on)
             if warning:
                 self.tell("warning", self.tr("An input has changed"), warning)
         self._update_title()
@@ -1399,6 +1398,12 @@ class MainWindow(QMainWindow):
             date=locale.toString(local.date(), QLocale.FormatType.LongFormat),
             time=locale.toString(local.time(), QLocale.FormatType.ShortFormat))
 
+    def _remember_recorded(self, case: case_file.Case) -> None:
+        """Keep what ``case`` records of each input, and when, to check the files loaded against it."""
+        self._recorded = {side: saved for side, saved in (("original", case.original), ("suspect", case.suspect))
+                          if saved is not None}
+        self._recorded_on = case.saved
+
     def _side_label(self, side: str) -> str:
         return self.tr("original work") if side == "original" else self.tr("model output")
 
@@ -1461,9 +1466,7 @@ class MainWindow(QMainWindow):
             self.show_error(err, self.tr("Cannot save the case"))
             return None
         self.case_path = target
-        self._recorded = {side: saved for side, saved in (("original", case.original), ("suspect", case.suspect))
-                          if saved is not None}
-        self._recorded_on = case.saved
+        self._remember_recorded(case)
         self._update_title()
         self.statusBar().showMessage(self.tr("Case saved to {path}").format(path=target), 5000)
         self.caseSaved.emit(target)
@@ -1490,9 +1493,7 @@ class MainWindow(QMainWindow):
         self.front_matter = dict(case.front_matter)
         self.provenance = dict(case.provenance)
         self._provenance_of = case.suspect.sha256 if case.suspect is not None else None
-        self._recorded = {side: saved for side, saved in (("original", case.original), ("suspect", case.suspect))
-                          if saved is not None}
-        self._recorded_on = case.saved
+        self._remember_recorded(case)
         self.documents = {"original": None, "suspect": None}
         for side in self.sides.values():
             side.set_document(None)
@@ -1614,8 +1615,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _input_paths(self) -> dict[str, str]:
-        labels = {"original": self.tr("original work"), "suspect": self.tr("model output")}
-        return {labels[side]: d.path for side, d in self.documents.items() if d is not None and d.path}
+        return {self._side_label(side): d.path for side, d in self.documents.items() if d is not None and d.path}
 
     def _overwrites_input(self, *targets: Path) -> str | None:
         """A sentence when writing ``targets`` would overwrite an input (the evidence), else None."""
