@@ -393,13 +393,34 @@ LEGACY = {
 }
 
 
+#: The name each is recorded under: the WHATWG Encoding Standard's, where Python's codec differs.
+RECORDED = {"cp874": "windows-874", "cp932": "shift_jis", "cp949": "euc-kr"}
+
+
 @pytest.mark.parametrize("encoding", sorted(LEGACY))
 def test_a_legacy_encoding_of_another_script_is_read_as_such_and_said(encoding):
     text = (LEGACY[encoding] + "\n") * 3
     doc = load_bytes(text.encode(encoding), "legacy.txt")
     assert doc.text == text
-    assert doc.encoding == encoding
-    assert any(note.startswith(f"Read as {encoding}:") for note in doc.notes)
+    recorded = RECORDED.get(encoding, encoding)
+    assert doc.encoding == recorded
+    assert any(note.startswith(f"Read as {recorded}:") for note in doc.notes)
+
+
+@pytest.mark.parametrize("codec", ["cp932", "cp949", "cp1251", "cp874"])
+def test_one_encoding_has_one_name_in_text_html_and_rtf(codec):
+    """A Japanese file in Shift_JIS is recorded as shift_jis whether it came as text, a web page or RTF."""
+    text = {"cp932": LEGACY["cp932"], "cp949": LEGACY["cp949"], "cp1251": LEGACY["windows-1251"],
+            "cp874": LEGACY["cp874"]}[codec]
+    charset = {"cp932": "shift_jis", "cp949": "euc-kr", "cp1251": "windows-1251", "cp874": "tis-620"}[codec]
+    body = text.encode(codec)
+    page = b'<html><head><meta charset="' + charset.encode() + b'"></head><body><p>' + body + b"</p></body></html>"
+    rtf = (b"{\\rtf1\\ansi\\ansicpg" + codec.removeprefix("cp").encode() + b" "
+           + b"".join(b"\\'%02x" % byte if byte > 127 else bytes([byte]) for byte in body) + b"}")
+    docs = [load_bytes(((text + "\n") * 3).encode(codec), "legacy.txt"), load_bytes(page, "legacy.html"),
+            load_bytes(rtf, "legacy.rtf")]
+    assert all(text in doc.text for doc in docs)
+    assert {doc.encoding for doc in docs} == {RECORDED.get(codec, "windows-1251")}
 
 
 @pytest.mark.parametrize(

@@ -178,48 +178,46 @@ def decode(data: bytes, name: str = "The page") -> tuple[str, str, tuple[str, ..
 
 
 @cache
-def _web_encodings() -> dict[str, tuple[str, str]]:
+def _web_encodings() -> dict[str, str]:
     """Python codecs of the encodings the WHATWG Encoding Standard gives pages (its label -> encoding
-    table), with the name recorded. Pages labelled Latin-1 or ASCII are read as Windows-1252, and
-    a page declaring UTF-16 whose declaration could be read as ASCII is UTF-8 after all.
+    table). Pages labelled Latin-1 or ASCII are read as Windows-1252, and a page declaring UTF-16
+    whose declaration could be read as ASCII is UTF-8 after all.
 
     Made on first use: looking the labels up imports some thirty codec modules,
     which only a page declaring its charset needs.
     """
-    table: dict[str, tuple[str, str]] = {}
-    for labels, python, recorded in (
-        (("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32"), "utf-8", "utf-8"),
-        (("ascii", "latin-1", "cp1252"), "cp1252", "windows-1252"),
-        (("iso8859-9", "cp1254"), "cp1254", "windows-1254"),
-        (("tis-620", "iso8859-11", "cp874"), "cp874", "windows-874"),
-        (("gbk", "gb2312", "gb18030"), "gb18030", "gb18030"),
-        (("big5", "big5hkscs", "cp950"), "big5hkscs", "big5"),
-        (("euc_kr", "cp949"), "cp949", "euc-kr"),
-        (("shift_jis", "cp932"), "cp932", "shift_jis"),
-        (("euc_jp",), "euc_jp", "euc-jp"),
-        (("iso2022_jp",), "iso2022_jp", "iso-2022-jp"),
-        (("mac-roman",), "mac-roman", "macintosh"),
-        (("mac-cyrillic",), "mac-cyrillic", "x-mac-cyrillic"),
-        (("cp866",), "cp866", "ibm866"),
-        (("koi8-r",), "koi8-r", "koi8-r"),
-        (("koi8-u",), "koi8-u", "koi8-u"),
-        *(((f"cp125{n}",), f"cp125{n}", f"windows-125{n}") for n in (0, 1, 3, 5, 6, 7, 8)),
-        *(
-            ((f"iso8859-{n}",), f"iso8859-{n}", f"iso-8859-{n}")
-            for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)
-        ),
+    table: dict[str, str] = {}
+    for labels, python in (
+        (("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32"), "utf-8"),
+        (("ascii", "latin-1", "cp1252"), "cp1252"),
+        (("iso8859-9", "cp1254"), "cp1254"),
+        (("tis-620", "iso8859-11", "cp874"), "cp874"),
+        (("gbk", "gb2312", "gb18030"), "gb18030"),
+        (("big5", "big5hkscs", "cp950"), "big5hkscs"),
+        (("euc_kr", "cp949"), "cp949"),
+        (("shift_jis", "cp932"), "cp932"),
+        (("euc_jp",), "euc_jp"),
+        (("iso2022_jp",), "iso2022_jp"),
+        (("mac-roman",), "mac-roman"),
+        (("mac-cyrillic",), "mac-cyrillic"),
+        (("cp866",), "cp866"),
+        (("koi8-r",), "koi8-r"),
+        (("koi8-u",), "koi8-u"),
+        *(((f"cp125{n}",), f"cp125{n}") for n in (0, 1, 3, 5, 6, 7, 8)),
+        *(((f"iso8859-{n}",), f"iso8859-{n}") for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
     ):
         for label in labels:
-            table[codecs.lookup(label).name] = (python, recorded)
+            table[codecs.lookup(label).name] = python
     return table
 
 
 def _web_encoding(label: str) -> tuple[str, str] | None:
     """The Python codec and recorded name for a declared charset, or None if browsers would not use it."""
     try:
-        return _web_encodings().get(codecs.lookup(label.strip()).name)
+        python = _web_encodings().get(codecs.lookup(label.strip()).name)
     except (LookupError, ValueError):  # ValueError: a label holding a NUL
         return None
+    return None if python is None else (python, text_format.encoding_name(python))
 
 
 def visible_text(source: str) -> str:

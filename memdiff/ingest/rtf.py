@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from memdiff.errors import InputError, LimitExceeded
 from memdiff.ingest import Extracted
-from memdiff.ingest.text import decode, decode_windows_1252, tidy, unicode_encoding
+from memdiff.ingest.text import decode, decode_windows_1252, encoding_name, tidy, unicode_encoding
 
 MEDIA_TYPE = "application/rtf"
 
@@ -184,7 +184,7 @@ def read(data: bytes, name: str) -> Extracted:
     interpreter = _Interpreter(data[start:], name)
     text = interpreter.run()
     # The document's code page (fonts may use others); what \'hh bytes mostly meant.
-    return Extracted(text, MEDIA_TYPE, encoding=_encoding_label(interpreter.codepage))
+    return Extracted(text, MEDIA_TYPE, encoding=encoding_name(interpreter.codepage))
 
 
 class _Interpreter:
@@ -371,13 +371,6 @@ def _decode(data: bytes, codepage: str) -> str:
     if codepage == "cp1252":
         return decode_windows_1252(data)
     return data.decode(codepage, errors="replace")
-
-
-def _encoding_label(codepage: str) -> str:
-    """The name recorded for a code page: Windows code pages by their usual name, as text files record them."""
-    if codepage.startswith("cp125") or codepage == "cp874":
-        return "windows-" + codepage.removeprefix("cp")
-    return codepage
 
 
 def _seven_bit(text: str) -> bytes:

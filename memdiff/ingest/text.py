@@ -59,10 +59,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted:
     text, encoding = decode(data, name)
     notes: list[str] = []
-    if encoding in _LEGACY_NAMES:
+    script = _legacy_scripts().get(encoding)
+    if script is not None:
         notes.append(
             f"Read as {encoding}: the file has no byte-order mark and is not UTF-8, and its bytes read as "
-            f"{_LEGACY_NAMES[encoding]} text in that encoding (as Windows-1252 they made no words of any "
+            f"{script} text in that encoding (as Windows-1252 they made no words of any "
             "language)."
         )
     if "\r" in text:
@@ -128,7 +129,6 @@ _LEGACY_ENCODINGS: tuple[tuple[str, str], ...] = (
     ("gb18030", "chinese"),
     ("big5", "chinese"),
 )
-_LEGACY_NAMES = {codec: script.capitalize() for codec, script in _LEGACY_ENCODINGS}
 # The characters of each script a legacy encoding may hold (ranges, for a
 # character class); compiled on first use, since only a file in a legacy
 # encoding needs them.
@@ -158,6 +158,13 @@ _COMMON_LETTERS = {
 _COMMON_CHINESE = frozenset("的一是不了在人有我他这這中大来來上国國个個到说說们們为為子和你地出道也时時年得就那要下以生会會自着著去之过過家学學对對可")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _LATIN_LETTERS = re.compile("[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+
+
+@cache
+def _legacy_scripts() -> dict[str, str]:
+    """The recorded name of each legacy encoding tried -> its script's name, for the note (made on first use:
+    naming them looks the codecs up, which imports their modules)."""
+    return {encoding_name(codec): script.capitalize() for codec, script in _LEGACY_ENCODINGS}
 
 
 @cache
@@ -215,12 +222,46 @@ def _legacy_encoding(data: bytes) -> tuple[str, str] | None:
             fit *= min(1.0, 10 * sum(1 for ch in sample if ch in _COMMON_CHINESE) / others)
         if fit >= 0.4 and (best is None or fit > best[0]):
             best = (fit, text, codec)
-    return None if best is None else (best[1], best[2])
+    return None if best is None else (best[1], encoding_name(best[2]))
 
 
 def decode_windows_1252(data: bytes) -> str:
     """``data`` read as Windows-1252 the way browsers read it: no byte is lost or replaced."""
     return codecs.charmap_decode(data, "strict", _WINDOWS_1252)[0]
+
+
+#: Python's codec names (as codecs.lookup gives them) whose encodings have
+#: another name in the WHATWG Encoding Standard, which browsers and most tools use.
+_STANDARD_NAMES = {
+    **{f"cp125{n}": f"windows-125{n}" for n in range(9)},
+    "cp874": "windows-874",
+    "cp932": "shift_jis",
+    "euc_jp": "euc-jp",
+    "iso2022_jp": "iso-2022-jp",
+    "cp949": "euc-kr",
+    "euc_kr": "euc-kr",
+    "cp950": "big5",
+    "big5hkscs": "big5",
+    "cp866": "ibm866",
+    "mac-roman": "macintosh",
+    "mac-cyrillic": "x-mac-cyrillic",
+}
+
+
+def encoding_name(codec: str) -> str:
+    """The name a record gives the encoding Python's ``codec`` reads: the WHATWG Encoding Standard's where it
+    has one (``cp932`` is ``shift_jis``, ``cp1251`` is ``windows-1251``), else Python's own.
+
+    Plain text, HTML and RTF all record through it, so one encoding has one
+    name whatever the format that declared it.
+    """
+    try:
+        python = codecs.lookup(codec).name
+    except LookupError:
+        return codec
+    if python.startswith("iso8859-"):
+        return "iso-8859-" + python.removeprefix("iso8859-")
+    return _STANDARD_NAMES.get(python, python)
 
 
 def byte_order_mark(data: bytes) -> str | None:
