@@ -430,12 +430,63 @@ def test_one_encoding_has_one_name_in_text_html_and_rtf(codec):
         "Über die Brücke gingen Müller und Schäfer, während die Bäume grün blühten und Vögel sangen.",
         "Þú veist að ég elska þig, sagði hún, og þögnin var þung í dimmu herberginu á háaloftinu.",
         "A tradução é difícil: não há razão para pensar que as ações de João serão compreendidas.",
+        # Symbols a Central European reading would turn into letters, where Western text has them.
+        "¿Dónde está? ¡Hola! Compró ¼ kg por £5 y ½ litro a ¥300; véase la nota¹ y la nota³, 10 m² ± 5 %.",
+        "Smörgåsbord für Müller, café crème, naïve façade, Øresund æble; Höhe³ 10¹² — «ça» © ® ¬ ¦ ¯.",
+        "La col·lecció intel·ligent de l'il·lustre Gal·la: paral·lel, síl·laba, cel·la i al·lusió.",
     ],
 )
 def test_western_text_stays_windows_1252(text):
     doc = load_bytes(((text + "\n") * 5).encode("cp1252"), "western.txt")
     assert doc.encoding == "windows-1252" and doc.text == (text + "\n") * 5
     assert not any(note.startswith("Read as") for note in doc.notes)
+
+
+# Central European prose: Mickiewicz, "Pan Tadeusz" (1834), and the first article of
+# the Universal Declaration of Human Rights in Czech and Slovak.
+POLISH = (
+    "Litwo! Ojczyzno moja! ty jesteś jak zdrowie. Ile cię trzeba cenić, ten tylko się dowie, "
+    "kto cię stracił. Dziś piękność twą w całej ozdobie widzę i opisuję, bo tęsknię po tobie. "
+    "Panno Święta, co jasnej bronisz Częstochowy i w Ostrej świecisz Bramie! Ty, co gród zamkowy "
+    "nowogródzki ochraniasz z jego wiernym ludem! Jak mnie dziecko do zdrowia powróciłaś cudem, "
+    "gdy od płaczącej matki pod Twoją opiekę ofiarowany, martwą podniosłem powiekę."
+)
+CZECH = (
+    "Všichni lidé rodí se svobodní a sobě rovní co do důstojnosti a práv. Jsou nadáni rozumem a "
+    "svědomím a mají spolu jednat v duchu bratrství. Příliš žluťoučký kůň úpěl ďábelské ódy."
+)
+SLOVAK = (
+    "Všetci ľudia sa rodia slobodní a sebe rovní, čo sa týka ich dôstojnosti a práv. Sú obdarení "
+    "rozumom a svedomím a majú spolu navzájom jednať v bratskom duchu. Veľmi pekný deň, však?"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "recorded"),
+    [
+        (POLISH, "cp1250", "windows-1250"),
+        (POLISH, "iso8859-2", "iso-8859-2"),
+        (CZECH, "cp1250", "windows-1250"),
+        (CZECH, "iso8859-2", "iso-8859-2"),
+        (SLOVAK, "cp1250", "windows-1250"),
+        (SLOVAK, "iso8859-2", "iso-8859-2"),
+    ],
+)
+def test_central_european_text_before_unicode_is_read_as_such_and_said(text, codec, recorded):
+    text = (text + "\n") * 8
+    doc = load_bytes(text.encode(codec), "legacy.txt")
+    assert doc.encoding == recorded
+    assert doc.text == text
+    assert any(note.startswith(f"Read as {recorded}:") and "Central European" in note for note in doc.notes)
+
+
+def test_a_polish_answer_is_found_in_a_windows_1250_original():
+    from memdiff.analyse import compare
+
+    original = load_bytes(((POLISH + "\n") * 4).encode("cp1250"), "original.txt")
+    output = load_text(POLISH, "answer.txt")
+    result = compare(original, output)
+    assert result.summary.exact_suspect_coverage == 1.0
 
 
 def test_a_legacy_hebrew_output_is_found_in_a_unicode_original():

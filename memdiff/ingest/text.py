@@ -9,8 +9,10 @@ every other byte keeps its Windows-1252 meaning. Text that reads as
 Windows-1252 made almost only of accented letters is not a Western language:
 then the legacy encodings of other scripts are tried (Cyrillic, Greek,
 Hebrew, Arabic, Thai, Japanese, Korean, Chinese), and the one whose reading
-is text of its own script is used, with a note. The choice is recorded in
-the Document.
+is text of its own script is used, with a note. Text whose Windows-1252
+reading puts symbols between letters ("by³o") is tried as Central European
+(Windows-1250, ISO-8859-2) the same way. The choice is recorded in the
+Document.
 
 A plain-text file is its own extracted text: only line ends (CRLF, CR) become
 LF and a byte-order mark is dropped, so offsets can be checked against the
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from encodings import cp1252
 from functools import cache
 
@@ -59,12 +62,17 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted:
     text, encoding = decode(data, name)
     notes: list[str] = []
-    script = _legacy_scripts().get(encoding)
+    # Only a legacy encoding needs the table (building it imports the codecs).
+    script = None if encoding.startswith("utf") or encoding == "windows-1252" else _legacy_scripts().get(encoding)
     if script is not None:
+        western = (
+            "letters inside its words were symbols, such as ³ and ¹"
+            if script == "Central European"
+            else "they made no words of any language"
+        )
         notes.append(
             f"Read as {encoding}: the file has no byte-order mark and is not UTF-8, and its bytes read as "
-            f"{script} text in that encoding (as Windows-1252 they made no words of any "
-            "language)."
+            f"{script} text in that encoding (as Windows-1252 {western})."
         )
     if "\r" in text:
         notes.append("Line ends converted to LF (the file used CRLF or CR).")
@@ -107,8 +115,8 @@ def decode(
     if refuse_binary:
         _refuse_binary_bytes(data, name)
     text = decode_windows_1252(data)
-    if guess_legacy and _implausible_as_western(text):
-        legacy = _legacy_encoding(data)
+    if guess_legacy:
+        legacy = _legacy_encoding(data) if _implausible_as_western(text) else _central_european(data, text)
         if legacy is not None:
             return legacy
     return text, "windows-1252"
@@ -164,7 +172,63 @@ _LATIN_LETTERS = re.compile("[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\
 def _legacy_scripts() -> dict[str, str]:
     """The recorded name of each legacy encoding tried -> its script's name, for the note (made on first use:
     naming them looks the codecs up, which imports their modules)."""
-    return {encoding_name(codec): script.capitalize() for codec, script in _LEGACY_ENCODINGS}
+    scripts = {encoding_name(codec): script.capitalize() for codec, script in _LEGACY_ENCODINGS}
+    scripts.update((encoding_name(codec), "Central European") for codec in _CENTRAL_EUROPEAN)
+    return scripts
+
+
+# Central European text (Polish, Czech, Slovak, Slovenian, Croatian, Hungarian)
+# saved before Unicode: Windows-1250, or ISO-8859-2 on older Unix systems.
+# Their letters read as Windows-1252 mostly as other letters (č as è), which no
+# count of accents can tell from French; but some become symbols (ł as ³, ą as
+# ¹, ż as ¿, and in ISO-8859-2 š as ¹ and ž as ¾), and a symbol between two
+# letters, as in "by³o", is not written in any Western language.
+# ISO-8859-2 comes first, to win a tie: where both read every symbol as a letter,
+# the file lacks š, ś, ť, ž and ź as Windows-1250 writes them (bytes ISO-8859-2
+# leaves to control characters), which Windows-1250 text almost never does.
+_CENTRAL_EUROPEAN = ("iso8859-2", "cp1250")
+#: How many symbols between letters the Windows-1252 reading must show before the
+#: Central European encodings are tried (a footnote mark or a stray "£5" never makes five).
+_MIN_SYMBOLS_IN_WORDS = 5
+
+
+@cache
+def _symbols_in_words(codec: str | None) -> re.Pattern[str]:
+    """Non-ASCII characters that are no letters, between two letters, in ``codec``'s reading (None: Windows-1252)
+    of any byte; for Windows-1252, only those bytes that a Central European encoding reads as letters."""
+    bytes_high = bytes(range(0x80, 0x100))
+    if codec is None:
+        western = decode_windows_1252(bytes_high)
+        readings = [bytes_high.decode(c, errors="replace") for c in _CENTRAL_EUROPEAN]
+        chars = {w for n, w in enumerate(western) if not _is_letter(w) and any(_is_letter(r[n]) for r in readings)}
+    else:
+        chars = {c for c in bytes_high.decode(codec, errors="replace") if not _is_letter(c)}
+    chars.discard("\ufffd")
+    return re.compile(f"(?<=[^\\W\\d_])[{re.escape(''.join(sorted(chars)))}](?=[^\\W\\d_])")
+
+
+def _is_letter(char: str) -> bool:
+    """A letter of a word: a capital or small one. The caron ˇ, a "modifier letter" to Unicode, is not:
+    ISO-8859-2 puts it where Windows-1252 has the middle dot of Catalan's "col·lecció"."""
+    return unicodedata.category(char) in ("Lu", "Ll")
+
+
+def _central_european(data: bytes, western: str) -> tuple[str, str] | None:
+    """Windows-1250 or ISO-8859-2, if ``western`` (``data`` read as Windows-1252) has letters turned into symbols
+    and one of them reads (almost) every such symbol as a letter; else None."""
+    found = len(_symbols_in_words(None).findall(western[:65536]))
+    if found < _MIN_SYMBOLS_IN_WORDS:
+        return None
+    best: tuple[int, str, str] | None = None
+    for codec in _CENTRAL_EUROPEAN:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        left = len(_symbols_in_words(codec).findall(text[:65536]))
+        if left <= found // 10 and (best is None or left < best[0]):
+            best = (left, text, codec)
+    return None if best is None else (best[1], encoding_name(best[2]))
 
 
 @cache
