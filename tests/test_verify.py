@@ -14,6 +14,7 @@ from memdiff.analyse import compare
 from memdiff.errors import InputError
 from memdiff.report import verify, write_report
 from memdiff.report.pdfa import read_record
+from memdiff.report.verify import _difference, _match_findings
 
 
 @pytest.fixture
@@ -380,3 +381,157 @@ def test_a_small_edit_before_the_spans_reads_as_spans_moved_not_lost(inputs, tmp
         in line
         for line in result.lines
     ), result.lines
+
+
+# --------------------------------------------------------------------------- spans found changed
+
+
+def _span_starting(comparison, output, words, kind="exact"):
+    """The report's span of ``kind`` whose copied text in the output begins with ``words``."""
+    text = output.read_text(encoding="utf-8")
+    return next(
+        s
+        for s in comparison.spans
+        if s.kind == kind and text[s.suspect.start : s.suspect.end].startswith(words)
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "old", "new"),
+    [
+        # The span turns near; its exact part now starts after the edited word.
+        ("a word inside it", "actually took a watch", "actually pulled a watch"),
+        # The exact span loses its last word.
+        ("its last word", "a watch to take out of it.", "a watch to take out of its case."),
+    ],
+)
+def test_one_word_edited_in_a_long_span_reads_as_found_changed_not_lost(
+    inputs, tmp_path, capsys, edit, old, new
+):
+    from memdiff.cli import main
+
+    original, output = inputs
+    report, comparison = make_report(original, output, tmp_path / "r.pdf")
+    n = len(comparison.spans)
+    span = _span_starting(comparison, output, "But when the Rabbit actually took a watch")
+    assert span.words > 40  # a long copied span, and no near span covers it
+    assert main(["verify", str(report), str(original), str(output)]) == 0  # untouched: verified
+    assert capsys.readouterr().out.strip().endswith("verified")
+
+    text = output.read_text(encoding="utf-8")
+    assert text.count(old) == 1 and span.suspect.start <= text.index(old) < span.suspect.end
+    output.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["verify", str(report), str(original), str(output)]) == 3
+    said = capsys.readouterr().out
+    assert f"Of the report's {n} spans, {n - 1} were found again" in said, said
+    assert ", 1 was found changed (its words or kind differ) and 0 were not;" in said, said
+    assert "1 was not" not in said
+
+
+def test_a_span_cut_out_of_the_output_is_not_found_while_the_near_span_around_it_is_changed(
+    inputs, tmp_path
+):
+    original, output = inputs
+    report, comparison = make_report(original, output, tmp_path / "r.pdf")
+    n = len(comparison.spans)
+    opening = "Suddenly she came upon a little three-legged table"
+    cut = _span_starting(comparison, output, opening)
+    around = _span_starting(comparison, output, opening, kind="near")
+    assert around.original.start <= cut.original.start < cut.original.end < around.original.end
+    text = output.read_text(encoding="utf-8")
+    output.write_text(text[: cut.suspect.start] + text[cut.suspect.end :], encoding="utf-8")
+    result = verify(report, original, output)
+    assert not result.ok
+    assert any(
+        line.startswith(f"Of the report's {n} spans, {n - 2} were found again")
+        and line.endswith(
+            ", 1 was found changed (its words or kind differ) and 1 was not; "
+            f"0 spans were found that the report does not list ({n - 1} in all now)."
+        )
+        for line in result.lines
+    ), result.lines
+
+
+def _span(kind, start, end, words, at=None):
+    """A text span's key as a report records it; ``at`` is where it sits in the output."""
+    at = start if at is None else at
+    return [kind, start, end, at, at + (end - start), words]
+
+
+def test_an_unmatched_span_pairs_with_the_rerun_span_that_overlaps_it_most():
+    recorded = [_span("exact", 100, 300, 40)]
+    small, large = _span("exact", 100, 150, 10), _span("exact", 160, 300, 28)
+    match = _match_findings(recorded, [small, large], "text")
+    assert match.changed == ((tuple(recorded[0]), tuple(large)),)
+    assert match.new == (tuple(small),) and match.lost == ()
+    assert _difference(recorded, [small, large], "text") == (
+        "Of the report's 1 span, 0 were found again, 1 was found changed (its words or kind differ) "
+        "and 0 were not; 1 span was found that the report does not list (2 in all now)."
+    )
+
+
+def test_an_overlap_tie_goes_to_the_rerun_span_that_starts_first_whatever_their_order():
+    recorded = [_span("exact", 100, 200, 20)]
+    first, second = _span("exact", 60, 150, 18), _span("near", 150, 240, 18)
+    for found in ([first, second], [second, first]):
+        match = _match_findings(recorded, found, "text")
+        assert match.changed == ((tuple(recorded[0]), tuple(first)),)
+        assert match.new == (tuple(second),)
+
+
+def test_each_rerun_span_is_found_changed_for_one_recorded_span_only():
+    # The near span (largest overlap) takes the near one; the exact span inside it is lost.
+    recorded = [_span("exact", 100, 200, 20), _span("near", 100, 400, 60)]
+    found = [_span("near", 100, 380, 56)]
+    match = _match_findings(recorded, found, "text")
+    assert match.changed == ((tuple(recorded[1]), tuple(found[0])),)
+    assert match.lost == (tuple(recorded[0]),)
+    assert _difference(recorded, found, "text") == (
+        "Of the report's 2 spans, 0 were found again, 1 was found changed (its words or kind differ) "
+        "and 1 was not; 0 spans were found that the report does not list (1 in all now)."
+    )
+
+
+def test_moved_spans_are_paired_before_changed_ones_and_touching_ranges_do_not_overlap():
+    recorded = [
+        _span("exact", 0, 100, 20),  # found again at the same place
+        _span("exact", 200, 300, 20),  # moved: one word added before it
+        _span("exact", 400, 500, 20),  # shortened by its last word
+        _span("near", 600, 700, 20),  # now exact
+        _span("exact", 800, 900, 20),  # gone; the new span beside it only touches it
+    ]
+    found = [
+        _span("exact", 0, 100, 20),
+        _span("exact", 200, 300, 20, at=205),
+        _span("exact", 400, 495, 19, at=405),
+        _span("exact", 600, 700, 20, at=605),
+        _span("exact", 900, 1000, 20, at=905),
+    ]
+    match = _match_findings(recorded, found, "text")
+    assert [pair[0][1] for pair in match.moved] == [200]
+    assert [(was[1], now[1], now[2]) for was, now in match.changed] == [
+        (400, 400, 495),
+        (600, 600, 700),
+    ]
+    assert [item[1] for item in match.lost] == [800]
+    assert [item[1] for item in match.new] == [900]
+    assert _difference(recorded, found, "text") == (
+        "Of the report's 5 spans, 2 were found again (1 at another place in the output), "
+        "2 were found changed (their words or kind differ) and 1 was not; "
+        "1 span was found that the report does not list (5 in all now)."
+    )
+
+
+def test_image_regions_are_never_found_changed_and_one_finding_reads_in_the_singular():
+    recorded = [[0, 0, 10, 10, 0, 0, 10, 10, 0.9]]
+    found = [
+        [0, 0, 10, 10, 0, 0, 10, 10, 0.8]
+    ]  # overlapping, but a region is found again only when equal
+    assert _difference(recorded, found, "image") == (
+        "Of the report's 1 region, 0 were found again and 1 was not; 1 region was found that the "
+        "report does not list (1 in all now)."
+    )
+    same = [_span("exact", 0, 100, 20)]
+    assert (
+        _difference(same, same, "text") == "The same 1 span was found; the summary figures differ."
+    )

@@ -5,8 +5,15 @@ tool version, the parameters, each input's SHA-256, each output's findings
 digest and the positions of its spans or regions. Verification reads that
 record, hashes the files given, runs the comparison again with the recorded
 parameters and compares the findings digest, then says "verified" or exactly
-what differs: a changed input, another tool version, or different findings
-(how many spans were not found again and how many are new).
+what differs: a changed input, another tool version, or different findings,
+in one sentence such as "Of the report's 12 spans, 10 were found again (1 at
+another place in the output), 1 was found changed (its words or kind differ)
+and 1 was not; 0 spans were found that the report does not list (11 in all
+now)." A span "found changed" is one a re-run still finds over part of its
+words of the original, but not the same: one word edited inside it split it,
+made it shorter or longer, or made an exact span near. A span that "was not"
+found again has no re-run span left over any of its words (``_match_findings``
+says how they are paired). Image regions are found again only when equal.
 """
 
 from __future__ import annotations
@@ -344,31 +351,68 @@ def _row_for(
     return None, 0
 
 
-def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) -> str:
-    """How many findings of the report were found again (where they were, or moved), lost, or new.
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class FindingsMatch:
+    """Which of a report's findings a re-run found again, found changed or lost, and which it adds.
+
+    Each finding is its key as the record stores it (see ``_findings_keys``);
+    pairs are (recorded, found now). Lists keep the record's order, and
+    ``new`` the re-run's.
+    """
+
+    same: tuple[Key, ...]
+    moved: tuple[tuple[Key, Key], ...]
+    changed: tuple[tuple[Key, Key], ...]
+    lost: tuple[Key, ...]
+    new: tuple[Key, ...]
+
+
+def _original_range(key: Key) -> tuple[float, float] | None:
+    """A text span's range in the original, or None for anything else (an image region, a hand-edited key)."""
+    if len(key) != 6:
+        return None
+    start, end = key[1], key[2]
+    if isinstance(start, bool) or isinstance(end, bool):
+        return None
+    if not isinstance(start, int | float) or not isinstance(end, int | float):
+        return None
+    return start, end
+
+
+def _match_findings(recorded: list[list[Any]], found: list[list[Any]], mode: str) -> FindingsMatch:
+    """Pair a report's findings with a re-run's: at the same place, moved, changed; the rest are lost or new.
 
     A text span found again at the same place in the original with the same
-    length counts as found, and as moved when it now sits elsewhere in the
+    words counts as found, and as moved when it now sits elsewhere in the
     output (a word added before it shifts every later span): a small edit
-    must not read as every span lost.
+    must not read as every span lost. A span still unpaired then pairs with a
+    re-run span, of any kind, whose range in the original overlaps its own:
+    one word edited inside a span splits or shrinks it, or turns an exact
+    span into a near one, and that span was found changed, not lost. The
+    pairs with the largest overlap are made first (a tie goes to the re-run
+    span that starts first in the original), and each re-run span pairs once.
+    Image regions pair only when equal.
     """
-    noun = ("span", "spans") if mode == "text" else ("region", "regions")
     before = [tuple(x) for x in recorded]
     remaining = [tuple(x) for x in found]
-    total_after = len(remaining)
-    same = moved = 0
-    unmatched: list[tuple[Any, ...]] = []
+    same: list[Key] = []
+    unmatched: list[Key] = []
     for item in before:
         if item in remaining:
             remaining.remove(item)
-            same += 1
+            same.append(item)
         else:
             unmatched.append(item)
-    lost = 0
-    for item in unmatched:
-        # Text spans: kind, original start and end, output start and end, words.
-        twin = None
-        if mode == "text" and len(item) == 6:
+
+    moved: dict[int, Key] = {}
+    if mode == "text":
+        for n, item in enumerate(unmatched):
+            # Text spans: kind, original start and end, output start and end, words.
+            if len(item) != 6:
+                continue
             twin = next(
                 (
                     r
@@ -378,23 +422,76 @@ def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) ->
                 ),
                 None,
             )
-        if twin is None:
-            lost += 1
-        else:
-            remaining.remove(twin)
-            moved += 1
-    new = len(remaining)
-    if not lost and not new and not moved:
-        return f"The same {_counted(len(before), noun)} were found; the summary figures differ."
-    again = same + moved
-    said = f"Of the report's {_counted(len(before), noun)}, {again} {'was' if again == 1 else 'were'} found again"
+            if twin is not None:
+                remaining.remove(twin)
+                moved[n] = twin
+
+    changed: dict[int, Key] = {}
+    if mode == "text":
+        candidates: list[tuple[float, float, float, int, int]] = []
+        for n, item in enumerate(unmatched):
+            mine = _original_range(item)
+            if n in moved or mine is None:
+                continue
+            for m, other in enumerate(remaining):
+                theirs = _original_range(other)
+                if theirs is None:
+                    continue
+                overlap = min(mine[1], theirs[1]) - max(mine[0], theirs[0])
+                if overlap > 0:
+                    # Sorted: largest overlap, then the re-run span starting first, then the shorter one,
+                    # then the record's order and the re-run's, so that every tie has one answer.
+                    candidates.append((-overlap, theirs[0], theirs[1], n, m))
+        taken: set[int] = set()
+        for _, _, _, n, m in sorted(candidates):
+            if n in changed or m in taken:
+                continue
+            changed[n] = remaining[m]
+            taken.add(m)
+        remaining = [r for m, r in enumerate(remaining) if m not in taken]
+
+    return FindingsMatch(
+        same=tuple(same),
+        moved=tuple((item, moved[n]) for n, item in enumerate(unmatched) if n in moved),
+        changed=tuple((item, changed[n]) for n, item in enumerate(unmatched) if n in changed),
+        lost=tuple(item for n, item in enumerate(unmatched) if n not in moved and n not in changed),
+        new=tuple(remaining),
+    )
+
+
+def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) -> str:
+    """One sentence: how many findings of the report were found again (where they were, or moved), found
+    changed, or lost, and how many are new (see ``_match_findings`` for how they are paired)."""
+    noun = ("span", "spans") if mode == "text" else ("region", "regions")
+    match = _match_findings(recorded, found, mode)
+    moved, changed, lost, new = (
+        len(match.moved),
+        len(match.changed),
+        len(match.lost),
+        len(match.new),
+    )
+    total_before = len(recorded)
+    total_after = len(found)
+    if not lost and not new and not moved and not changed:
+        return f"The same {_counted(total_before, noun)} {_was(total_before)} found; the summary figures differ."
+    again = len(match.same) + moved
+    said = f"Of the report's {_counted(total_before, noun)}, {again} {_was(again)} found again"
     if moved:
         said += f" ({moved} at another place in the output)"
-    said += f" and {lost} {'was' if lost == 1 else 'were'} not"
+    if changed:
+        said += (
+            f", {changed} {_was(changed)} found changed "
+            f"({'its' if changed == 1 else 'their'} words or kind differ)"
+        )
+    said += f" and {lost} {_was(lost)} not"
     return (
-        f"{said}; {_counted(new, noun)} {'was' if new == 1 else 'were'} found that the report does not list "
+        f"{said}; {_counted(new, noun)} {_was(new)} found that the report does not list "
         f"({total_after} in all now)."
     )
+
+
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
 
 
 def _counted(n: int, noun: tuple[str, str]) -> str:
