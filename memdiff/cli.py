@@ -859,6 +859,9 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
             if span.original.pages:
                 first, last = span.original.pages[0], span.original.pages[-1]
                 where = f"p.{first}" if first == last else f"p.{first}-{last}"
+                printed = comparison.original.printed_pages(span.original.pages)
+                if printed is not None:  # the number printed on the page first, as the report gives it
+                    where = f"p.{printed.replace('–', '-')} ({where.removeprefix('p.')})"
             excerpt = f"  {_excerpt(suspect.text[span.suspect.start : span.suspect.end])}" if suspect else ""
             lines.append(
                 f"  {span.id:>3}  {_KIND_SAID[span.kind]:<8}  {span.words:>5}  {span.similarity:>10.3f}  {span.chance.bits:>7.1f}  "

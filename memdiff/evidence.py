@@ -38,7 +38,10 @@ class Document:
     what every span offset indexes. ``page_starts`` holds the offset at which
     each page begins (PDF only; empty otherwise), and ``running_lines`` the
     ``[start, end)`` ranges of the running heads, feet and page numbers found
-    at the edges of the pages (see memdiff.ingest.running_heads). Images
+    at the edges of the pages (see memdiff.ingest.running_heads).
+    ``page_labels`` are the numbers the PDF says its pages bear (its page
+    labels: "iv", "1", "A-3"), one per page, when it declares any that differ
+    from counting 1, 2, 3 from its first page; empty otherwise. Images
     carry the decoded picture in ``image`` (a Pillow image, RGB) and their
     pixel size.
     """
@@ -52,6 +55,7 @@ class Document:
     encoding: str | None = None
     page_starts: tuple[int, ...] = ()
     running_lines: tuple[tuple[int, int], ...] = ()
+    page_labels: tuple[str, ...] = ()
     words: int = 0
     width: int | None = None
     height: int | None = None
@@ -97,6 +101,8 @@ class Document:
                 characters=self.characters,
                 words=self.words,
             )
+            if self.page_labels:
+                d["page_labels"] = list(self.page_labels)
         else:
             d.update(
                 width=self.width,
@@ -125,6 +131,7 @@ class DocumentRecord:
     height: int | None = None
     image_mode: str | None = None
     image_format: str | None = None
+    page_labels: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
     @classmethod
@@ -136,9 +143,9 @@ class DocumentRecord:
         d: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "notes":
+            if f.name in ("notes", "page_labels"):
                 if value:
-                    d["notes"] = list(value)
+                    d[f.name] = list(value)
             elif value is not None or (is_text and f.name in ("pages", "encoding")):
                 # A text document always states its pages and its encoding, null
                 # when it has none (a plain text file has no pages; a PDF no encoding).
@@ -150,7 +157,23 @@ class DocumentRecord:
         known = {f.name for f in fields(cls)}
         kwargs = {k: v for k, v in d.items() if k in known}
         kwargs["notes"] = tuple(d.get("notes", ()))
+        kwargs["page_labels"] = tuple(d.get("page_labels", ()))
         return cls(**kwargs)
+
+    def printed_pages(self, pages: tuple[int, ...] | None) -> str | None:
+        """The numbers printed on ``pages`` (1-based PDF pages): "42" or "42–43"; None when the PDF labels
+        its pages no other way than counting from its first, or leaves one of them without a number."""
+        return printed_pages(self.page_labels, pages)
+
+
+def printed_pages(labels: tuple[str, ...], pages: tuple[int, ...] | None) -> str | None:
+    """``pages`` (1-based PDF pages) by their ``labels``: "xii" or "xii–1"; None without labels for them all."""
+    if not labels or not pages or pages[-1] > len(labels):
+        return None
+    first, last = labels[pages[0] - 1], labels[pages[-1] - 1]
+    if not all(labels[n - 1] for n in pages):
+        return None
+    return first if len(pages) == 1 else f"{first}–{last}"
 
 
 # --------------------------------------------------------------------------- parameters

@@ -22,23 +22,34 @@ def _dejavu_font() -> str:
     return "DejaVuSans"
 
 
-def sample_novel_pdf() -> bytes:
-    """The bundled sample original as a PDF of 40-line pages (wrapped at 80 columns): a paged original."""
+def sample_novel_pdf(labels: tuple[tuple[int, str, int, str], ...] = ()) -> bytes:
+    """The bundled sample original as a PDF of 40-line pages (wrapped at 80 columns): a paged original.
+
+    ``labels`` number its pages as :func:`text_pdf`'s do.
+    """
     import textwrap
 
     from memdiff.resources import path as resource_path
 
     text = resource_path("samples", "original.txt").read_text(encoding="utf-8")
     lines = [line for block in text.split("\n") for line in (textwrap.wrap(block, 80) or [""])]
-    return text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)])
+    return text_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)], labels=labels)
 
 
-def text_pdf(pages: list[list[str]], *, unicode_font: bool = True) -> bytes:
-    """A PDF with one page per entry, each line drawn at the left margin; [] makes a blank page."""
+def text_pdf(
+    pages: list[list[str]], *, unicode_font: bool = True, labels: tuple[tuple[int, str, int, str], ...] = ()
+) -> bytes:
+    """A PDF with one page per entry, each line drawn at the left margin; [] makes a blank page.
+
+    ``labels`` number the pages as a book does (PDF page labels): (first page, from 0; reportlab's style name,
+    such as "ROMAN_LOWER" or "ARABIC"; the number it starts at; a prefix).
+    """
     from reportlab.pdfgen import canvas
 
     buffer = BytesIO()
     pdf = canvas.Canvas(buffer, invariant=1)
+    for first, style, start, prefix in labels:
+        pdf.addPageLabel(first, style=style, start=start, prefix=prefix or None)
     font = _dejavu_font() if unicode_font else "Helvetica"
     for lines in pages:
         pdf.setFont(font, 12)

@@ -179,3 +179,25 @@ def test_json_output_is_written_atomically_and_not_left_half_way(case, tmp_path,
     assert main(["compare", str(original), str(suspect), "--json", str(target)]) == 2
     assert "Cannot write" in capsys.readouterr().err
     assert not target.parent.exists()
+
+
+def test_the_terminal_gives_a_book_s_printed_page_numbers_first(tmp_path, capsys):
+    import re
+
+    from fixtures_docs import sample_novel_pdf
+    from memdiff.resources import path as resource_path
+
+    novel = tmp_path / "novel.pdf"
+    novel.write_bytes(sample_novel_pdf(labels=((0, "ROMAN_LOWER", 1, ""), (2, "ARABIC", 1, ""))))
+    output = resource_path("samples", "model-output.txt")
+    assert main(["compare", str(novel), str(output), "--json", "-"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    labels = result["original"]["page_labels"]
+    assert main(["compare", str(novel), str(output)]) == 0
+    shown = re.findall(r"p\.(\S+) \((\d+)(?:-(\d+))?\)", capsys.readouterr().out)
+    assert len(shown) == len(result["spans"]) > 0
+    for (printed, first, last), span in zip(shown, result["spans"], strict=True):
+        pages = span["original"]["pages"]
+        assert (int(first), int(last or first)) == (pages[0], pages[-1])
+        expected = labels[pages[0] - 1] if len(pages) == 1 else f"{labels[pages[0] - 1]}-{labels[pages[-1] - 1]}"
+        assert printed == expected

@@ -128,3 +128,22 @@ def test_atomic_output_replaces_only_on_success(tmp_path):
 def test_unwritable_folder_gives_a_clear_sentence(tmp_path):
     with pytest.raises(OutputError, match="Cannot write"):
         write_text(tmp_path / "missing" / "out.json", "x")
+
+
+def test_page_labels_travel_with_the_record_and_name_pages_as_printed():
+    record = DocumentRecord(
+        name="book.pdf", sha256="0" * 64, size_bytes=10, media_type="application/pdf", pages=5,
+        characters=100, words=20, page_labels=("i", "ii", "1", "", "A-1"),
+    )
+    d = record.to_dict()
+    assert d["page_labels"] == ["i", "ii", "1", "", "A-1"]
+    assert list(d).index("page_labels") == list(d).index("words") + 1  # with the figures, before the notes
+    assert DocumentRecord.from_dict(d) == record
+    assert record.printed_pages((1,)) == "i"
+    assert record.printed_pages((2, 3)) == "ii–1"
+    assert record.printed_pages((3, 4)) is None  # page 4 bears no number
+    assert record.printed_pages((5, 6)) is None  # beyond the labels
+    assert record.printed_pages(None) is None
+    plain = DocumentRecord.from_dict({k: v for k, v in d.items() if k != "page_labels"})
+    assert plain.page_labels == () and "page_labels" not in plain.to_dict()
+    assert plain.printed_pages((1, 2)) is None

@@ -85,6 +85,74 @@ def test_load_records_the_pdf_document(tmp_path):
     assert path.read_bytes() == data
 
 
+FIVE_PAGES = [[f"Sheet {n} of the book carries its own words."] for n in range(1, 6)]
+BOOK_NUMBERING = ((0, "ROMAN_LOWER", 1, ""), (2, "ARABIC", 1, ""), (4, "ARABIC", 1, "A-"))
+
+
+def test_the_numbers_printed_on_the_pages_are_read_from_the_page_labels(tmp_path):
+    path = tmp_path / "book.pdf"
+    path.write_bytes(text_pdf(FIVE_PAGES, labels=BOOK_NUMBERING))
+    document = load(path)
+    assert document.page_labels == ("i", "ii", "1", "2", "A-1")
+    assert document.to_dict()["page_labels"] == ["i", "ii", "1", "2", "A-1"]
+    assert document.pages == 5 and document.page_of(document.text.index("Sheet 4")) == 4
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [(), ((0, "ARABIC", 1, ""),)],
+    ids=["no labels", "labels that only count from the first page"],
+)
+def test_pages_numbered_from_the_first_have_no_labels_recorded(labels):
+    document = load_pdf_bytes(text_pdf(FIVE_PAGES, labels=labels))
+    assert document.page_labels == ()
+    assert "page_labels" not in document.to_dict()
+
+
+def _with_page_labels(tree) -> bytes:
+    import pikepdf
+
+    source = pikepdf.open(BytesIO(text_pdf(FIVE_PAGES)))
+    source.Root.PageLabels = source.make_indirect(tree)
+    if "/Kids" in tree:
+        source.Root.PageLabels.Kids = pikepdf.Array([source.Root.PageLabels])  # a tree that is its own child
+    out = BytesIO()
+    source.save(out)
+    return out.getvalue()
+
+
+def test_damaged_page_labels_cost_only_the_labels():
+    import pikepdf
+
+    for tree in (
+        pikepdf.Dictionary(Kids=pikepdf.Array()),
+        pikepdf.Dictionary(Nums=pikepdf.Array([0, 17, "x", pikepdf.Dictionary(S=42)])),
+        pikepdf.Dictionary(Nums=pikepdf.Dictionary()),
+    ):
+        document = load_pdf_bytes(_with_page_labels(tree))
+        assert "Sheet 5" in document.text and document.pages == 5
+        assert document.page_labels == ()
+
+
+def test_a_label_no_reader_would_cite_is_left_empty():
+    import pikepdf
+
+    tree = pikepdf.Dictionary(
+        Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.r),
+            2, pikepdf.Dictionary(S=pikepdf.Name.D, P="Appendix on the history of the case, part\n "),
+        ])
+    )
+    document = load_pdf_bytes(_with_page_labels(tree))
+    assert document.page_labels == ("i", "ii", "", "", "")
+
+
+def load_pdf_bytes(data: bytes):
+    from memdiff.ingest import load_bytes
+
+    return load_bytes(data, "book.pdf")
+
+
 @pytest.mark.parametrize("aes", [False, True], ids=["rc4", "aes256"])
 def test_encrypted_pdf_asks_for_its_password_and_opens_with_it(tmp_path, aes):
     data = encrypted_pdf(text_pdf(THREE_PAGES), user="s3cret", owner="owner-pw", aes=aes)

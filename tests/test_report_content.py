@@ -240,6 +240,29 @@ def test_page_numbers_are_said_to_be_pdf_positions(tmp_path):
     assert re.search(r"· PDF pages? \d", out)
     assert not re.search(r"· pp?\. \d", out)
     assert "A PDF page is the page’s position in the PDF file" in out
+    assert "page labels" not in out  # a PDF that only counts its pages needs no word on labels
+
+
+def test_a_book_s_own_page_numbers_come_first_when_its_pdf_gives_them(tmp_path):
+    from fixtures_docs import sample_novel_pdf
+
+    front_matter = ((0, "ROMAN_LOWER", 1, ""), (2, "ARABIC", 1, ""))
+    (tmp_path / "novel.pdf").write_bytes(sample_novel_pdf(labels=front_matter))
+    original = ingest.load(tmp_path / "novel.pdf")
+    suspect = ingest.load(resource_path("samples", "model-output.txt"))
+    comparison = compare(original, suspect)
+    out = text_of(write_report(comparison, original, suspect, tmp_path / "r.pdf"))
+    assert original.page_labels[:3] == ("i", "ii", "1") and len(original.page_labels) == original.pages
+    for span in comparison.spans:
+        first, last = span.original.pages[0], span.original.pages[-1]
+        printed = [original.page_labels[first - 1], original.page_labels[last - 1]]
+        said = (
+            f"page {printed[0]} (PDF page {first})" if first == last
+            else f"pages {printed[0]}–{printed[1]} (PDF pages {first}–{last})"
+        )
+        assert f"· {said}" in out, said
+    assert f"Numbers printed on the pages (page labels) i–ii, 1–{original.pages - 2}" in out
+    assert "that number comes first" in out
 
 
 def test_span_markers_keep_a_space_before_the_copied_words(sample_report):

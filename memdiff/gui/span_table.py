@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication
 
-from memdiff.evidence import Document, Span
+from memdiff.evidence import Document, Span, printed_pages
 from memdiff.gui.theme import span_colours
 
 #: Role whose value the proxy sorts by: plain numbers (or lowercase text), never display strings.
@@ -151,7 +151,11 @@ class SpanTableModel(QAbstractTableModel):
             pages = span.original.pages
             if not pages:
                 return "–"
-            return str(pages[0]) if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+            in_file = str(pages[0]) if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+            printed = printed_pages(self._original.page_labels, pages) if self._original is not None else None
+            return in_file if printed is None else _tr("{printed} (PDF {in_file})").format(
+                printed=printed, in_file=in_file
+            )
         if column == "output_at":
             return f"{span.suspect.start:,}"
         return self.excerpt(span)
@@ -205,7 +209,8 @@ _HEADER_TIPS = {
     "kind": "Verbatim: the same words in the same order. Near-verbatim: copied with small edits",
     "similarity": "100% for verbatim spans; the edit similarity for near-verbatim passages",
     "chance": "Self-information of the words: the higher, the less likely a coincidence",
-    "original_pages": "Page(s) of the original the span lies on (PDF originals only)",
+    "original_pages": "Page(s) of the original the span lies on (PDF originals only): the number printed on "
+    "the page, then its position in the PDF file, where the PDF numbers its pages otherwise",
     "output_at": "Character position in the model output where the span begins",
 }
 

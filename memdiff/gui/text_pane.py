@@ -134,7 +134,9 @@ class TextPane(QPlainTextEdit):
         self._kinds: dict[int, str] = {}
         self._formats: dict[str, QTextCharFormat] = {}
         self._shown_range = (-1, -1)
-        self._page_blocks: dict[int, int] = {}
+        #: The first block of each page -> the page's name in the gutter: the number printed on it where the
+        #: PDF gives one (its page label), else its position in the file.
+        self._page_blocks: dict[int, str] = {}
         self._gutter = Gutter(self)
         self._ruler = OverviewRuler(self)
         self.blockCountChanged.connect(self._update_gutter_width)
@@ -157,9 +159,10 @@ class TextPane(QPlainTextEdit):
         self._page_blocks = {}
         if document is not None and document.page_starts:
             doc = self.document()
+            labels = document.page_labels
             for page, start in enumerate(document.page_starts, start=1):
                 block = doc.findBlock(min(start, max(0, doc.characterCount() - 1))).blockNumber()
-                self._page_blocks.setdefault(block, page)
+                self._page_blocks.setdefault(block, (labels[page - 1] if labels else "") or str(page))
         self._update_gutter_width()
         self._gutter.update()
 
@@ -389,7 +392,7 @@ class TextPane(QPlainTextEdit):
     def gutter_width(self) -> int:
         metrics = self.fontMetrics()
         if self._page_blocks:
-            label = f"p. {max(self._page_blocks.values())}"
+            label = f"p. {max(self._page_blocks.values(), key=metrics.horizontalAdvance)}"
         else:
             label = str(max(1, self.blockCount()))
         return 14 + metrics.horizontalAdvance(label + "0")

@@ -41,6 +41,7 @@ class Extracted:
     media_type: str
     encoding: str | None = None
     page_starts: tuple[int, ...] = ()
+    page_labels: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
 
@@ -425,6 +426,7 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
         encoding=extracted.encoding,
         page_starts=extracted.page_starts,
         running_lines=running,
+        page_labels=extracted.page_labels,
         words=count_words(blank(extracted.text, running)),
         notes=notes,
         path=path,

@@ -418,7 +418,41 @@ def _read(
             f"{unmapped:,} characters of {name} use glyphs without a Unicode mapping and were "
             "extracted as '\ufffd'; words containing them cannot match."
         )
-    return Extracted(text, MEDIA_TYPE, page_starts=page_starts, notes=tuple(notes))
+    return Extracted(
+        text, MEDIA_TYPE, page_starts=page_starts, page_labels=_page_labels(reader, page_count), notes=tuple(notes)
+    )
+
+
+#: The longest page label kept; a longer one is no number a reader would cite.
+_LONGEST_LABEL = 24
+
+
+def _page_labels(reader: Any, page_count: int) -> tuple[str, ...]:
+    """The numbers the PDF says its pages bear (its /PageLabels), one per page; empty when it declares none,
+    when they only count 1, 2, 3 from the first page, or when they cannot be read.
+
+    A label is kept as printed, with its spaces and control characters tidied
+    away; a page whose label is empty or too long gets "" (no printed number).
+    """
+    try:
+        root = reader.trailer["/Root"]
+        if "/PageLabels" not in root:
+            return ()
+        labels = reader.page_labels
+    except Exception:  # noqa: BLE001 - a damaged label tree costs only the labels, never the text
+        return ()
+    if len(labels) != page_count:
+        return ()
+    tidied = tuple(_tidy_label(label) for label in labels)
+    if tidied == tuple(str(n) for n in range(1, page_count + 1)):
+        return ()
+    return tidied
+
+
+def _tidy_label(label: object) -> str:
+    text = " ".join(str(label).split())
+    text = "".join(ch for ch in text if ch.isprintable())
+    return text if len(text) <= _LONGEST_LABEL else ""
 
 
 def _read_page(

@@ -11,6 +11,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shlex
 import statistics
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ from memdiff.evidence import (
     Span,
     TextSummary,
     fixed_moment,
+    printed_pages,
     size_text,
 )
 from memdiff.report import validation
@@ -112,13 +114,17 @@ def percent(x: float) -> str:
     return f"{x * 100:.1f}%"
 
 
-def pages_text(pages: tuple[int, ...] | None) -> str:
-    """Pages as positions in the PDF file, counted from its first page (not the numbers printed on them)."""
+def pages_text(pages: tuple[int, ...] | None, labels: tuple[str, ...] = ()) -> str:
+    """Pages as positions in the PDF file, counted from its first page; first, when the PDF gives its pages
+    numbers of their own (page labels), the numbers printed on them: "page 42 (PDF page 56)"."""
     if not pages:
         return ""
-    if len(pages) == 1:
-        return f"PDF page {pages[0]}"
-    return f"PDF pages {pages[0]}–{pages[-1]}"
+    many = len(pages) > 1
+    in_file = f"PDF pages {pages[0]}–{pages[-1]}" if many else f"PDF page {pages[0]}"
+    printed = printed_pages(labels, pages)
+    if printed is None:
+        return in_file
+    return f"{'pages' if many else 'page'} {printed} ({in_file})"
 
 
 def similarity_text(x: float) -> str:
@@ -636,6 +642,8 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
             rows.append(("Colour mode", markup(r.image_mode)))
     else:
         rows.append(("Pages", "no pages (plain text)" if r.pages is None else f"{r.pages:,}"))
+        if r.page_labels:
+            rows.append(("Numbers printed on the pages (page labels)", markup(label_ranges(r.page_labels))))
         rows.append(("Characters (extracted text)", words(r.characters)))
         rows.append(("Words", words(r.words)))
         if r.encoding:
@@ -644,6 +652,48 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
     for note in r.notes:
         rows.append(("Note", markup(note)))
     return rows
+
+
+_NUMBERED_LABEL = re.compile(r"(?P<prefix>.*?)(?P<number>[0-9]+|[ivxlcdm]+|[IVXLCDM]+)")
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+#: The most runs of page numbers shown; a PDF numbering every chapter afresh would fill a page.
+_MOST_LABEL_RUNS = 8
+
+
+def _label_value(label: str) -> tuple[str, str, int] | None:
+    """(prefix, kind of number, value) of a label ending in a number: "A-3" is ("A-", "0", 3), "xiv" ("", "i", 14)."""
+    match = _NUMBERED_LABEL.fullmatch(label)
+    if match is None:
+        return None
+    prefix, digits = match["prefix"], match["number"]
+    if digits.isdigit():
+        return prefix, "0", int(digits)
+    values = [_ROMAN[ch] for ch in digits.lower()]
+    value = sum(-v if n + 1 < len(values) and v < values[n + 1] else v for n, v in enumerate(values))
+    return prefix, "i" if digits.islower() else "I", value
+
+
+def label_ranges(labels: tuple[str, ...]) -> str:
+    """A PDF's page labels as runs: "i–xiv, 1–298, A-1–A-12" (a page without a number shows as "–")."""
+    runs: list[list[str]] = []
+    previous: tuple[str, str, int] | None = None
+    for label in labels:
+        value = _label_value(label)
+        follows = (
+            value is not None
+            and previous is not None
+            and value[:2] == previous[:2]
+            and value[2] == previous[2] + 1
+        )
+        if follows:
+            runs[-1][1] = label
+        else:
+            runs.append([label or "–", ""])
+        previous = value
+    shown = [f"{first}–{last}" if last else first for first, last in runs[:_MOST_LABEL_RUNS]]
+    if len(runs) > _MOST_LABEL_RUNS:
+        shown.append(f"and {len(runs) - _MOST_LABEL_RUNS:,} more runs")
+    return ", ".join(shown)
 
 
 def _inputs_opening(
@@ -760,8 +810,6 @@ def provenance_section(prov: Provenance, st: Styles, outline: Outline, width: fl
 
 def _blocks(text: str) -> list[str]:
     """Paragraph-sized pieces of a text (split at blank lines), so no piece is a page-sized cell."""
-    import re
-
     return [b for b in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")) if b.strip()]
 
 
@@ -1249,14 +1297,21 @@ _IMAGE_LIMITS = (
 # --------------------------------------------------------------------------- text findings
 
 
-def legend(st: Styles) -> Paragraph:
+def legend(st: Styles, *, page_labels: bool = False) -> Paragraph:
+    """How to read the findings; ``page_labels`` when an input's PDF numbers its own pages."""
+    labels = (
+        " Where the PDF gives its pages numbers of their own (page labels, such as roman numerals for the "
+        "front matter), that number comes first: “page 42 (PDF page 56)”."
+        if page_labels
+        else ""
+    )
     return _p(
         f"How to read this section: {copied('words shown in red and underlined')} occur in both the original and "
         f"the output (identical after normalisation). Inside near-verbatim passages, "
         f"{different('words in italics on a grey ground')} differ between the two sides. Text in neither style is "
         "not part of a reported span. Character positions refer to each file’s extracted text. A PDF page is "
         "the page’s position in the PDF file, counted from its first page; it can differ from the number "
-        "printed on the page.",
+        f"printed on the page.{labels}",
         st.body,
     )
 
@@ -1299,16 +1354,24 @@ def span_heading_pieces(
 
 
 def span_table(
-    span: Span, alignment: Alignment, st: Styles, width: float, nesting: Nesting | None = None
+    span: Span,
+    alignment: Alignment,
+    st: Styles,
+    width: float,
+    nesting: Nesting | None = None,
+    labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> SideBySide:
-    """One span as two aligned columns, cut into rows that may fall on different pages."""
+    """One span as two aligned columns, cut into rows that may fall on different pages.
+
+    ``labels`` are the original's and the output's page labels (see :func:`pages_text`).
+    """
     loc_o, loc_s = span.original, span.suspect
     o_label = f" · characters {loc_o.start:,}–{loc_o.end:,}"
     if loc_o.pages:
-        o_label += f" · {pages_text(loc_o.pages)}"
+        o_label += f" · {pages_text(loc_o.pages, labels[0])}"
     s_label = f" · characters {loc_s.start:,}–{loc_s.end:,}"
     if loc_s.pages:
-        s_label += f" · {pages_text(loc_s.pages)}"
+        s_label += f" · {pages_text(loc_s.pages, labels[1])}"
     quote = st.fragments(st.quote)
     cell = st.fragments(st.cell)
     small = st.fragments(st.small)
@@ -1354,7 +1417,7 @@ def text_findings(
     story: list[Any] = []
     if heading:
         story.append(outline.heading(heading, st.h1 if level == 0 else st.h2, level))
-    story.append(legend(st))
+    story.append(legend(st, page_labels=bool(c.original.page_labels or c.suspect.page_labels)))
     # Characters the embedded fonts cannot draw as they should are said here, once.
     shown = [suspect.text, *(original.text[s.original.start : s.original.end] for s in c.spans)]
     for sentence in drawing_caveats(shown):
@@ -1372,7 +1435,8 @@ def text_findings(
     sub = level + 1 if heading else level
     spans_heading = outline.heading("Spans side by side", st.h2, sub)
     nesting = span_nesting(spans)
-    tables = [span_table(span, alignment, st, width, nesting) for span, alignment in alignments]
+    labels = (c.original.page_labels, c.suspect.page_labels)
+    tables = [span_table(span, alignment, st, width, nesting, labels) for span, alignment in alignments]
     if tables:
         # keepWithNext would make the heading and the whole first span one
         # block, moved whole to the next page when the span is taller than
@@ -1414,7 +1478,6 @@ def full_output(
 ) -> list[Any]:
     """The whole output text as paragraphs (one per block between blank lines), reproduced words marked."""
     import bisect
-    import re
 
     import numpy as np
 

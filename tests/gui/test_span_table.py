@@ -115,3 +115,41 @@ def test_the_model_sorts_itself_and_the_selection_follows(qtbot, sample_comparis
     proxy.set_kind("near")
     near_words = [proxy.index(r, _column("words")).data(SORT_ROLE) for r in range(proxy.rowCount())]
     assert near_words == sorted(near_words, reverse=True)
+
+
+def test_pages_show_the_number_printed_on_them_when_the_pdf_gives_one(tmp_path):
+    from fixtures_docs import sample_novel_pdf
+
+    (tmp_path / "plain.pdf").write_bytes(sample_novel_pdf())
+    (tmp_path / "book.pdf").write_bytes(sample_novel_pdf(labels=((0, "ROMAN_LOWER", 1, ""), (2, "ARABIC", 1, ""))))
+    output = ingest.load(SAMPLES / "model-output.txt")
+    for name in ("plain.pdf", "book.pdf"):
+        original = ingest.load(tmp_path / name)
+        comparison = compare(original, output, Parameters())
+        model = SpanTableModel()
+        model.set_spans(comparison.spans, original)
+        for row, span in enumerate(comparison.spans):
+            first, last = span.original.pages[0], span.original.pages[-1]
+            in_file = str(first) if first == last else f"{first}–{last}"
+            shown = model.index(row, _column("original_pages")).data()
+            if name == "plain.pdf":
+                assert shown == in_file
+            else:
+                labels = original.page_labels
+                printed = labels[first - 1] if first == last else f"{labels[first - 1]}–{labels[last - 1]}"
+                assert shown == f"{printed} (PDF {in_file})"
+
+
+def test_the_text_s_gutter_names_pages_as_the_table_does(qtbot, tmp_path):
+    from fixtures_docs import sample_novel_pdf
+
+    from memdiff.gui.text_pane import TextPane
+
+    (tmp_path / "book.pdf").write_bytes(sample_novel_pdf(labels=((0, "ROMAN_LOWER", 1, ""), (2, "ARABIC", 1, ""))))
+    original = ingest.load(tmp_path / "book.pdf")
+    pane = TextPane("original")
+    qtbot.addWidget(pane)
+    pane.set_document(original)
+    assert sorted(pane._page_blocks.values(), key=original.page_labels.index) == list(original.page_labels)
+    pane.set_document(ingest.load(SAMPLES / "original.txt"))
+    assert pane._page_blocks == {}
