@@ -518,7 +518,21 @@ def _load_outputs(original: Document, folders: dict[str, str | None], args: argp
                 "folder to compare the rest)."
             ) from None
         documents.append(document)
-    return documents
+    return _distinct_names(documents, list(folders))
+
+
+def _distinct_names(documents: list[Document], paths: list[str]) -> list[Document]:
+    """Outputs sharing a file name (dirA/a.txt, dirB/a.txt) are named by their paths as typed, so that the
+    result and the report tell them apart by more than their digests; the others keep their bare file
+    names, so that an exhibit shows no folder names it does not need."""
+    from collections import Counter
+    from dataclasses import replace
+
+    counts = Counter(document.name for document in documents)
+    return [
+        replace(document, name=path) if counts[document.name] > 1 and path != "-" else document
+        for document, path in zip(documents, paths, strict=True)
+    ]
 
 
 def _compare_one(original, suspect, parameters, mode, progress, index):

@@ -155,6 +155,20 @@ def test_several_outputs_share_one_index_and_give_a_batch_json(case, write, tmp_
     assert alone["spans"] == data["comparisons"][0]["spans"]
 
 
+def test_outputs_sharing_a_file_name_are_named_by_their_paths(case, tmp_path, monkeypatch):
+    original, suspect = case
+    for folder, text in (("monday", COPY), ("tuesday", UNRELATED)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "answer.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "alone.txt").write_text(UNRELATED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    typed = [os.path.join("monday", "answer.txt"), os.path.join("tuesday", "answer.txt"), "alone.txt"]
+    assert main(["compare", str(original), *typed, "--json", "batch.json"]) == 0
+    data = json.loads((tmp_path / "batch.json").read_text(encoding="utf-8"))
+    assert [c["suspect"]["name"] for c in data["comparisons"]] == typed
+    assert data["comparisons"][0]["original"]["name"] == original.name  # a name of its own stays bare
+
+
 def test_the_cli_does_not_import_qt():
     code = "import sys, memdiff.cli; sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
