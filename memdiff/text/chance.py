@@ -62,15 +62,80 @@ _MARKERS: dict[str, frozenset[str]] = {
     "sv": frozenset("och i att det som en på är av för med till den har de inte om ett han".split()),
     "pl": frozenset("i w na z się nie do to że jest o jak a co ale po tak za od".split()),
     "ru": frozenset("и в не на я что он с как а то это по но его к из она у за".split()),
+    # The other languages wordfreq has tables for (_WIDELY_WRITTEN names those above): their 25 most frequent words in
+    # wordfreq 3.1 (numbers and the names of countries left out).
+    "ar": frozenset("في من على أن لا إلى و ما عن هذا مع التي كل هذه أو هو كان الذي ذلك بعد لم بين ان كانت يا".split()),
+    "bg": frozenset("на и в да е от за се с не си че по ще са това като а ми но до го много най има".split()),
+    "ca": frozenset("de la a i que el l d en per del un les els una no amb va és al es ha com més dels".split()),
+    "cs": frozenset("a se v na je to že s z si do jsem ale o i tak pro ve za co k jako jak po by".split()),
+    "da": frozenset("i og er af det at en til på jeg har for ikke med den der de du kan som så et var vi om".split()),
+    "fa": frozenset("و به در از که این با را است رو من تو برای بود هم تا یک ها شده ما آن شد می یا بر".split()),
+    "fi": frozenset("ja on ei että se oli mutta ole kun niin myös hän jos ovat voi nyt sen kuin tai en joka olla sitä mitä vain".split()),
+    "fil": frozenset("sa ng ang na mga at ay isang hindi ito ko kung may ni si ako pa para mula siya mo o pag kanyang lang".split()),
+    "hu": frozenset("a az és nem hogy egy is de meg csak ha van volt ez vagy már még én kell el jó ki azt most akkor".split()),
+    "id": frozenset("yang dan di ini dari untuk dengan itu bisa aku ada tidak akan adalah dalam pada kita orang ke juga anda dia saya ya kamu".split()),
+    "is": frozenset("og í á að er sem til en við af hann um ekki var fyrir með ég eru frá það þar því eða eftir hún".split()),
+    "lt": frozenset("ir kad į su iš yra tai kaip ar o buvo savo tik bet nuo ne apie taip m kai labai dėl per dar gali".split()),
+    "lv": frozenset("un ir ar par ka no kā uz kas arī vai bet es tā nav to tas man ja lai bija ko pēc tikai tad".split()),
+    "mk": frozenset("на и во да се од за е со не го ќе што дека ги како ја тоа а кој кои си по ми до".split()),
+    "ms": frozenset("yang dan di tak boleh dengan untuk saya ini awak dalam dari orang aku tapi kau kita nak adalah ke semua ada pada apa lagi".split()),
+    "nb": frozenset("i og er det å på som til en av for ikke med har jeg at de du om den så vi fra var kan".split()),
+    "ro": frozenset("de în și a la să din o pe cu nu mai un este că care pentru se au ce fost ca al am sunt".split()),
+    "sh": frozenset("je u i da se na od za su a ne sa iz to kao o što godine koji kako bi ali nije još po".split()),
+    "sk": frozenset("a v sa na je to z že s ako aj o si do som ale po za tak od čo už bol by pre".split()),
+    "sl": frozenset("je in v na se da so za ki pa z tudi lahko s ne kot po še iz bi bo od tako to pri".split()),
+    "tr": frozenset("ve bir bu için de da çok ile ne daha en gibi olarak her kadar o olan ben var ama sonra ki iyi yok ya".split()),
+    "uk": frozenset("в на не і у з що та до це за а я як про для від так але він його все то є ви".split()),
+    "ur": frozenset("کے میں کی ہے اور سے کا کو اس پر ہیں نے بھی ایک کر یہ نہیں کہ تو کیا وہ ہو ان تھا جو".split()),
+    "vi": frozenset("là và có của được một các không trong cho người này với ở đã thể để như những đến khi làm sẽ từ ra".split()),
 }
+
+_WIDELY_WRITTEN = frozenset(("en", "de", "fr", "es", "it", "nl", "pt", "sv", "pl", "ru"))
+
+# The script of a word's first letter, by Unicode block: (first, last, script).
+_SCRIPT_RANGES = (
+    ("\u0370", "\u03ff", "greek"),
+    ("\u1f00", "\u1fff", "greek"),
+    ("\u0400", "\u052f", "cyrillic"),
+    ("\u0590", "\u05ff", "hebrew"),
+    ("\u0600", "\u06ff", "arabic"),
+    ("\u0750", "\u077f", "arabic"),
+    ("\ufb50", "\ufdff", "arabic"),
+    ("\ufe70", "\ufeff", "arabic"),
+    ("\u0900", "\u097f", "devanagari"),
+    ("\u0980", "\u09ff", "bengali"),
+    ("\u0b80", "\u0bff", "tamil"),
+)
+# Scripts that only one language with a table is written in.
+_SCRIPT_LANGUAGE = {"greek": "el", "hebrew": "he", "devanagari": "hi", "bengali": "bn", "tamil": "ta"}
+# The language a text in each script with several is taken for when no marker list stands out.
+_SCRIPT_DEFAULT = {"latin": "en", "cyrillic": "ru", "arabic": "ar"}
+
+
+def _script(word: str) -> str:
+    ch = word[0]
+    if ch < "\u0370":
+        return "latin"
+    for first, last, script in _SCRIPT_RANGES:
+        if first <= ch <= last:
+            return script
+    return "latin" if "\u1e00" <= ch <= "\u1eff" else "other"
+
+
+@lru_cache(maxsize=1)
+def _marker_scripts() -> dict[str, str]:
+    """Each marker list's language -> the script it is written in."""
+    return {lang: _script(min(markers)) for lang, markers in _MARKERS.items()}
 
 
 def detect_language(words: Iterable[str]) -> str:
     """A wordfreq language code for a sample of normalised words.
 
-    Chinese, Japanese and Korean are told by their scripts; other languages
-    by which list of most frequent words the sample hits most often; English
-    when nothing stands out.
+    Chinese, Japanese and Korean are told by their scripts, and so are Greek,
+    Hebrew, Hindi, Bengali and Tamil; the languages sharing a script (Latin,
+    Cyrillic, Arabic) by which list of most frequent words the sample hits
+    most often; when nothing stands out, English, Russian or Arabic by the
+    script (and English for a script memdiff has no table for).
     """
     sample = []
     for n, word in enumerate(words):
@@ -93,9 +158,24 @@ def detect_language(words: Iterable[str]) -> str:
         if hangul >= max(han, kana):
             return "ko"
         return "ja" if kana > cjk / 10 else "zh"
-    scores = {lang: sum(1 for w in sample if w in markers) for lang, markers in _MARKERS.items()}
-    best = max(sorted(scores), key=lambda lang: scores[lang])
-    return best if scores[best] > len(sample) / 50 else "en"
+    scripts: dict[str, int] = {}
+    for word in sample:
+        script = _script(word)
+        scripts[script] = scripts.get(script, 0) + 1
+    script = max(sorted(scripts), key=lambda name: scripts[name])
+    if script in _SCRIPT_LANGUAGE and scripts[script] > len(sample) / 3:
+        return _SCRIPT_LANGUAGE[script]
+    if script not in _SCRIPT_DEFAULT:
+        script = "latin"
+    written_in = _marker_scripts()
+    scores = {
+        lang: sum(1 for w in sample if w in markers)
+        for lang, markers in _MARKERS.items()
+        if written_in[lang] == script
+    }
+    # A tie goes to the most widely written of the languages (the first ten lists), then by name.
+    best = max(sorted(scores), key=lambda lang: (scores[lang], lang in _WIDELY_WRITTEN))
+    return best if scores[best] > len(sample) / 50 else _SCRIPT_DEFAULT[script]
 
 
 def _wordfreq_folder() -> Path | None:
