@@ -34,6 +34,7 @@ from memdiff.evidence import (
     Parameters,
     TextSummary,
     batch_json,
+    percent_text,
 )
 from memdiff.progress import Progress
 
@@ -807,10 +808,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
-
-
 def _excerpt(text: str, width: int = 44) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
@@ -849,12 +846,12 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
             )
             return "\n".join(lines)
         lines.append(
-            f"{_percent(summary.suspect_coverage)} of the output's words ({summary.suspect_words_in_spans:,}) "
-            f"lie in reproduced spans; {_percent(summary.exact_suspect_coverage)} "
+            f"{percent_text(summary.suspect_coverage)} of the output's words ({summary.suspect_words_in_spans:,}) "
+            f"lie in reproduced spans; {percent_text(summary.exact_suspect_coverage)} "
             f"({summary.suspect_words_in_exact_spans:,}) in verbatim spans."
         )
         lines.append(
-            f"They cover {_percent(summary.original_coverage)} of the original's words "
+            f"They cover {percent_text(summary.original_coverage)} of the original's words "
             f"({summary.original_words_in_spans:,})."
         )
         lines.append(
@@ -901,8 +898,8 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
                 f"offset ({t.get('dx')}, {t.get('dy')}) px, {'mirrored' if t.get('mirrored') else 'not mirrored'}."
             )
         lines.append(
-            f"Matched: {_percent(summary.matched_fraction_of_suspect)} of the output image, "
-            f"{_percent(summary.matched_fraction_of_original)} of the original."
+            f"Matched: {percent_text(summary.matched_fraction_of_suspect)} of the output image, "
+            f"{percent_text(summary.matched_fraction_of_original)} of the original."
         )
         for name, h in summary.hashes.items():
             lines.append(f"  {name:<9} distance {h.get('distance')} of {h.get('bits')} bits")

@@ -166,6 +166,14 @@ class DocumentRecord:
         return printed_pages(self.page_labels, pages)
 
 
+def percent_text(share: float) -> str:
+    """A share (0 to 1) as people read it: "68.7%"; with two decimals near the ends, so that a part is never
+    shown as none or all of it ("0.08%", "99.96%"). The report, the window and the terminal all use it."""
+    if 0 < share < 0.001 or 0.999 < share < 1:
+        return f"{share * 100:.2f}%"
+    return f"{share * 100:.1f}%"
+
+
 def printed_pages(labels: tuple[str, ...], pages: tuple[int, ...] | None) -> str | None:
     """``pages`` (1-based PDF pages) by their ``labels``: "xii" or "xii–1"; None without labels for them all."""
     if not labels or not pages or pages[-1] > len(labels):

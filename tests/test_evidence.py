@@ -147,3 +147,16 @@ def test_page_labels_travel_with_the_record_and_name_pages_as_printed():
     plain = DocumentRecord.from_dict({k: v for k, v in d.items() if k != "page_labels"})
     assert plain.page_labels == () and "page_labels" not in plain.to_dict()
     assert plain.printed_pages((1, 2)) is None
+
+
+def test_a_share_is_never_shown_as_none_or_all_of_it_unless_it_is():
+    from memdiff.evidence import percent_text
+    from memdiff.text import _ratio
+
+    assert [percent_text(x) for x in (0.0, 0.0008, 0.001, 0.687, 0.999, 0.9996, 0.9999, 1.0)] == [
+        "0.0%", "0.08%", "0.1%", "68.7%", "99.9%", "99.96%", "99.99%", "100.0%",
+    ]
+    assert _ratio(2448, 2449) == 0.9996 and percent_text(_ratio(2448, 2449)) == "99.96%"
+    assert _ratio(99_999, 100_000) == 0.9999  # rounding to four places would say 1.0: all of it
+    assert _ratio(1, 200_000) == 0.0001  # and 0.0: none of it
+    assert (_ratio(0, 10), _ratio(10, 10), _ratio(0, 0)) == (0.0, 1.0, 0.0)

@@ -60,7 +60,7 @@ from memdiff import __version__, ingest
 from memdiff.analyse import compare
 from memdiff.atomic import write_bytes
 from memdiff.errors import MemdiffError, PasswordRequired
-from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, Span, TextSummary
+from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, Span, TextSummary, percent_text
 from memdiff.gui import case_file
 from memdiff.gui.background import BackgroundJobs, Job
 from memdiff.gui.crash import CrashDialog, details_text, log_file
@@ -237,10 +237,6 @@ class WrappingBar(QFrame):
                 line.addStretch(1)
             self._column.addLayout(line)
         self.updateGeometry()
-
-
-def _percent(x: float) -> str:
-    return f"{x * 100:.1f}%"
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -1147,7 +1143,7 @@ class MainWindow(QMainWindow):
             )
         else:
             self.summary.show_message(
-                self.tr("{pct} of the model output reproduces the original").format(pct=_percent(s.suspect_coverage)),
+                self.tr("{pct} of the model output reproduces the original").format(pct=percent_text(s.suspect_coverage)),
                 self.tr(
                     "{words} of {total} output words in {spans} ({exact} verbatim, {near} near-verbatim)  ·  "
                     "longest {longest}  ·  covers {orig} of the original  ·  {common} flagged as common phrases"
@@ -1158,7 +1154,7 @@ class MainWindow(QMainWindow):
                     exact=f"{s.exact_span_count:,}",
                     near=f"{s.near_span_count:,}",
                     longest=_plural(s.longest_span_words, self.tr("word"), self.tr("words")),
-                    orig=_percent(s.original_coverage),
+                    orig=percent_text(s.original_coverage),
                     common=f"{s.common_phrase_spans:,}",
                 ),
             )
@@ -1184,7 +1180,7 @@ class MainWindow(QMainWindow):
                 name,
                 str(figures.get("distance", "–")),
                 str(figures.get("bits", "–")),
-                _percent(float(similarity)) if similarity is not None else "–",
+                percent_text(float(similarity)) if similarity is not None else "–",
             )):
                 item = QTableWidgetItem(value)
                 if column:
@@ -1214,8 +1210,8 @@ class MainWindow(QMainWindow):
         self.summary.show_message(
             s.verdict[:1].upper() + s.verdict[1:],
             self.tr("{suspect} of the output matches {original} of the original  ·  {regions}  ·  {transform}").format(
-                suspect=_percent(s.matched_fraction_of_suspect),
-                original=_percent(s.matched_fraction_of_original),
+                suspect=percent_text(s.matched_fraction_of_suspect),
+                original=percent_text(s.matched_fraction_of_original),
                 regions=_plural(len(c.regions), self.tr("matched region"), self.tr("matched regions")),
                 transform=transform_words,
             ),
@@ -1309,7 +1305,7 @@ class MainWindow(QMainWindow):
         kind = self.tr("verbatim") if span.kind == "exact" else self.tr("near-verbatim")
         self.statusBar().showMessage(
             self.tr("Span {id}: {kind}, {words} words, similarity {sim}").format(
-                id=span.id, kind=kind, words=f"{span.words:,}", sim=_percent(span.similarity)
+                id=span.id, kind=kind, words=f"{span.words:,}", sim=percent_text(span.similarity)
             )
         )
 

@@ -33,6 +33,7 @@ from memdiff.evidence import (
     Span,
     TextSummary,
     fixed_moment,
+    percent_text,
     printed_pages,
     size_text,
 )
@@ -106,12 +107,6 @@ DEFAULT_BATCH_TITLE = "Comparison of model outputs with an original work"
 
 def words(n: int | None) -> str:
     return "–" if n is None else f"{n:,}"
-
-
-def percent(x: float) -> str:
-    if 0 < x < 0.001:
-        return f"{x * 100:.2f}%"
-    return f"{x * 100:.1f}%"
 
 
 def pages_text(pages: tuple[int, ...] | None, labels: tuple[str, ...] = ()) -> str:
@@ -428,7 +423,7 @@ def text_summary_sentences(c: Comparison) -> list[str]:
         return sentences
     parts = [
         (
-            f"{plural(s.suspect_words_in_exact_spans, 'word')} ({percent(s.exact_suspect_coverage)}) in "
+            f"{plural(s.suspect_words_in_exact_spans, 'word')} ({percent_text(s.exact_suspect_coverage)}) in "
             f"{plural(s.exact_span_count, 'verbatim span')} (identical after normalisation)"
         )
     ]
@@ -437,7 +432,7 @@ def text_summary_sentences(c: Comparison) -> list[str]:
             f"{plural(s.near_span_count, 'near-verbatim passage')} (word similarity at least {p.min_similarity:.2f})"
         )
     sentences.append(
-        f"{s.suspect_words_in_spans:,} of the output’s {out_words:,} words ({percent(s.suspect_coverage)}) lie in "
+        f"{s.suspect_words_in_spans:,} of the output’s {out_words:,} words ({percent_text(s.suspect_coverage)}) lie in "
         f"passages that also appear in the original: " + ", and ".join(parts) + "."
     )
     nested = span_nesting(c.spans).nested_count()
@@ -451,7 +446,7 @@ def text_summary_sentences(c: Comparison) -> list[str]:
         )
     sentences.append(
         f"These passages correspond to {s.original_words_in_spans:,} of the original’s {orig_words:,} words "
-        f"({percent(s.original_coverage)}). " + longest_spans_sentence(c)
+        f"({percent_text(s.original_coverage)}). " + longest_spans_sentence(c)
     )
     if s.common_phrase_spans:
         sentences.append(
@@ -478,15 +473,15 @@ def text_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     rows = [
         (
             "Output words in reproduced passages",
-            f"{s.suspect_words_in_spans:,} of {out_words:,} ({percent(s.suspect_coverage)})",
+            f"{s.suspect_words_in_spans:,} of {out_words:,} ({percent_text(s.suspect_coverage)})",
         ),
         (
             "… of which in verbatim spans",
-            f"{s.suspect_words_in_exact_spans:,} ({percent(s.exact_suspect_coverage)})",
+            f"{s.suspect_words_in_exact_spans:,} ({percent_text(s.exact_suspect_coverage)})",
         ),
         (
             "Original words in reproduced passages",
-            f"{s.original_words_in_spans:,} of {orig_words:,} ({percent(s.original_coverage)})",
+            f"{s.original_words_in_spans:,} of {orig_words:,} ({percent_text(s.original_coverage)})",
         ),
         ("Spans found", spans_found),
     ]
@@ -549,7 +544,7 @@ def image_summary_sentences(c: Comparison) -> list[str]:
         sentences.append(IDENTICAL_FILES)
     sentences.append(
         f"Result category: <b>{markup(s.verdict)}</b>. "
-        f"{percent(s.matched_fraction_of_suspect)} of the output image and {percent(s.matched_fraction_of_original)} "
+        f"{percent_text(s.matched_fraction_of_suspect)} of the output image and {percent_text(s.matched_fraction_of_original)} "
         "of the original image lie in regions that match after alignment."
     )
     if s.transform:
@@ -582,8 +577,8 @@ def image_figures_rows(c: Comparison) -> list[tuple[str, str]]:
     s: ImageSummary = c.summary  # type: ignore[assignment]
     rows = [
         ("Result category", s.verdict),
-        ("Matched fraction of output image", percent(s.matched_fraction_of_suspect)),
-        ("Matched fraction of original image", percent(s.matched_fraction_of_original)),
+        ("Matched fraction of output image", percent_text(s.matched_fraction_of_suspect)),
+        ("Matched fraction of original image", percent_text(s.matched_fraction_of_original)),
         ("Alignment", transform_text(s.transform) if s.transform else "no alignment found"),
         ("Matched regions", f"{len(c.regions):,}"),
     ]
@@ -1761,8 +1756,8 @@ def batch_summary(
                 [
                     str(n),
                     markup(c.suspect.name),
-                    percent(s.suspect_coverage),
-                    percent(s.exact_suspect_coverage),
+                    percent_text(s.suspect_coverage),
+                    percent_text(s.exact_suspect_coverage),
                     f"{s.longest_span_words:,}",
                     f"{s.span_count:,}",
                     _text_verdict(c),
@@ -1792,8 +1787,8 @@ def batch_summary(
                     str(n),
                     markup(c.suspect.name),
                     category,
-                    percent(i.matched_fraction_of_suspect),
-                    percent(i.matched_fraction_of_original),
+                    percent_text(i.matched_fraction_of_suspect),
+                    percent_text(i.matched_fraction_of_original),
                     f"{len(c.regions):,}",
                     markup(i.orientation or "as given"),
                 ]

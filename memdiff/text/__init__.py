@@ -259,4 +259,10 @@ def _summary(
 
 
 def _ratio(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+    """``part / whole`` to four places, never rounded to none or all of it (1 word of 20,000 is 0.0001, not 0)."""
+    if not whole:
+        return 0.0
+    share = round(part / whole, 4)
+    if 0 < part < whole:
+        return min(max(share, 0.0001), 0.9999)
+    return share
