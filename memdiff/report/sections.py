@@ -84,11 +84,15 @@ class Provenance:
     generated_on: str = ""
     attempts: int | None = None
     sampling: str = ""
+    #: The file the prompt was read from (its name only) and the SHA-256 of its bytes; empty when typed in.
+    prompt_file: str = ""
+    prompt_sha256: str = ""
 
     def is_empty(self) -> bool:
         return not (
             self.model
             or self.prompt
+            or self.prompt_file
             or self.generated_on
             or self.attempts is not None
             or self.sampling
