@@ -29,7 +29,8 @@ into place in one step when the block ends, with Ctrl+C and SIGTERM held off
 for those few renames (in the main thread); an exception or an interrupt anywhere in the block
 leaves every target as it was.
 
-The target must be a regular file or not exist yet. A symbolic link to a
+The target must be a regular file or not exist yet, and not a write-protected
+one (see :func:`is_write_protected`). A symbolic link to a
 regular file is written through: the file it points to is replaced, and the
 link stays (the least surprising for a link to a shared folder). A device, a
 pipe, a folder or a link to nothing is refused with one sentence, so that
@@ -106,7 +107,8 @@ def destination(path: str | os.PathLike[str]) -> Path:
     """The file a write to ``path`` replaces: ``path`` itself, or the regular file a symbolic link names.
 
     Raises :class:`OutputError` (one sentence naming ``path``) for a device,
-    a pipe, a socket, a folder or a symbolic link to nothing.
+    a pipe, a socket, a folder, a symbolic link to nothing, a loop of links,
+    a name too long for the system and a write-protected file.
     """
     target = Path(path)
     try:
@@ -118,16 +120,47 @@ def destination(path: str | os.PathLike[str]) -> Path:
                 "give the path of a file."
             ) from None
         return target
-    except OSError:
+    except OSError as err:
+        # A name the system cannot take, or links that never reach a file: no write could ever succeed, and
+        # with an anonymous temporary file it would fail only at the rename, after all the work.
+        if err.errno == errno.ENAMETOOLONG:
+            raise OutputError(
+                f"Cannot write {target}: the file name is too long for this system (most allow 255 bytes a "
+                "name); choose a shorter name."
+            ) from None
+        if err.errno == errno.ELOOP:
+            raise OutputError(
+                f"Cannot write {target}: it is a loop of symbolic links that never reaches a file; give the path "
+                "of a file."
+            ) from None
         return target  # an unreachable folder and the like: the write itself says what is wrong
     if not stat.S_ISREG(info.st_mode):
         raise OutputError(
             f"Cannot write {target}: it is {_kind_of(info.st_mode)}, not a regular file, and memdiff "
             "never replaces one; give the path of a file."
         )
-    if os.path.islink(target):
-        return Path(os.path.realpath(target))
-    return target
+    real = Path(os.path.realpath(target)) if os.path.islink(target) else target
+    if is_write_protected(real, info):
+        raise OutputError(
+            f"Cannot write {target}: it is write-protected, and memdiff does not replace a write-protected file; "
+            "remove the protection or choose another name."
+        )
+    return real
+
+
+def is_write_protected(path: str | os.PathLike[str], info: os.stat_result | None = None) -> bool:
+    """Whether an existing file is protected against writing: by its permissions for this user, or for everyone.
+
+    The rename that puts a new file in place needs only the folder's
+    permission, so it would replace a file its owner (or an examiner filing an
+    exhibit) made read-only without a word; ``cp`` and editors refuse
+    instead. The second test covers the administrator (root), whom
+    permissions do not stop: a file no one may write (mode 0444, or the
+    read-only attribute on Windows) is protected for them too.
+    """
+    if info is None:
+        info = os.stat(path)
+    return not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _kind_of(mode: int) -> str:
