@@ -12,6 +12,7 @@ size of the text (see ``benchmarks/gui_highlight.py``).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
@@ -64,7 +65,7 @@ class OverviewRuler(QWidget):
         painter = QPainter(self)
         palette = self._pane.palette()
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.AlternateBase))
-        total = max(1, self._pane.document().characterCount())
+        total = max(1, self._pane.text_length() + 1)
         height = max(1, self.height())
         colours = span_colours(palette)
         # One mark per pixel row and kind, exact on top: thousands of spans cost a few hundred rectangles.
@@ -81,8 +82,45 @@ class OverviewRuler(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         fraction = min(1.0, max(0.0, event.position().y() / max(1, self.height())))
-        position = int(fraction * max(0, self._pane.document().characterCount() - 1))
+        position = int(fraction * self._pane.text_length())
         self._pane.scroll_to_location(Location(position, position))
+
+
+#: Characters above U+FFFF (emoji, rare CJK such as 𠮷, mathematical letters): one in Python, two in Qt.
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+class QtPositions:
+    """Converts between offsets into the extracted text (Python, one per code point, as every span
+    gives them) and positions in the Qt document showing it (UTF-16 code units).
+
+    They differ after each character outside the Basic Multilingual Plane, which Qt counts twice;
+    highlighting by Python offsets would mark words shifted right by one character per emoji.
+    The astral characters' offsets are kept sorted, so each conversion is a bisection, and for the
+    common text without any (a novel in Latin, Greek or common CJK script) the list is empty and
+    a conversion is an addition of nothing.
+    """
+
+    def __init__(self, text: str) -> None:
+        # Encoding to UTF-16 is one fast C pass; only a text that grows has astral characters to find.
+        if len(text.encode("utf-16-le")) == 2 * len(text):
+            self._astral: list[int] = []
+        else:
+            self._astral = [match.start() for match in _ASTRAL.finditer(text)]
+        #: Where each astral character begins in Qt's count (its Python offset plus those before it).
+        self._astral_in_qt = [offset + before for before, offset in enumerate(self._astral)]
+        self.length = len(text)
+
+    def to_qt(self, offset: int) -> int:
+        """The Qt position of Python offset ``offset`` (the astral characters before it count twice)."""
+        return offset + bisect.bisect_left(self._astral, offset) if self._astral else offset
+
+    def to_python(self, position: int) -> int:
+        """The Python offset of Qt position ``position`` (inside a surrogate pair: the character after it)."""
+        if not self._astral:
+            return position
+        # Astral characters wholly before ``position`` occupy two places each in Qt's count.
+        return position - bisect.bisect_left(self._astral_in_qt, position - 1)
 
 
 def _outside(start: int, end: int, holes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -126,6 +164,7 @@ class TextPane(QPlainTextEdit):
         self.setFont(font)
         self.document().setDocumentMargin(8)
         self._document: Document | None = None
+        self._positions = QtPositions("")
         self._spans: tuple[Span, ...] = ()
         # Span intervals sorted by start, for finding the span under the mouse.
         self._starts: list[int] = []
@@ -155,16 +194,34 @@ class TextPane(QPlainTextEdit):
         """Show ``document``'s extracted text (the string every offset indexes)."""
         self._document = document
         self.set_spans(())
+        self._positions = QtPositions(document.text if document is not None else "")
         self.setPlainText(document.text if document is not None else "")
         self._page_blocks = {}
         if document is not None and document.page_starts:
             doc = self.document()
             labels = document.page_labels
             for page, start in enumerate(document.page_starts, start=1):
-                block = doc.findBlock(min(start, max(0, doc.characterCount() - 1))).blockNumber()
+                block = doc.findBlock(self.qt_position(start)).blockNumber()
                 self._page_blocks.setdefault(block, (labels[page - 1] if labels else "") or str(page))
         self._update_gutter_width()
         self._gutter.update()
+
+    @property
+    def positions(self) -> QtPositions:
+        """The conversion between the text's offsets and the Qt document's positions."""
+        return self._positions
+
+    def qt_position(self, offset: int) -> int:
+        """Where Python offset ``offset`` of the text lies in the Qt document (kept inside it)."""
+        return min(self._positions.to_qt(offset), max(0, self.document().characterCount() - 1))
+
+    def text_offset(self, position: int) -> int:
+        """The offset into the text (as spans give them) of Qt document position ``position``."""
+        return self._positions.to_python(position)
+
+    def text_length(self) -> int:
+        """Characters in the text, counted as the spans' offsets count them."""
+        return self._positions.length
 
     def location_of(self, span: Span) -> Location:
         return span.original if self.side == "original" else span.suspect
@@ -205,7 +262,7 @@ class TextPane(QPlainTextEdit):
         return [(start, end, self._kinds[span_id]) for start, end, span_id in self._intervals]
 
     def visible_range(self) -> tuple[int, int]:
-        """Character range of the blocks currently (even partly) visible."""
+        """Offsets into the text (as spans give them) of the blocks currently (even partly) visible."""
         block = self.firstVisibleBlock()
         if not block.isValid():
             return (0, 0)
@@ -218,7 +275,7 @@ class TextPane(QPlainTextEdit):
             if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:
                 break
             block = block.next()
-        return (start, end)
+        return (self.text_offset(start), self.text_offset(end))
 
     def _scrolled(self, _value: int) -> None:
         self.refresh_marks()
@@ -237,12 +294,12 @@ class TextPane(QPlainTextEdit):
 
     def scroll_to_location(self, where: Location) -> None:
         """Bring ``where`` into view without changing the selection."""
-        limit = max(0, self.document().characterCount() - 1)
-        block = self.document().findBlock(min(where.start, limit))
+        start = self.qt_position(where.start)
+        block = self.document().findBlock(start)
         line = block.firstLineNumber()
         layout = block.layout()
         if layout is not None and layout.lineCount():
-            found = layout.lineForTextPosition(min(where.start, limit) - block.position())
+            found = layout.lineForTextPosition(start - block.position())
             if found.isValid():
                 line += found.lineNumber()
         bar = self.verticalScrollBar()
@@ -269,7 +326,6 @@ class TextPane(QPlainTextEdit):
             return
         self._shown_range = (first, last)
         doc = self.document()
-        limit = max(0, doc.characterCount() - 1)
         low = bisect.bisect_left(self._starts, first - self._longest)
         high = bisect.bisect_left(self._starts, last)
         visible = [t for t in self._intervals[low:high] if t[1] > first]
@@ -282,8 +338,8 @@ class TextPane(QPlainTextEdit):
                     continue
                 selection = QTextEdit.ExtraSelection()
                 cursor = QTextCursor(doc)
-                cursor.setPosition(min(start, limit))
-                cursor.setPosition(min(end, limit), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(self.qt_position(start))
+                cursor.setPosition(self.qt_position(end), QTextCursor.MoveMode.KeepAnchor)
                 selection.cursor = cursor
                 selection.format = fmt
                 selections.append(selection)
@@ -322,20 +378,18 @@ class TextPane(QPlainTextEdit):
 
     def show_location(self, where: Location) -> None:
         """Select ``where`` and scroll it into view, its beginning a little below the top."""
-        limit = max(0, self.document().characterCount() - 1)
         cursor = QTextCursor(self.document())
         # Anchor at the end and the cursor at the start: the start is what gets scrolled to.
-        cursor.setPosition(min(where.end, limit))
-        cursor.setPosition(min(where.start, limit), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.qt_position(where.end))
+        cursor.setPosition(self.qt_position(where.start), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
-        self._scroll_to_block(self.document().findBlock(min(where.start, limit)).blockNumber())
+        self._scroll_to_block(self.document().findBlock(self.qt_position(where.start)).blockNumber())
 
     def select_location(self, where: Location) -> None:
         """Select ``where`` without moving the view more than needed (the user just clicked it)."""
-        limit = max(0, self.document().characterCount() - 1)
         cursor = QTextCursor(self.document())
-        cursor.setPosition(min(where.end, limit))
-        cursor.setPosition(min(where.start, limit), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.qt_position(where.end))
+        cursor.setPosition(self.qt_position(where.start), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
     def _scroll_to_block(self, block_number: int) -> None:
@@ -354,7 +408,7 @@ class TextPane(QPlainTextEdit):
     def location_visible(self, where: Location) -> bool:
         """True when the beginning of ``where`` is inside the visible part of the pane."""
         cursor = QTextCursor(self.document())
-        cursor.setPosition(min(where.start, max(0, self.document().characterCount() - 1)))
+        cursor.setPosition(self.qt_position(where.start))
         return self.viewport().rect().intersects(self.cursorRect(cursor))
 
     # ---- mouse
@@ -363,13 +417,13 @@ class TextPane(QPlainTextEdit):
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
-        ids = self.span_ids_at(self.cursorForPosition(event.position().toPoint()).position())
+        ids = self.span_ids_at(self.text_offset(self.cursorForPosition(event.position().toPoint()).position()))
         if ids:
             self.spanActivated.emit(ids[0])
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            ids = self.span_ids_at(self.cursorForPosition(event.pos()).position())
+            ids = self.span_ids_at(self.text_offset(self.cursorForPosition(event.pos()).position()))
             if ids:
                 by_id = {s.id: s for s in self._spans}
                 span = by_id[ids[0]]
