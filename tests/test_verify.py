@@ -181,16 +181,18 @@ def test_verify_reads_the_output_from_standard_input_as_compare_does(inputs, tmp
     original, output = inputs
     report = tmp_path / "r.pdf"
     pasted = output.read_bytes()
-    run = dict(capture_output=True, timeout=120, env={**os.environ})
+    run = {"capture_output": True, "timeout": 120, "env": {**os.environ}}
     made = subprocess.run(
         [sys.executable, "-m", "memdiff", "compare", str(original), "-", "--report", str(report)],
         input=pasted,
+        check=False,
         **run,
     )
     assert made.returncode == 0, made.stderr
     checked = subprocess.run(
         [sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
         input=pasted,
+        check=False,
         **run,
     )
     assert checked.returncode == 0, checked.stderr
@@ -198,6 +200,7 @@ def test_verify_reads_the_output_from_standard_input_as_compare_does(inputs, tmp
     changed = subprocess.run(
         [sys.executable, "-m", "memdiff", "verify", str(report), str(original), "-"],
         input=pasted + b"\nOne more line.\n",
+        check=False,
         **run,
     )
     assert changed.returncode == 3
@@ -424,8 +427,41 @@ def test_one_word_edited_in_a_long_span_reads_as_found_changed_not_lost(
     assert main(["verify", str(report), str(original), str(output)]) == 3
     said = capsys.readouterr().out
     assert f"Of the report's {n} spans, {n - 1} were found again" in said, said
-    assert ", 1 was found changed (its words or kind differ) and 0 were not;" in said, said
+    assert ", 1 was found changed (its words or kind differ" in said, said
+    assert " and 0 were not; 0 spans were found that the report does not list" in said, said
     assert "1 was not" not in said
+
+
+def test_a_span_split_in_two_by_one_edited_word_is_one_span_found_changed_and_nothing_new(
+    inputs, tmp_path, capsys
+):
+    from memdiff.cli import main
+
+    original, output = inputs
+    report, comparison = make_report(original, output, tmp_path / "r.pdf")
+    text = output.read_text(encoding="utf-8")
+    old = "I'll look first,\" she said"
+    assert text.count(old) == 1
+    split = next(
+        s
+        for s in comparison.spans
+        if s.suspect.start < text.index(old) < s.suspect.end and s.kind == "exact"
+    )
+    output.write_text(text.replace(old, "I'll look XYZZY she said"), encoding="utf-8")
+    rerun = compare(ingest.load(original), ingest.load(output))
+    halves = [
+        s
+        for s in rerun.spans
+        if s.kind == "exact"
+        and split.original.start <= s.original.start < s.original.end <= split.original.end
+    ]
+    assert len(halves) == 2  # the edited word split the recorded span in two
+    assert main(["verify", str(report), str(original), str(output)]) == 3
+    said = capsys.readouterr().out
+    assert (
+        f"1 was found changed (its words or kind differ, and it is now found as 2 spans) and 0 were not; "
+        f"0 spans were found that the report does not list ({len(rerun.spans)} in all now)." in said
+    ), said
 
 
 def test_a_span_cut_out_of_the_output_is_not_found_while_the_near_span_around_it_is_changed(
@@ -458,15 +494,45 @@ def _span(kind, start, end, words, at=None):
     return [kind, start, end, at, at + (end - start), words]
 
 
-def test_an_unmatched_span_pairs_with_the_rerun_span_that_overlaps_it_most():
+def test_an_unmatched_span_pairs_with_the_rerun_span_that_overlaps_it_most_and_the_other_half_is_its_piece():
     recorded = [_span("exact", 100, 300, 40)]
     small, large = _span("exact", 100, 150, 10), _span("exact", 160, 300, 28)
     match = _match_findings(recorded, [small, large], "text")
     assert match.changed == ((tuple(recorded[0]), tuple(large)),)
-    assert match.new == (tuple(small),) and match.lost == ()
+    # The span was split in two by one edited word: the smaller half is part of the change, not new.
+    assert match.pieces == ((tuple(recorded[0]), tuple(small)),)
+    assert match.new == () and match.lost == ()
     assert _difference(recorded, [small, large], "text") == (
-        "Of the report's 1 span, 0 were found again, 1 was found changed (its words or kind differ) "
-        "and 0 were not; 1 span was found that the report does not list (2 in all now)."
+        "Of the report's 1 span, 0 were found again, 1 was found changed (its words or kind differ, "
+        "and it is now found as 2 spans) and 0 were not; 0 spans were found that the report does not "
+        "list (2 in all now)."
+    )
+
+
+def test_a_leftover_rerun_span_is_new_unless_it_lies_over_a_span_found_changed():
+    recorded = [
+        _span("exact", 0, 100, 20),  # found again where it was
+        _span("exact", 200, 400, 40),  # split by an edited word into two halves
+        _span("near", 500, 700, 40),  # now exact and shorter, with a second piece after a gap
+    ]
+    found = [
+        _span("exact", 0, 100, 20),
+        _span("near", 50, 90, 8),  # over a span found again, not over a changed one: new
+        _span("exact", 200, 290, 18),
+        _span("exact", 300, 400, 20),
+        _span("exact", 380, 520, 28),  # 20 over each changed span: the first recorded
+        _span("exact", 520, 640, 24),
+        _span("exact", 650, 700, 10),
+        _span("exact", 900, 1000, 20),  # over nothing recorded: new
+    ]
+    match = _match_findings(recorded, found, "text")
+    assert [(was[1], now[1]) for was, now in match.changed] == [(200, 300), (500, 520)]
+    assert [(was[1], now[1]) for was, now in match.pieces] == [(200, 200), (200, 380), (500, 650)]
+    assert [item[1] for item in match.new] == [50, 900]
+    assert _difference(recorded, found, "text") == (
+        "Of the report's 3 spans, 1 was found again, 2 were found changed (their words or kind differ, "
+        "and they are now found as 5 spans) and 0 were not; 2 spans were found that the report does not "
+        "list (8 in all now)."
     )
 
 
@@ -476,7 +542,7 @@ def test_an_overlap_tie_goes_to_the_rerun_span_that_starts_first_whatever_their_
     for found in ([first, second], [second, first]):
         match = _match_findings(recorded, found, "text")
         assert match.changed == ((tuple(recorded[0]), tuple(first)),)
-        assert match.new == (tuple(second),)
+        assert match.pieces == ((tuple(recorded[0]), tuple(second)),) and match.new == ()
 
 
 def test_each_rerun_span_is_found_changed_for_one_recorded_span_only():

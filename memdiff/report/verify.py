@@ -368,6 +368,9 @@ class FindingsMatch:
     changed: tuple[tuple[Key, Key], ...]
     lost: tuple[Key, ...]
     new: tuple[Key, ...]
+    #: (recorded, found now): a further re-run span over part of a recorded span found changed, such as
+    #: the second half of a span split in two by one edited word; it belongs to that change, not to ``new``.
+    pieces: tuple[tuple[Key, Key], ...] = ()
 
 
 def _original_range(key: Key) -> tuple[float, float] | None:
@@ -394,7 +397,10 @@ def _match_findings(recorded: list[list[Any]], found: list[list[Any]], mode: str
     span into a near one, and that span was found changed, not lost. The
     pairs with the largest overlap are made first (a tie goes to the re-run
     span that starts first in the original), and each re-run span pairs once.
-    Image regions pair only when equal.
+    Every re-run span still left whose range in the original overlaps a span
+    found changed is then a piece of that change (the other half of a span
+    split in two), not a new span: it goes to the changed span it overlaps
+    most (a tie to the first in the record). Image regions pair only when equal.
     """
     before = [tuple(x) for x in recorded]
     remaining = [tuple(x) for x in found]
@@ -450,18 +456,39 @@ def _match_findings(recorded: list[list[Any]], found: list[list[Any]], mode: str
             taken.add(m)
         remaining = [r for m, r in enumerate(remaining) if m not in taken]
 
+    pieces: list[tuple[int, Key]] = []
+    if changed:
+        left: list[Key] = []
+        for other in remaining:
+            theirs = _original_range(other)
+            best: tuple[float, int] | None = None
+            for n in sorted(changed):
+                mine = _original_range(unmatched[n])
+                if theirs is None or mine is None:
+                    continue
+                overlap = min(mine[1], theirs[1]) - max(mine[0], theirs[0])
+                if overlap > 0 and (best is None or overlap > best[0]):
+                    best = (overlap, n)
+            if best is None:
+                left.append(other)
+            else:
+                pieces.append((best[1], other))
+        remaining = left
+
     return FindingsMatch(
         same=tuple(same),
         moved=tuple((item, moved[n]) for n, item in enumerate(unmatched) if n in moved),
         changed=tuple((item, changed[n]) for n, item in enumerate(unmatched) if n in changed),
         lost=tuple(item for n, item in enumerate(unmatched) if n not in moved and n not in changed),
         new=tuple(remaining),
+        pieces=tuple((unmatched[n], other) for n, other in sorted(pieces, key=lambda p: p[0])),
     )
 
 
 def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) -> str:
     """One sentence: how many findings of the report were found again (where they were, or moved), found
-    changed, or lost, and how many are new (see ``_match_findings`` for how they are paired)."""
+    changed (and into how many spans, when one was split), or lost, and how many are new (see
+    ``_match_findings`` for how they are paired)."""
     noun = ("span", "spans") if mode == "text" else ("region", "regions")
     match = _match_findings(recorded, found, mode)
     moved, changed, lost, new = (
@@ -481,8 +508,13 @@ def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) ->
     if changed:
         said += (
             f", {changed} {_was(changed)} found changed "
-            f"({'its' if changed == 1 else 'their'} words or kind differ)"
+            f"({'its' if changed == 1 else 'their'} words or kind differ"
         )
+        if match.pieces:
+            # A split span is one finding changed, not one changed and one new: say why the count grew.
+            now = changed + len(match.pieces)
+            said += f", and {'it is' if changed == 1 else 'they are'} now found as {_counted(now, noun)}"
+        said += ")"
     said += f" and {lost} {_was(lost)} not"
     return (
         f"{said}; {_counted(new, noun)} {_was(new)} found that the report does not list "
