@@ -38,6 +38,7 @@ from memdiff.evidence import (
 )
 from memdiff.progress import Progress
 
+
 class ExitCode(IntEnum):
     OK = 0
     INTERNAL_ERROR = 1
@@ -282,7 +283,8 @@ def _destinations(args: argparse.Namespace) -> list[Destination]:
 
 
 def _refuse_empty_names(args: argparse.Namespace) -> None:
-    """An empty file name (often an unset shell variable) would silently mean "no output": refuse it."""
+    """An empty file name (often an unset shell variable) would silently mean "no output", and a report
+    named '-' a file of that name: refuse both."""
     for option, value in (
         ("--json", args.json), ("--report", args.report), ("--batch-report", args.batch_report),
         ("--prompt-file", args.prompt_file),
@@ -290,6 +292,12 @@ def _refuse_empty_names(args: argparse.Namespace) -> None:
         if value is not None and not value.strip():
             other = " or - for standard output" if option == "--json" else ""
             raise UsageError(f"{option} was given an empty file name; give the path of a file{other}.")
+    # '-' means standard output to --json; a report would instead land in a file named "-" (and "-.json").
+    for option, value in (("--report", args.report), ("--batch-report", args.batch_report)):
+        if value == "-":
+            raise UsageError(
+                f"{option} - cannot be written: a PDF report cannot go to standard output; give a file name."
+            )
 
 
 def _refuse_clashes(args: argparse.Namespace, targets: list[Destination], *, batch: bool) -> bool:

@@ -90,3 +90,18 @@ def test_a_writable_destination_is_still_replaced(case, tmp_path):
     result.write_text("old", encoding="utf-8")
     assert main(["compare", str(original), str(suspect), "--json", str(result)]) == 0
     assert result.read_text(encoding="utf-8").startswith("{")
+
+
+# --------------------------------------------------------------------------- a report to standard output
+
+
+@pytest.mark.parametrize("option", ["--report", "--batch-report"])
+def test_a_report_cannot_go_to_standard_output(case, tmp_path, monkeypatch, capsys, no_comparison, option):
+    original, suspect = case
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", str(original), str(suspect), option, "-"]) == 2
+    message = _one_sentence(capsys.readouterr().err)
+    assert message == (
+        f"memdiff: {option} - cannot be written: a PDF report cannot go to standard output; give a file name."
+    )
+    assert not (tmp_path / "-").exists() and not (tmp_path / "-.json").exists()
