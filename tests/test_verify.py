@@ -101,15 +101,61 @@ def test_other_tool_version_is_reported(inputs, tmp_path):
     assert result.ok  # same files, same findings: the version alone is stated, not a failure
 
 
-def test_a_pdf_without_a_record_does_not_verify(inputs, tmp_path):
+def test_a_pdf_memdiff_did_not_write_is_bad_input_not_a_failed_verification(
+    inputs, tmp_path, capsys
+):
+    from reportlab.pdfgen import canvas
+
+    from memdiff.cli import main
+
     original, output = inputs
+    plain = tmp_path / "letter.pdf"
+    page = canvas.Canvas(str(plain))
+    page.drawString(72, 720, "A letter, not a memdiff report.")
+    page.save()
     report, _ = make_report(original, output, tmp_path / "r.pdf")
     with pikepdf.open(report) as pdf:
         del pdf.Root.Metadata
         pdf.save(tmp_path / "stripped.pdf")
-    result = verify(tmp_path / "stripped.pdf", original, output)
+    for name in ("letter.pdf", "stripped.pdf"):
+        with pytest.raises(InputError) as raised:
+            verify(tmp_path / name, original, output)
+        assert str(raised.value) == (
+            f"{name} is not a memdiff report: it holds no memdiff record (every report memdiff "
+            "writes carries one in its metadata); give the report PDF that memdiff wrote."
+        )
+        assert main(["verify", str(tmp_path / name), str(original), str(output)]) == 2
+        assert "is not a memdiff report" in capsys.readouterr().err
+
+
+def test_a_record_that_cannot_be_read_is_damaged_and_does_not_verify(inputs, tmp_path, capsys):
+    from memdiff.cli import main
+
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    with pikepdf.open(report) as pdf:
+        packet = pdf.Root.Metadata.read_bytes()
+        start = packet.index(b"<memdiff:record>") + len(b"<memdiff:record>")
+        pdf.Root.Metadata.write(packet[:start] + b"{not json" + packet[start + 9 :])
+        pdf.save(tmp_path / "garbled.pdf")
+    result = verify(tmp_path / "garbled.pdf", original, output)
     assert not result.ok
-    assert "carries no memdiff record" in result.lines[0]
+    assert result.lines[0].startswith(
+        "garbled.pdf: its memdiff record is damaged (the record cannot be read)"
+    )
+    assert main(["verify", str(tmp_path / "garbled.pdf"), str(original), str(output)]) == 3
+    assert capsys.readouterr().out.strip().endswith("NOT verified.")
+
+
+def test_a_record_of_another_schema_is_damaged(inputs, tmp_path):
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    edited = _with_record(
+        report, tmp_path / "edited.pdf", lambda r: r.__setitem__("schema", "someone/else@1")
+    )
+    result = verify(edited, original, output)
+    assert not result.ok
+    assert "its schema is not memdiff/report-record@1" in result.lines[0], result.lines
 
 
 def test_a_missing_or_broken_report_is_bad_input(inputs, tmp_path):

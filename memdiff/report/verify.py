@@ -97,20 +97,8 @@ def verify(
 
     report = Path(report_pdf)
     record = _read(report, read_record)
-    if record is None or record.get("schema") != RECORD_SCHEMA:
-        return VerifyResult(
-            False,
-            [
-                (
-                    f"{report.name} carries no memdiff record in its metadata: it was not written by memdiff, or its "
-                    "metadata was removed or changed."
-                ),
-                "NOT verified.",
-            ],
-        )
-
-    damage = _record_damage(record)
-    if damage is not None:
+    damage = "the record cannot be read" if record is None else _record_damage(record)
+    if record is None or damage is not None:
         return VerifyResult(
             False,
             [
@@ -260,6 +248,8 @@ def _record_damage(record: dict[str, Any]) -> str | None:
     Everything verify reads is checked here first, so that a record edited
     by hand gets a sentence, never an error from deep inside the re-run.
     """
+    if record.get("schema") != RECORD_SCHEMA:
+        return f"its schema is not {RECORD_SCHEMA}"
     if record.get("kind") not in ("single", "batch"):
         return "its kind is neither single nor batch"
     if not isinstance(record.get("tool_version"), str):
@@ -312,7 +302,13 @@ def _record_damage(record: dict[str, Any]) -> str | None:
 
 
 def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
+    """The report's record; None when the report names a record that cannot be read (a damaged one).
+
+    Raises InputError when ``report`` is no readable PDF or holds no memdiff record at all.
+    """
     import pikepdf
+
+    from memdiff.report.pdfa import RECORD_NS, XMP_MARKER
 
     if str(report) == "-":
         raise InputError(
@@ -329,11 +325,24 @@ def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
             f"{report} is not a regular file (a pipe, a device or a socket); save the report to a file first."
         )
     try:
-        return read_record(report)
+        record = read_record(report)
+        if record is not None:
+            return record
+        with pikepdf.open(report) as pdf:
+            metadata = pdf.Root.get("/Metadata")
+            packet = metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else b""
     except (pikepdf.PdfError, OSError) as err:
         raise InputError(
             f"{report.name} cannot be read as a PDF ({err}); give the path of a memdiff report."
         ) from None
+    if RECORD_NS.encode() in packet or XMP_MARKER.encode() in packet:
+        # A record is there but cannot be read: a memdiff report whose record was damaged (exit 3, not 2).
+        return None
+    # Not a failed verification but the wrong file: a PDF memdiff did not write, or one stripped of its metadata.
+    raise InputError(
+        f"{report.name} is not a memdiff report: it holds no memdiff record (every report memdiff writes "
+        "carries one in its metadata); give the report PDF that memdiff wrote."
+    )
 
 
 def _row_for(
