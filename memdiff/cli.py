@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
 import shlex
@@ -262,6 +263,52 @@ def _load(path: str, password: str | None = None) -> Document:
         bar.done()
 
 
+def _resolved(path: str | os.PathLike[str]) -> Path:
+    """``path`` made absolute with its links followed, as far as they go: a loop of links or a name too long
+    (refused with their own sentence elsewhere) leaves it absolute as typed rather than raising."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+        return Path(os.path.abspath(path))
+
+
+#: Why a path cannot be reached at all, by the error the system gives, and what the user can do about it.
+_UNREACHABLE = {
+    errno.ENAMETOOLONG: ("its name is too long for this system (most allow 255 bytes a name)",
+                         "rename it or move it to a shorter path"),
+    errno.ELOOP: ("it is a loop of symbolic links that never reaches a file", "give the path of the file itself"),
+    errno.EACCES: ("permission denied", "check its permissions and those of the folders above it"),
+}
+
+
+def unreachable_sentence(path: str, err: OSError) -> str | None:
+    """One sentence saying why ``path`` cannot be read, for the errors no reader explains well; None for others."""
+    from memdiff.ingest import displayable_name
+
+    if err.errno not in _UNREACHABLE:
+        return None
+    why, what_to_do = _UNREACHABLE[err.errno]
+    return f"{displayable_name(os.fsdecode(path))} cannot be read: {why}; {what_to_do}."
+
+
+def _check_inputs_reachable(paths: Sequence[str]) -> None:
+    """Refuse, before any work, an input the system cannot even look up (a name too long, a loop of links,
+    a folder that cannot be searched). A missing file is left to the reader, which says so in its words."""
+    from memdiff.errors import InputError
+
+    for path in paths:
+        if path == "-":
+            continue
+        try:
+            os.stat(path)
+        except OSError as err:
+            sentence = unreachable_sentence(path, err)
+            if sentence is not None:
+                raise InputError(sentence) from None
+        except ValueError:  # a NUL in the name: the reader refuses it with its own sentence
+            continue
+
+
 @dataclass(frozen=True)
 class Destination:
     """A file ``compare`` will write, and the option that asked for it (in the user's words)."""
@@ -318,7 +365,7 @@ def _refuse_clashes(args: argparse.Namespace, targets: list[Destination], *, bat
     json_by_report = False
     seen: dict[str, Destination] = {}
     for target in targets:
-        key = os.path.normcase(str(target.path.resolve()))
+        key = os.path.normcase(str(_resolved(target.path)))
         if key in seen:
             first = seen[key]
             if first.option == "--json" and same_shape.get(target.option, False):
@@ -336,11 +383,11 @@ def _check_destinations(targets: list[Destination], inputs: list[str]) -> None:
     """Refuse, before any work, an output that would overwrite an input, is no regular file or cannot be created."""
     from memdiff.atomic import check_can_write, destination
 
-    input_paths = [Path(p).resolve() for p in inputs if p != "-"]
+    input_paths = [_resolved(p) for p in inputs if p != "-"]
     for target in targets:
-        resolved = target.path.resolve()
+        resolved = _resolved(target.path)
         for source in input_paths:
-            if resolved == source or (target.path.exists() and source.exists() and os.path.samefile(target.path, source)):
+            if resolved == source or _same_file(target.path, source):
                 raise UsageError(
                     f"{target.path} is one of the inputs; memdiff never writes over an input, so choose another "
                     f"name for {target.option}."
@@ -351,6 +398,14 @@ def _check_destinations(targets: list[Destination], inputs: list[str]) -> None:
             other = " (or --json - for standard output)" if target.option == "--json" else ""
             raise UsageError(f"{str(err).removesuffix('.')}{other}.") from None
         check_can_write(target.path)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (a hard link, another spelling); False when either cannot be looked up."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 #: Files an operating system or office program leaves in folders: never a model output.
@@ -378,7 +433,7 @@ def _suspect_paths(
     """
     the_original = _file_identity(original) if original != "-" else None
     the_prompt = _file_identity(prompt) if prompt else None
-    own_outputs = {os.path.normcase(str(p.resolve())) for p in outputs}
+    own_outputs = {os.path.normcase(str(_resolved(p))) for p in outputs}
     own_identities = {_file_identity(p) for p in outputs} - {None}
 
     def left_out_because(entry: Path) -> str | None:
@@ -391,9 +446,12 @@ def _suspect_paths(
             return "the original"
         if identity is not None and identity == the_prompt:
             return "the prompt file"
-        if os.path.normcase(str(entry.resolve())) in own_outputs or identity in own_identities:
+        if os.path.normcase(str(_resolved(entry))) in own_outputs or identity in own_identities:
             return "this run's own outputs"
         return None
+
+    from memdiff.errors import InputError
+    from memdiff.ingest import displayable_name as shown
 
     paths: list[str] = []
     folders: dict[str, str | None] = {}
@@ -405,8 +463,14 @@ def _suspect_paths(
             continue
         kept: list[str] = []
         left_out: dict[str, list[str]] = {}
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            reason = left_out_because(entry)
+        for entry in _folder_entries(argument):
+            try:
+                reason = left_out_because(entry)
+            except OSError as err:
+                raise InputError(
+                    f"The files in the folder {shown(argument)} cannot be opened ({err.strerror or err}: the folder "
+                    "can be listed but not searched); check the folder's permissions."
+                ) from None
             if reason is None:
                 kept.append(str(entry))
             else:
@@ -426,6 +490,19 @@ def _suspect_paths(
         repeated = sorted({p for p in paths if paths.count(p) > 1})
         raise UsageError(f"{repeated[0]} is given twice as an output; give each output once.")
     return folders
+
+
+def _folder_entries(folder: str) -> list[Path]:
+    """What a folder holds, sorted by name; a folder that cannot be read is one sentence, not a crash."""
+    from memdiff.errors import InputError
+    from memdiff.ingest import displayable_name
+
+    try:
+        return sorted(Path(folder).iterdir(), key=lambda e: e.name)
+    except OSError as err:
+        raise InputError(
+            f"The folder {displayable_name(folder)} cannot be read ({err.strerror or err}); check its permissions."
+        ) from None
 
 
 def _is_batch(args: argparse.Namespace, suspects: list[str]) -> bool:
@@ -458,6 +535,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     targets = _destinations(args)
     if [args.original, *args.suspects].count("-") > 1:
         raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as one SUSPECT.")
+    _check_inputs_reachable([args.original, *args.suspects, *([args.prompt_file] if args.prompt_file else [])])
     folders = _suspect_paths(
         args.suspects, original=args.original, prompt=args.prompt_file, outputs=[t.path for t in targets]
     )
@@ -724,6 +802,7 @@ def _print_out(text: str, *, instead: str, binary: bool = False) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    _check_inputs_reachable([args.file])
     document = _load(args.file, args.password)
     if document.kind != "text":
         raise UsageError(f"{document.name} is an image; it has no text to extract.")
@@ -1014,14 +1093,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + int(getattr(err, "signal_number", signal.SIGINT))
     except BrokenPipeError:
         return ExitCode.OK
+    except OSError as err:
+        # A path the system cannot look up at all (a name too long, a loop of links) is the user's to fix,
+        # whichever command met it first.
+        sentence = unreachable_sentence(err.filename, err) if err.filename is not None else None
+        if sentence is None or err.errno == errno.EACCES:
+            return _internal_error(arguments)
+        _say(f"memdiff: {sentence}")
+        return ExitCode.BAD_INPUT
     except Exception:
-        where = _log_internal_error(arguments)
-        place = f"the details are in {where}" if where else "the details could not be logged"
-        _say(
-            f"memdiff: internal error (a bug in memdiff, not a problem with your files); {place}. "
-            "Please report it with that file."
-        )
-        return ExitCode.INTERNAL_ERROR
+        return _internal_error(arguments)
+
+
+def _internal_error(arguments: Sequence[str]) -> int:
+    """Say that memdiff failed (not the user's files), and where the details are, if they could be kept."""
+    where = _log_internal_error(arguments)
+    if where:
+        advice = f"the details are in {where}. Please report it with that file."
+    else:
+        advice = "the details could not be written to a log file. Please report it with the command you ran."
+    _say(f"memdiff: internal error (a bug in memdiff, not a problem with your files); {advice}")
+    return ExitCode.INTERNAL_ERROR
 
 
 @contextlib.contextmanager
