@@ -213,6 +213,25 @@ def grid_table(
     return table
 
 
+#: A table cell's padding left and right (reportlab's default, which grid_table keeps).
+CELL_PADDING = 6.0
+
+
+def row_number_width(rows: int, st: Styles) -> float:
+    """A "#" column wide enough for the largest row number on one line.
+
+    Rows are cited by number: "1" over "4" in a narrow column can be read as
+    two rows. Every digit has the same width in the face, so the widest
+    number has the most digits.
+    """
+    digits = "8" * len(str(max(1, rows)))
+    text = max(
+        stringWidth(digits, st.cell.fontName, st.cell.fontSize),
+        stringWidth("#", st.cell_bold.fontName, st.cell_bold.fontSize),
+    )
+    return max(0.3 * inch, text + 2 * CELL_PADDING + 2)
+
+
 class Outline:
     """Hands out unique bookmark keys so two sections never share one."""
 
@@ -736,6 +755,7 @@ def batch_inputs(
 ) -> list[Any]:
     story = _inputs_opening(original, st, outline, width)
     story.append(_p("Model outputs", st.h3))
+    number_w = row_number_width(len(comparisons), st)
     rows = []
     for n, c in enumerate(comparisons, start=1):
         q = c.suspect
@@ -752,7 +772,7 @@ def batch_inputs(
             ["#", "File and media type", "Size, pages or pixels", "SHA-256"],
             rows,
             st,
-            [0.35 * inch, 2.0 * inch, 1.15 * inch, width - 3.5 * inch],
+            [number_w, 2.0 * inch, 1.15 * inch, width - 3.15 * inch - number_w],
         )
     )
     return story
@@ -1767,7 +1787,8 @@ def batch_summary(
                     _text_verdict(c),
                 ]
             )
-        widths = [0.3 * inch, 1.55 * inch, 0.8 * inch, 0.8 * inch, 0.75 * inch, 0.6 * inch]
+        number_w = row_number_width(len(comparisons), st)
+        widths = [number_w, 1.85 * inch - number_w, 0.8 * inch, 0.8 * inch, 0.75 * inch, 0.6 * inch]
         widths.append(width - sum(widths))
         story.append(
             grid_table(
@@ -1797,7 +1818,8 @@ def batch_summary(
                     markup(i.orientation or "as given"),
                 ]
             )
-        widths = [0.3 * inch, 1.5 * inch, 1.45 * inch, 0.8 * inch, 0.8 * inch, 0.7 * inch]
+        number_w = row_number_width(len(comparisons), st)
+        widths = [number_w, 1.8 * inch - number_w, 1.45 * inch, 0.8 * inch, 0.8 * inch, 0.7 * inch]
         widths.append(width - sum(widths))
         story.append(
             grid_table(
