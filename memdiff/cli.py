@@ -148,8 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="compare an original work with one or more model outputs",
         description="Compare ORIGINAL with each SUSPECT (a model output; '-' reads standard input). "
-        "A folder given as SUSPECT stands for the files in it, less hidden and system files, the original and "
-        "this run's own outputs (stderr says what was left out). Without --json or --report, prints a summary. "
+        "A folder given as SUSPECT stands for the files in it, less hidden and system files, the original, "
+        "this run's own outputs and the reports and results memdiff wrote before (stderr says what was left "
+        "out). Without --json or --report, prints a summary. "
         "Every file and input is checked before any comparison; the output files are written together at the "
         "end, and after an error or an interrupt none is.",
     )
@@ -412,6 +413,60 @@ def _same_file(a: Path, b: Path) -> bool:
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "icon\r"})
 
 
+#: The bytes that open memdiff's record in every report it writes (memdiff.report.pdfa's XMP packet, which
+#: PDF/A keeps uncompressed): found in a PDF, they mark an earlier report, not a model output. Written out
+#: here so that looking at a folder of texts never loads the PDF libraries; a test holds the two equal.
+REPORT_RECORD_MARK = b'xmlns:memdiff="urn:memdiff:ns:report:1.0/">\n<memdiff:record>{'
+
+#: The schema names of the JSON files memdiff writes (results, batch results, case files) begin so.
+RESULT_SCHEMA_PREFIX = "memdiff/"
+
+
+def written_by_memdiff(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is one memdiff wrote (a report carrying its record, a result or case JSON), not a model output.
+
+    Cheap: the first bytes say whether to look further; only a PDF is
+    searched for the record's mark (a chunk at a time), and only a file that
+    opens as a JSON object is parsed. A file that cannot be read is not
+    memdiff's (the reader then says what is wrong with it).
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+            if head.startswith(b"%PDF-"):
+                return _holds(handle, head, REPORT_RECORD_MARK)
+            if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+                return _memdiff_json(head + handle.read())
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _holds(handle: Any, start: bytes, mark: bytes) -> bool:
+    """Whether the rest of an open file, after ``start`` already read, holds ``mark``: a MiB at a time."""
+    tail = start
+    while True:
+        if mark in tail:
+            return True
+        chunk = handle.read(1 << 20)
+        if not chunk:
+            return False
+        tail = tail[-(len(mark) - 1) :] + chunk
+
+
+def _memdiff_json(data: bytes) -> bool:
+    import json
+
+    if RESULT_SCHEMA_PREFIX.encode() not in data:  # most JSON is not memdiff's: no need to parse it
+        return False
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    schema = value.get("schema") if isinstance(value, dict) else None
+    return isinstance(schema, str) and schema.startswith(RESULT_SCHEMA_PREFIX)
+
+
 def _file_identity(path: str | Path) -> tuple[int, int] | None:
     try:
         info = os.stat(path)
@@ -426,9 +481,10 @@ def _suspect_paths(
     """Expand folders into the model outputs they hold, sorted by name.
 
     Left out, and said so on standard error: hidden and system files, what is
-    not a file (sub-folders are not searched), the original, the prompt file
-    and this run's own outputs (so a report written into the case folder is
-    not compared next time). Returns each output's path and the folder
+    not a file (sub-folders are not searched), the original, the prompt file,
+    this run's own outputs (so a report written into the case folder is not
+    compared next time) and any other report, result or case file memdiff
+    wrote (an earlier exhibit quotes the original, so it would "reproduce" it). Returns each output's path and the folder
     argument it came from (None for one named itself).
     """
     the_original = _file_identity(original) if original != "-" else None
@@ -448,6 +504,8 @@ def _suspect_paths(
             return "the prompt file"
         if os.path.normcase(str(_resolved(entry))) in own_outputs or identity in own_identities:
             return "this run's own outputs"
+        if written_by_memdiff(entry):
+            return "reports and results memdiff wrote, not model outputs"
         return None
 
     from memdiff.errors import InputError
