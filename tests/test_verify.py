@@ -12,9 +12,9 @@ from memdiff.resources import path as resource_path
 from memdiff import ingest
 from memdiff.analyse import compare
 from memdiff.errors import InputError
-from memdiff.report import verify, write_report
+from memdiff.report import verify, write_batch_report, write_report
 from memdiff.report.pdfa import read_record
-from memdiff.report.verify import _difference, _match_findings
+from memdiff.report.verify import _difference, _match_findings, _numbered, verify_outputs
 
 
 @pytest.fixture
@@ -647,3 +647,100 @@ def test_image_regions_are_never_found_changed_and_one_finding_reads_in_the_sing
     assert (
         _difference(same, same, "text") == "The same 1 span was found; the summary figures differ."
     )
+
+
+# --------------------------------------------------------------------------- several outputs of a batch report
+
+
+@pytest.fixture
+def batch(tmp_path):
+    """A batch report of three outputs of the sample original, and the four files it was made from."""
+    original = tmp_path / "novel.txt"
+    shutil.copyfile(resource_path("samples", "original.txt"), original)
+    copied = resource_path("samples", "model-output.txt").read_text(encoding="utf-8")
+    contents = {
+        "chat-1.txt": copied,
+        "chat-2.txt": resource_path("samples", "unrelated-output.txt").read_text(encoding="utf-8"),
+        "chat-3.txt": copied[: len(copied) // 2] + "\n\nAnd that is where I will stop.\n",
+    }
+    paths = []
+    for name, content in contents.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        paths.append(tmp_path / name)
+    read = ingest.load(original)
+    items = [(s, compare(read, s)) for s in (ingest.load(p) for p in paths)]
+    report = write_batch_report(read, items, tmp_path / "batch.pdf")
+    return report, original, paths
+
+
+def test_one_output_of_a_batch_report_verifies_for_that_output_only(batch, capsys):
+    from memdiff.cli import main
+
+    report, original, paths = batch
+    result = verify(report, original, paths[2])
+    assert result.ok, result.lines
+    assert result.lines[-1] == "verified: output 3 of 3; the other 2 were not checked."
+    assert main(["verify", str(report), str(original), str(paths[0])]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[-1]
+        == "verified: output 1 of 3; the other 2 were not checked."
+    )
+
+
+def test_several_outputs_of_a_batch_report_are_checked_in_one_run(batch):
+    report, original, paths = batch
+    result = verify_outputs(report, original, paths)
+    assert result.ok, result.lines
+    assert result.lines[-1] == "verified: all 3 outputs of the report."
+    for k, path in enumerate(paths, start=1):
+        assert f"Output: {path.name}: SHA-256 matches the report (output {k} of 3)" in "\n".join(
+            result.lines
+        )
+        assert any(
+            line.startswith(f"Findings (output {k} of 3): running the comparison again")
+            for line in result.lines
+        ), result.lines
+    # The report and the original are read and said once, not once per output.
+    assert sum(line.startswith("Original: ") for line in result.lines) == 1
+    assert sum(line.startswith("Pages: ") for line in result.lines) == 1
+
+    some = verify_outputs(report, original, [paths[2], paths[0]])
+    assert some.ok
+    assert some.lines[-1] == "verified: outputs 1 and 3 of 3; the other one was not checked."
+
+
+def test_an_output_that_does_not_verify_is_named_in_the_verdict(batch, tmp_path):
+    report, original, paths = batch
+    paths[1].write_text(
+        paths[1].read_text(encoding="utf-8")
+        + "\n"
+        + resource_path("samples", "model-output.txt").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    stranger = tmp_path / "stranger.txt"
+    stranger.write_text("Nothing of the kind was ever in this exhibit.\n", encoding="utf-8")
+    result = verify_outputs(report, original, [paths[0], paths[1]])
+    assert not result.ok
+    assert result.lines[-1] == (
+        "NOT verified: output 2 (chat-2.txt): the output differs, the findings differ. "
+        "Checked: outputs 1 and 2 of 3; the other one was not checked."
+    )
+    with_stranger = verify_outputs(report, original, [stranger, *paths])
+    assert not with_stranger.ok
+    assert with_stranger.lines[-1] == (
+        "NOT verified: stranger.txt: the output is not among the report's outputs; output 2 "
+        "(chat-2.txt): the output differs, the findings differ. Checked: all 3 outputs of the report."
+    )
+    alone = verify(report, original, stranger)
+    assert alone.lines[-1] == (
+        "NOT verified: the output is not among the report's outputs. "
+        "Checked: none of the report's 3 outputs."
+    )
+
+
+def test_outputs_checked_are_named_by_number_with_runs_as_ranges():
+    assert _numbered([6]) == "output 6"
+    assert _numbered([1, 3]) == "outputs 1 and 3"
+    assert _numbered([1, 2]) == "outputs 1 and 2"
+    assert _numbered([1, 2, 3, 4, 7, 9]) == "outputs 1 to 4, 7 and 9"
+    assert _numbered([2, 3, 4, 10, 11, 12]) == "outputs 2 to 4 and 10 to 12"

@@ -19,6 +19,7 @@ says how they are paired). Image regions are found again only when equal.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -77,10 +78,14 @@ def make_record(comparisons: list[Comparison], *, batch: bool) -> dict[str, Any]
 # --------------------------------------------------------------------------- verification
 
 
+#: A file to read, or a Document already read (the command line reads standard input itself).
+FileOrDocument = str | os.PathLike[str] | Document
+
+
 def verify(
     report_pdf: str | os.PathLike[str],
-    original_path: str | os.PathLike[str] | Document,
-    suspect_path: str | os.PathLike[str] | Document,
+    original_path: FileOrDocument,
+    suspect_path: FileOrDocument,
     *,
     password: str | None = None,
     suspect_password: str | None = None,
@@ -89,12 +94,55 @@ def verify(
 
     The original and the output are paths, or Documents already read (the
     command line reads standard input itself); ``password`` opens an
-    encrypted original PDF and ``suspect_password`` an encrypted output.
+    encrypted original PDF and ``suspect_password`` an encrypted output. On a
+    batch report this checks one output and says which, and that the others
+    were not checked (``verify_outputs`` checks several in one run).
+    """
+    return verify_outputs(
+        report_pdf,
+        original_path,
+        [suspect_path],
+        password=password,
+        suspect_password=suspect_password,
+    )
+
+
+@dataclass(frozen=True)
+class _OutputCheck:
+    """What verification found for one output given: its place in the report (0: none) and what differs."""
+
+    name: str
+    position: int
+    problems: tuple[str, ...]
+    findings_differ: bool
+
+
+def verify_outputs(
+    report_pdf: str | os.PathLike[str],
+    original: FileOrDocument,
+    suspects: Sequence[FileOrDocument],
+    *,
+    password: str | None = None,
+    suspect_password: str | None = None,
+) -> VerifyResult:
+    """Check a report against its original and one or more of its outputs, in one run.
+
+    The report's record and the original are read once; each output is
+    hashed and compared again with the recorded parameters, and says what
+    ``verify`` says of it. The last line is one verdict for all of them:
+    "verified" only when the report and every output given check out, and
+    for a batch report it names the outputs checked and says how many of the
+    report's outputs were not given (they were not checked). ``ok`` is True
+    only when everything given verified; outputs not given do not make it
+    False, since the user chose which to check and the verdict says so.
+    ``suspect_password`` opens every encrypted output.
     """
     from memdiff import ingest
     from memdiff.analyse import compare
     from memdiff.report.pdfa import read_pages_digest, read_record, read_resources_digest
 
+    if not suspects:
+        raise ValueError("verify_outputs needs at least one output to check")
     report = Path(report_pdf)
     record = _read(report, read_record)
     damage = "the record cannot be read" if record is None else _record_damage(record)
@@ -150,47 +198,20 @@ def verify(
             "recorded one), so they were not checked."
         )
 
-    original = (
-        original_path
-        if isinstance(original_path, Document)
-        else ingest.load(original_path, password=password)
-    )
-    suspect = (
-        suspect_path
-        if isinstance(suspect_path, Document)
-        else ingest.load(suspect_path, password=suspect_password)
-    )
+    first = original if isinstance(original, Document) else ingest.load(original, password=password)
+    given = [
+        s if isinstance(s, Document) else ingest.load(s, password=suspect_password)
+        for s in suspects
+    ]
 
     want = record.get("original", {})
-    if original.sha256 == want.get("sha256"):
-        lines.append(f"Original: {original.name}: SHA-256 matches the report ({original.sha256}).")
+    if first.sha256 == want.get("sha256"):
+        lines.append(f"Original: {first.name}: SHA-256 matches the report ({first.sha256}).")
     else:
         problems.append("the original differs")
         lines.append(
-            f"Original: {original.name} is NOT the file the report was made from: its SHA-256 is {original.sha256}, "
+            f"Original: {first.name} is NOT the file the report was made from: its SHA-256 is {first.sha256}, "
             f"the report records {want.get('sha256')} for {want.get('name')}."
-        )
-
-    row, position = _row_for(outputs, suspect.sha256, suspect.name)
-    where = f" (output {position} of {len(outputs)})" if len(outputs) > 1 else ""
-    if row is None:
-        return VerifyResult(
-            False,
-            [
-                *lines,
-                f"Output: {suspect.name} is not among the outputs this report covers.",
-                "NOT verified.",
-            ],
-        )
-    if suspect.sha256 == row.get("sha256"):
-        lines.append(
-            f"Output: {suspect.name}: SHA-256 matches the report{where} ({suspect.sha256})."
-        )
-    else:
-        problems.append("the output differs")
-        lines.append(
-            f"Output: {suspect.name} is NOT the file the report was made from{where}: its SHA-256 is "
-            f"{suspect.sha256}, the report records {row.get('sha256')} for {row.get('name')}."
         )
 
     if recorded_version != __version__:
@@ -201,37 +222,115 @@ def verify(
         lines.append(f"Tool version: memdiff {__version__}, as in the report.")
 
     parameters = Parameters.from_dict(record.get("parameters", {}))
-    try:
-        rerun = compare(original, suspect, parameters, mode=row.get("mode", "auto"))
-    except InputError as err:
-        problems.append("the comparison could not be run again")
-        lines.append(f"Re-run: not possible: {err}")
-        rerun = None
-    if rerun is not None:
-        digest = rerun.findings_digest()
-        if digest == row.get("findings_sha256"):
+    several = len(given) > 1
+    checks: list[_OutputCheck] = []
+    for suspect in given:
+        row, position = _row_for(outputs, suspect.sha256, suspect.name)
+        where = f" (output {position} of {len(outputs)})" if len(outputs) > 1 else ""
+        mine: list[str] = []
+        differ = False
+        if row is None:
+            mine.append("the output is not among the report's outputs")
+            lines.append(f"Output: {suspect.name} is not among the outputs this report covers.")
+            checks.append(_OutputCheck(suspect.name, 0, tuple(mine), differ))
+            continue
+        if suspect.sha256 == row.get("sha256"):
             lines.append(
-                f"Findings: running the comparison again with the recorded parameters gives the same "
-                f"findings digest ({digest})."
+                f"Output: {suspect.name}: SHA-256 matches the report{where} ({suspect.sha256})."
             )
         else:
-            problems.append("the findings differ")
+            mine.append("the output differs")
             lines.append(
-                f"Findings: DIFFERENT. The report records digest {row.get('findings_sha256')}; running "
-                f"again gives {digest}."
+                f"Output: {suspect.name} is NOT the file the report was made from{where}: its SHA-256 is "
+                f"{suspect.sha256}, the report records {row.get('sha256')} for {row.get('name')}."
             )
-            lines.append(_difference(row.get("findings", []), _findings_keys(rerun), rerun.mode))
-            if recorded_version != __version__:
+        label = f"Findings{where}" if several else "Findings"
+        try:
+            rerun = compare(first, suspect, parameters, mode=row.get("mode", "auto"))
+        except InputError as err:
+            mine.append("the comparison could not be run again")
+            lines.append(f"Re-run{where}: not possible: {err}")
+            rerun = None
+        if rerun is not None:
+            found = rerun.findings_digest()
+            if found == row.get("findings_sha256"):
                 lines.append(
-                    "The difference may come from the other tool version; run the recorded version to "
-                    "check."
+                    f"{label}: running the comparison again with the recorded parameters gives the same "
+                    f"findings digest ({found})."
                 )
+            else:
+                differ = True
+                mine.append("the findings differ")
+                lines.append(
+                    f"{label}: DIFFERENT. The report records digest {row.get('findings_sha256')}; running "
+                    f"again gives {found}."
+                )
+                lines.append(
+                    _difference(row.get("findings", []), _findings_keys(rerun), rerun.mode)
+                )
+        checks.append(_OutputCheck(suspect.name, position, tuple(mine), differ))
 
-    if problems:
-        lines.append("NOT verified: " + "; ".join(problems) + ".")
-        return VerifyResult(False, lines)
-    lines.append("verified")
-    return VerifyResult(True, lines)
+    if recorded_version != __version__ and any(c.findings_differ for c in checks):
+        lines.append(
+            "The difference may come from the other tool version; run the recorded version to check."
+        )
+    lines.append(_verdict(problems, checks, len(outputs)))
+    return VerifyResult(not problems and not any(c.problems for c in checks), lines)
+
+
+def _verdict(problems: list[str], checks: list[_OutputCheck], outputs: int) -> str:
+    """The last line: "verified" or what does not hold, and on a batch report which outputs were checked.
+
+    A single report keeps its plain verdict ("verified", or "NOT verified:"
+    and the reasons); a batch report's always names the outputs checked, so
+    that it never reads as the whole exhibit verified when it was not.
+    """
+    failed = [c for c in checks if c.problems]
+    if len(checks) == 1:
+        reasons = [*problems, *checks[0].problems]
+    else:
+        reasons = [
+            *problems,
+            *(
+                f"{'output ' + str(c.position) + ' (' + c.name + ')' if c.position else c.name}: "
+                + ", ".join(c.problems)
+                for c in failed
+            ),
+        ]
+    if outputs <= 1:
+        return "NOT verified: " + "; ".join(reasons) + "." if reasons else "verified"
+    checked = sorted({c.position for c in checks if c.position})
+    if len(checked) == outputs:
+        scope = f"all {outputs} outputs of the report"
+    elif not checked:
+        scope = f"none of the report's {outputs} outputs"
+    else:
+        rest = outputs - len(checked)
+        other = "the other one was" if rest == 1 else f"the other {rest} were"
+        scope = f"{_numbered(checked)} of {outputs}; {other} not checked"
+    if reasons:
+        return "NOT verified: " + "; ".join(reasons) + f". Checked: {scope}."
+    return f"verified: {scope}."
+
+
+def _numbered(positions: list[int]) -> str:
+    """ "output 6", "outputs 1 and 3", "outputs 1 to 4, 7 and 9": runs of three or more are given as ranges."""
+    runs: list[str] = []
+    start = previous = positions[0]
+    for n in [*positions[1:], None]:
+        if n is not None and n == previous + 1:
+            previous = n
+            continue
+        if previous - start >= 2:
+            runs.append(f"{start} to {previous}")
+        else:
+            runs.extend(str(k) for k in range(start, previous + 1))
+        if n is not None:
+            start = previous = n
+    noun = "output" if len(positions) == 1 else "outputs"
+    if len(runs) == 1:
+        return f"{noun} {runs[0]}"
+    return f"{noun} {', '.join(runs[:-1])} and {runs[-1]}"
 
 
 _HEX64 = frozenset("0123456789abcdef")
