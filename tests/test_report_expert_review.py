@@ -16,7 +16,9 @@ from pypdf import PdfReader
 
 from memdiff import ingest
 from memdiff.analyse import compare
-from memdiff.report import write_batch_report, write_report
+from memdiff.report import FrontMatter, write_batch_report, write_report
+from memdiff.report.pdf import case_label, exhibit_label, fit_title
+from memdiff.report.styles import register_fonts
 
 EPOCH = "1796000000"
 
@@ -62,3 +64,77 @@ def test_batch_row_numbers_of_two_digits_stay_on_one_line(tmp_path, monkeypatch)
         assert re.search(rf"(?m)^{n}\s+out-{n:03d}\.txt", summary), summary
     inputs = next(p for p in pages if "Model outputs" in p)
     assert re.search(r"(?m)^12\s+out-012\.txt", inputs), inputs
+
+
+# --------------------------------------------------------------------------- labels as typed
+
+
+def test_exhibit_label_keeps_its_case_on_the_cover_and_in_the_header(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    target = write(case, tmp_path / "ex.pdf", front=FrontMatter(exhibit="12a", case_number="1:23-cv-1"))
+    pages = page_texts(target)
+    assert "Exhibit 12a" in pages[0]
+    assert "12A" not in "".join(pages)
+    assert all("Exhibit 12a" in page for page in pages)
+
+
+def test_a_case_number_typed_with_its_label_is_not_labelled_twice(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    target = write(
+        case, tmp_path / "cn.pdf", front=FrontMatter(case_number="Case No. 1:23-cv-11195", exhibit="Exhibit J")
+    )
+    text = "".join(page_texts(target))
+    assert "Case No. 1:23-cv-11195" in text
+    assert "Case No. Case No." not in text
+    assert "Exhibit Exhibit" not in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("1:23-cv-11195", "Case No. 1:23-cv-11195"),
+        ("Case No. 1:23-cv-11195", "Case No. 1:23-cv-11195"),
+        ("case no 1:23-cv-11195", "case no 1:23-cv-11195"),
+        ("Civil Action No. 24-1234", "Civil Action No. 24-1234"),
+        ("MDL No. 3143", "MDL No. 3143"),
+        ("No. 1:23-cv-11195", "No. 1:23-cv-11195"),
+        ("Case: 1:23-cv-11195", "Case: 1:23-cv-11195"),
+        ("CV-2023-001234", "Case No. CV-2023-001234"),
+        ("Noble v. Smith 24-1", "Case No. Noble v. Smith 24-1"),
+    ],
+)
+def test_case_label(typed, printed):
+    assert case_label(typed) == printed
+
+
+def test_exhibit_label_as_typed():
+    assert exhibit_label("12a") == "Exhibit 12a"
+    assert exhibit_label("Exhibit J") == "Exhibit J"
+    assert exhibit_label("exhibit px-1") == "exhibit px-1"
+
+
+# --------------------------------------------------------------------------- running title
+
+
+def test_running_title_is_cut_between_words_or_left_out(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    front = FrontMatter(case_number="2:25-cv-04411-ABC", exhibit="K-3", page_size="a4")
+    target = write(case, tmp_path / "a4.pdf", front=front)
+    title = "Comparison of a model output with an original work"
+    words = set(title.split())
+    for page in page_texts(target)[1:]:
+        header = page.splitlines()[0]
+        shown = re.search(r"(Comparison[^…\n]*)…", header)
+        assert shown is not None or title in page, header
+        if shown:
+            # Every word shown whole: the cut falls between words.
+            assert set(shown.group(1).split()) <= words, header
+
+
+def test_fit_title_cuts_at_a_word_or_drops_the_title():
+    register_fonts()
+    title = "Comparison of a model output with an original work"
+    assert fit_title(title, 1000) == title
+    cut = fit_title(title, 150)
+    assert cut.endswith("…") and title.startswith(cut[:-1]) and title[len(cut) - 1] == " "
+    assert fit_title(title, 30) == ""

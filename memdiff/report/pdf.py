@@ -231,7 +231,7 @@ class ReportTemplate(BaseDocTemplate):
             line(right, top + n * step, text, SANS_BOLD, size, "right")
         if furniture.title:
             ops.append(colour_operator(MUTED, "rg"))
-            line(width / 2, top, furniture.title, SANS, 8, "centre")
+            line(width / 2, top, furniture.title, SANS, TITLE_SIZE, "centre")
             ops.append(colour_operator(RULE, "rg"))
         n = number
         ops.append(
@@ -252,16 +252,16 @@ class ReportTemplate(BaseDocTemplate):
             return cached[1]
         d = self.decoration
         left, right = MARGIN_X, page_width - MARGIN_X
-        case_label = clean(f"Case No. {d.case_number}") if d.case_number else ""
-        exhibit_label = clean(_exhibit_label(d.exhibit)) if d.exhibit else ""
-        size, case_lines, exhibit_lines = _fit_header(case_label, exhibit_label, right - left)
+        case_text = clean(case_label(d.case_number)) if d.case_number.strip() else ""
+        exhibit_text = clean(exhibit_label(d.exhibit)) if d.exhibit.strip() else ""
+        size, case_lines, exhibit_lines = _fit_header(case_text, exhibit_text, right - left)
         title = ""
         if d.title and len(case_lines) <= 1 and len(exhibit_lines) <= 1:
-            used_left = _label_width(case_label, size) if case_label else 0.0
-            used_right = _label_width(exhibit_label, size) if exhibit_label else 0.0
+            used_left = _label_width(case_text, size) if case_text else 0.0
+            used_right = _label_width(exhibit_text, size) if exhibit_text else 0.0
             # The title goes in the middle only where it clears both sides.
             room = (right - left) / 2 - max(used_left, used_right) - HEADER_GAP
-            title = _fit(clean(d.title), SANS, 8, 2 * room) if room > 60 else ""
+            title = fit_title(clean(d.title), 2 * room) if room > 60 else ""
         legend, legend_size = "", 8.0
         if d.confidentiality:
             # The legend must appear whole on every page: shrink it to the
@@ -391,8 +391,29 @@ def _bates_place(bates: str, page_width: float) -> tuple[float, float, float]:
     return right - used, FOOTER_Y - 11, size
 
 
-def _exhibit_label(exhibit: str) -> str:
+def exhibit_label(exhibit: str) -> str:
+    """The exhibit's label as printed: "Exhibit " and the label exactly as typed ("12a" stays "12a").
+
+    An exhibit label is an identifier: 12a and 12A can be two exhibits, so
+    its letters' case is never changed; a label typed with its own
+    "Exhibit" is not given a second one.
+    """
+    exhibit = exhibit.strip()
     return exhibit if exhibit.lower().startswith("exhibit") else f"Exhibit {exhibit}"
+
+
+# A case number typed with its own label: "Case No. 1:23-cv-1", "Civil Action No. 24-1",
+# "MDL No. 3143", "No. 1:23-cv-1", "Case: 1:23-cv-1", "Az. 3 O 123/24".
+_CASE_PREFIX = re.compile(
+    r"(?:case\b|(?:[^\W\d]+\.?\s+){0,3}(?:no|nos|nr|number|num)\b\.?|(?:az|aktenzeichen)\b)",
+    re.IGNORECASE,
+)
+
+
+def case_label(case_number: str) -> str:
+    """The case number as printed: "Case No. " and the number, unless it was typed with such a label already."""
+    case_number = case_number.strip()
+    return case_number if _CASE_PREFIX.match(case_number) else f"Case No. {case_number}"
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -402,6 +423,25 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     while text and _label_width(text + "…", size, font) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+TITLE_SIZE = 8.0
+
+
+def fit_title(title: str, width: float) -> str:
+    """The running title whole, or cut after a whole word with an ellipsis, or "" when not even two words fit.
+
+    A title cut inside a word ("…with an ori…") reads as a misprint on
+    every page of an exhibit; a title reduced to its first word says nothing.
+    """
+    if _label_width(title, TITLE_SIZE, SANS) <= width:
+        return title
+    words = title.split()
+    for kept in range(len(words) - 1, 1, -1):
+        shortened = " ".join(words[:kept]).rstrip(",;:–—-") + "…"
+        if _label_width(shortened, TITLE_SIZE, SANS) <= width:
+            return shortened
+    return ""
 
 
 # zlib's level for the PDF's streams: 3 deflates a long report's 1.4 MB of

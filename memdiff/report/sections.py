@@ -40,7 +40,7 @@ from memdiff.evidence import (
 from memdiff.report import validation
 from memdiff.report.bidi import has_right_to_left
 from memdiff.report.marking import Alignment, align_all, marked_pieces, output_word_status
-from memdiff.report.pdf import Heading
+from memdiff.report.pdf import Heading, case_label, exhibit_label
 from memdiff.report.sidebyside import SideBySide
 from memdiff.report.styles import (
     GRID,
@@ -285,15 +285,11 @@ def front_matter(front: FrontMatter, title: str, report_date: str, st: Styles) -
         story.append(_p(markup(front.court.upper()), st.caption_court))
     if front.case_title:
         story.append(_p(markup(front.case_title), st.caption))
-    if front.case_number:
-        story.append(_p(markup(f"Case No. {front.case_number}"), st.caption))
-    if front.exhibit:
-        label = (
-            front.exhibit
-            if front.exhibit.lower().startswith("exhibit")
-            else f"Exhibit {front.exhibit}"
-        )
-        story.append(_p(markup(label.upper()), st.exhibit))
+    if front.case_number.strip():
+        story.append(_p(markup(case_label(front.case_number)), st.caption))
+    if front.exhibit.strip():
+        # As in every page's header, letter for letter: an exhibit label is an identifier.
+        story.append(_p(markup(exhibit_label(front.exhibit)), st.exhibit))
     elif story:
         story.append(Spacer(1, 14))
     story.append(_p(markup(title), st.title))
