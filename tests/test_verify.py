@@ -744,3 +744,33 @@ def test_outputs_checked_are_named_by_number_with_runs_as_ranges():
     assert _numbered([1, 2]) == "outputs 1 and 2"
     assert _numbered([1, 2, 3, 4, 7, 9]) == "outputs 1 to 4, 7 and 9"
     assert _numbered([2, 3, 4, 10, 11, 12]) == "outputs 2 to 4 and 10 to 12"
+
+
+def test_the_original_and_the_output_given_the_other_way_round_are_named_so(
+    inputs, tmp_path, capsys
+):
+    from memdiff.cli import main
+
+    original, output = inputs
+    report, _ = make_report(original, output, tmp_path / "r.pdf")
+    said = (
+        "The original and the output were given the other way round: the report was made from "
+        "novel.txt as the original and chat.txt as an output; give the original first, then the output."
+    )
+    with pytest.raises(InputError) as raised:
+        verify(report, output, original)
+    assert str(raised.value) == said
+    assert main(["verify", str(report), str(output), str(original)]) == 2
+    assert capsys.readouterr().err.strip().endswith(said)
+    # The same file as both sides is no swap: it is checked, and the original is named as changed.
+    result = verify(report, output, output)
+    assert not result.ok
+    assert any(line.startswith("Original: chat.txt is NOT the file") for line in result.lines)
+
+
+def test_a_batch_output_given_as_the_original_is_named_as_swapped(batch):
+    report, original, paths = batch
+    with pytest.raises(
+        InputError, match="the report was made from novel.txt as the original and chat-2.txt"
+    ):
+        verify_outputs(report, paths[1], [paths[0], original])

@@ -205,6 +205,7 @@ def verify_outputs(
     ]
 
     want = record.get("original", {})
+    _refuse_swapped(first, given, want.get("sha256"), outputs)
     if first.sha256 == want.get("sha256"):
         lines.append(f"Original: {first.name}: SHA-256 matches the report ({first.sha256}).")
     else:
@@ -276,6 +277,25 @@ def verify_outputs(
         )
     lines.append(_verdict(problems, checks, len(outputs)))
     return VerifyResult(not problems and not any(c.problems for c in checks), lines)
+
+
+def _refuse_swapped(
+    original: Document, given: list[Document], recorded: Any, outputs: list[dict[str, Any]]
+) -> None:
+    """Say so when the original and an output were given the other way round (their hashes tell).
+
+    Without this both would read as changed files, which they are not: the
+    command names them in the wrong order, so it is bad input (exit 2).
+    """
+    if original.sha256 == recorded or original.sha256 not in {o.get("sha256") for o in outputs}:
+        return
+    swapped = next((s for s in given if s.sha256 == recorded), None)
+    if swapped is not None:
+        raise InputError(
+            f"The original and the output were given the other way round: the report was made from "
+            f"{swapped.name} as the original and {original.name} as an output; give the original first, "
+            "then the output."
+        )
 
 
 def _verdict(problems: list[str], checks: list[_OutputCheck], outputs: int) -> str:
