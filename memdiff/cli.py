@@ -950,12 +950,38 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-def _excerpt(text: str, width: int = 44) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
+def longest_spans_sentence(comparison: Comparison) -> str:
+    """The longest span in words with its own character count, and the longest in characters when another.
+
+    The summary's two maxima may belong to two spans: joined in one phrase
+    they would describe a span that does not exist. The wording is the
+    report's (memdiff.report.sections, not imported here: it loads reportlab).
+    """
+    summary: TextSummary = comparison.summary  # type: ignore[assignment]
+
+    def characters(span) -> int:
+        return span.suspect.end - span.suspect.start
+
+    by_words = next((x for x in comparison.spans if x.words == summary.longest_span_words), None)
+    by_chars = next((x for x in comparison.spans if characters(x) == summary.longest_span_characters), None)
+    if by_words is None or by_chars is None:
+        return (
+            f"The longest span has {_count(summary.longest_span_words, 'word')}; the longest span in characters "
+            f"of the output has {_count(summary.longest_span_characters, 'character')}."
+        )
+    sentence = (
+        f"The longest span in words is span {by_words.id}: {_count(by_words.words, 'word')} "
+        f"({_count(characters(by_words), 'character')} of the output)"
+    )
+    if characters(by_words) == summary.longest_span_characters:
+        return sentence + ", also the longest in characters."
+    return (
+        sentence + f"; the longest in characters is span {by_chars.id}: "
+        f"{_count(summary.longest_span_characters, 'character')} ({_count(by_chars.words, 'word')})."
+    )
 
 
 # The report's and the window's word for each kind of span (the JSON keeps "exact").
@@ -1002,9 +1028,9 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
         lines.append(
             f"{_count(summary.span_count, 'span')} ({summary.exact_span_count} verbatim, "
             f"{summary.near_span_count} near-verbatim); "
-            f"longest {summary.longest_span_words} words ({summary.longest_span_characters:,} characters); "
             f"{summary.common_phrase_spans} flagged as common phrases."
         )
+        lines.append(longest_spans_sentence(comparison))
         lines.append("")
         lines.append(
             f"  {'#':>3}  {'kind':<8}  {'words':>5}  {'similarity':>10}  {'bits':>7}  {'common':<6}  "
