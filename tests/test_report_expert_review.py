@@ -8,6 +8,7 @@ words the report uses without saying what they are in the result file.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 
 from memdiff import ingest
 from memdiff.analyse import compare
-from memdiff.report import FrontMatter, write_batch_report, write_report
+from memdiff.report import FrontMatter, Provenance, write_batch_report, write_report
 from memdiff.report.pdf import case_label, exhibit_label, fit_title
 from memdiff.report.styles import register_fonts
 
@@ -138,3 +139,30 @@ def test_fit_title_cuts_at_a_word_or_drops_the_title():
     cut = fit_title(title, 150)
     assert cut.endswith("…") and title.startswith(cut[:-1]) and title[len(cut) - 1] == " "
     assert fit_title(title, 30) == ""
+
+
+# --------------------------------------------------------------------------- the prompt file
+
+
+def test_provenance_names_the_prompt_file_and_its_digest(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    prompt = "Please quote the opening of the novel, word for word."
+    digest = hashlib.sha256(prompt.encode("utf-8")).hexdigest()
+    prov = Provenance(model="ExampleLM 4", prompt=prompt, prompt_file="prompt.txt", prompt_sha256=digest)
+    text = flat(" ".join(page_texts(write(case, tmp_path / "p.pdf", provenance=prov))))
+    section = text[text.index("Provenance of the model output") : text.index("Method")]
+    assert "Prompt file “prompt.txt”" in section
+    assert "SHA-256 of the prompt file" in section
+    assert digest in section.replace(" ", "")
+    assert prompt in section
+
+
+def test_an_empty_prompt_file_is_stated_as_an_empty_prompt(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    digest = hashlib.sha256(b"").hexdigest()
+    prov = Provenance(prompt="", prompt_file="empty-prompt.txt", prompt_sha256=digest)
+    text = flat(" ".join(page_texts(write(case, tmp_path / "ep.pdf", provenance=prov))))
+    section = text[text.index("Provenance of the model output") : text.index("Method")]
+    assert "No information about how the model output was generated" not in section
+    assert "The prompt was empty: the prompt file “empty-prompt.txt” holds no text." in section
+    assert digest in section.replace(" ", "")

@@ -809,9 +809,18 @@ def provenance_section(prov: Provenance, st: Styles, outline: Outline, width: fl
         rows.append(("Generations made to obtain it", f"{prov.attempts:,}"))
     if prov.sampling:
         rows.append(("Sampling settings", markup(prov.sampling)))
+    if prov.prompt_file:
+        rows.append(("Prompt file", f"“{markup(prov.prompt_file)}”"))
+        if prov.prompt_sha256:
+            # The digest names the file's exact bytes, as for the inputs.
+            rows.append(("SHA-256 of the prompt file", monospace(prov.prompt_sha256)))
+    if not prov.prompt.strip() and (prov.prompt_file or prov.prompt):
+        # An empty prompt (unconditional generation) is a fact, not a missing statement.
+        rows.append(("Prompt", _empty_prompt_text(prov)))
     if rows:
-        story.append(key_value_table(rows, st, width=width, key_width=2.2 * inch))
-    if prov.prompt:
+        # The key column as in Inputs: a SHA-256 digest fits its line on Letter and A4.
+        story.append(key_value_table(rows, st, width=width, key_width=1.7 * inch))
+    if prov.prompt.strip():
         story.append(_p("Prompt", st.h3))
         for block in _blocks(prov.prompt):
             if has_right_to_left(block):
@@ -821,6 +830,13 @@ def provenance_section(prov: Provenance, st: Styles, outline: Outline, width: fl
                 story.append(_p(markup(block, keep_lines=True), st.quote))
             story.append(Spacer(1, 4))
     return story
+
+
+def _empty_prompt_text(prov: Provenance) -> str:
+    what = "holds no text" if not prov.prompt else "holds only white space, no visible text"
+    if prov.prompt_file:
+        return f"The prompt was empty: the prompt file “{markup(prov.prompt_file)}” {what}."
+    return f"The prompt was empty: it {what}."
 
 
 def _blocks(text: str) -> list[str]:
