@@ -984,6 +984,32 @@ def longest_spans_sentence(comparison: Comparison) -> str:
     )
 
 
+def page_range(first: str, last: str) -> str:
+    """Two page names as one range: "3-4", or "3 to A-1" when a name holds a hyphen, a dash or a space, where
+    a hyphen would make the range ambiguous ("3-A-1", "Page 1-Page 2")."""
+    if first == last:
+        return first
+    if any(mark in name for name in (first, last) for mark in "-\u2010\u2011\u2012\u2013\u2014 "):
+        return f"{first} to {last}"
+    return f"{first}-{last}"
+
+
+def _pages_where(comparison: Comparison, pages: tuple[int, ...]) -> str:
+    """Where a span lies in the original: the numbers printed on its pages first, the PDF's own in brackets."""
+    first, last = pages[0], pages[-1]
+    counted = page_range(str(first), str(last)) if first != last else str(first)
+    labels = comparison.original.page_labels
+    if comparison.original.printed_pages(pages) is None:  # no label for some page: the PDF's count alone
+        return f"p.{counted}"
+    printed = labels[first - 1] if first == last else page_range(labels[first - 1], labels[last - 1])
+    return f"p.{printed} ({counted})"
+
+
+def _excerpt(text: str, width: int = 44) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
+
+
 # The report's and the window's word for each kind of span (the JSON keeps "exact").
 _KIND_SAID = {"exact": "verbatim", "near": "near"}
 
@@ -1039,11 +1065,7 @@ def summary_text(comparison: Comparison, suspect: Document | None = None) -> str
         for span in comparison.spans:
             where = f"{span.original.start}-{span.original.end}"
             if span.original.pages:
-                first, last = span.original.pages[0], span.original.pages[-1]
-                where = f"p.{first}" if first == last else f"p.{first}-{last}"
-                printed = comparison.original.printed_pages(span.original.pages)
-                if printed is not None:  # the number printed on the page first, as the report gives it
-                    where = f"p.{printed.replace('–', '-')} ({where.removeprefix('p.')})"
+                where = _pages_where(comparison, span.original.pages)
             excerpt = f"  {_excerpt(suspect.text[span.suspect.start : span.suspect.end])}" if suspect else ""
             lines.append(
                 f"  {span.id:>3}  {_KIND_SAID[span.kind]:<8}  {span.words:>5}  {span.similarity:>10.3f}  {span.chance.bits:>7.1f}  "

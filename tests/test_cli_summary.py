@@ -7,7 +7,11 @@ hyphen became ambiguous when the printed page names hold one ("p.3-A-1").
 
 from __future__ import annotations
 
-from memdiff.cli import main
+import pytest
+from fixtures_docs import text_pdf
+from prose import AUSTEN
+
+from memdiff.cli import main, page_range
 
 SHORT_WORDS = "She crossed the river by the small path, and nobody said anything about it at all that evening."
 LONG_WORDS = ("Extraordinarily incomprehensible circumstances notwithstanding, Mr. Featherstonehaugh's "
@@ -42,3 +46,34 @@ def test_the_summary_loads_no_report_library():
 
     code = "import sys, memdiff.cli; sys.exit(any(m.split('.')[0] == 'reportlab' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], check=False, timeout=60).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [("1", "2", "1-2"), ("ii", "iii", "ii-iii"), ("3", "A-1", "3 to A-1"), ("Page 1", "Page 2", "Page 1 to Page 2"),
+     ("1–2", "3", "1–2 to 3"), ("7", "7", "7")],
+)
+def test_a_page_range_reads_one_way_only(first, last, shown):
+    assert page_range(first, last) == shown
+
+
+def _lines(words: list[str]) -> list[str]:
+    return [" ".join(words[n : n + 10]) for n in range(0, len(words), 10)]
+
+
+@pytest.mark.parametrize(
+    ("labels", "shown"),
+    [(((0, "ARABIC", 3, ""), (1, "ARABIC", 1, "A-")), "p.3 to A-1 (1-2)"),
+     (((0, "ARABIC", 1, "Page "),), "p.Page 1 to Page 2 (1-2)"),
+     (((0, "ROMAN_LOWER", 1, ""),), "p.i-ii (1-2)"),
+     ((), "p.1-2")],
+)
+def test_a_span_across_pages_names_them_unambiguously(tmp_path, capsys, labels, shown):
+    words = AUSTEN.split()[:120]
+    book = tmp_path / "book.pdf"
+    book.write_bytes(text_pdf([_lines(words[:60]), _lines(words[60:])], labels=labels))
+    output = tmp_path / "output.txt"
+    output.write_text(" ".join(words[30:90]), encoding="utf-8")
+    assert main(["compare", str(book), str(output)]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "verbatim  " in line]
+    assert len(rows) == 1 and f" {shown} " in rows[0], rows
