@@ -239,6 +239,11 @@ class WrappingBar(QFrame):
         self.updateGeometry()
 
 
+def _filled(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The fields given a value, in name order: an empty field and a missing one say the same."""
+    return tuple(sorted((name, value) for name, value in fields.items() if value not in (None, "")))
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
@@ -302,6 +307,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._show_idle_summary()
         self._update_actions()
+        #: The case as it was last saved or opened (or started): what "unsaved work" is measured against.
+        self._saved_state = self._case_state()
 
     # ================================================================== construction
 
@@ -1428,6 +1435,52 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Save
 
+    def _case_state(self) -> tuple[Any, ...]:
+        """What a saved case records, in a form that compares equal when nothing worth saving changed.
+
+        The inputs count by their SHA-256 (a side still being read, or not found, by the digest the
+        case recorded), so reopening a case and letting its files load is no change.
+        """
+        inputs = []
+        for side in SIDES:
+            document, recorded = self.documents[side], self._recorded.get(side)
+            inputs.append(document.sha256 if document is not None else recorded.sha256 if recorded is not None else None)
+        return (tuple(inputs), self.parameters_panel.parameters(), _filled(self.front_matter), _filled(self.provenance))
+
+    @property
+    def has_unsaved_work(self) -> bool:
+        """True when the case holds inputs or report details that changed since it was last saved or opened."""
+        state = self._case_state()
+        has_work = any(state[0]) or bool(state[2]) or bool(state[3])
+        return has_work and state != self._saved_state
+
+    def _mark_saved(self) -> None:
+        self._saved_state = self._case_state()
+
+    def keep_unsaved_work(self, going_to: str) -> bool:
+        """Before the case is replaced or the window closed: offer to save unsaved work.
+
+        Returns True when the caller may go on (saved, or the user chose to discard it),
+        False when the user cancelled (or the save did not happen).
+        """
+        if not self.has_unsaved_work:
+            return True
+        self.parameters_panel.flush()
+        answer = self.tell(
+            "question", self.tr("Save the case?"),
+            self.tr("This case has changes that are not saved in a case file (its inputs, settings, caption or "
+                    "provenance). Save the case before {going_to}?").format(going_to=going_to),
+            buttons=(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                     | QMessageBox.StandardButton.Cancel),
+            default=QMessageBox.StandardButton.Save,
+            labels={QMessageBox.StandardButton.Discard: self.tr("Don't save")},
+        )
+        if answer == QMessageBox.StandardButton.Discard:
+            return True
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_case() is not None
+        return False
+
     def save_case(self, *, ask: bool = False, path: str | os.PathLike[str] | None = None) -> Path | None:
         if not any(self.documents.values()):
             self.tell("information", self.tr("Nothing to save"),
@@ -1463,18 +1516,23 @@ class MainWindow(QMainWindow):
             return None
         self.case_path = target
         self._remember_recorded(case)
+        self._mark_saved()
         self._update_title()
         self.statusBar().showMessage(self.tr("Case saved to {path}").format(path=target), 5000)
         self.caseSaved.emit(target)
         return target
 
     def choose_and_open_case(self) -> None:
+        if not self.keep_unsaved_work(self.tr("opening another case")):
+            return
         path = self.choose_open_path(self.tr("Open a case"), self.tr(CASE_FILTER))
         if path:
             self.open_case(path)
 
     def new_case(self) -> None:
         """Start afresh: no inputs, no case file, an empty caption and provenance (File > New case)."""
+        if not self.keep_unsaved_work(self.tr("starting a new case")):
+            return
         self._start_case(None, case_file.Case(original=None, suspect=None,
                                               parameters=self.parameters_panel.parameters()))
         self._show_idle_summary()
@@ -1500,6 +1558,7 @@ class MainWindow(QMainWindow):
         self._expected = {}
         self._expected_saved_on = self.local_time(case.saved) if case.saved else ""
         self._update_actions()
+        self._mark_saved()
 
     def open_case(self, path: str | os.PathLike[str]) -> bool:
         """Load a saved case: its parameters, caption, provenance and the inputs that can be found.
@@ -1843,6 +1902,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.keep_unsaved_work(self.tr("closing memdiff")):
+            event.ignore()
+            return
         self.parameters_panel.flush()
         self.save_layout()
         # Stop and wait for the workers so no thread outlives the window.

@@ -22,7 +22,7 @@ DRIVER = textwrap.dedent(
     import json, sys
     import memdiff.gui
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
     from memdiff.gui import app as application
     from memdiff.gui.main_window import MainWindow
 
@@ -37,6 +37,10 @@ DRIVER = textwrap.dedent(
         seen["spans"] = len(windows[0].comparison.spans)
         seen["title"] = windows[0].windowTitle()
         seen["hook"] = sys.excepthook is not sys.__excepthook__
+        # The two files loaded are unsaved work: closing asks first (here answered "Don't save").
+        seen["asked"] = []
+        windows[0].tell = lambda level, title, text, **kw: (
+            seen["asked"].append(title) or QMessageBox.StandardButton.Discard)
         windows[0].close()
 
     QTimer.singleShot(50, watch)
@@ -61,6 +65,7 @@ def test_run_loads_both_files_compares_and_exits_cleanly(samples, tmp_path):
     assert seen["spans"] > 0
     assert "original.txt" in seen["title"] and "model-output.txt" in seen["title"]
     assert seen["hook"] is True  # uncaught errors go to the crash dialog
+    assert seen["asked"] == ["Save the case?"]
     logs = list((tmp_path / "state").rglob("memdiff-gui.log"))
     assert logs and "starting" in logs[0].read_text(encoding="utf-8")
     # The window's layout was remembered in the private config folder, nowhere else.
