@@ -121,6 +121,11 @@ def _fraction(value: str) -> float:
     return number
 
 
+def _language_code(value: str) -> str:
+    """A language code as the tables name it: "EN" and " en " are "en" (and "AUTO" is "auto")."""
+    return value.strip().lower()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="memdiff",
@@ -191,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
                           default=defaults.ignore_running_heads,
                           help="leave out of matching the running heads, feet and page numbers repeated at the "
                                "edges of a PDF's pages (default on)")
-    matching.add_argument("--language", default=defaults.language,
+    matching.add_argument("--language", default=defaults.language, type=_language_code,
                           help="language of the word frequencies for the chance estimate, e.g. en, de, zh (default auto)")
 
     front = compare.add_argument_group("report front matter")
@@ -803,6 +808,7 @@ def _write_reports(
     """Write the reports (inside the caller's written_together block); return what to say once they are in place."""
     if not (args.report or args.batch_report):
         return []  # nothing to import: reportlab and pikepdf cost a comparison without a report 0.1 s
+    from memdiff.ingest import displayable_name
     from memdiff.report import write_batch_report, write_report
 
     front, provenance = _front_and_provenance(args, prompt)
@@ -811,10 +817,10 @@ def _write_reports(
     if args.report:
         suspect, comparison = items[0]
         path = write_report(comparison, original, suspect, args.report, front=front, provenance=provenance, command=command)
-        messages.append(f"Report written: {path}")
+        messages.append(f"Report written: {displayable_name(str(path))}")
     if args.batch_report:
         path = write_batch_report(original, items, args.batch_report, front=front, provenance=provenance, command=command)
-        messages.append(f"Batch report written: {path}")
+        messages.append(f"Batch report written: {displayable_name(str(path))}")
     return messages
 
 
@@ -893,19 +899,30 @@ DEMO_EXHIBIT = "Demo"
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from memdiff.gui.preflight import display_problem
+    from memdiff.ingest import displayable_name
 
     original_path, suspect_path = sample_case()
     if not args.no_gui and display_problem() is None:
         return _run_gui(str(original_path), str(suspect_path))
     from memdiff import ingest
     from memdiff.analyse import compare
+    from memdiff.atomic import check_can_write
     from memdiff.report import FrontMatter, write_report
 
+    report = Path("memdiff-demo-report.pdf").resolve()
+    # As compare does: a folder that cannot take the report is said before the summary, not after it.
+    for target in (report, report.with_suffix(".json")):
+        try:
+            check_can_write(target)
+        except OutputError as err:
+            raise OutputError(
+                f"{str(err).removesuffix('.')}; the demonstration writes its report into the current folder, so "
+                "run it from a folder you can write to."
+            ) from None
     original = ingest.load(original_path)
     suspect = ingest.load(suspect_path)
     comparison = compare(original, suspect)
     _print_out(summary_text(comparison, suspect) + "\n", instead=TO_A_FILE)
-    report = Path("memdiff-demo-report.pdf").resolve()
     write_report(
         comparison,
         original,
@@ -926,7 +943,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             DEMO_EXHIBIT,
         ],
     )
-    _print_out(f"\nReport written: {report}\nResult file:    {report.with_suffix('.json')}\n",
+    shown = displayable_name(str(report))
+    _print_out(f"\nReport written: {shown}\nResult file:    {displayable_name(str(report.with_suffix('.json')))}\n",
                instead="the report was written all the same")
     return ExitCode.OK
 

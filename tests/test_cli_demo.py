@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from memdiff.cli import main
@@ -27,3 +29,14 @@ def test_the_demo_report_names_the_command_that_makes_the_same_report(tmp_path, 
     demo.unlink()
     assert main(argv[1:]) == 0
     assert demo.read_bytes() == first
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs a folder no file can be created in")
+def test_the_demo_in_a_folder_it_cannot_write_says_so_before_the_summary(monkeypatch, capsys):
+    monkeypatch.chdir("/proc")
+    assert main(["demo", "--no-gui"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # not the whole summary, then a failure
+    message = err.strip()
+    assert message.count("\n") == 0 and message.startswith("memdiff: Cannot write /proc/memdiff-demo-report.pdf")
+    assert message.endswith("run it from a folder you can write to.")

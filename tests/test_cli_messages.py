@@ -7,6 +7,7 @@ treated as a bug (17), and small message problems (18).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,23 @@ def test_the_same_output_twice_is_refused(case, capsys):
     original, suspect = case
     assert main(["compare", str(original), str(suspect), str(suspect)]) == 2
     assert "output.txt is given twice as an output" in _one_sentence(capsys.readouterr().err)
+
+
+# --------------------------------------------------------------------------- a language code in any case
+
+
+@pytest.mark.parametrize("typed", ["EN", "En", " en "])
+def test_a_language_code_is_taken_in_any_case(case, capsys, typed):
+    original, suspect = case
+    assert main(["compare", str(original), str(suspect), "--language", typed, "--json", "-"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["parameters"]["language"] == "en" and result["summary"]["language"] == "en"
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="needs a file system that takes any bytes as a name")
+def test_a_report_name_that_is_not_utf8_is_shown_as_other_names_are(case, tmp_path, monkeypatch, capsys):
+    original, suspect = case
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", str(original), str(suspect), "--report", "rep\udcff.pdf"]) == 0
+    assert capsys.readouterr().err == "Report written: rep\\xff.pdf\n"
+    assert (tmp_path / "rep\udcff.pdf").exists()
