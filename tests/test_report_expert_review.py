@@ -9,6 +9,7 @@ words the report uses without saying what they are in the result file.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 
 import pytest
@@ -17,8 +18,17 @@ from pypdf import PdfReader
 
 from memdiff import ingest
 from memdiff.analyse import compare
+from memdiff.errors import InputError
 from memdiff.report import FrontMatter, Provenance, write_batch_report, write_report
-from memdiff.report.pdf import case_label, exhibit_label, fit_title
+from memdiff.report.pdf import (
+    LEGEND_Y,
+    PageDecoration,
+    ReportTemplate,
+    case_label,
+    exhibit_label,
+    fit_legend,
+    fit_title,
+)
 from memdiff.report.styles import register_fonts
 
 EPOCH = "1796000000"
@@ -166,3 +176,49 @@ def test_an_empty_prompt_file_is_stated_as_an_empty_prompt(case, tmp_path, monke
     assert "No information about how the model output was generated" not in section
     assert "The prompt was empty: the prompt file “empty-prompt.txt” holds no text." in section
     assert digest in section.replace(" ", "")
+
+
+# --------------------------------------------------------------------------- the confidentiality legend
+
+LONG_LEGEND = (
+    "HIGHLY CONFIDENTIAL – ATTORNEYS' EYES ONLY – SUBJECT TO PROTECTIVE ORDER ENTERED MARCH 3, 2025 "
+    "(ECF No. 123); DO NOT DISCLOSE EXCEPT AS PERMITTED THEREIN"
+)
+
+
+def test_a_long_legend_is_printed_whole_on_every_page(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    front = FrontMatter(
+        confidentiality=LONG_LEGEND, bates_prefix="NYT-OPENAI-SDNY-PROD-", bates_start=123456, exhibit="J"
+    )
+    pages = page_texts(write(case, tmp_path / "long.pdf", front=front))
+    for page in pages:
+        assert LONG_LEGEND in flat(page), page[-400:]
+        assert "EXCEPT AS…" not in page
+
+
+@pytest.mark.parametrize("page_size", ["letter", "a4"])
+def test_the_legend_has_its_own_room_below_the_body(page_size):
+    register_fonts()
+    decoration = PageDecoration(confidentiality=LONG_LEGEND + " " + LONG_LEGEND)
+    doc = ReportTemplate(io.BytesIO(), decoration, page_size=page_size, title="", author="", progress=None)
+    legend = fit_legend(LONG_LEGEND + " " + LONG_LEGEND, doc.width)
+    assert len(legend.lines) >= 2
+    assert " ".join(legend.lines) == LONG_LEGEND + " " + LONG_LEGEND  # every word, in order
+    # The body's frame ends above the legend's top line.
+    assert doc.bottomMargin >= legend.top > LEGEND_Y + legend.leading
+    (frame,) = doc.pageTemplates[0].frames
+    assert frame._y1 >= legend.top
+
+
+def test_a_short_legend_keeps_one_line():
+    register_fonts()
+    legend = fit_legend("CONFIDENTIAL – SUBJECT TO PROTECTIVE ORDER", 480)
+    assert legend.lines == ("CONFIDENTIAL – SUBJECT TO PROTECTIVE ORDER",) and legend.size == 8.0
+
+
+def test_a_legend_filling_the_page_is_refused_not_cut():
+    register_fonts()
+    decoration = PageDecoration(confidentiality=LONG_LEGEND * 20)
+    with pytest.raises(InputError, match="confidentiality legend is too long"):
+        ReportTemplate(io.BytesIO(), decoration, page_size="letter", title="", author="", progress=None)

@@ -28,7 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from memdiff import __version__
-from memdiff.errors import Cancelled
+from memdiff.errors import Cancelled, InputError
 from memdiff.progress import SILENT, Progress
 from memdiff.report import pdfa
 from memdiff.report.marked import colour_operator, number, text_line
@@ -135,13 +135,16 @@ class ReportTemplate(BaseDocTemplate):
     ) -> None:
         register_fonts()
         size = PAGE_SIZES.get(page_size.lower(), LETTER)
+        # A legend of several lines takes its room from the page's body, so nothing overprints it.
+        legend = fit_legend(clean(decoration.confidentiality), size[0] - 2 * MARGIN_X)
+        check_legend(legend, size[1], decoration.confidentiality)
         super().__init__(
             buffer,
             pagesize=size,
             leftMargin=MARGIN_X,
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM,
+            bottomMargin=max(MARGIN_BOTTOM, legend.top + LEGEND_CLEARANCE),
             title=title,
             author=author,
             creator=f"memdiff {__version__}",
@@ -238,10 +241,11 @@ class ReportTemplate(BaseDocTemplate):
             f"{colour_operator(RULE, 'RG')} .6 w {n(left)} {n(top - 6)} m {n(right)} {n(top - 6)} l S "
             f"{n(left)} {n(bottom + 13)} m {n(right)} {n(bottom + 13)} l S"
         )
-        if furniture.legend:
-            line(
-                width / 2, bottom + 19, furniture.legend, SANS_BOLD, furniture.legend_size, "centre"
-            )
+        # Drawn from its top line down, so that its text is read (and copied) in order.
+        legend = furniture.legend
+        for n, text in enumerate(legend.lines):
+            y = LEGEND_Y + (len(legend.lines) - 1 - n) * legend.leading
+            line(width / 2, y, text, SANS_BOLD, legend.size, "centre")
         ops.append("Q")
         return "\n".join(ops)
 
@@ -262,17 +266,76 @@ class ReportTemplate(BaseDocTemplate):
             # The title goes in the middle only where it clears both sides.
             room = (right - left) / 2 - max(used_left, used_right) - HEADER_GAP
             title = fit_title(clean(d.title), 2 * room) if room > 60 else ""
-        legend, legend_size = "", 8.0
-        if d.confidentiality:
-            # The legend must appear whole on every page: shrink it to the
-            # page width rather than cut it, and only cut a legend of absurd length.
-            legend = clean(d.confidentiality)
-            while legend_size > 5.5 and _label_width(legend, legend_size) > right - left:
-                legend_size -= 0.25
-            legend = _fit(legend, SANS_BOLD, legend_size, right - left)
-        furniture = _Furniture(case_lines, exhibit_lines, size, title, legend, legend_size)
+        legend = fit_legend(clean(d.confidentiality), right - left)
+        furniture = _Furniture(case_lines, exhibit_lines, size, title, legend)
         self._furniture_cache = (page_width, furniture)
         return furniture
+
+
+@dataclass(frozen=True)
+class Legend:
+    """The confidentiality legend as set in every page's footer: its lines (top first) and their size."""
+
+    lines: tuple[str, ...] = ()
+    size: float = 8.0
+
+    @property
+    def leading(self) -> float:
+        return self.size * LEGEND_LEADING
+
+    @property
+    def top(self) -> float:
+        """The height above the page's foot that the legend's top line reaches (0 without a legend)."""
+        if not self.lines:
+            return 0.0
+        return LEGEND_Y + (len(self.lines) - 1) * self.leading + self.size
+
+
+# The legend's last baseline (above the footer's rule), its sizes, line spacing, and the
+# room kept between its top line and the page's body.
+LEGEND_Y = FOOTER_Y + 19
+LEGEND_SIZE = 8.0
+LEGEND_SMALLEST = 6.5
+LEGEND_WRAPPED_SIZE = 7.5
+LEGEND_LEADING = 1.2
+LEGEND_CLEARANCE = 12.0
+
+
+def fit_legend(legend: str, width: float) -> Legend:
+    """The legend whole on every page: on one line, set smaller if need be, else on as many lines as it takes.
+
+    A protective order requires its legend in full on each page, so it is
+    never cut short. One a little too long for the line is set a little
+    smaller; a longer one is broken at words into lines of a legible size.
+    """
+    if not legend:
+        return Legend()
+    size = LEGEND_SIZE
+    while size > LEGEND_SMALLEST and _label_width(legend, size) > width:
+        size -= 0.25
+    if _label_width(legend, size) <= width:
+        return Legend((legend,), size)
+    size = LEGEND_WRAPPED_SIZE
+    lines = _wrap_label(legend, size, width)
+    # Lines of even length (centred, they read as one block): the narrowest
+    # measure that still takes no more lines.
+    narrow, wide = width / len(lines), width
+    while wide - narrow > 2:
+        middle = (narrow + wide) / 2
+        if len(_wrap_label(legend, size, middle)) <= len(lines):
+            wide = middle
+        else:
+            narrow = middle
+    return Legend(tuple(_wrap_label(legend, size, wide)), size)
+
+
+def check_legend(legend: Legend, page_height: float, confidentiality: str) -> None:
+    """Refuse a legend that would fill a quarter of every page: it is the user's to shorten, never cut."""
+    if legend.top > page_height / 4:
+        raise InputError(
+            f"The confidentiality legend is too long to print in full on every page "
+            f"({len(confidentiality):,} characters in {len(legend.lines)} lines); shorten it."
+        )
 
 
 @dataclass(frozen=True)
@@ -281,8 +344,7 @@ class _Furniture:
     exhibit_lines: tuple[str, ...]
     header_size: float
     title: str
-    legend: str
-    legend_size: float
+    legend: Legend
 
 
 # The header's labels: their size, the room between them, the most lines
