@@ -634,15 +634,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _read_prompt(path: str | None) -> str:
-    """The prompt's text, read before any comparison so that a missing prompt file costs no work."""
+@dataclass(frozen=True)
+class Prompt:
+    """The prompt that produced the output: its text and, read from a file, that file's name and SHA-256.
+
+    The prompt file is an input like the others: the report names it and
+    gives its digest, so that the other side can check they hold the same
+    file. An empty file is a fact (generation without a prompt), kept as
+    such with its name and digest.
+    """
+
+    text: str = ""
+    file: str = ""
+    sha256: str = ""
+
+
+def _read_prompt(path: str | None) -> Prompt:
+    """The prompt, read before any comparison so that a missing prompt file costs no work."""
     if path is None:
-        return ""
-    from memdiff.ingest import read_input_bytes
+        return Prompt()
+    import hashlib
+
+    from memdiff.ingest import displayable_name, read_input_bytes
     from memdiff.ingest.text import decode
 
-    prompt, _ = decode(read_input_bytes(path), path)
-    return prompt
+    data = read_input_bytes(path)
+    text, _ = decode(data, path)
+    return Prompt(text=text, file=displayable_name(Path(path).name), sha256=hashlib.sha256(data).hexdigest())
 
 
 def _load_outputs(original: Document, folders: dict[str, str | None], args: argparse.Namespace) -> list[Document]:
@@ -706,7 +724,7 @@ def _write_outputs(
     args: argparse.Namespace,
     original: Document,
     items: list[tuple[Document, Comparison]],
-    prompt: str,
+    prompt: Prompt,
     *,
     batch: bool,
     json_by_report: bool,
@@ -731,7 +749,7 @@ def _write_outputs(
         _say(message)
 
 
-def _front_and_provenance(args: argparse.Namespace, prompt: str):
+def _front_and_provenance(args: argparse.Namespace, prompt: Prompt):
     from memdiff.report import FrontMatter, Provenance
 
     front = FrontMatter(
@@ -748,7 +766,9 @@ def _front_and_provenance(args: argparse.Namespace, prompt: str):
     )
     provenance = Provenance(
         model=args.model,
-        prompt=prompt,
+        prompt=prompt.text,
+        prompt_file=prompt.file,
+        prompt_sha256=prompt.sha256,
         generated_on=args.generated_on,
         attempts=args.attempts,
         sampling=args.sampling,
@@ -803,7 +823,7 @@ def shown_command(argv: Sequence[str]) -> list[str]:
 
 
 def _write_reports(
-    args: argparse.Namespace, original: Document, items: list[tuple[Document, Comparison]], prompt: str
+    args: argparse.Namespace, original: Document, items: list[tuple[Document, Comparison]], prompt: Prompt
 ) -> list[str]:
     """Write the reports (inside the caller's written_together block); return what to say once they are in place."""
     if not (args.report or args.batch_report):
