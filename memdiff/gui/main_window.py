@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
         self.kind_filter.addItem(self.tr("All spans"), None)
         self.kind_filter.addItem(self.tr("Verbatim only"), "exact")
         self.kind_filter.addItem(self.tr("Near-verbatim only"), "near")
-        self.kind_filter.currentIndexChanged.connect(lambda: self.span_proxy.set_kind(self.kind_filter.currentData()))
+        self.kind_filter.currentIndexChanged.connect(self._kind_filter_changed)
         self.table_caption = QLabel(self.tr("Reproduced spans"))
         caption_font = self.table_caption.font()
         caption_font.setBold(True)
@@ -521,7 +521,8 @@ class MainWindow(QMainWindow):
         )
 
     def _build_parameters_dock(self) -> None:
-        self.parameters_panel = ParametersPanel(self.settings.parameters)
+        # The settings belong to the case (saved in its file): a new window is a new case, with the defaults.
+        self.parameters_panel = ParametersPanel(Parameters())
         self.parameters_panel.changed.connect(self._parameters_changed)
         self.parameters_panel.edited.connect(self._parameters_edited)
         scroll = QScrollArea()
@@ -1003,8 +1004,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setEnabled(not stale)
         self._update_actions()
 
-    def _parameters_changed(self, parameters: Parameters) -> None:
-        self.settings.parameters = parameters
+    def _parameters_changed(self, _parameters: Parameters) -> None:
         if all(self.documents.values()):
             self.start_comparison()
 
@@ -1166,7 +1166,22 @@ class MainWindow(QMainWindow):
                 ),
             )
             self.summary.show_legend()
-        self.table_caption.setText(self.tr("Reproduced spans ({n})").format(n=f"{len(spans):,}"))
+        self._update_table_caption()
+
+    def _kind_filter_changed(self) -> None:
+        self.span_proxy.set_kind(self.kind_filter.currentData())
+        self._update_table_caption()
+
+    def _update_table_caption(self) -> None:
+        """How many spans the table lists, and of how many when a filter hides some."""
+        total, shown = self.span_model.rowCount(), self.span_proxy.rowCount()
+        if self.comparison is None or self.comparison.mode != "text":
+            self.table_caption.setText(self.tr("Reproduced spans"))
+        elif shown == total:
+            self.table_caption.setText(self.tr("Reproduced spans ({n})").format(n=f"{total:,}"))
+        else:
+            self.table_caption.setText(self.tr("Reproduced spans: {shown} of {total} shown").format(
+                shown=f"{shown:,}", total=f"{total:,}"))
 
     def _show_image_results(self, c: Comparison) -> None:
         self.image_controls.show()
@@ -1533,8 +1548,8 @@ class MainWindow(QMainWindow):
         """Start afresh: no inputs, no case file, an empty caption and provenance (File > New case)."""
         if not self.keep_unsaved_work(self.tr("starting a new case")):
             return
-        self._start_case(None, case_file.Case(original=None, suspect=None,
-                                              parameters=self.parameters_panel.parameters()))
+        # A new case starts from the default settings, as a new window does (they belong to the case).
+        self._start_case(None, case_file.Case(original=None, suspect=None, parameters=Parameters()))
         self._show_idle_summary()
         self._update_title()
 
@@ -1542,7 +1557,8 @@ class MainWindow(QMainWindow):
         """Forget everything of the previous case, then take ``case``'s settings and details."""
         self.case_path = path
         self.parameters_panel.set_parameters(case.parameters)
-        self.settings.parameters = case.parameters
+        # Every span of the new case is listed until the user filters again.
+        self.kind_filter.setCurrentIndex(0)
         # The caption and the provenance are the case's own: an empty one stays empty.
         self.front_matter = dict(case.front_matter)
         self.provenance = dict(case.provenance)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent, QGuiApplication, QTextCharFormat, QTextCur
 from PySide6.QtWidgets import QMessageBox
 
 from memdiff import ingest
+from memdiff.evidence import Parameters
 from memdiff.gui.span_table import SPAN_ID_ROLE, SpanTableModel
 
 from gui_support import load_both
@@ -172,8 +173,12 @@ def test_changing_a_parameter_runs_the_comparison_again(qtbot, window, samples):
     assert len(second.spans) < len(first.spans)
     assert _ranges(window.output_pane) == _expected(second, "suspect")
     assert window.span_proxy.rowCount() == len(second.spans)
-    # The new value is remembered for the next session.
-    assert window.settings.parameters.min_words == 30
+    # The value belongs to this case (its file keeps it): the next window starts from the defaults.
+    from memdiff.gui.main_window import MainWindow
+
+    again = MainWindow(window.settings)
+    qtbot.addWidget(again)
+    assert again.parameters_panel.parameters() == Parameters()
 
 
 def test_cancel_stops_the_comparison(qtbot, window, samples, monkeypatch):
