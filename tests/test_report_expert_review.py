@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from memdiff import ingest
 from memdiff.analyse import compare
 from memdiff.errors import InputError
+from memdiff.ingest import load_text
 from memdiff.report import FrontMatter, Provenance, write_batch_report, write_report
 from memdiff.report.pdf import (
     LEGEND_Y,
@@ -222,3 +223,40 @@ def test_a_legend_filling_the_page_is_refused_not_cut():
     decoration = PageDecoration(confidentiality=LONG_LEGEND * 20)
     with pytest.raises(InputError, match="confidentiality legend is too long"):
         ReportTemplate(io.BytesIO(), decoration, page_size="letter", title="", author="", progress=None)
+
+
+# --------------------------------------------------------------------------- words the reader must be told
+
+# Natsume Sōseki, 吾輩は猫である (1905), public domain.
+NEKO = (
+    "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー"
+    "泣いていた事だけは記憶している。吾輩はここで始めて人間というものを見た。しかもあとで聞くとそれは書生という"
+    "人間中で一番獰悪な種族であったそうだ。"
+)
+
+
+def japanese_case():
+    original = load_text(NEKO + "\n", "neko.txt")
+    answer = "ご依頼の冒頭部分です。「" + NEKO[:78] + "」以上です。\n"
+    suspect = load_text(answer, "answer.txt")
+    return original, suspect, compare(original, suspect)
+
+
+def test_method_says_verbatim_is_exact_in_the_result_file(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    text = flat(" ".join(page_texts(write(case, tmp_path / "v.pdf"))))
+    method = text[text.index("Method") : text.index("Validation")]
+    assert "records a verbatim span as of kind “exact”" in method
+    # English is one of the study's languages: nothing to add.
+    assert "the study did not measure" not in text
+
+
+def test_a_language_the_study_did_not_measure_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    original, suspect, comparison = japanese_case()
+    assert comparison.summary.language == "ja"
+    target = write_report(comparison, original, suspect, tmp_path / "ja.pdf")
+    text = flat(" ".join(page_texts(target)))
+    validation = text[text.index("Validation") : text.index("Software")]
+    assert "The validation study measured texts in German, English and Chinese only." in validation
+    assert "Japanese (ja, the language of its word-frequency table), a language the study did not measure" in validation

@@ -953,8 +953,12 @@ def method(
         story.extend(_image_parameters(c, st, width, measured=not batch))
 
     story.append(_p("Validation", st.h3))
-    for line in validation.paragraphs(c):
+    study = validation.load_study()  # read once: the file is large
+    for line in validation.paragraphs(c, study):
         story.append(_p(markup(line), st.body))
+    unmeasured = unmeasured_language(c, study)
+    if unmeasured:
+        story.append(_p(markup(unmeasured), st.body))
 
     story.append(_p("Software", st.h3))
     soft = software_rows()
@@ -1002,6 +1006,47 @@ def method(
     for limit in _TEXT_LIMITS if c.mode == "text" else _IMAGE_LIMITS:
         story.append(Paragraph(markup(limit), st.bullet, bulletText="•"))
     return story
+
+
+#: English names of the languages wordfreq has tables for (the codes a result records).
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan", "cs": "Czech", "da": "Danish",
+    "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "fa": "Persian", "fi": "Finnish",
+    "fil": "Filipino", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian",
+    "is": "Icelandic", "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian",
+    "mk": "Macedonian", "ms": "Malay", "nb": "Norwegian Bokmål", "nl": "Dutch", "pl": "Polish",
+    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sh": "Serbo-Croatian", "sk": "Slovak",
+    "sl": "Slovenian", "sv": "Swedish", "ta": "Tamil", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
+    "vi": "Vietnamese", "zh": "Chinese",
+}  # fmt: skip
+
+
+def unmeasured_language(c: Comparison, study: dict[str, Any] | None) -> str:
+    """A sentence when the text's language is not one the validation study measured; "" otherwise.
+
+    The study's error rates were measured on texts in a few languages; a
+    reader of a Japanese or Hebrew report must not take them as measured on
+    such text.
+    """
+    if c.mode != "text" or study is None:
+        return ""
+    design = study.get("design")
+    measured = design.get("languages") if isinstance(design, dict) else None
+    language = getattr(c.summary, "language", "") or ""
+    if not isinstance(measured, list) or not measured or not language or language in measured:
+        return ""
+    names = [LANGUAGE_NAMES.get(str(code), str(code)) for code in measured]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    name = LANGUAGE_NAMES.get(language)
+    stated = (
+        f"{name} ({language}, the language of its word-frequency table)"
+        if name
+        else f"the language of its word-frequency table, “{language}”"
+    )
+    return (
+        f"The validation study measured texts in {listed} only. This comparison’s text is in {stated}, a "
+        "language the study did not measure: its error rates are not known to hold for this text."
+    )
 
 
 def _name_column(names: Sequence[str], st: Styles) -> float:
@@ -1240,6 +1285,10 @@ def _text_method(c: Comparison, st: Styles) -> list[Any]:
             "word-level Levenshtein distance divided by the longer side’s length) is at least "
             f"{p.min_similarity:.2f}."
         )
+    text += (
+        " The JSON result file beside this report records a verbatim span as of kind “exact” and a "
+        "near-verbatim passage as of kind “near”."
+    )
     text += (
         " Coverage counts each output word once, however many spans contain it. The chance estimate of a span "
         "is the sum, over its words, of −log₂ of each word’s frequency in ordinary writing of the language "
