@@ -287,6 +287,8 @@ class MainWindow(QMainWindow):
         self.provenance: dict[str, Any] = {}
         #: The SHA-256 of the model output the provenance describes.
         self._provenance_of: str | None = None
+        #: True while Swap sides puts the inputs back: the provenance entered is kept, not cleared.
+        self._swapping = False
         self._pending_loads = 0
         self._load_generation = {"original": 0, "suspect": 0}
         self._load_jobs: dict[str, Job] = {}
@@ -950,8 +952,9 @@ class MainWindow(QMainWindow):
         """The prompt, model, date, attempts and sampling describe one output: another output starts blank."""
         if output is None:
             return
-        if from_case:
-            # The case's own output (perhaps changed since, which the case warning says): keep its details.
+        if from_case or self._swapping:
+            # The case's own output (perhaps changed since, which the case warning says), or the sides
+            # swapped to correct a wrong drop: the details entered stay with the case.
             self._provenance_of = output.sha256
             return
         if output.sha256 != self._provenance_of:
@@ -962,14 +965,19 @@ class MainWindow(QMainWindow):
             self._provenance_of = output.sha256
 
     def swap_sides(self) -> None:
+        """Exchange the inputs (usually to correct a wrong drop); the caption and provenance entered stay."""
         original, suspect = self.documents["original"], self.documents["suspect"]
         self.documents = {"original": None, "suspect": None}
         self.sides["original"].set_document(None)
         self.sides["suspect"].set_document(None)
-        if suspect is not None:
-            self.set_document("original", suspect)
-        if original is not None:
-            self.set_document("suspect", original)
+        self._swapping = True
+        try:
+            if suspect is not None:
+                self.set_document("original", suspect)
+            if original is not None:
+                self.set_document("suspect", original)
+        finally:
+            self._swapping = False
 
     # ================================================================== comparing
 
@@ -1681,9 +1689,26 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(front, self.provenance, suggested, self, inputs=self._input_paths())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(lambda: self.start_export(dialog.request()))
+        opened_with = (_filled(dialog.front_matter()), _filled(dialog.provenance()))
+        dialog.rejected.connect(lambda: self._keep_draft(dialog, opened_with))
         self.export_dialog = dialog
         dialog.open()
         return dialog
+
+    def _keep_draft(self, dialog: ExportDialog, opened_with: tuple[Any, Any]) -> None:
+        """The dialog was cancelled (Esc): what was typed stays with the case as a draft of its caption and provenance.
+
+        A prompt pasted word for word is tedious to enter again; the next Export report shows it,
+        and Save case keeps it. The examiner's name and the paper size become the user's
+        preferences only when a report is written.
+        """
+        front, provenance = dialog.front_matter(), dialog.provenance()
+        if _filled(front) != opened_with[0]:
+            self.front_matter = front
+        if _filled(provenance) != opened_with[1]:
+            self.provenance = provenance
+            suspect = self.documents["suspect"]
+            self._provenance_of = suspect.sha256 if suspect is not None else None
 
     def _input_paths(self) -> dict[str, str]:
         return {self._side_label(side): d.path for side, d in self.documents.items() if d is not None and d.path}
