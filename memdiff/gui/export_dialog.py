@@ -8,6 +8,7 @@ background once the dialog is accepted.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,11 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         inputs: dict[str, str] | None = None,
+        confirm_replacing: Callable[[list[Path]], bool] | None = None,
     ) -> None:
         super().__init__(parent)
+        #: Asked with the files an export would replace (the PDF, the JSON beside it, or both); False keeps them.
+        self._confirm_replacing = confirm_replacing
         #: The inputs' paths by what they are ("original work"): the report must never overwrite one.
         self._inputs = {label: os.path.realpath(path) for label, path in (inputs or {}).items() if path}
         self.setWindowTitle(self.tr("Export report"))
@@ -315,11 +319,23 @@ class ExportDialog(QDialog):
             self.problem.show()
             return
         self.problem.hide()
+        existing = self.existing_targets()
+        if existing and self._confirm_replacing is not None and not self._confirm_replacing(existing):
+            self.path.setFocus()
+            self.path.selectAll()
+            return
         self.accept()
 
+    def existing_targets(self) -> list[Path]:
+        """The report's files (the PDF and the JSON written beside it) that already exist."""
+        pdf = self.pdf_path()
+        return [target for target in (pdf, pdf.with_suffix(".json")) if target.exists()]
+
     def _browse(self) -> None:
+        # The system's chooser would confirm replacing the PDF only; Export asks about the PDF and the JSON together.
         chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the report as"), self.path.text(), self.tr("PDF documents (*.pdf)")
+            self, self.tr("Save the report as"), self.path.text(), self.tr("PDF documents (*.pdf)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if chosen:
             self.path.setText(chosen)

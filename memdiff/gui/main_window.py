@@ -239,6 +239,17 @@ class WrappingBar(QFrame):
         self.updateGeometry()
 
 
+def unused_report_path(folder: Path, stem: str) -> Path:
+    """``folder/stem.pdf``, or ``stem (2).pdf`` and so on: the first name whose PDF and JSON are both free."""
+    number = 1
+    while True:
+        name = stem if number == 1 else f"{stem} ({number})"
+        pdf = folder / (name + ".pdf")
+        if not pdf.exists() and not pdf.with_suffix(".json").exists():
+            return pdf
+        number += 1
+
+
 def _filled(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """The fields given a value, in name order: an empty field and a missing one say the same."""
     return tuple(sorted((name, value) for name, value in fields.items() if value not in (None, "")))
@@ -1679,14 +1690,14 @@ class MainWindow(QMainWindow):
             self.tell("error", self.tr("Report unavailable"),
                       self.tr("This copy of memdiff has no report writer installed; reinstall memdiff to export reports."))
             return None
-        folder = self.settings.report_folder
-        suggested = str(Path(folder) / (self._default_stem() + " - memdiff report.pdf"))
+        suggested = str(unused_report_path(Path(self.settings.report_folder), self._default_stem() + " - memdiff report"))
         front = dict(self.front_matter)
         # The user's own preferences fill what this case has not said yet.
         front.setdefault("examiner", self.settings.examiner)
         front["examiner"] = front["examiner"] or self.settings.examiner
         front["page_size"] = front.get("page_size") or self.settings.page_size
-        dialog = ExportDialog(front, self.provenance, suggested, self, inputs=self._input_paths())
+        dialog = ExportDialog(front, self.provenance, suggested, self, inputs=self._input_paths(),
+                              confirm_replacing=self.confirm_replacing)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(lambda: self.start_export(dialog.request()))
         opened_with = (_filled(dialog.front_matter()), _filled(dialog.provenance()))
@@ -1694,6 +1705,22 @@ class MainWindow(QMainWindow):
         self.export_dialog = dialog
         dialog.open()
         return dialog
+
+    def confirm_replacing(self, existing: list[Path]) -> bool:
+        """Ask before an export replaces files already there (a report filed earlier, someone's result file)."""
+        names = [path.name for path in existing]
+        answer = self.tell(
+            "question", self.tr("Replace the existing files?"),
+            (self.tr("{first} and {second} already exist in {folder}. Replace both with this report?")
+             if len(names) == 2 else
+             self.tr("{first} already exists in {folder}. Replace it with this report's file?")).format(
+                first=names[0], second=names[-1], folder=existing[0].parent),
+            buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            default=QMessageBox.StandardButton.No,
+            labels={QMessageBox.StandardButton.Yes: self.tr("Replace"),
+                    QMessageBox.StandardButton.No: self.tr("Choose another name")},
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _keep_draft(self, dialog: ExportDialog, opened_with: tuple[Any, Any]) -> None:
         """The dialog was cancelled (Esc): what was typed stays with the case as a draft of its caption and provenance.

@@ -1,0 +1,60 @@
+"""Export never replaces a report PDF or the JSON beside it without asking, and suggests a name not in use."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from gui_support import load_both
+
+
+def _existing(tmp_path):
+    pdf, json_file = tmp_path / "Exhibit J.pdf", tmp_path / "Exhibit J.json"
+    pdf.write_bytes(b"%PDF-1.4 exhibit already filed\n")
+    json_file.write_text('{"someone else": "result"}\n', encoding="utf-8")
+    return pdf, json_file
+
+
+def test_export_asks_before_replacing_both_files(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    pdf, json_file = _existing(tmp_path)
+    dialog = window.export_report()
+    dialog.path.setText(str(pdf))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    # The default answer keeps the files and the dialog, with the name ready to be changed.
+    question = window.told.texts("question")[0]
+    assert "Exhibit J.pdf and Exhibit J.json already exist" in question
+    assert window.told.labels[0][QMessageBox.StandardButton.Yes] == "Replace"
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.path
+    assert pdf.read_bytes() == b"%PDF-1.4 exhibit already filed\n"
+    assert json_file.read_text(encoding="utf-8") == '{"someone else": "result"}\n'
+    # "Replace": the export goes ahead.
+    window.told.answers.append(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.exportFinished, timeout=90_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert pdf.read_bytes().startswith(b"%PDF") and b"already filed" not in pdf.read_bytes()
+    assert "findings_sha256" in json_file.read_text(encoding="utf-8")
+
+
+def test_only_the_json_existing_is_named(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    (tmp_path / "r.json").write_text("{}", encoding="utf-8")
+    dialog = window.export_report()
+    dialog.path.setText(str(tmp_path / "r.pdf"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "r.json already exists" in window.told.texts("question")[0]
+    assert dialog.isVisible()
+    dialog.reject()
+
+
+def test_the_suggested_name_is_one_not_in_use(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    window.settings.report_folder = str(tmp_path)
+    first = window.export_report()
+    assert first.pdf_path() == tmp_path / "original vs model-output - memdiff report.pdf"
+    first.reject()
+    (tmp_path / "original vs model-output - memdiff report.pdf").write_bytes(b"%PDF earlier")
+    (tmp_path / "original vs model-output - memdiff report (2).json").write_text("{}", encoding="utf-8")
+    second = window.export_report()
+    assert second.pdf_path() == tmp_path / "original vs model-output - memdiff report (3).pdf"
+    second.reject()
