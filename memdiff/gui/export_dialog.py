@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QGuiApplication, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from memdiff.gui.theme import problem_colour
 
 CONFIDENTIALITY_CHOICES = (
     "",
@@ -182,7 +184,7 @@ class ExportDialog(QDialog):
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c0392b; font-weight: 600;")
+        self._colour_problem()
         self.problem.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -235,6 +237,15 @@ class ExportDialog(QDialog):
             width = min(width, int(free.width() * 0.95))
             height = min(height, int(free.height() * 0.9))
         self.resize(width, height)
+
+    def _colour_problem(self) -> None:
+        # From the palette, so the line reads in the dark theme too (a fixed red had 2.8:1 there).
+        self.problem.setStyleSheet(f"color: {problem_colour(self.palette()).name()}; font-weight: 600;")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_problem()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -290,20 +301,26 @@ class ExportDialog(QDialog):
     # ---- checks
 
     def validation_problem(self) -> str | None:
+        problem = self._problem()
+        return problem[0] if problem is not None else None
+
+    def _problem(self) -> tuple[str, QWidget] | None:
+        """What stops the export, and the field where it is fixed."""
         if not self.path.text().strip():
-            return self.tr("Choose where to save the report.")
+            return self.tr("Choose where to save the report."), self.path
         folder = self.pdf_path().parent
         if not folder.is_dir():
-            return self.tr("The folder {folder} does not exist; choose another place for the report.").format(folder=folder)
+            return self.tr("The folder {folder} does not exist; choose another place for the report.").format(
+                folder=folder), self.path
         for target in (self.pdf_path(), self.pdf_path().with_suffix(".json")):
             for label, path in self._inputs.items():
                 if os.path.realpath(target) == path:
                     return self.tr(
                         "The report would overwrite the {label}, {name}; choose another name "
                         "(memdiff never writes to its inputs)."
-                    ).format(label=label, name=target.name)
+                    ).format(label=label, name=target.name), self.path
         if self.bates_prefix.text().strip() and not self.bates_start.value():
-            return self.tr("A Bates prefix needs a starting number.")
+            return self.tr("A Bates prefix needs a starting number."), self.bates_start
         return None
 
     def _recheck(self, *_args: object) -> None:
@@ -313,10 +330,14 @@ class ExportDialog(QDialog):
             self.problem.setVisible(bool(problem))
 
     def _accept_if_valid(self) -> None:
-        problem = self.validation_problem()
+        problem = self._problem()
         if problem:
-            self.problem.setText(problem)
+            text, field_ = problem
+            self.problem.setText(text)
             self.problem.show()
+            # The cursor goes where the fix is typed (scrolled into view on a short screen).
+            field_.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.form_area.ensureWidgetVisible(field_)
             return
         self.problem.hide()
         existing = self.existing_targets()

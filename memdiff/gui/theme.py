@@ -64,6 +64,40 @@ def span_colours(palette: QPalette | None = None) -> SpanColours:
     return DARK_SPANS if is_dark(palette) else LIGHT_SPANS
 
 
+#: WCAG's minimum contrast for text of ordinary size.
+READABLE_CONTRAST = 4.5
+
+
+def contrast_ratio(first: QColor, second: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def problem_colour(palette: QPalette | None = None) -> QColor:
+    """A red for a line saying what must be fixed, readable (4.5:1 at least) on the palette's window colour.
+
+    Dark red on a light window, light red on a dark one; lightened or darkened further if the
+    palette's own window colour asks for it.
+    """
+    palette = palette or QGuiApplication.palette()
+    background = palette.color(QPalette.ColorRole.Window)
+    dark = background.lightness() < 128
+    colour = QColor("#ff8a80") if dark else QColor("#b3261e")
+    for _ in range(20):
+        if contrast_ratio(colour, background) >= READABLE_CONTRAST:
+            break
+        colour = colour.lighter(110) if dark else colour.darker(110)
+    return colour
+
+
 def dark_palette() -> QPalette:
     p = QPalette()
     window, base, text = QColor("#23272e"), QColor("#1b1e23"), QColor("#e6e6e6")

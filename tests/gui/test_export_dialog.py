@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
 
@@ -103,3 +105,25 @@ def test_each_alt_letter_goes_to_one_control(qtbot, tmp_path):
     letters = mnemonics(_dialog(qtbot, tmp_path))
     assert len(letters) > 10
     assert sorted(letters) == sorted(set(letters)), letters
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_problem_line_reads_in_both_themes_and_the_focus_goes_to_the_fix(qtbot, qapp, tmp_path, theme):
+    from memdiff.gui.theme import READABLE_CONTRAST, apply_theme, contrast_ratio
+
+    apply_theme(qapp, theme)
+    dialog = _dialog(qtbot, tmp_path)
+    dialog.bates_prefix.setText("PLTF-")
+    dialog.case_title.setFocus()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.problem.isVisible()
+    shown = dialog.problem.palette().color(dialog.problem.foregroundRole())
+    background = dialog.palette().color(QPalette.ColorRole.Window)
+    assert contrast_ratio(shown, background) >= READABLE_CONTRAST
+    assert dialog.focusWidget() is dialog.bates_start
+    dialog.grab().save(str(tmp_path / f"export-problem-{theme}.png"))
+    # An empty destination sends the cursor to the Save-as field.
+    dialog.bates_start.setText("1")
+    dialog.path.setText("")
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.focusWidget() is dialog.path
