@@ -434,6 +434,14 @@ def test_one_encoding_has_one_name_in_text_html_and_rtf(codec):
         "¿Dónde está? ¡Hola! Compró ¼ kg por £5 y ½ litro a ¥300; véase la nota¹ y la nota³, 10 m² ± 5 %.",
         "Smörgåsbord für Müller, café crème, naïve façade, Øresund æble; Höhe³ 10¹² — «ça» © ® ¬ ¦ ¯.",
         "La col·lecció intel·ligent de l'il·lustre Gal·la: paral·lel, síl·laba, cel·la i al·lusió.",
+        # Western languages whose letters a Central European reading would also take as letters:
+        # Italian writes ì and ù (Czech ě and ů in Windows-1250) only at the end of a word.
+        "Lunedì è più freddo di così: perché non vieni giù? Andrò là, però sarà già tardi, virtù e città.",
+        "Kære Søren, jeg så dig på gården i går; ære være Ærø, og rødgrød med fløde til søndag, på tørt.",
+        "Vår store båt går til Tromsø og Bodø; du må ikke være sjøsyk når været blir dårlig i Ålesund.",
+        "Ölet på Östermalm var gött, och räkmackan på båten hem till Åre smakade härligt för två kronor.",
+        "Hyvää päivää! Äiti söi jäätelöä kesäkuussa, ja pöydällä oli myös kahvia sekä pullaa ystäville.",
+        "As eleições e as manifestações das populações: as lições das negociações e das informações.",
     ],
 )
 def test_western_text_stays_windows_1252(text):
@@ -478,6 +486,51 @@ def test_central_european_text_before_unicode_is_read_as_such_and_said(text, cod
     assert doc.encoding == recorded
     assert doc.text == text
     assert any(note.startswith(f"Read as {recorded}:") and "Central European" in note for note in doc.notes)
+
+
+# Short texts, where the Windows-1252 reading shows only two to four signs of Central European
+# letters: the reviewers' Czech and Slovak pangrams and one paragraph of Polish (the 496-byte
+# passage the desktop app misread was this paragraph twice).
+CZECH_SHORT = "Příliš žluťoučký kůň úpěl ďábelské ódy. Všichni lidé rodí se svobodní a sobě rovní."
+SLOVAK_SHORT = "Kŕdeľ šťastných ďatľov učí pri ústí Váhu mĺkveho koňa obhrýzať kôru a žrať čerstvé mäso."
+POLISH_SHORT = (
+    "Litwo! Ojczyzno moja! ty jesteś jak zdrowie. Ile cię trzeba cenić, ten tylko się dowie, "
+    "Kto cię stracił. Dziś piękność twą w całej ozdobie Widzę i opisuję, bo tęsknię po tobie. "
+    "Panno Święta, co jasnej bronisz Częstochowy I w Ostrej świecisz Bramie!"
+)
+# Czech in Windows-1250 whose letters all read as Windows-1252 letters (ř ø, č è, ě ì, ů ù):
+# only ì and ù inside words tell it from a Western language.
+CZECH_WITHOUT_SYMBOLS = (
+    "Vzhledem k tomu, že uznání přirozené důstojnosti a rovných a nezcizitelných práv všech členů "
+    "lidské rodiny je základem svobody, spravedlnosti a míru ve světě. Úcta a svědomí, volnost a řád."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "recorded"),
+    [
+        (CZECH_SHORT, "cp1250", "windows-1250"),
+        (CZECH_SHORT, "iso8859-2", "iso-8859-2"),
+        (SLOVAK_SHORT, "cp1250", "windows-1250"),
+        (SLOVAK_SHORT, "iso8859-2", "iso-8859-2"),
+        (POLISH_SHORT, "cp1250", "windows-1250"),
+        (POLISH_SHORT, "iso8859-2", "iso-8859-2"),
+        (CZECH_WITHOUT_SYMBOLS, "cp1250", "windows-1250"),
+        ((CZECH_WITHOUT_SYMBOLS + "\n") * 10, "cp1250", "windows-1250"),
+    ],
+)
+def test_short_central_european_text_is_read_as_such_and_said(text, codec, recorded):
+    doc = load_bytes(text.encode(codec), "short.txt")
+    assert (doc.encoding, doc.text) == (recorded, text)
+    assert any(note.startswith(f"Read as {recorded}:") and "Central European" in note for note in doc.notes)
+
+
+def test_a_short_polish_answer_is_found_in_a_windows_1250_original():
+    from memdiff.analyse import compare
+
+    original = load_bytes(POLISH_SHORT.encode("cp1250"), "original.txt")
+    result = compare(original, load_text(POLISH_SHORT, "answer.txt"))
+    assert result.summary.exact_suspect_coverage == 1.0
 
 
 def test_a_polish_answer_is_found_in_a_windows_1250_original():

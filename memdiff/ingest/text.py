@@ -10,9 +10,10 @@ Windows-1252 made almost only of accented letters is not a Western language:
 then the legacy encodings of other scripts are tried (Cyrillic, Greek,
 Hebrew, Arabic, Thai, Japanese, Korean, Chinese), and the one whose reading
 is text of its own script is used, with a note. Text whose Windows-1252
-reading puts symbols between letters ("by³o") is tried as Central European
-(Windows-1250, ISO-8859-2) the same way. The choice is recorded in the
-Document.
+reading puts symbols between letters ("by³o"), or letters no Western
+language writes inside a word (Czech ě and ů read as ì and ù: "dùstojnost"),
+is tried as Central European (Windows-1250, ISO-8859-2) the same way. The
+choice is recorded in the Document.
 
 A plain-text file is its own extracted text: only line ends (CRLF, CR) become
 LF and a byte-order mark is dropped, so offsets can be checked against the
@@ -66,7 +67,8 @@ def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted
     script = None if encoding.startswith("utf") or encoding == "windows-1252" else _legacy_scripts().get(encoding)
     if script is not None:
         western = (
-            "letters inside its words were symbols, such as ³ and ¹"
+            "its words held symbols such as ³ and ¹, or letters such as ì and ù that no Western language "
+            "writes inside a word"
             if script == "Central European"
             else "they made no words of any language"
         )
@@ -165,6 +167,7 @@ _COMMON_LETTERS = {
 # and the traditional forms: real Chinese text is full of them, a misread is not.
 _COMMON_CHINESE = frozenset("的一是不了在人有我他这這中大来來上国國个個到说說们們为為子和你地出道也时時年得就那要下以生会會自着著去之过過家学學对對可")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
 _LATIN_LETTERS = re.compile("[A-Za-z\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
 
 
@@ -187,9 +190,22 @@ def _legacy_scripts() -> dict[str, str]:
 # the file lacks š, ś, ť, ž and ź as Windows-1250 writes them (bytes ISO-8859-2
 # leaves to control characters), which Windows-1250 text almost never does.
 _CENTRAL_EUROPEAN = ("iso8859-2", "cp1250")
-#: How many symbols between letters the Windows-1252 reading must show before the
-#: Central European encodings are tried (a footnote mark or a stray "£5" never makes five).
+#: How many signs (symbols between letters, or the letters below inside a word) the
+#: Windows-1252 reading must show before the Central European encodings are tried
+#: (a footnote mark or a stray "£5" never makes five).
 _MIN_SYMBOLS_IN_WORDS = 5
+#: A short text (a paragraph of Polish has two or three signs) qualifies on this many when a Central
+#: European reading leaves no symbol between letters at all: then that reading is clearly the better one.
+_MIN_SIGNS_OF_CLEAN_READING = 2
+# Letters the Windows-1252 reading of Central European text puts where no Western language
+# writes them: Czech ě and ů (both encodings) read as ì and ù inside a word (Italian and French
+# write them only at its end), Slovak ľ in ISO-8859-2 as µ inside a word, and Polish ś in
+# Windows-1250 as œ ending one ("jesteœ", "Dziœ": French writes œ only before a letter). Not ò
+# (Catalan writes it inside words; it is Czech ň), nor ø, å, à, è, æ (Danish, Swedish, French...),
+# nor õ and û (Portuguese, French; they are Hungarian ő and ű, which therefore cannot be told apart).
+_CENTRAL_EUROPEAN_LETTERS = re.compile(
+    r"(?<=[^\W\d_])(?:[\u00ec\u00f9\u00cc\u00d9\u00b5](?=[^\W\d_])|[\u0153\u0152](?![^\W\d_]))"
+)
 
 
 @cache
@@ -214,19 +230,30 @@ def _is_letter(char: str) -> bool:
 
 
 def _central_european(data: bytes, western: str) -> tuple[str, str] | None:
-    """Windows-1250 or ISO-8859-2, if ``western`` (``data`` read as Windows-1252) has letters turned into symbols
-    and one of them reads (almost) every such symbol as a letter; else None."""
-    found = len(_symbols_in_words(None).findall(western[:65536]))
-    if found < _MIN_SYMBOLS_IN_WORDS:
+    """Windows-1250 or ISO-8859-2, if ``western`` (``data`` read as Windows-1252) shows signs of Central European
+    letters (symbols between letters, ì and ù inside words, œ ending one) and one of those encodings reads (almost) every
+    such symbol as a letter; else None.
+
+    Five signs suffice when the better reading leaves at most a tenth of them;
+    two when it leaves none (a short text: a paragraph of Polish or a sentence
+    of Czech).
+    """
+    sample = western[:65536]
+    found = len(_symbols_in_words(None).findall(sample))
+    found += len(_CENTRAL_EUROPEAN_LETTERS.findall(sample))
+    if found < _MIN_SIGNS_OF_CLEAN_READING:
         return None
+    allowed = found // 10 if found >= _MIN_SYMBOLS_IN_WORDS else 0
     best: tuple[int, str, str] | None = None
     for codec in _CENTRAL_EUROPEAN:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        left = len(_symbols_in_words(codec).findall(text[:65536]))
-        if left <= found // 10 and (best is None or left < best[0]):
+        # A control character of 0x80-0x9F is no letter either: it is how ISO-8859-2 reads
+        # Windows-1250's š, ť and ž, wherever they stand.
+        left = len(_symbols_in_words(codec).findall(text[:65536])) + len(_C1_CONTROLS.findall(text[:65536]))
+        if left <= allowed and (best is None or left < best[0]):
             best = (left, text, codec)
     return None if best is None else (best[1], encoding_name(best[2]))
 
