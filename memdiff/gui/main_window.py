@@ -877,6 +877,9 @@ class MainWindow(QMainWindow):
                 if answer is not None:
                     self.load_file(side, path, password=answer)
                     return
+                # The core's sentence names command-line options; in the window, say it in its terms.
+                error = self.tr("{name} is protected by a password, so memdiff cannot read it without one. Open it "
+                                "again and enter the password when asked.").format(name=Path(path).name)
             self._expected.pop(side, None)
             self._set_busy(self.jobs.busy)
             self.loadFailed.emit(str(error))

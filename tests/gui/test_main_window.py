@@ -478,7 +478,11 @@ def test_cancelling_the_password_shows_the_sentence(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.loadFailed, timeout=20_000):
         window.load_file("original", locked)
     assert window.told.levels() == ["error"]
-    assert "sealed exhibit.pdf" in window.told.texts()[0]
+    sentence = window.told.texts()[0]
+    assert "sealed exhibit.pdf is protected by a password" in sentence
+    assert "Open it again and enter the password" in sentence
+    # The window's words, not the command line's.
+    assert "--password" not in sentence and "--suspect-password" not in sentence
     assert window.documents["original"] is None
 
 
