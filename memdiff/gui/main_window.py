@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
         self.provenance: dict[str, Any] = {}
         #: The SHA-256 of the model output the provenance describes.
         self._provenance_of: str | None = None
+        #: A note the status bar gives with "Comparison finished." (which two dropped files are which).
+        self._note_for_finish = ""
         #: True while Swap sides puts the inputs back: the provenance entered is kept, not cleared.
         self._swapping = False
         self._pending_loads = 0
@@ -818,8 +820,10 @@ class MainWindow(QMainWindow):
             output = files[1] if original == files[0] else files[0]
             self.load_file("original", original)
             self.load_file("suspect", output)
-            self.statusBar().showMessage(self.tr("{original} is the original work, {output} the model output.").format(
-                original=Path(original).name, output=Path(output).name), 8000)
+            # Said again with "Comparison finished.", which would otherwise replace it a moment later.
+            self._note_for_finish = self.tr("{original} is the original work, {output} the model output.").format(
+                original=Path(original).name, output=Path(output).name)
+            self.statusBar().showMessage(self._note_for_finish)
         elif files:
             self.load_file(side, files[0])
 
@@ -998,6 +1002,7 @@ class MainWindow(QMainWindow):
     def _parameters_edited(self) -> None:
         # From the first keystroke the findings shown no longer match the settings shown.
         if self.comparison is not None and all(self.documents.values()):
+            self.statusBar().clearMessage()  # "Comparison finished." no longer speaks of what is shown
             self._set_results_stale(True)
             self.summary.show_message(self.tr("Settings changed…"),
                                       self.tr("The comparison runs again with the new settings in a moment."))
@@ -1039,6 +1044,8 @@ class MainWindow(QMainWindow):
         self._generation += 1
         generation = self._generation
         parameters = self.parameters_panel.parameters()
+        if not self._note_for_finish:
+            self.statusBar().clearMessage()  # an earlier "Comparison finished." would contradict the run
         self.summary.show_message(self.tr("Comparing…"), self.tr("{a} against {b}").format(a=suspect.name, b=original.name))
 
         def work(progress: Progress) -> Comparison:
@@ -1097,7 +1104,9 @@ class MainWindow(QMainWindow):
         else:
             self._show_image_results(comparison)
         self._update_actions()
-        self.statusBar().showMessage(self.tr("Comparison finished."), 4000)
+        note, self._note_for_finish = self._note_for_finish, ""
+        self.statusBar().showMessage(" ".join(filter(None, (self.tr("Comparison finished."), note))),
+                                     8000 if note else 4000)
         self.comparisonFinished.emit(comparison)
 
     def _comparison_failed(self, generation: int, error: BaseException) -> None:
@@ -1106,6 +1115,7 @@ class MainWindow(QMainWindow):
         self._set_busy(self._pending_loads > 0)
         self._clear_results()
         self._show_no_mode()
+        self._note_for_finish = ""
         self.statusBar().showMessage(self.tr("The comparison could not be made."), 8000)
         self._show_idle_summary(self.tr("The comparison could not be made."), str(error))
         self.comparisonFailed.emit(str(error))
@@ -1139,7 +1149,11 @@ class MainWindow(QMainWindow):
             side.picture.set_overlay(None, None)
         self.hash_table.setRowCount(0)
         self.region_table.setRowCount(0)
-        self.statusBar().clearMessage()  # "Comparison finished." spoke of the results just cleared
+        # "Comparison finished." spoke of the results just cleared; a note about the inputs loading stays.
+        if self._note_for_finish:
+            self.statusBar().showMessage(self._note_for_finish)
+        else:
+            self.statusBar().clearMessage()
         self._update_actions()
 
     def _show_no_mode(self) -> None:
@@ -1586,6 +1600,7 @@ class MainWindow(QMainWindow):
         self.provenance = dict(case.provenance)
         self._provenance_of = case.suspect.sha256 if case.suspect is not None else None
         self._remember_recorded(case)
+        self._note_for_finish = ""
         self.documents = {"original": None, "suspect": None}
         for side in self.sides.values():
             side.set_document(None)
