@@ -550,3 +550,44 @@ def test_a_legacy_hebrew_output_is_found_in_a_unicode_original():
     original = load_text(text, "original.txt")
     output = load_bytes(text.encode("windows-1255"), "output.txt")
     assert compare(original, output).summary.suspect_coverage == 1.0
+
+
+# A UTF-8 answer with a Windows curly apostrophe (0x92) pasted into it: the reviewer's case, where every
+# em dash and curly quote of the file became mojibake ("â€”") and the copy was no longer found.
+UTF8_PROSE = (
+    "Alice was beginning to get very tired of sitting by her sister on the bank \u2014 \u201cand what is "
+    "the use of a book,\u201d thought Alice, \u201cwithout pictures or conversations?\u201d The caf\u00e9 "
+    "was na\u00efve; the r\u00e9sum\u00e9 sat on the table, and the Queen\u2019s croquet ground waited."
+)
+
+
+@pytest.mark.parametrize("stray", [b"\x92", b"\x92\x93\x94"])
+def test_a_utf8_file_with_stray_windows_bytes_is_read_as_utf8_with_a_note(stray):
+    head, tail = UTF8_PROSE.split(" thought ")
+    data = head.encode() + b" " + stray + b"thought " + tail.encode()
+    doc = load_bytes(data, "answer.txt")
+    assert doc.encoding == "utf-8"
+    assert doc.text == head + " " + stray.decode("cp1252") + "thought " + tail
+    count = "1 byte of the file was" if len(stray) == 1 else f"{len(stray)} bytes of the file were"
+    assert [note for note in doc.notes if "not valid UTF-8" in note] == [
+        (
+            f"Read as UTF-8, although {count} not valid UTF-8 (text pasted from another program) and "
+            "read as Windows-1252, as browsers read such bytes."
+        )
+    ]
+
+
+def test_a_utf8_answer_with_a_stray_apostrophe_is_found_in_full():
+    from memdiff.analyse import compare
+
+    head, tail = UTF8_PROSE.split("Queen\u2019s")
+    pasted = load_bytes(head.encode() + b"Queen\x92s" + tail.encode(), "answer.txt")
+    result = compare(load_text(UTF8_PROSE, "original.txt"), pasted)
+    assert result.summary.exact_suspect_coverage == 1.0
+
+
+def test_windows_1252_text_with_a_few_accidental_utf8_sequences_stays_windows_1252():
+    # "À»" and "Ã©" are valid UTF-8 pairs, but the file's other accents are not: Windows-1252 it stays.
+    text = "«À» dit-il, été à côté; l'élève préféré Ã© naïve, café crème, où était-il? Très bien."
+    doc = load_bytes(text.encode("cp1252"), "lettre.txt")
+    assert (doc.encoding, doc.text) == ("windows-1252", text)

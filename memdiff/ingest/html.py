@@ -156,8 +156,8 @@ def decode(data: bytes, name: str = "The page") -> tuple[str, str, tuple[str, ..
                     f"The page declares the character set {label!r}, which is not an encoding web browsers know; "
                     "the declaration was ignored."
                 )
-                text, encoding = text_format.decode(data, name, refuse_binary=False)
-                return text, encoding, (note,)
+                text, encoding, notes = text_format.decode_noted(data, name, refuse_binary=False)
+                return text, encoding, (note, *notes)
             python_name, recorded = codec
             if python_name == "cp1252":
                 return text_format.decode_windows_1252(data), recorded, ()
@@ -173,8 +173,7 @@ def decode(data: bytes, name: str = "The page") -> tuple[str, str, tuple[str, ..
                     "declares; they were read as the replacement character U+FFFD."
                 )
                 return text, recorded, (note,)
-    text, encoding = text_format.decode(data, name, refuse_binary=False)
-    return text, encoding, ()
+    return text_format.decode_noted(data, name, refuse_binary=False)
 
 
 @cache

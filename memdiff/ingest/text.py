@@ -2,7 +2,9 @@
 
 Encodings are decided from the bytes, in this order: a byte-order mark
 (UTF-8, UTF-16 LE/BE, UTF-32), BOM-less UTF-16 recognised by its pattern of
-zero bytes, strict UTF-8, then Windows-1252 as browsers read it (the WHATWG
+zero bytes, strict UTF-8, UTF-8 with a few stray bytes that are not UTF-8
+(read as Windows-1252, with a note) when valid UTF-8 characters clearly
+outnumber them, then Windows-1252 as browsers read it (the WHATWG
 table): the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
 0x9D) become the control characters of the same number, as in Latin-1, and
 every other byte keeps its Windows-1252 meaning. Text that reads as
@@ -61,24 +63,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted:
-    text, encoding = decode(data, name)
-    notes: list[str] = []
-    # Only a legacy encoding needs the table (building it imports the codecs).
-    script = None if encoding.startswith("utf") or encoding == "windows-1252" else _legacy_scripts().get(encoding)
-    if script is not None:
-        western = (
-            "its words held symbols such as ³ and ¹, or letters such as ì and ù that no Western language "
-            "writes inside a word"
-            if script == "Central European"
-            else "they made no words of any language"
-        )
-        notes.append(
-            f"Read as {encoding}: the file has no byte-order mark and is not UTF-8, and its bytes read as "
-            f"{script} text in that encoding (as Windows-1252 {western})."
-        )
+    text, encoding, notes = decode_noted(data, name)
     if "\r" in text:
-        notes.append("Line ends converted to LF (the file used CRLF or CR).")
-    return Extracted(clean(text), media_type, encoding=encoding, notes=tuple(notes))
+        notes += ("Line ends converted to LF (the file used CRLF or CR).",)
+    return Extracted(clean(text), media_type, encoding=encoding, notes=notes)
 
 
 def decode(
@@ -92,6 +80,16 @@ def decode(
     Without ``guess_legacy`` the legacy encodings of other scripts are not
     tried (for a caller that only asks whether the data is text at all).
     """
+    text, encoding, _ = decode_noted(data, name, refuse_binary=refuse_binary, guess_legacy=guess_legacy)
+    return text, encoding
+
+
+def decode_noted(
+    data: bytes, name: str, *, refuse_binary: bool = True, guess_legacy: bool = True
+) -> tuple[str, str, tuple[str, ...]]:
+    """:func:`decode`, with the notes a reader should pass on: how a file that is not Unicode was read (a legacy
+    encoding recognised, or Windows-1252 for want of a better answer), and bytes of a UTF-8 file that were not
+    UTF-8."""
     check = _refuse_binary if refuse_binary else _keep
     bom_encoding = byte_order_mark(data)
     if bom_encoding:
@@ -103,25 +101,71 @@ def decode(
                 f"{name} starts with a {label} byte-order mark but is not valid {label}; re-save it as UTF-8."
             ) from None
         text = text.removeprefix("\ufeff")
-        return check(text, name), bom_encoding.removesuffix("-sig")
+        return check(text, name), bom_encoding.removesuffix("-sig"), ()
     guessed16 = _guess_utf16_without_bom(data)
     if guessed16:
         try:
-            return check(data.decode(guessed16), name), guessed16
+            return check(data.decode(guessed16), name), guessed16, ()
         except UnicodeDecodeError:
             pass
     try:
-        return check(data.decode("utf-8"), name), "utf-8"
+        return check(data.decode("utf-8"), name), "utf-8", ()
     except UnicodeDecodeError:
         pass
     if refuse_binary:
         _refuse_binary_bytes(data, name)
+    mostly_utf8 = _utf8_with_stray_bytes(data)
+    if mostly_utf8 is not None:
+        text, stray = mostly_utf8
+        return check(text, name), "utf-8", (_stray_bytes_note(stray),)
     text = decode_windows_1252(data)
     if guess_legacy:
         legacy = _legacy_encoding(data) if _implausible_as_western(text) else _central_european(data, text)
         if legacy is not None:
-            return legacy
-    return text, "windows-1252"
+            return (*legacy, (_legacy_note(legacy[1]),))
+    return text, "windows-1252", ()
+
+
+def _legacy_note(encoding: str) -> str:
+    script = _legacy_scripts().get(encoding, "its script's")
+    western = (
+        "its words held symbols such as ³ and ¹, or letters such as ì and ù that no Western language "
+        "writes inside a word"
+        if script == "Central European"
+        else "they made no words of any language"
+    )
+    return (
+        f"Read as {encoding}: the file has no byte-order mark and is not UTF-8, and its bytes read as "
+        f"{script} text in that encoding (as Windows-1252 {western})."
+    )
+
+
+# A byte of a UTF-8 file that is not UTF-8, as Python's "surrogateescape" hands it over.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+#: How many valid multi-byte UTF-8 characters a file must hold per byte that is not UTF-8 to be read as
+#: UTF-8 with stray bytes: Windows-1252 text almost never forms a valid UTF-8 sequence (only an accented
+#: capital followed by a symbol does, "Ã©"), so in it invalid bytes outnumber valid sequences many times over.
+_UTF8_CHARACTERS_PER_STRAY_BYTE = 2
+
+
+def _utf8_with_stray_bytes(data: bytes) -> tuple[str, int] | None:
+    """``data`` read as UTF-8 with each byte that is not UTF-8 read as Windows-1252, and how many there were;
+    None unless valid multi-byte characters clearly outnumber those bytes (text pasted together from a UTF-8
+    source and a Windows one: a curly apostrophe 0x92 among em dashes and accents)."""
+    text = data.decode("utf-8", "surrogateescape")
+    stray = len(_ESCAPED_BYTE.findall(text))
+    multibyte = len(_NON_ASCII.findall(text)) - stray
+    if multibyte < _UTF8_CHARACTERS_PER_STRAY_BYTE * stray:
+        return None
+    return _ESCAPED_BYTE.sub(lambda byte: _WINDOWS_1252[ord(byte.group()) - 0xDC00], text), stray
+
+
+def _stray_bytes_note(stray: int) -> str:
+    bytes_were = "1 byte of the file was" if stray == 1 else f"{stray:,} bytes of the file were"
+    return (
+        f"Read as UTF-8, although {bytes_were} not valid UTF-8 (text pasted from another program) and "
+        "read as Windows-1252, as browsers read such bytes."
+    )
 
 
 # Legacy encodings of other scripts, tried when a file is neither Unicode nor
