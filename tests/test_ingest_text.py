@@ -591,3 +591,38 @@ def test_windows_1252_text_with_a_few_accidental_utf8_sequences_stays_windows_12
     text = "«À» dit-il, été à côté; l'élève préféré Ã© naïve, café crème, où était-il? Très bien."
     doc = load_bytes(text.encode("cp1252"), "lettre.txt")
     assert (doc.encoding, doc.text) == ("windows-1252", text)
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        ("cp1252", "L'été dernier, à Paris, nous avons mangé des crêpes près de la Seine."),
+        ("mac_roman", "Café naïve résumé \u2014 \u201cquoted\u201d text in MacRoman encoding."),
+        ("cp437", "Café naïve über Straße in a DOS code page."),
+        ("cp1250", "Árvíztűrő tükörfúrógép: hűtőszekrény, őrült, gyűrű, szőlő, fűszer."),
+    ],
+)
+def test_a_file_read_as_windows_1252_says_so_and_how_to_fix_it(codec, text):
+    doc = load_bytes(text.encode(codec), "old.txt")
+    assert doc.encoding == "windows-1252"
+    assert [note for note in doc.notes if "Windows-1252" in note] == [
+        (
+            "The file is not UTF-8 and was read as Windows-1252 (Western European); if it was written in another "
+            "encoding (for example Mac Roman, a DOS code page, or Hungarian, whose ő and ű then show as õ and û), "
+            "its accented letters are wrong here, so re-save it as UTF-8 and compare that."
+        )
+    ]
+
+
+@pytest.mark.parametrize("data", [b"Plain ASCII prose, nothing more.", "Caf\u00e9 \u2014 UTF-8.".encode()])
+def test_ascii_and_utf8_files_get_no_encoding_note(data):
+    assert load_bytes(data, "plain.txt").notes == ()
+
+
+def test_a_web_page_read_as_windows_1252_for_want_of_a_declaration_says_so():
+    page = "<html><body><p>L'été dernier, à Paris, nous avons mangé des crêpes.</p></body></html>"
+    undeclared = load_bytes(page.encode("cp1252"), "page.html")
+    assert undeclared.encoding == "windows-1252"
+    assert any(note.startswith("The file is not UTF-8 and was read as Windows-1252") for note in undeclared.notes)
+    declared = page.replace("<html>", '<html><head><meta charset="windows-1252"></head>')
+    assert load_bytes(declared.encode("cp1252"), "page.html").notes == ()

@@ -15,7 +15,9 @@ is text of its own script is used, with a note. Text whose Windows-1252
 reading puts symbols between letters ("by³o"), or letters no Western
 language writes inside a word (Czech ě and ů read as ì and ù: "dùstojnost"),
 is tried as Central European (Windows-1250, ISO-8859-2) the same way. The
-choice is recorded in the Document.
+choice is recorded in the Document, and a file read as Windows-1252 gets a
+note saying so, since Mac Roman, the DOS code pages and Hungarian cannot be
+told from it by their bytes.
 
 A plain-text file is its own extracted text: only line ends (CRLF, CR) become
 LF and a byte-order mark is dropped, so offsets can be checked against the
@@ -123,7 +125,16 @@ def decode_noted(
         legacy = _legacy_encoding(data) if _implausible_as_western(text) else _central_european(data, text)
         if legacy is not None:
             return (*legacy, (_legacy_note(legacy[1]),))
-    return text, "windows-1252", ()
+    return text, "windows-1252", (WINDOWS_1252_NOTE,)
+
+
+#: Said of every file read as Windows-1252 for want of a better answer: no reading of its bytes can
+#: tell Mac Roman, the DOS code pages or Hungarian from Windows-1252, so only the user can.
+WINDOWS_1252_NOTE = (
+    "The file is not UTF-8 and was read as Windows-1252 (Western European); if it was written in another "
+    "encoding (for example Mac Roman, a DOS code page, or Hungarian, whose ő and ű then show as õ and û), its "
+    "accented letters are wrong here, so re-save it as UTF-8 and compare that."
+)
 
 
 def _legacy_note(encoding: str) -> str:
