@@ -72,7 +72,7 @@ from memdiff.gui.parameters_panel import ParametersPanel
 from memdiff.gui.reading_help import ReadingTheResults
 from memdiff.gui.settings import Settings, usable_folder
 from memdiff.gui.span_table import SPAN_ID_ROLE, SpanFilterProxy, SpanTableModel
-from memdiff.gui.theme import apply_theme, span_colours
+from memdiff.gui.theme import apply_theme, problem_colour, span_colours
 from memdiff.progress import Progress
 from memdiff.text import uncompared
 
@@ -127,8 +127,15 @@ class SummaryBar(QFrame):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        #: A line above the figures for what makes them misleading (the same file on both sides).
+        self.warning = QLabel()
+        self.warning.setObjectName("summaryWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warning.hide()
         text = QVBoxLayout()
         text.setSpacing(2)
+        text.addWidget(self.warning)
         text.addWidget(self.headline)
         text.addWidget(self.details)
         layout = QHBoxLayout(self)
@@ -141,6 +148,15 @@ class SummaryBar(QFrame):
         self.details.setText(details)
         self.details.setVisible(bool(details))
         self.legend.hide()
+
+    def set_warning(self, text: str) -> None:
+        """Show ``text`` above the figures (bold, in the palette's readable red); an empty text hides it."""
+        font = self.warning.font()
+        font.setBold(True)
+        self.warning.setFont(font)
+        self.warning.setStyleSheet(f"color: {problem_colour(self.palette()).name()};")
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
 
     def show_legend(self) -> None:
         colours = span_colours(self.palette())
@@ -321,6 +337,7 @@ class MainWindow(QMainWindow):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._restore_layout()
         self._show_idle_summary()
+        self._update_page_column()
         self._update_actions()
         #: The case as it was last saved or opened (or started): what "unsaved work" is measured against.
         self._saved_state = self._case_state()
@@ -1103,6 +1120,7 @@ class MainWindow(QMainWindow):
             self._show_text_results(comparison)
         else:
             self._show_image_results(comparison)
+        self._warn_if_same_file()
         self._update_actions()
         note, self._note_for_finish = self._note_for_finish, ""
         self.statusBar().showMessage(" ".join(filter(None, (self.tr("Comparison finished."), note))),
@@ -1149,6 +1167,8 @@ class MainWindow(QMainWindow):
             side.picture.set_overlay(None, None)
         self.hash_table.setRowCount(0)
         self.region_table.setRowCount(0)
+        self.summary.set_warning("")
+        self._update_page_column()
         # "Comparison finished." spoke of the results just cleared; a note about the inputs loading stays.
         if self._note_for_finish:
             self.statusBar().showMessage(self._note_for_finish)
@@ -1172,8 +1192,7 @@ class MainWindow(QMainWindow):
                                (self.output_pane, self.documents["suspect"])):
             pane.set_spans(spans, unmarked=uncompared(document, c.parameters) if document is not None else ())
         self.span_model.set_spans(spans, self.documents["original"])
-        original = self.documents["original"]
-        self.table.setColumnHidden(SpanTableModel.COLUMNS.index("original_pages"), not (original and original.pages))
+        self._update_page_column()
         self.table.resizeColumnsToContents()
         self._current_span = None
         s = c.summary
@@ -1203,6 +1222,20 @@ class MainWindow(QMainWindow):
             )
             self.summary.show_legend()
         self._update_table_caption()
+
+    def _update_page_column(self) -> None:
+        """The "Original page" column only while the original is a document with pages."""
+        original = self.documents["original"]
+        self.table.setColumnHidden(SpanTableModel.COLUMNS.index("original_pages"),
+                                   not (original is not None and original.kind == "text" and original.pages))
+
+    def _warn_if_same_file(self) -> None:
+        """Loading one file on both sides is an easy slip when dragging, and its result looks striking."""
+        original, suspect = self.documents["original"], self.documents["suspect"]
+        same = original is not None and suspect is not None and original.sha256 == suspect.sha256
+        self.summary.set_warning(self.tr(
+            "Both sides are the same file (same SHA-256): the figures compare the file with itself. Load the "
+            "model output on its side.") if same else "")
 
     def _kind_filter_changed(self) -> None:
         self.span_proxy.set_kind(self.kind_filter.currentData())
@@ -1923,6 +1956,7 @@ class MainWindow(QMainWindow):
         self.refresh_icons()
         if self.comparison is not None and self.comparison.mode == "text":
             self.summary.show_legend()
+        self.summary.set_warning(self.summary.warning.text())  # its red is the new palette's
 
     def _system_scheme_changed(self, _scheme: object) -> None:
         if self.settings.theme == "system":
