@@ -480,3 +480,40 @@ def test_html_pages_labelled_latin1_keep_windows_1252_quotes_and_undefined_bytes
     extracted = html_format.read(page, "page.html")
     assert extracted.text == "\u201cquoted\u201d \x81"
     assert extracted.encoding == "windows-1252"
+
+
+# Labels of the WHATWG Encoding Standard that Python's codec registry does not know: browsers read a page
+# declaring them in the named encoding, so memdiff must too (it used to ignore them with a false note).
+_BROWSER_LABELS = [
+    ("x-sjis", "cp932", "吾輩は猫である。名前はまだ無い。", "shift_jis"),
+    ("Windows-31J", "cp932", "吾輩は猫である。名前はまだ無い。", "shift_jis"),
+    ("x-euc-jp", "euc_jp", "吾輩は猫である。名前はまだ無い。", "euc-jp"),
+    ("x-cp1250", "cp1250", "Příliš žluťoučký kůň úpěl ďábelské ódy.", "windows-1250"),
+    ("x-cp1251", "cp1251", "Все счастливые семьи похожи друг на друга.", "windows-1251"),
+    ("x-cp1258", "cp1258", "Đơn ưu đô, ăn ơn.", "windows-1258"),
+    ("x-gbk", "gb18030", "这是一个中文段落，用来测试编码的识别。", "gb18030"),
+    ("gb_2312", "gb18030", "这是一个中文段落，用来测试编码的识别。", "gb18030"),
+    ("csgb2312", "gb18030", "这是一个中文段落，用来测试编码的识别。", "gb18030"),
+    ("cn-big5", "big5", "這是一個中文段落，用來測試編碼的識別。", "big5"),
+    ("x-x-big5", "big5", "這是一個中文段落，用來測試編碼的識別。", "big5"),
+    ("cseuckr", "cp949", "저작권 분쟁에서 모델 출력이 원문을 재현합니다.", "euc-kr"),
+    ("dos-874", "cp874", "ภาษาไทยไม่มีการเว้นวรรคระหว่างคำ", "windows-874"),
+    ("x-mac-roman", "mac_roman", "Café naïve — “quoted” résumé.", "macintosh"),
+    ("x-mac-cyrillic", "mac_cyrillic", "Все счастливые семьи похожи друг на друга.", "x-mac-cyrillic"),
+    ("koi8", "koi8_r", "Все смешалось в доме Облонских.", "koi8-r"),
+    ("koi", "koi8_r", "Все смешалось в доме Облонских.", "koi8-r"),
+    ("koi8-ru", "koi8_u", "Все смешалось в доме Облонских.", "koi8-u"),
+    ("iso-8859-8-i", "iso8859-8", "כתוב את הפרק הראשון של הספר.", "iso-8859-8"),
+    ("logical", "iso8859-8", "כתוב את הפרק הראשון של הספר.", "iso-8859-8"),
+    ("unicode-1-1-utf-8", "utf-8", "Café — naïve “quoted”.", "utf-8"),
+    ("unicode11utf8", "utf-8", "Café — naïve “quoted”.", "utf-8"),
+    ("  LATIN1 ", "cp1252", "Café — naïve “quoted”.", "windows-1252"),
+]
+
+
+@pytest.mark.parametrize(("label", "codec", "text", "recorded"), _BROWSER_LABELS)
+def test_every_charset_label_browsers_accept_is_read_in_its_encoding(label, codec, text, recorded):
+    for declaration in (f'<meta charset="{label}">', f'<meta http-equiv="Content-Type" content="text/html; charset={label}">'):
+        page = f"<html><head>{declaration}</head><body><p>{text}</p></body></html>".encode(codec)
+        extracted = html_format.read(page, "page.html")
+        assert (extracted.text, extracted.encoding, extracted.notes) == (text, recorded, ())

@@ -29,7 +29,6 @@ rule every format shares (:func:`memdiff.ingest.text.tidy`).
 
 from __future__ import annotations
 
-import codecs
 import re
 from functools import cache
 from html.parser import HTMLParser
@@ -176,46 +175,86 @@ def decode(data: bytes, name: str = "The page") -> tuple[str, str, tuple[str, ..
     return text_format.decode_noted(data, name, refuse_binary=False)
 
 
+# The label table of the WHATWG Encoding Standard ("Names and labels"): every label browsers accept
+# in a page's charset declaration, with the Python codec that reads the encoding it names. Pages
+# labelled Latin-1 or ASCII are Windows-1252 to browsers, GBK is read as GB18030, Big5 with the
+# Hong Kong additions, and a page declaring UTF-16 whose declaration could be read as ASCII is UTF-8
+# after all. The "replacement" encoding's labels (iso-2022-kr, hz-gb-2312...) and x-user-defined are
+# left out: browsers show such a page as one replacement character or as private-use characters,
+# so memdiff ignores the declaration, with a note, and reads the bytes as it reads any page.
+_WHATWG_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("utf-8", ("unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8",
+               "unicodefffe", "utf-16be", "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff",
+               "utf-16", "utf-16le")),
+    ("cp866", ("866", "cp866", "csibm866", "ibm866")),
+    ("iso8859-2", ("csisolatin2", "iso-8859-2", "iso-ir-101", "iso8859-2", "iso88592", "iso_8859-2",
+                   "iso_8859-2:1987", "l2", "latin2")),
+    ("iso8859-3", ("csisolatin3", "iso-8859-3", "iso-ir-109", "iso8859-3", "iso88593", "iso_8859-3",
+                   "iso_8859-3:1988", "l3", "latin3")),
+    ("iso8859-4", ("csisolatin4", "iso-8859-4", "iso-ir-110", "iso8859-4", "iso88594", "iso_8859-4",
+                   "iso_8859-4:1988", "l4", "latin4")),
+    ("iso8859-5", ("csisolatincyrillic", "cyrillic", "iso-8859-5", "iso-ir-144", "iso8859-5", "iso88595",
+                   "iso_8859-5", "iso_8859-5:1988")),
+    ("iso8859-6", ("arabic", "asmo-708", "csiso88596e", "csiso88596i", "csisolatinarabic", "ecma-114",
+                   "iso-8859-6", "iso-8859-6-e", "iso-8859-6-i", "iso-ir-127", "iso8859-6", "iso88596",
+                   "iso_8859-6", "iso_8859-6:1987")),
+    ("iso8859-7", ("csisolatingreek", "ecma-118", "elot_928", "greek", "greek8", "iso-8859-7", "iso-ir-126",
+                   "iso8859-7", "iso88597", "iso_8859-7", "iso_8859-7:1987", "sun_eu_greek")),
+    # ISO-8859-8-I ("logical") has the same bytes as ISO-8859-8; only the display order differs.
+    ("iso8859-8", ("csiso88598e", "csisolatinhebrew", "hebrew", "iso-8859-8", "iso-8859-8-e", "iso-ir-138",
+                   "iso8859-8", "iso88598", "iso_8859-8", "iso_8859-8:1988", "visual",
+                   "csiso88598i", "iso-8859-8-i", "logical")),
+    ("iso8859-10", ("csisolatin6", "iso-8859-10", "iso-ir-157", "iso8859-10", "iso885910", "l6", "latin6")),
+    ("iso8859-13", ("iso-8859-13", "iso8859-13", "iso885913")),
+    ("iso8859-14", ("iso-8859-14", "iso8859-14", "iso885914")),
+    ("iso8859-15", ("csisolatin9", "iso-8859-15", "iso8859-15", "iso885915", "iso_8859-15", "l9")),
+    ("iso8859-16", ("iso-8859-16",)),
+    ("koi8-r", ("cskoi8r", "koi", "koi8", "koi8-r", "koi8_r")),
+    ("koi8-u", ("koi8-ru", "koi8-u")),
+    ("mac-roman", ("csmacintosh", "mac", "macintosh", "x-mac-roman")),
+    ("cp874", ("dos-874", "iso-8859-11", "iso8859-11", "iso885911", "tis-620", "windows-874")),
+    ("cp1250", ("cp1250", "windows-1250", "x-cp1250")),
+    ("cp1251", ("cp1251", "windows-1251", "x-cp1251")),
+    ("cp1252", ("ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
+                "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1",
+                "us-ascii", "windows-1252", "x-cp1252")),
+    ("cp1253", ("cp1253", "windows-1253", "x-cp1253")),
+    ("cp1254", ("cp1254", "csisolatin5", "iso-8859-9", "iso-ir-148", "iso8859-9", "iso88599", "iso_8859-9",
+                "iso_8859-9:1989", "l5", "latin5", "windows-1254", "x-cp1254")),
+    ("cp1255", ("cp1255", "windows-1255", "x-cp1255")),
+    ("cp1256", ("cp1256", "windows-1256", "x-cp1256")),
+    ("cp1257", ("cp1257", "windows-1257", "x-cp1257")),
+    ("cp1258", ("cp1258", "windows-1258", "x-cp1258")),
+    ("mac-cyrillic", ("x-mac-cyrillic", "x-mac-ukrainian")),
+    ("gb18030", ("chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk",
+                 "iso-ir-58", "x-gbk", "gb18030")),
+    ("big5hkscs", ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5")),
+    ("euc_jp", ("cseucpkdfmtjapanese", "euc-jp", "x-euc-jp")),
+    ("iso2022_jp", ("csiso2022jp", "iso-2022-jp")),
+    ("cp932", ("csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j", "x-sjis")),
+    ("cp949", ("cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987", "ks_c_5601-1989",
+               "ksc5601", "ksc_5601", "windows-949")),
+)
+# What browsers strip from a label before looking it up (ASCII whitespace).
+_LABEL_WHITESPACE = "\t\n\f\r "
+
+
 @cache
 def _web_encodings() -> dict[str, str]:
-    """Python codecs of the encodings the WHATWG Encoding Standard gives pages (its label -> encoding
-    table). Pages labelled Latin-1 or ASCII are read as Windows-1252, and a page declaring UTF-16
-    whose declaration could be read as ASCII is UTF-8 after all.
-
-    Made on first use: looking the labels up imports some thirty codec modules,
-    which only a page declaring its charset needs.
-    """
-    table: dict[str, str] = {}
-    for labels, python in (
-        (("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32"), "utf-8"),
-        (("ascii", "latin-1", "cp1252"), "cp1252"),
-        (("iso8859-9", "cp1254"), "cp1254"),
-        (("tis-620", "iso8859-11", "cp874"), "cp874"),
-        (("gbk", "gb2312", "gb18030"), "gb18030"),
-        (("big5", "big5hkscs", "cp950"), "big5hkscs"),
-        (("euc_kr", "cp949"), "cp949"),
-        (("shift_jis", "cp932"), "cp932"),
-        (("euc_jp",), "euc_jp"),
-        (("iso2022_jp",), "iso2022_jp"),
-        (("mac-roman",), "mac-roman"),
-        (("mac-cyrillic",), "mac-cyrillic"),
-        (("cp866",), "cp866"),
-        (("koi8-r",), "koi8-r"),
-        (("koi8-u",), "koi8-u"),
-        *(((f"cp125{n}",), f"cp125{n}") for n in (0, 1, 3, 5, 6, 7, 8)),
-        *(((f"iso8859-{n}",), f"iso8859-{n}") for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
-    ):
-        for label in labels:
-            table[codecs.lookup(label).name] = python
-    return table
+    """The WHATWG label table as label -> Python codec (made on first use: only a page declaring its charset
+    needs it)."""
+    return {label: codec for codec, labels in _WHATWG_LABELS for label in labels}
 
 
 def _web_encoding(label: str) -> tuple[str, str] | None:
-    """The Python codec and recorded name for a declared charset, or None if browsers would not use it."""
-    try:
-        python = _web_encodings().get(codecs.lookup(label.strip()).name)
-    except (LookupError, ValueError):  # ValueError: a label holding a NUL
+    """The Python codec and recorded name for a declared charset, or None if browsers would not use it.
+
+    Labels are matched as browsers match them: ASCII case ignored, surrounding whitespace trimmed.
+    """
+    key = label.strip(_LABEL_WHITESPACE)
+    if not key.isascii():
         return None
+    python = _web_encodings().get(key.lower())
     return None if python is None else (python, text_format.encoding_name(python))
 
 
