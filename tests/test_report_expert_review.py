@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 
 import pytest
@@ -21,6 +22,7 @@ from memdiff.analyse import compare
 from memdiff.errors import InputError
 from memdiff.ingest import load_text
 from memdiff.report import FrontMatter, Provenance, write_batch_report, write_report
+from memdiff.report.marking import align
 from memdiff.report.pdf import (
     LEGEND_Y,
     PageDecoration,
@@ -30,7 +32,9 @@ from memdiff.report.pdf import (
     fit_legend,
     fit_title,
 )
-from memdiff.report.styles import register_fonts
+from memdiff.report.sidebyside import PAD_Y, SideBySide
+from memdiff.report.styles import Styles, register_fonts
+from memdiff.text.normalize import Vocabulary
 
 EPOCH = "1796000000"
 
@@ -83,7 +87,9 @@ def test_batch_row_numbers_of_two_digits_stay_on_one_line(tmp_path, monkeypatch)
 
 def test_exhibit_label_keeps_its_case_on_the_cover_and_in_the_header(case, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    target = write(case, tmp_path / "ex.pdf", front=FrontMatter(exhibit="12a", case_number="1:23-cv-1"))
+    target = write(
+        case, tmp_path / "ex.pdf", front=FrontMatter(exhibit="12a", case_number="1:23-cv-1")
+    )
     pages = page_texts(target)
     assert "Exhibit 12a" in pages[0]
     assert "12A" not in "".join(pages)
@@ -93,7 +99,9 @@ def test_exhibit_label_keeps_its_case_on_the_cover_and_in_the_header(case, tmp_p
 def test_a_case_number_typed_with_its_label_is_not_labelled_twice(case, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     target = write(
-        case, tmp_path / "cn.pdf", front=FrontMatter(case_number="Case No. 1:23-cv-11195", exhibit="Exhibit J")
+        case,
+        tmp_path / "cn.pdf",
+        front=FrontMatter(case_number="Case No. 1:23-cv-11195", exhibit="Exhibit J"),
     )
     text = "".join(page_texts(target))
     assert "Case No. 1:23-cv-11195" in text
@@ -159,7 +167,9 @@ def test_provenance_names_the_prompt_file_and_its_digest(case, tmp_path, monkeyp
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     prompt = "Please quote the opening of the novel, word for word."
     digest = hashlib.sha256(prompt.encode("utf-8")).hexdigest()
-    prov = Provenance(model="ExampleLM 4", prompt=prompt, prompt_file="prompt.txt", prompt_sha256=digest)
+    prov = Provenance(
+        model="ExampleLM 4", prompt=prompt, prompt_file="prompt.txt", prompt_sha256=digest
+    )
     text = flat(" ".join(page_texts(write(case, tmp_path / "p.pdf", provenance=prov))))
     section = text[text.index("Provenance of the model output") : text.index("Method")]
     assert "Prompt file “prompt.txt”" in section
@@ -190,7 +200,10 @@ LONG_LEGEND = (
 def test_a_long_legend_is_printed_whole_on_every_page(case, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     front = FrontMatter(
-        confidentiality=LONG_LEGEND, bates_prefix="NYT-OPENAI-SDNY-PROD-", bates_start=123456, exhibit="J"
+        confidentiality=LONG_LEGEND,
+        bates_prefix="NYT-OPENAI-SDNY-PROD-",
+        bates_start=123456,
+        exhibit="J",
     )
     pages = page_texts(write(case, tmp_path / "long.pdf", front=front))
     for page in pages:
@@ -202,7 +215,9 @@ def test_a_long_legend_is_printed_whole_on_every_page(case, tmp_path, monkeypatc
 def test_the_legend_has_its_own_room_below_the_body(page_size):
     register_fonts()
     decoration = PageDecoration(confidentiality=LONG_LEGEND + " " + LONG_LEGEND)
-    doc = ReportTemplate(io.BytesIO(), decoration, page_size=page_size, title="", author="", progress=None)
+    doc = ReportTemplate(
+        io.BytesIO(), decoration, page_size=page_size, title="", author="", progress=None
+    )
     legend = fit_legend(LONG_LEGEND + " " + LONG_LEGEND, doc.width)
     assert len(legend.lines) >= 2
     assert " ".join(legend.lines) == LONG_LEGEND + " " + LONG_LEGEND  # every word, in order
@@ -222,7 +237,9 @@ def test_a_legend_filling_the_page_is_refused_not_cut():
     register_fonts()
     decoration = PageDecoration(confidentiality=LONG_LEGEND * 20)
     with pytest.raises(InputError, match="confidentiality legend is too long"):
-        ReportTemplate(io.BytesIO(), decoration, page_size="letter", title="", author="", progress=None)
+        ReportTemplate(
+            io.BytesIO(), decoration, page_size="letter", title="", author="", progress=None
+        )
 
 
 # --------------------------------------------------------------------------- words the reader must be told
@@ -259,4 +276,91 @@ def test_a_language_the_study_did_not_measure_is_named(tmp_path, monkeypatch):
     text = flat(" ".join(page_texts(target)))
     validation = text[text.index("Validation") : text.index("Software")]
     assert "The validation study measured texts in German, English and Chinese only." in validation
-    assert "Japanese (ja, the language of its word-frequency table), a language the study did not measure" in validation
+    assert (
+        "Japanese (ja, the language of its word-frequency table), a language the study did not measure"
+        in validation
+    )
+
+
+# --------------------------------------------------------------------------- side-by-side rows
+
+
+def test_rows_on_one_page_read_as_one_text(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    pages = page_texts(write(case, tmp_path / "rows.pdf"))
+    findings = next(p for p in pages if "Spans side by side" in p)
+    # Span 1 has 61 words: its last word stood alone in a row of its own, after a gap.
+    assert re.search(r"thought Alice “without pictures or conversations", findings), findings
+    assert re.search(r"thought Alice, \"without pictures\s+or conversations", findings), findings
+
+
+def _side_by_side(rows):
+    st = Styles()
+    quote = st.fragments(st.quote)
+    small = st.fragments(st.small)
+    return SideBySide(
+        small.paragraph([("bold", "Span 1")], keep_lines=False),
+        (
+            small.paragraph([("bold", "Original")], keep_lines=False),
+            small.paragraph([("bold", "Output")], keep_lines=False),
+        ),
+        rows,
+        make=lambda pieces: quote.paragraph(pieces, keep_lines=True),
+    ), quote
+
+
+def test_a_page_of_rows_is_one_text_per_side_and_a_split_loses_no_word():
+    register_fonts()
+    words = [f"word{n}" for n in range(600)]
+    rows = [
+        (
+            [("copied", " ".join(words[k : k + 60]) + " ")],
+            [("copied", " ".join(words[k : k + 60]) + " ")],
+        )
+        for k in range(0, 600, 60)
+    ]
+    table, quote = _side_by_side(rows)
+    width = 480
+    _, height = table.wrap(width, 1e9)
+    whole = quote.paragraph([("copied", " ".join(words))], keep_lines=True)
+    heading_h, label_h, blocks = table._measure(width)
+    # One block: the rows' texts set as one, with no padding between rows.
+    assert len(blocks) == 1
+    assert height == pytest.approx(
+        heading_h + label_h + whole.wrap(width / 2 - 10, 1e9)[1] + 2 * PAD_Y
+    )
+    parts = table.split(width, height / 2)
+    assert len(parts) == 2
+    shown = []
+    for part in parts:
+        part.wrap(width, 1e9)
+        _, _, blocks = part._measure(width)
+        assert len(blocks) == 1
+        shown += " ".join(blocks[0][0].line_texts(width / 2 - 10)).split()
+    assert shown == words
+
+
+def test_japanese_rows_are_cut_after_punctuation_not_inside_a_word():
+    original, suspect, comparison = japanese_case()
+    (span,) = comparison.spans
+    alignment = align(original.text, suspect.text, span, Vocabulary(comparison.parameters))
+    rows = alignment.rows(row_words=30)
+    assert len(rows) >= 2
+    for row, following in itertools.pairwise(rows):
+        for side, next_side in (
+            (row.original, following.original),
+            (row.suspect, following.suspect),
+        ):
+            last, first = side.text.rstrip()[-1], next_side.text.lstrip()[0]
+            # After a sentence or clause; where none is near, between a kana ending and a
+            # kanji beginning (after a particle: 事だけは|記憶), never inside 記憶.
+            assert last in "。、" or (
+                "\u3040" <= last <= "\u30ff" and not "\u3040" <= first <= "\u30ff"
+            ), (
+                side.text,
+                next_side.text,
+            )
+    assert (
+        "".join(r.suspect.text for r in rows) == suspect.text[span.suspect.start : span.suspect.end]
+    )
+    assert all(not r.original.text.endswith("記") for r in rows)

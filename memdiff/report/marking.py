@@ -76,14 +76,26 @@ class Alignment:
         return status
 
     def rows(self, row_words: int = ROW_WORDS) -> list[Row]:
-        """The span cut into rows of about ``row_words`` words per side, sides kept aligned."""
+        """The span cut into rows of at most ``row_words`` words per side, sides kept aligned.
+
+        Rows exist so that a long span can go on on the next page; on one
+        page the report sets them as one continuous text (sidebyside.py), so
+        a cut shows only where a page ends. It is made where the text pauses
+        (a paragraph or sentence end, a comma, a space) rather than inside a
+        Chinese or Japanese word, and never leaves a few words alone at a
+        span's end.
+        """
         pieces: list[tuple[int, int, int, int]] = []
+        a_pause = self.original_text, self.original_tokens
+        b_pause = self.suspect_text, self.suspect_tokens
         for tag, a0, a1, b0, b1 in self.opcodes:
             if tag == "equal":
-                # Identical stretches may be cut anywhere, at the same word on both sides.
-                for k in range(0, a1 - a0, row_words):
-                    step = min(row_words, a1 - a0 - k)
+                # Identical stretches may be cut at any word, the same on both sides.
+                k = 0
+                while k < a1 - a0:
+                    step = _step(a1 - a0 - k, row_words, a_pause, b_pause, a0 + k, b0 + k)
                     pieces.append((a0 + k, a0 + k + step, b0 + k, b0 + k + step))
+                    k += step
             else:
                 pieces.append((a0, a1, b0, b1))
         cuts = [(0, 0)]
@@ -104,6 +116,73 @@ class Alignment:
         ]
 
 
+# How well a row may end before a word, by what lies between it and the word before:
+# a paragraph break, a sentence's end, a line break, other punctuation, a space; in
+# Chinese and Japanese, nothing at all (a cut there may fall inside a word).
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026]")
+_PUNCTUATION = re.compile(r"[,;:\u3001\uff0c\uff1b\uff1a\u300d\u300f\uff09)\]\u2014\u2013]")
+
+
+def _pause(text: str, tokens: Tokens, word: int) -> float:
+    """How natural a row's end is just before ``word`` (0: inside the flow of a Chinese or Japanese word)."""
+    starts, ends = tokens.starts, tokens.ends
+    if word <= 0 or word >= len(starts):
+        return 5.0
+    gap = text[int(ends[word - 1]) : int(starts[word])]
+    if _PARAGRAPH_END.search(gap):
+        return 5.0
+    if _SENTENCE_END.search(gap):
+        return 4.0
+    if "\n" in gap:
+        return 3.0
+    if _PUNCTUATION.search(gap):
+        return 2.5
+    if gap.strip() == "" and gap:
+        return 2.0
+    if gap:
+        return 1.5  # other marks: quotes, brackets opening
+    # Two characters of one run (each CJK character counts as a word): a
+    # kana ending and a kanji beginning is more often a word boundary
+    # (particle, then the next word) than the inside of a kanji compound.
+    at = int(starts[word])
+    if _is_kana(text[at - 1 : at]) and not _is_kana(text[at : at + 1]):
+        return 1.0
+    return 0.0
+
+
+def _is_kana(ch: str) -> bool:
+    return bool(ch) and "\u3040" <= ch <= "\u30ff"
+
+
+def _step(
+    left: int,
+    row_words: int,
+    a_pause: tuple[str, Tokens],
+    b_pause: tuple[str, Tokens],
+    a_word: int,
+    b_word: int,
+) -> int:
+    """How many of the ``left`` words of an identical stretch the next row takes (at most ``row_words``)."""
+    if left <= row_words:
+        return left
+    # The words left after this row: never a handful alone (two rows of about half then).
+    longest = row_words if left - row_words >= row_words // 3 else (left + 1) // 2
+    shortest = max(1, (2 * longest) // 3)
+    best, best_score = longest, -1.0
+    for n in range(longest, shortest - 1, -1):
+        score = _pause(*a_pause, a_word + n) + _pause(*b_pause, b_word + n)
+        if score > best_score:
+            best, best_score = n, score
+            if score >= 10.0:
+                break
+    return best
+
+
+_LAST_SPACE = re.compile(r"\s(?!.*\s)", re.DOTALL)
+_OPENING = re.compile(r"[“‘„«「『（(\[{〈《【]")
+
+
 class _Words:
     """One side of a span as plain lists: its text, word offsets and word statuses."""
 
@@ -113,14 +192,32 @@ class _Words:
         self.ends: list[int] = tokens.ends.tolist()
         self.status: list[int] = status.tolist()
 
+    def edge(self, word: int) -> int:
+        """Where a row that begins with ``word`` begins in the text (0 < ``word`` < number of words).
+
+        The gap before the word goes to the row before, up to its last
+        space or line break; what follows (an opening quote or bracket)
+        belongs to the word, so that a row never ends in a lone “.
+        """
+        gap_from, gap_to = self.ends[word - 1], self.starts[word]
+        gap = self.text[gap_from:gap_to]
+        if not gap:
+            return gap_to
+        space = _LAST_SPACE.search(gap)
+        if space is not None:
+            return gap_from + space.end()
+        # No space at all (Chinese, Japanese): an opening mark goes with the word.
+        opening = _OPENING.search(gap)
+        return gap_from + (opening.start() if opening else len(gap))
+
     def side(self, first: int, end: int) -> Side:
         """The text of words ``[first, end)`` with the gap after them (up to the next row's first word)."""
         text, starts = self.text, self.starts
         n = len(starts)
         if n == 0:
             return Side(text, (), (), ())
-        char_from = 0 if first == 0 else starts[first] if first < n else len(text)
-        char_to = len(text) if end >= n else starts[end]
+        char_from = 0 if first == 0 else self.edge(first) if first < n else len(text)
+        char_to = len(text) if end >= n else self.edge(end)
         if char_from:
             local_starts = tuple([s - char_from for s in starts[first:end]])
             local_ends = tuple([e - char_from for e in self.ends[first:end]])

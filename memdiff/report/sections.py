@@ -1455,12 +1455,8 @@ def span_table(
     quote = st.fragments(st.quote)
     cell = st.fragments(st.cell)
     small = st.fragments(st.small)
-    rows = [
-        (
-            quote.paragraph(row.original.pieces(), keep_lines=True),
-            quote.paragraph(row.suspect.pieces(), keep_lines=True),
-        )
-        for row in alignment.rows()
+    rows: list[tuple[Any, Any]] = [
+        (row.original.pieces(), row.suspect.pieces()) for row in alignment.rows()
     ]
     return SideBySide(
         cell.paragraph(span_heading_pieces(span, nesting=nesting), keep_lines=False),
@@ -1469,6 +1465,7 @@ def span_table(
             small.paragraph([("bold", "Model output"), ("plain", s_label)], keep_lines=False),
         ),
         rows,
+        make=lambda pieces: quote.paragraph(pieces, keep_lines=True),
         continued_heading=lambda: cell.paragraph(
             span_heading_pieces(span, continued=True, nesting=nesting), keep_lines=False
         ),
