@@ -205,7 +205,36 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
         "Tab\tend"
     )
     assert extracted.media_type == "application/rtf"
-    assert extracted.encoding == "windows-1252"
+    # One byte (é) was read in the document's Windows-1252, six (Привет) in the Cyrillic font's Windows-1251.
+    assert extracted.encoding == "windows-1251"
+    assert extracted.notes == (
+        (
+            "The document's fonts use several code pages, and its non-ASCII bytes were read in each font's own: "
+            "windows-1251 (6 bytes), windows-1252 (1 byte); the encoding recorded is the one that read most of them."
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "recorded"),
+    [
+        (rb"\ansi\ansicpg1252\deff0{\fonttbl{\f0\fcharset238 Arial CE;}}\f0", "windows-1250"),
+        (rb"\ansi\ansicpg1250\deff0{\fonttbl{\f0\fcharset0 Arial;}}\f0", "windows-1250"),
+        (rb"\ansi\ansicpg1252\deff0{\fonttbl{\f0\fcharset0 Arial;}{\f1\fcharset238 Arial CE;}}\f1", "windows-1250"),
+    ],
+)
+def test_rtf_records_the_code_page_that_read_the_text(header, recorded):
+    # The reviewer's Czech document: its \ansicpg says Windows-1252, but its one font's \fcharset238
+    # (Windows-1250) read every accented letter, so Windows-1250 is how its bytes were read.
+    czech = "Článek 1. Všichni lidé rodí se svobodní a sobě rovní co do důstojnosti a práv."
+    body = b"".join(b"\\'%02x" % byte if byte > 127 else bytes([byte]) for byte in czech.encode("cp1250"))
+    extracted = rtf_format.read(b"{\\rtf1" + header + b" " + body + b"\\par}", "clanek.rtf")
+    assert (extracted.text, extracted.encoding, extracted.notes) == (czech, recorded, ())
+
+
+def test_rtf_without_non_ascii_bytes_records_its_own_code_page():
+    extracted = rtf_format.read(rb"{\rtf1\ansi\ansicpg1251 Plain \u1055? text.\par}", "plain.rtf")
+    assert (extracted.text, extracted.encoding, extracted.notes) == ("Plain \u041f text.", "windows-1251", ())
 
 
 def test_rtf_unicode_fallback_count_and_binary_data():

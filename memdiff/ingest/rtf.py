@@ -7,6 +7,8 @@ pages (Shift-JIS, GBK, Big5, Korean) included; ``\\uN`` Unicode characters
 with the ``\\ucN`` fallback skipping, surrogate pairs included; ``\\binN`` data
 skipped; the special characters (``\\emdash``, ``\\lquote``, ``\\~``,
 ``\\_``...); hidden text (``\\v``); field results (a hyperlink's visible text).
+The encoding recorded is the code page that read the text's non-ASCII bytes
+(the one that read most of them, with a note, when fonts used several).
 
 Skipped as not part of the prose: the font, colour, style and list tables,
 document information, pictures and embedded objects, headers and footers,
@@ -153,6 +155,8 @@ _CHARSETS = {
     254: "cp437",
 }
 
+_ASCII_BYTES = bytes(range(0x80))
+
 _MULTIBYTE = frozenset({"cp932", "gbk", "cp949", "cp950", "johab"})
 
 
@@ -183,8 +187,29 @@ def read(data: bytes, name: str) -> Extracted:
         )
     interpreter = _Interpreter(data[start:], name)
     text = interpreter.run()
-    # The document's code page (fonts may use others); what \'hh bytes mostly meant.
-    return Extracted(text, MEDIA_TYPE, encoding=encoding_name(interpreter.codepage))
+    encoding, notes = _recorded_encoding(interpreter)
+    return Extracted(text, MEDIA_TYPE, encoding=encoding, notes=notes)
+
+
+def _recorded_encoding(interpreter: _Interpreter) -> tuple[str, tuple[str, ...]]:
+    """The code page that decoded the text's non-ASCII bytes (the one that decoded most of them, with a note
+    naming the others, when fonts used several); the document's own (\\ansicpg) when there were none."""
+    decoded = interpreter.non_ascii_bytes
+    if not decoded:
+        return encoding_name(interpreter.codepage), ()
+    # Most bytes first; among equal counts, the document's own code page, then by name (deterministic).
+    ranked = sorted(decoded, key=lambda page: (-decoded[page], page != interpreter.codepage, encoding_name(page)))
+    names = [encoding_name(page) for page in ranked]
+    if len(names) == 1:
+        return names[0], ()
+    shares = ", ".join(
+        f"{name} ({decoded[page]:,} {'byte' if decoded[page] == 1 else 'bytes'})" for name, page in zip(names, ranked)
+    )
+    note = (
+        f"The document's fonts use several code pages, and its non-ASCII bytes were read in each font's own: "
+        f"{shares}; the encoding recorded is the one that read most of them."
+    )
+    return names[0], (note,)
 
 
 class _Interpreter:
@@ -196,6 +221,8 @@ class _Interpreter:
         self.pending_codepage = "cp1252"
         self.codepage = "cp1252"
         self.font_codepages: dict[int, str] = {}
+        #: How many bytes above 0x7F of the text each code page decoded (what the record names).
+        self.non_ascii_bytes: dict[str, int] = {}
         self.font_being_defined: int | None = None
         self.state = _State()
         self.stack: list[_State] = []
@@ -355,7 +382,11 @@ class _Interpreter:
 
     def _flush_bytes(self) -> None:
         if self.pending_bytes:
-            self.out.append(_decode(bytes(self.pending_bytes), self.pending_codepage))
+            data = bytes(self.pending_bytes)
+            high = len(data.translate(None, _ASCII_BYTES))
+            if high:
+                self.non_ascii_bytes[self.pending_codepage] = self.non_ascii_bytes.get(self.pending_codepage, 0) + high
+            self.out.append(_decode(data, self.pending_codepage))
             self.pending_bytes.clear()
 
 
