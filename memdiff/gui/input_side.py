@@ -58,13 +58,26 @@ MEDIA_WORDS = {
 HASH_DIGITS = 16
 
 
+def notes_line(document: Document) -> str:
+    """The reader's notes on an input (what was repaired, skipped or guessed), as one line for the header."""
+    if not document.notes:
+        return ""
+    # The count first: a long first note is shortened at its end, and the rest are in the tooltip.
+    count = len(document.notes)
+    return f"Note: {document.notes[0]}" if count == 1 else f"{count} notes (point here for all): {document.notes[0]}"
+
+
 def short_hash(sha256: str) -> str:
     return sha256[:HASH_DIGITS] + "…"
 
 
 def document_facts(document: Document) -> str:
-    """What a loaded input is (type, extent, size), as the header's second line shows it; the hash has its own."""
+    """What a loaded input is (type, encoding, extent, size), as the header's second line shows it; the hash has its own."""
     parts = [MEDIA_WORDS.get(document.media_type, document.media_type)]
+    if document.kind == "text" and document.encoding:
+        # How the bytes were read: a text read in the wrong encoding ("jesteœ" for "jesteś") is why
+        # a visibly copied passage can go unfound.
+        parts.append(document.encoding)
     if document.kind == "text":
         if document.pages:
             parts.append(f"{document.pages:,} pages" if document.pages != 1 else "1 page")
@@ -211,6 +224,10 @@ class InputSide(QFrame):
         hash_row.addWidget(self.hash_label)
         hash_row.addWidget(self.copy_hash_button)
         hash_row.addStretch(1)
+        #: What the reader noted about the input (an encoding guessed, characters repaired, parts skipped).
+        self.notes = ElidedLabel("", Qt.TextElideMode.ElideRight)
+        self.notes.setWordWrap(False)
+        self.notes.hide()
 
         self.open_button = QPushButton(icon("open-original" if side == "original" else "open-output"), self.tr("Open…"))
         self.open_button.setToolTip(self.tr("Open a file for this side"))
@@ -235,6 +252,7 @@ class InputSide(QFrame):
         header_block.addWidget(self.name)
         header_block.addWidget(self.facts)
         header_block.addLayout(hash_row)
+        header_block.addWidget(self.notes)
 
         self.drop_hint = DropHint(hint, accepts_paste=accepts_text)
         self.drop_hint.pasteRequested.connect(self.pasteRequested)
@@ -261,6 +279,9 @@ class InputSide(QFrame):
             self.hash_label.setText("")
             self.hash_label.setToolTip("")
             self.copy_hash_button.hide()
+            self.notes.set_full_text("")
+            self.notes.setToolTip("")
+            self.notes.hide()
             self.text.set_document(None)
             self.picture.set_picture(None)
             self.stack.setCurrentWidget(self.drop_hint)
@@ -275,6 +296,9 @@ class InputSide(QFrame):
             "SHA-256 {sha}\nThe fingerprint of the file's exact bytes, printed in full in the report.").format(
                 sha=document.sha256))
         self.copy_hash_button.show()
+        self.notes.set_full_text(notes_line(document))
+        self.notes.setToolTip("\n".join(document.notes))
+        self.notes.setVisible(bool(document.notes))
         if document.kind == "image":
             self.text.set_document(None)
             self.picture.set_picture(document.image)
