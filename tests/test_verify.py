@@ -774,3 +774,187 @@ def test_a_batch_output_given_as_the_original_is_named_as_swapped(batch):
         InputError, match="the report was made from novel.txt as the original and chat-2.txt"
     ):
         verify_outputs(report, paths[1], [paths[0], original])
+
+
+# --------------------------------------------------------------------------- the document information
+
+EXAMINER = "Dr. Zoë Ærø & Søn <QC>"
+TITLE = "Smith & Jones v. Model: comparison"
+
+
+def _report_with_front(inputs, tmp_path, **front):
+    from memdiff.report import FrontMatter
+
+    original, output = inputs
+    read_original, suspect = ingest.load(original), ingest.load(output)
+    return write_report(
+        compare(read_original, suspect),
+        read_original,
+        suspect,
+        tmp_path / "r.pdf",
+        front=FrontMatter(**front),
+    )
+
+
+def _edited(report, target, *, info=None, xmp=None):
+    """A copy of ``report`` with Info fields set (``info``) and text of its XMP packet replaced (``xmp``)."""
+    with pikepdf.open(report) as pdf:
+        for name, value in (info or {}).items():
+            pdf.trailer.Info[pikepdf.Name("/" + name)] = pikepdf.String(value)
+        if xmp:
+            packet = pdf.Root.Metadata.read_bytes().decode("utf-8")
+            for old, new in xmp.items():
+                assert packet.count(old) == 1
+                packet = packet.replace(old, new)
+            pdf.Root.Metadata.write(packet.encode("utf-8"))
+        pdf.save(target)
+    return target
+
+
+def test_the_document_information_memdiff_wrote_verifies(inputs, tmp_path):
+    original, output = inputs
+    report = _report_with_front(inputs, tmp_path, examiner=EXAMINER, title=TITLE)
+    with pikepdf.open(report) as pdf:
+        assert str(pdf.trailer.Info.Author) == EXAMINER  # the field this check is about
+    result = verify(report, original, output)
+    assert result.ok, result.lines
+    assert (
+        "Document information (title, author, subject, keywords, dates): the document properties agree "
+        "with their copy in the XMP metadata, and the subject with the record (the "
+        "record keeps no copy of the title or author of its own, so an edit made to both copies alike "
+        "would not show)."
+    ) in result.lines
+
+
+def test_an_edited_title_or_examiner_in_the_document_properties_does_not_verify(
+    inputs, tmp_path, capsys
+):
+    from memdiff.cli import main
+
+    original, output = inputs
+    report = _report_with_front(inputs, tmp_path, examiner=EXAMINER, title=TITLE)
+    edited = _edited(
+        report,
+        tmp_path / "info.pdf",
+        info={"Title": "Report of no copying", "Author": "Mr. Nobody"},
+    )
+    assert main(["verify", str(edited), str(original), str(output)]) == 3
+    said = capsys.readouterr().out.splitlines()
+    assert (
+        "Document information (title, author, subject, keywords, dates): CHANGED since memdiff wrote the "
+        f'report: its title reads "Report of no copying" in the document properties but "{TITLE}" in the '
+        f'XMP metadata; its author (the examiner) reads "Mr. Nobody" in the document properties but '
+        f'"{EXAMINER}" in the XMP metadata.'
+    ) in said, said
+    assert said[-1] == (
+        "NOT verified: the report's document information (its title, author, subject, keywords or dates) "
+        "was changed."
+    )
+
+
+def test_an_examiner_added_where_memdiff_wrote_none_does_not_verify(inputs, tmp_path):
+    original, output = inputs
+    report = _report_with_front(inputs, tmp_path)
+    with pikepdf.open(report) as pdf:
+        assert "/Author" not in pdf.trailer.Info
+    edited = _edited(report, tmp_path / "added.pdf", info={"Author": "Dr. Someone Else"})
+    result = verify(edited, original, output)
+    assert not result.ok
+    assert any(
+        'its author (the examiner) reads "Dr. Someone Else" in the document properties but "" in the '
+        "XMP metadata" in line
+        for line in result.lines
+    ), result.lines
+
+
+def test_a_subject_edited_in_both_copies_alike_does_not_verify(inputs, tmp_path):
+    original, output = inputs
+    report = _report_with_front(inputs, tmp_path, examiner=EXAMINER)
+    written = "memdiff comparison of chat.txt with novel.txt"
+    edited = _edited(
+        report,
+        tmp_path / "subject.pdf",
+        info={"Subject": "A comparison of nothing"},
+        xmp={f">{written}<": ">A comparison of nothing<"},
+    )
+    result = verify(edited, original, output)
+    assert not result.ok
+    assert any(
+        f'its subject reads "A comparison of nothing" where memdiff wrote "{written}"' in line
+        for line in result.lines
+    ), result.lines
+
+
+def _with_document_info(report, target):
+    """``report`` as memdiff writes it once pdfa.finish keeps the document information in the record."""
+    from memdiff.report.pdfa import record_digest
+    from memdiff.report.verify import document_info
+
+    with pikepdf.open(report) as pdf:
+        info = {k: str(v) for k, v in pdf.trailer.Info.items()}
+
+    def keep(record):
+        record["document_info"] = document_info(
+            title=info["/Title"],
+            author=info.get("/Author", ""),
+            subject=info["/Subject"],
+            keywords=info["/Keywords"],
+            creator=info["/Creator"],
+            producer=info["/Producer"],
+            created=info["/CreationDate"],
+        )
+        record["record_sha256"] = record_digest(record)
+
+    return _with_record(report, target, keep)
+
+
+def test_a_record_keeping_the_document_information_shows_an_edit_made_to_both_copies(
+    inputs, tmp_path
+):
+    original, output = inputs
+    report = _report_with_front(inputs, tmp_path, examiner=EXAMINER, title=TITLE)
+    kept = _with_document_info(report, tmp_path / "kept.pdf")
+    result = verify(kept, original, output)
+    assert result.ok, result.lines
+    assert (
+        "Document information (title, author, subject, keywords, dates): as memdiff wrote them (the "
+        "record keeps a copy)."
+    ) in result.lines
+    escaped = EXAMINER.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    both = _edited(
+        kept,
+        tmp_path / "both.pdf",
+        info={"Author": "Mr. Nobody"},
+        xmp={f"<rdf:li>{escaped}</rdf:li>": "<rdf:li>Mr. Nobody</rdf:li>"},
+    )
+    result = verify(both, original, output)
+    assert not result.ok
+    assert any(
+        f'its author (the examiner) reads "Mr. Nobody" where memdiff wrote "{EXAMINER}"' in line
+        for line in result.lines
+    ), result.lines
+    only_xmp = _edited(
+        kept,
+        tmp_path / "xmp.pdf",
+        xmp={f">{TITLE.replace('&', '&amp;')}<": ">Another title<"},
+    )
+    result = verify(only_xmp, original, output)
+    assert any(
+        f'the XMP metadata\'s copy of its title reads "Another title" where memdiff wrote "{TITLE}"'
+        in line
+        for line in result.lines
+    ), result.lines
+    damaged = _with_record(
+        report, tmp_path / "damaged.pdf", lambda r: r.__setitem__("document_info", {"Title": 3})
+    )
+    assert "copy of the document information" in verify(damaged, original, output).lines[0]
+
+
+def test_a_title_with_a_carriage_return_agrees_with_its_xmp_copy(inputs, tmp_path):
+    # XML reads a carriage return back as a line feed: that is no edit.
+    original, output = inputs
+    report = _report_with_front(
+        inputs, tmp_path, examiner="A.\r\nExpert", title="Part one\rpart two"
+    )
+    result = verify(report, original, output)
+    assert result.ok, result.lines

@@ -14,6 +14,13 @@ words of the original, but not the same: one word edited inside it split it,
 made it shorter or longer, or made an exact span near. A span that "was not"
 found again has no re-run span left over any of its words (``_match_findings``
 says how they are paired). Image regions are found again only when equal.
+
+``verify_outputs`` checks several outputs of one (batch) report in one run;
+its last line names the outputs checked, so that a batch exhibit never reads
+as verified as a whole when only some of its outputs were given. The report's
+document information (title, author, subject, keywords, dates) is checked
+too: against the record's copy when it keeps one, otherwise against the XMP
+packet's copy and, for the subject, against what the record determines.
 """
 
 from __future__ import annotations
@@ -73,6 +80,200 @@ def make_record(comparisons: list[Comparison], *, batch: bool) -> dict[str, Any]
             for c in comparisons
         ],
     }
+
+
+# --------------------------------------------------------------------------- the document information
+
+#: The document information memdiff writes (the Info dictionary), in the order they are named.
+INFO_FIELDS = (
+    "Title",
+    "Author",
+    "Subject",
+    "Keywords",
+    "Creator",
+    "Producer",
+    "CreationDate",
+    "ModDate",
+)
+_INFO_LABELS = {
+    "Title": "title",
+    "Author": "author (the examiner)",
+    "Subject": "subject",
+    "Keywords": "keywords",
+    "Creator": "creating program",
+    "Producer": "producer",
+    "CreationDate": "creation date",
+    "ModDate": "modification date",
+}
+_XMP = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+}
+#: Where the XMP packet repeats each field (a PDF/A requirement), as (namespace, property).
+_XMP_COPY = {
+    "Title": ("dc", "title"),
+    "Author": ("dc", "creator"),
+    "Subject": ("dc", "description"),
+    "Keywords": ("pdf", "Keywords"),
+    "Creator": ("xmp", "CreatorTool"),
+    "Producer": ("pdf", "Producer"),
+    "CreationDate": ("xmp", "CreateDate"),
+    "ModDate": ("xmp", "ModifyDate"),
+}
+
+
+def document_info(
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    creator: str,
+    producer: str,
+    created: str,
+) -> dict[str, str]:
+    """The document information as memdiff writes it, for the record to keep (``created``: the PDF date).
+
+    Kept in the record, it lets verify say that a field was changed and what
+    memdiff wrote, even when both the Info dictionary and its XMP copy were
+    edited alike.
+    """
+    return {
+        "Title": title,
+        "Author": author,
+        "Subject": subject,
+        "Keywords": keywords,
+        "Creator": creator,
+        "Producer": producer,
+        "CreationDate": created,
+        "ModDate": created,
+    }
+
+
+def _subject_of(record: dict[str, Any]) -> str:
+    """The subject memdiff writes for the report this record describes (see ``write._subject``)."""
+    outputs = record["outputs"]
+    original = record["original"].get("name", "")
+    if len(outputs) == 1:
+        return f"memdiff comparison of {outputs[0].get('name', '')} with {original}"
+    return f"memdiff comparison of {len(outputs)} outputs with {original}"
+
+
+def _read_document_info(report: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The report's Info dictionary and the XMP packet's copy of it; a field left out reads as ""."""
+    import xml.etree.ElementTree as ET
+
+    import pikepdf
+
+    with pikepdf.open(report) as pdf:
+        info = pdf.trailer.get("/Info")
+        found = {
+            name: str(info.get("/" + name, "")) if isinstance(info, pikepdf.Dictionary) else ""
+            for name in INFO_FIELDS
+        }
+        metadata = pdf.Root.get("/Metadata")
+        packet = metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else b""
+    copy = dict.fromkeys(INFO_FIELDS, "")
+    try:
+        start = packet.index(b"<x:xmpmeta")
+        end = packet.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+        tree = ET.fromstring(packet[start:end])
+    except (ValueError, ET.ParseError):
+        return found, copy
+    for name, (prefix, prop) in _XMP_COPY.items():
+        tag = f"{{{_XMP[prefix]}}}{prop}"
+        node = tree.find(f".//{tag}")
+        if node is not None:
+            items = node.findall(f".//{{{_XMP['rdf']}}}li")
+            copy[name] = "; ".join(li.text or "" for li in items) if items else (node.text or "")
+            if name in ("CreationDate", "ModDate"):
+                copy[name] = _pdf_date_of(copy[name])
+            continue
+        for description in tree.iter(f"{{{_XMP['rdf']}}}Description"):
+            if tag in description.attrib:  # the short form some editors write: an attribute
+                copy[name] = description.attrib[tag]
+                if name in ("CreationDate", "ModDate"):
+                    copy[name] = _pdf_date_of(copy[name])
+                break
+    return found, copy
+
+
+def _pdf_date_of(xmp_date: str) -> str:
+    """An XMP date (2026-11-29T11:34:02+00:00) as the Info dictionary writes it (D:20261129113402+00'00')."""
+    import datetime as _dt
+
+    try:
+        moment = _dt.datetime.fromisoformat(xmp_date.strip())
+    except ValueError:
+        return xmp_date
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.strftime("D:%Y%m%d%H%M%S")
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return (
+        moment.strftime("D:%Y%m%d%H%M%S")
+        + f"{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+    )
+
+
+def _xml_lines(text: str) -> str:
+    """``text`` with its line ends as an XML reader gives them back (a carriage return read as a line feed)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_document_info(report: Path, record: dict[str, Any]) -> tuple[str, str | None]:
+    """One line on the report's title, author, subject and keywords, and a problem when they were changed.
+
+    With the record's own copy (``document_info``) every field is checked
+    against what memdiff wrote. A record without one still shows an edit of
+    the Info dictionary alone, because the XMP packet repeats it, and an edit
+    of the subject, which the record determines (the creating program names the
+    memdiff that wrote the report, which need not be the one that compared).
+    """
+    found, copy = _read_document_info(report)
+    kept = record.get("document_info")
+    changes: list[str] = []
+    if isinstance(kept, dict):
+        for name in INFO_FIELDS:
+            wrote = str(kept.get(name, ""))
+            label = _INFO_LABELS[name]
+            if found[name] != wrote:
+                changes.append(f'its {label} reads "{found[name]}" where memdiff wrote "{wrote}"')
+            elif copy[name] != _xml_lines(wrote):
+                changes.append(
+                    f'the XMP metadata\'s copy of its {label} reads "{copy[name]}" where memdiff wrote "{wrote}"'
+                )
+        checked = "as memdiff wrote them (the record keeps a copy)"
+    else:
+        determined = {
+            "Subject": _subject_of(record),
+        }
+        for name in INFO_FIELDS:
+            label = _INFO_LABELS[name]
+            if name in determined and found[name] != determined[name]:
+                changes.append(
+                    f'its {label} reads "{found[name]}" where memdiff wrote "{determined[name]}"'
+                )
+            elif _xml_lines(found[name]) != copy[name]:
+                changes.append(
+                    f'its {label} reads "{found[name]}" in the document properties but "{copy[name]}" in '
+                    "the XMP metadata"
+                )
+        checked = (
+            "the document properties agree with their copy in the XMP metadata, and the subject with "
+            "the record (the record keeps no copy of the title or author of its own, "
+            "so an edit made to both copies alike would not show)"
+        )
+    if changes:
+        return (
+            "Document information (title, author, subject, keywords, dates): CHANGED since memdiff wrote "
+            "the report: " + "; ".join(changes) + ".",
+            "the report's document information (its title, author, subject, keywords or dates) was changed",
+        )
+    return f"Document information (title, author, subject, keywords, dates): {checked}.", None
 
 
 # --------------------------------------------------------------------------- verification
@@ -197,6 +398,11 @@ def verify_outputs(
             "Pictures and fonts: the record holds no digest of them (a report written before memdiff "
             "recorded one), so they were not checked."
         )
+
+    said, changed = _check_document_info(report, record)
+    lines.append(said)
+    if changed is not None:
+        problems.append(changed)
 
     first = original if isinstance(original, Document) else ingest.load(original, password=password)
     given = [
@@ -410,6 +616,11 @@ def _record_damage(record: dict[str, Any]) -> str | None:
     if not isinstance(record.get("pages"), int) or not _is_digest(record.get("pages_sha256")):
         # Every memdiff report seals its pages; a record without the seal was edited.
         return "it holds no digest of the report's pages"
+    kept = record.get("document_info", {})
+    if not isinstance(kept, dict) or not all(
+        name in INFO_FIELDS and isinstance(value, str) for name, value in kept.items()
+    ):
+        return "its copy of the document information is not a list of the fields memdiff writes"
     if "resources_sha256" in record and not _is_digest(record["resources_sha256"]):
         return "its digest of the pictures and fonts is not a SHA-256"
     if "record_sha256" in record:
