@@ -147,6 +147,16 @@ def test_a_label_no_reader_would_cite_is_left_empty():
     assert document.page_labels == ("i", "ii", "", "", "")
 
 
+def test_pages_before_the_first_labelled_page_have_no_label():
+    # The reviewer's labels_partial.pdf: /Nums [2 <</S/D>>] labels pages 3-5 only; pypdf numbers pages 1-2
+    # "1" and "2" by default, which would make two pages "p.1" and two "p.2".
+    import pikepdf
+
+    tree = pikepdf.Dictionary(Nums=pikepdf.Array([2, pikepdf.Dictionary(S=pikepdf.Name.D)]))
+    document = load_pdf_bytes(_with_page_labels(tree))
+    assert document.page_labels == ("", "", "1", "2", "3")
+
+
 def load_pdf_bytes(data: bytes):
     from memdiff.ingest import load_bytes
 

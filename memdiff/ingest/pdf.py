@@ -432,21 +432,38 @@ def _page_labels(reader: Any, page_count: int) -> tuple[str, ...]:
     when they only count 1, 2, 3 from the first page, or when they cannot be read.
 
     A label is kept as printed, with its spaces and control characters tidied
-    away; a page whose label is empty or too long gets "" (no printed number).
+    away; a page whose label is empty or too long gets "" (no printed number),
+    and so does a page before the first the labels name (a tree whose first
+    entry is not page 0 leaves those pages unlabelled, where pypdf would
+    number them 1, 2, 3).
     """
     try:
         root = reader.trailer["/Root"]
         if "/PageLabels" not in root:
             return ()
         labels = reader.page_labels
+        first = _first_labelled_page(root["/PageLabels"])
     except Exception:  # noqa: BLE001 - a damaged label tree costs only the labels, never the text
         return ()
     if len(labels) != page_count:
         return ()
-    tidied = tuple(_tidy_label(label) for label in labels)
+    tidied = tuple("" if index < first else _tidy_label(label) for index, label in enumerate(labels))
     if tidied == tuple(str(n) for n in range(1, page_count + 1)):
         return ()
     return tidied
+
+
+def _first_labelled_page(tree: Any) -> int:
+    """The index of the first page a /PageLabels number tree labels, when the tree is one plain /Nums array
+    (as writers make it); 0 otherwise (a tree of /Kids is left to pypdf's reading)."""
+    tree = tree.get_object()
+    if "/Kids" in tree or "/Nums" not in tree:
+        return 0
+    nums = tree["/Nums"].get_object()
+    if not isinstance(nums, list) or not nums:
+        return 0
+    first = nums[0].get_object() if hasattr(nums[0], "get_object") else nums[0]
+    return first if isinstance(first, int) and not isinstance(first, bool) and first > 0 else 0
 
 
 def _tidy_label(label: object) -> str:
