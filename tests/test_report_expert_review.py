@@ -364,3 +364,35 @@ def test_japanese_rows_are_cut_after_punctuation_not_inside_a_word():
         "".join(r.suspect.text for r in rows) == suspect.text[span.suspect.start : span.suspect.end]
     )
     assert all(not r.original.text.endswith("記") for r in rows)
+
+
+# --------------------------------------------------------------------------- a long prompt
+
+
+def _prompt_lines(page: str) -> list[str]:
+    # Every line of the prompt below holds a piece of one of its sentences (each is shorter than a line).
+    return [
+        line
+        for line in page.splitlines()
+        if re.search(r"prompt sentence|to be quoted|word for word", line) and "Prompt" not in line
+    ]
+
+
+@pytest.mark.parametrize("sentences", range(150, 190, 4))
+def test_a_long_prompt_never_leaves_a_line_alone_and_says_where_it_continues(
+    case, tmp_path, monkeypatch, sentences
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    prompt = " ".join(
+        f"This is prompt sentence {n}, to be quoted word for word." for n in range(sentences)
+    )
+    prov = Provenance(model="ExampleLM 4", prompt=prompt, prompt_file="prompt.txt")
+    front = FrontMatter(case_number="2:25-cv-04411-ABC", exhibit="K-3", page_size="a4")
+    pages = page_texts(write(case, tmp_path / "prompt.pdf", front=front, provenance=prov))
+    with_prompt = [page for page in pages if _prompt_lines(page)]
+    assert len(with_prompt) >= 2  # the prompt runs over a page
+    for page in with_prompt:
+        assert len(_prompt_lines(page)) >= 3, page
+    for page in with_prompt[1:]:
+        assert "Prompt (continued)" in page
+    assert f"sentence {sentences - 1}, to be quoted word for word." in flat(" ".join(pages))

@@ -16,7 +16,7 @@ import io
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +25,13 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from memdiff import __version__
 from memdiff.errors import Cancelled, InputError
 from memdiff.progress import SILENT, Progress
 from memdiff.report import pdfa
-from memdiff.report.marked import colour_operator, number, text_line
+from memdiff.report.marked import MarkedText, colour_operator, number, text_line
 from memdiff.report.styles import (
     MONO,
     MUTED,
@@ -79,6 +79,92 @@ class Heading(Paragraph):
         self.outline_level = level
         self.outline_title = outline
         self.outline_key = key
+
+
+class ContinuedText(Flowable):
+    """A heading and its paragraphs (a quoted prompt) that may run over pages, kept readable across a break.
+
+    A paragraph broken at a page's foot keeps at least ``min_lines`` lines
+    on each side (no line stranded alone on a page), a heading is never the
+    last thing on a page, and the part on the next page opens with the
+    heading ``continued`` makes ("Prompt (continued)").
+    """
+
+    def __init__(
+        self,
+        flowables: list[Flowable],
+        continued: Callable[[], Flowable],
+        *,
+        min_lines: int = 3,
+    ) -> None:
+        super().__init__()
+        self.flowables = flowables
+        self.continued = continued
+        self.min_lines = min_lines
+        self.spaceBefore = flowables[0].getSpaceBefore() if flowables else 0
+        self.spaceAfter = flowables[-1].getSpaceAfter() if flowables else 0
+        self._placed: list[tuple[Flowable, float, float]] = []
+
+    def _gaps(self) -> list[float]:
+        """The space above each flowable (none above the first): the larger of the two facing spaces."""
+        gaps = [0.0]
+        for before, after in zip(self.flowables[1:], self.flowables, strict=False):
+            gaps.append(max(before.getSpaceBefore(), after.getSpaceAfter()))
+        return gaps
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._placed = []
+        for flowable, gap in zip(self.flowables, self._gaps(), strict=True):
+            _, h = flowable.wrap(availWidth, 1e9)
+            self._placed.append((flowable, gap, h))
+        self.width = availWidth
+        self.height = sum(gap + h for _, gap, h in self._placed)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        used = 0.0
+        for n, (flowable, gap, h) in enumerate(self._placed):
+            if used + gap + h <= availHeight + 1e-6:
+                used += gap + h
+                continue
+            parts = self._split_lines(flowable, availWidth, availHeight - used - gap)
+            head = self.flowables[:n] + parts[:1]
+            tail = parts[1:] if parts else [flowable]
+            tail += self.flowables[n + 1 :]
+            # A heading stays with what it introduces.
+            while head and head[-1].getKeepWithNext():
+                tail.insert(0, head.pop())
+            if not head:
+                return []
+            if not tail[0].getKeepWithNext():
+                tail.insert(0, self.continued())
+            return [
+                ContinuedText(head, self.continued, min_lines=self.min_lines),
+                ContinuedText(tail, self.continued, min_lines=self.min_lines),
+            ]
+        return [self]
+
+    def _split_lines(self, flowable: Flowable, width: float, room: float) -> list[Flowable]:
+        """``flowable`` broken into the lines that fit in ``room`` and the rest, each at least ``min_lines``; [] if not."""
+        if isinstance(flowable, MarkedText):
+            lines, leading = len(flowable.lines_for(width)), flowable.leading
+        elif isinstance(flowable, Paragraph):
+            flowable.wrap(width, 1e9)
+            lines, leading = len(flowable.blPara.lines), flowable.style.leading
+        else:
+            return []
+        fit = min(int((room + 1e-6) // leading), lines - self.min_lines)
+        if fit < self.min_lines:
+            return []
+        parts = flowable.split(width, fit * leading + 0.01)
+        return parts if len(parts) == 2 else []
+
+    def draw(self) -> None:
+        y = self.height
+        for flowable, gap, h in self._placed:
+            y -= gap + h
+            flowable.drawOn(self.canv, 0, y)
 
 
 class ReportCanvas(Canvas):

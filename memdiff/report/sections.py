@@ -40,7 +40,7 @@ from memdiff.evidence import (
 from memdiff.report import validation
 from memdiff.report.bidi import has_right_to_left
 from memdiff.report.marking import Alignment, align_all, marked_pieces, output_word_status
-from memdiff.report.pdf import Heading, case_label, exhibit_label
+from memdiff.report.pdf import ContinuedText, Heading, case_label, exhibit_label
 from memdiff.report.sidebyside import SideBySide
 from memdiff.report.styles import (
     GRID,
@@ -821,14 +821,16 @@ def provenance_section(prov: Provenance, st: Styles, outline: Outline, width: fl
         # The key column as in Inputs: a SHA-256 digest fits its line on Letter and A4.
         story.append(key_value_table(rows, st, width=width, key_width=1.7 * inch))
     if prov.prompt.strip():
-        story.append(_p("Prompt", st.h3))
+        prompt: list[Any] = [_p("Prompt", st.h3)]
         for block in _blocks(prov.prompt):
             if has_right_to_left(block):
                 # Broken into lines before each line is put in visual order.
-                story.append(st.fragments(st.quote).paragraph([("plain", block)], keep_lines=True))
+                prompt.append(st.fragments(st.quote).paragraph([("plain", block)], keep_lines=True))
             else:
-                story.append(_p(markup(block, keep_lines=True), st.quote))
-            story.append(Spacer(1, 4))
+                prompt.append(_p(markup(block, keep_lines=True), st.quote))
+            prompt.append(Spacer(1, 4))
+        # A long prompt runs over pages: never a line alone on one, and "(continued)" where it goes on.
+        story.append(ContinuedText(prompt, lambda: _p("Prompt (continued)", st.h3)))
     return story
 
 
