@@ -60,7 +60,8 @@ class SpanTableModel(QAbstractTableModel):
             _tr("Chance (bits)"),
             _tr("Original page"),
             _tr("Output at"),
-            _tr("Beginning of the text"),
+            # Named by side: it stands beside "Output at" but quotes the original's words.
+            _tr("Beginning in the original"),
         ]
 
     def set_spans(self, spans: Sequence[Span], original: Document | None) -> None:
@@ -212,6 +213,7 @@ _HEADER_TIPS = {
     "original_pages": "Page(s) of the original the span lies on (PDF originals only): the number printed on "
     "the page, then its position in the PDF file, where the PDF numbers its pages otherwise",
     "output_at": "Character position in the model output where the span begins",
+    "excerpt": "The span's first words as the original writes them",
 }
 
 

@@ -426,20 +426,18 @@ class TextPane(QPlainTextEdit):
             ids = self.span_ids_at(self.text_offset(self.cursorForPosition(event.pos()).position()))
             if ids:
                 by_id = {s.id: s for s in self._spans}
-                span = by_id[ids[0]]
-                kind = self.tr("exact") if span.kind == "exact" else self.tr("near-verbatim")
-                QToolTip.showText(
-                    event.globalPos(),
-                    self.tr("Span {id}: {kind}, {words} words, {similarity}. Click to show it on the other side.").format(
-                        id=span.id, kind=kind, words=f"{span.words:,}", similarity=f"{span.similarity * 100:.1f}%"
-                    ),
-                    self,
-                )
+                QToolTip.showText(event.globalPos(), self.span_tooltip(by_id[ids[0]]), self)
             else:
                 QToolTip.hideText()
                 event.ignore()
             return True
         return super().viewportEvent(event)
+
+    def span_tooltip(self, span: Span) -> str:
+        """What hovering over a span says, in the words the table, the legend and the status bar use."""
+        kind = self.tr("verbatim") if span.kind == "exact" else self.tr("near-verbatim")
+        return self.tr("Span {id}: {kind}, {words} words, {similarity}. Click to show it on the other side.").format(
+            id=span.id, kind=kind, words=f"{span.words:,}", similarity=f"{span.similarity * 100:.1f}%")
 
     # ---- the gutter
 

@@ -153,3 +153,20 @@ def test_the_text_s_gutter_names_pages_as_the_table_does(qtbot, tmp_path):
     assert sorted(pane._page_blocks.values(), key=original.page_labels.index) == list(original.page_labels)
     pane.set_document(ingest.load(SAMPLES / "original.txt"))
     assert pane._page_blocks == {}
+
+
+def test_the_excerpt_column_names_its_side_and_the_hover_says_verbatim(qtbot, sample_comparison):
+    from memdiff.gui.text_pane import TextPane
+
+    original, comparison = sample_comparison
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    header = model.headerData(_column("excerpt"), Qt.Orientation.Horizontal)
+    assert header == "Beginning in the original"  # beside "Output at": whose words these are must be said
+    assert "original" in model.headerData(_column("excerpt"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    pane = TextPane("original")
+    qtbot.addWidget(pane)
+    for span in comparison.spans:
+        tip = pane.span_tooltip(span)
+        assert "exact" not in tip
+        assert (": verbatim," if span.kind == "exact" else ": near-verbatim,") in tip
