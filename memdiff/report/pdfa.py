@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -49,12 +50,48 @@ def srgb_profile() -> bytes:
     return bytes(data)
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (control characters other than tab and line ends)."""
+    return _XML_INVALID.sub("", text)
+
+
 def _pdf_date(moment: _dt.datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 def _xmp_date(moment: _dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def document_info(
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    creator: str,
+    producer: str,
+    created: str,
+) -> dict[str, str]:
+    """The document information as memdiff writes it, for the record to keep (``created``: the PDF date).
+
+    Kept in the record, it lets verify say that a field was changed and what
+    memdiff wrote, even when both the Info dictionary and its XMP copy were
+    edited alike.
+    """
+    return {
+        "Title": title,
+        "Author": author,
+        "Subject": subject,
+        "Keywords": keywords,
+        "Creator": creator,
+        "Producer": producer,
+        "CreationDate": created,
+        "ModDate": created,
+    }
 
 
 def xmp_packet(
@@ -144,6 +181,9 @@ def finish(
     ``pages`` are the pages' decoded content streams when the caller has them
     (otherwise they are read back from ``pdf``).
     """
+    # A control character (other than a line end or tab) is invalid in the XMP packet's XML, and a
+    # report whose record cannot be read back can never be verified: such characters are left out.
+    title, author, subject, keywords = (_printable(v) for v in (title, author, subject, keywords))
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root
         # The record also seals the visible pages, so that verify notices a
@@ -160,6 +200,17 @@ def finish(
             "pages": count,
             "pages_sha256": digest,
             "resources_sha256": resources_digest(doc, known),
+            # The document information as written, so that verify can say what memdiff wrote
+            # even when the Info dictionary and its XMP copy were edited alike.
+            "document_info": document_info(
+                title=title,
+                author=author,
+                subject=subject,
+                keywords=keywords,
+                creator=creator_tool,
+                producer=producer,
+                created=_pdf_date(moment),
+            ),
         }
         record["record_sha256"] = record_digest(record)
         packet = xmp_packet(

@@ -124,34 +124,6 @@ _XMP_COPY = {
 }
 
 
-def document_info(
-    *,
-    title: str,
-    author: str,
-    subject: str,
-    keywords: str,
-    creator: str,
-    producer: str,
-    created: str,
-) -> dict[str, str]:
-    """The document information as memdiff writes it, for the record to keep (``created``: the PDF date).
-
-    Kept in the record, it lets verify say that a field was changed and what
-    memdiff wrote, even when both the Info dictionary and its XMP copy were
-    edited alike.
-    """
-    return {
-        "Title": title,
-        "Author": author,
-        "Subject": subject,
-        "Keywords": keywords,
-        "Creator": creator,
-        "Producer": producer,
-        "CreationDate": created,
-        "ModDate": created,
-    }
-
-
 def _subject_of(record: dict[str, Any]) -> str:
     """The subject memdiff writes for the report this record describes (see ``write._subject``)."""
     outputs = record["outputs"]
@@ -240,11 +212,12 @@ def _check_document_info(report: Path, record: dict[str, Any]) -> tuple[str, str
         for name in INFO_FIELDS:
             wrote = str(kept.get(name, ""))
             label = _INFO_LABELS[name]
+            said = f'"{wrote}"' if wrote else "none"
             if found[name] != wrote:
-                changes.append(f'its {label} reads "{found[name]}" where memdiff wrote "{wrote}"')
+                changes.append(f'its {label} reads "{found[name]}" where memdiff wrote {said}')
             elif copy[name] != _xml_lines(wrote):
                 changes.append(
-                    f'the XMP metadata\'s copy of its {label} reads "{copy[name]}" where memdiff wrote "{wrote}"'
+                    f'the XMP metadata\'s copy of its {label} reads "{copy[name]}" where memdiff wrote {said}'
                 )
         checked = "as memdiff wrote them (the record keeps a copy)"
     else:
