@@ -157,6 +157,33 @@ def test_pages_before_the_first_labelled_page_have_no_label():
     assert document.page_labels == ("", "", "1", "2", "3")
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # The reviewers' 26-byte file: a PDF header and then plain words. It was called "damaged or incomplete
+        # ... (Stream has ended unexpectedly)"; it is no PDF at all.
+        (
+            b"%PDF-1.4\n garbage garbage\n",
+            (
+                "junk.pdf is not a PDF: it begins with a PDF header but holds nothing a PDF is made of; "
+                "check that it is the right file."
+            ),
+        ),
+        (
+            b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 5 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+            (
+                "junk.pdf is damaged and cannot be read as a PDF; get another copy, or open it in a PDF reader, "
+                "save it as a new PDF and compare that."
+            ),
+        ),
+    ],
+)
+def test_a_damaged_pdf_is_told_in_plain_words(data, message):
+    with pytest.raises(InputError) as err:
+        pdf.read(data, "junk.pdf")
+    assert str(err.value) == message
+
+
 def load_pdf_bytes(data: bytes):
     from memdiff.ingest import load_bytes
 
@@ -214,7 +241,10 @@ def test_truncated_pdf_is_a_clear_input_error(keep, caplog):
     with caplog.at_level(logging.DEBUG), pytest.raises(InputError) as err:
         pdf.read(data[: int(len(data) * keep)], "cut.pdf")
     message = str(err.value)
-    assert message.startswith("cut.pdf is damaged or incomplete")
+    assert message == (
+        "cut.pdf is damaged: it stops before the end of the PDF, as a file cut short while being copied, "
+        "downloaded or saved does; get a complete copy and try again."
+    )
     assert "\n" not in message
     assert not [record for record in caplog.records if record.name.startswith(("pypdf", "pikepdf"))]
 
@@ -226,7 +256,7 @@ def test_truncated_pdf_through_the_cli_exits_2_without_traceback(tmp_path, capsy
     assert cli.main(["extract", str(path)]) == 2
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
-    assert "cut.pdf is damaged or incomplete" in captured.err
+    assert "cut.pdf is damaged: it stops before the end of the PDF" in captured.err
     assert captured.out == ""
 
 

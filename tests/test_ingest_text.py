@@ -219,7 +219,7 @@ def test_text_quoting_a_pdf_header_on_its_own_line_is_text(write):
 
 
 def test_a_file_named_pdf_holding_only_a_header_is_a_damaged_pdf(write):
-    with pytest.raises(InputError, match="stub.pdf is damaged or incomplete and cannot be read as a PDF"):
+    with pytest.raises(InputError, match="stub.pdf is not a PDF: it begins with a PDF header but holds nothing"):
         load(write("stub.pdf", b"%PDF-1.7\n"))
 
 

@@ -235,8 +235,8 @@ def read(
                 f"{name} is nested too deeply to be read as a PDF (it is damaged or hostile); "
                 "re-save it from the program that made it."
             ) from None
-        except Exception as err:  # noqa: BLE001 - pypdf raises many kinds of error on damaged files
-            raise _damaged(name, err) from None
+        except Exception:  # noqa: BLE001 - pypdf raises many kinds of error on damaged files
+            raise _damaged(name, data) from None
 
 
 @dataclass(frozen=True)
@@ -289,8 +289,8 @@ def _read(
         encrypted = True
     except LimitReachedError as err:
         raise _beyond_pypdf_limits(name, err) from None
-    except PdfReadError as err:
-        raise _damaged(name, err) from None
+    except PdfReadError:
+        raise _damaged(name, data) from None
     if encrypted:
         plain, owner_only = _decrypt(data, name, password)
         if owner_only:
@@ -1079,8 +1079,8 @@ def _decrypt(data: bytes, name: str, password: str | None) -> tuple[bytes, bool]
             f"The password given for {name} does not open it; check the password (it is "
             "case-sensitive) and try again."
         ) from None
-    except pikepdf.PdfError as err:
-        raise _damaged(name, err) from None
+    except pikepdf.PdfError:
+        raise _damaged(name, data) from None
 
 
 def _decrypt_with(data: bytes, password: str) -> bytes:
@@ -1122,10 +1122,27 @@ def _verb(numbers: list[int], singular: str, plural: str) -> str:
     return singular if len(numbers) == 1 else plural
 
 
-def _damaged(name: str, err: BaseException) -> InputError:
+# What every PDF holds after its header: numbered objects ("1 0 obj").
+_PDF_OBJECT = re.compile(rb"[0-9]+[ \t\r\n\f\x00]+[0-9]+[ \t\r\n\f\x00]+obj\b")
+
+
+def _damaged(name: str, data: bytes) -> DamagedPDF:
+    """One plain sentence for a file the PDF reader gave up on, by what the bytes show: no PDF content at all, a
+    file cut short (no end-of-file marker at its end), or damage inside. The reader's own words (such as
+    "Stream has ended unexpectedly") mean nothing to the user, so they are not passed on."""
+    if _PDF_OBJECT.search(data) is None:
+        return DamagedPDF(
+            f"{name} is not a PDF: it begins with a PDF header but holds nothing a PDF is made of; "
+            "check that it is the right file."
+        )
+    if b"%%EOF" not in data[-2048:]:
+        return DamagedPDF(
+            f"{name} is damaged: it stops before the end of the PDF, as a file cut short while being copied, "
+            "downloaded or saved does; get a complete copy and try again."
+        )
     return DamagedPDF(
-        f"{name} is damaged or incomplete and cannot be read as a PDF ({_reason(err)}); "
-        "get a complete copy or re-save it from the program that made it."
+        f"{name} is damaged and cannot be read as a PDF; get another copy, or open it in a PDF reader, save it "
+        "as a new PDF and compare that."
     )
 
 
