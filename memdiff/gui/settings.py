@@ -16,13 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QStandardPaths
 
-from memdiff.evidence import Parameters
-
 ORGANIZATION = "memdiff"
 APPLICATION = "memdiff"
 
 #: Version of the stored layout; bump it and add a step to ``upgrade`` when keys change.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 #: How many recently used files each side's menu lists.
 RECENT_LIMIT = 10
@@ -104,6 +102,10 @@ class Settings:
         if version < 2:
             self._store.remove("report/front_matter")
             self._store.remove("report/provenance")
+        if version < 3:
+            # Layout 2 kept the last matching settings and started every window with them; they belong
+            # to the case (its file), and a new case starts from the defaults.
+            self._store.remove("analysis/parameters")
         if version < LAYOUT_VERSION:
             self._store.setValue("layout_version", LAYOUT_VERSION)
 
@@ -195,24 +197,6 @@ class Settings:
         # The bundled samples' folder (or any folder one cannot write to) is never remembered.
         if usable_folder(value):
             self._store.setValue("files/last_folder", value)
-
-    # ---- analysis
-
-    @property
-    def parameters(self) -> Parameters:
-        stored = self._json("analysis/parameters", {})
-        if not isinstance(stored, dict):
-            return Parameters()
-        try:
-            parameters = Parameters.from_dict(stored)
-            parameters.validate()
-        except (TypeError, ValueError):
-            return Parameters()
-        return parameters
-
-    @parameters.setter
-    def parameters(self, value: Parameters) -> None:
-        self._set_json("analysis/parameters", value.to_dict())
 
     # ---- the report: only the user's own preferences. A case's caption and the model output's
     # provenance belong to the case (its .memdiff file), never to the next case.

@@ -34,12 +34,19 @@ def test_recent_files_newest_first_without_duplicates():
     assert settings.recent_files("original") == []
 
 
-def test_parameters_round_trip_and_bad_values_fall_back():
-    settings = Settings()
-    settings.parameters = Parameters(min_words=15, near=False, casefold=False)
-    assert Settings().parameters == Parameters(min_words=15, near=False, casefold=False)
-    settings._store.setValue("analysis/parameters", '{"min_words": 1}')
-    assert Settings().parameters == Parameters()
+def test_the_matching_settings_are_not_user_preferences(qtbot):
+    # They belong to the case (its file): layout 2 kept the last ones and started every window with
+    # them; the upgrade drops them, and a new window starts from the defaults.
+    from memdiff.gui.main_window import MainWindow
+
+    store = Settings()._store
+    store.setValue("layout_version", 2)
+    store.setValue("analysis/parameters", '{"min_words": 15, "near": false}')
+    settings = Settings(store)
+    assert not store.contains("analysis/parameters")
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window.parameters_panel.parameters() == Parameters()
 
 
 def test_unknown_theme_is_refused():
@@ -110,4 +117,4 @@ def test_an_old_layout_keeps_only_the_examiner_and_the_paper_size():
     upgraded = Settings(store)
     assert upgraded.examiner == "Dr. E" and upgraded.page_size == "a4"
     assert not store.contains("report/front_matter") and not store.contains("report/provenance")
-    assert int(store.value("layout_version")) == 2
+    assert int(store.value("layout_version")) == 3
