@@ -14,6 +14,7 @@ import itertools
 import re
 
 import pytest
+from fixtures_docs import RUNNING_HEADS, book_with_running_heads, text_pdf
 from memdiff.resources import path as resource_path
 from pypdf import PdfReader
 
@@ -396,3 +397,39 @@ def test_a_long_prompt_never_leaves_a_line_alone_and_says_where_it_continues(
     for page in with_prompt[1:]:
         assert "Prompt (continued)" in page
     assert f"sentence {sentences - 1}, to be quoted word for word." in flat(" ".join(pages))
+
+
+# --------------------------------------------------------------------------- running heads inside a span
+
+
+def test_a_running_head_inside_a_span_is_named_as_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    path = tmp_path / "book.pdf"
+    path.write_bytes(text_pdf(book_with_running_heads()))
+    book = ingest.load(path)
+    second = book.page_starts[1]
+    stretch = book.text[second - 600 : second + 900].split("\n")
+    prose = [
+        line for line in stretch if line.strip() not in RUNNING_HEADS and not line.strip().isdigit()
+    ]
+    answer = load_text(
+        "Here it is:\n\n" + " ".join(" ".join(prose).split()[1:-1]) + "\n", "answer.txt"
+    )
+    comparison = compare(book, answer)
+    target = write_report(comparison, book, answer, tmp_path / "rh.pdf")
+    text = flat(" ".join(page_texts(target)))
+    findings = text[text.index("How to read this section") :]
+    assert "passes over the page’s running head, running foot or page number" in findings
+    assert "it was left out of matching" in findings
+    # The span's heading names the lines of the original it passed over.
+    assert re.search(
+        r"Span 1 · verbatim · [^·]+ · chance estimate [^·]+ · the original’s page number “1”, running head or "
+        r"foot “ALICE'S ADVENTURES IN WONDERLAND” left out of matching",
+        findings,
+    ), findings[:1500]
+
+
+def test_no_page_edge_note_without_running_heads(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    text = flat(" ".join(page_texts(write(case, tmp_path / "plain.pdf"))))
+    assert "left out of matching" not in text[text.index("How to read this section") :]

@@ -54,7 +54,7 @@ from memdiff.report.styles import (
     monospace,
     table_style,
 )
-from memdiff.text import matching_text
+from memdiff.text import matching_text, uncompared
 from memdiff.text.chance import COMMON_PHRASE_BITS
 from memdiff.text.normalize import Vocabulary
 
@@ -657,7 +657,9 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
     else:
         rows.append(("Pages", "no pages (plain text)" if r.pages is None else f"{r.pages:,}"))
         if r.page_labels:
-            rows.append(("Numbers printed on the pages (page labels)", markup(label_ranges(r.page_labels))))
+            rows.append(
+                ("Numbers printed on the pages (page labels)", markup(label_ranges(r.page_labels)))
+            )
         rows.append(("Characters (extracted text)", words(r.characters)))
         rows.append(("Words", words(r.words)))
         if r.encoding:
@@ -683,7 +685,9 @@ def _label_value(label: str) -> tuple[str, str, int] | None:
     if digits.isdigit():
         return prefix, "0", int(digits)
     values = [_ROMAN[ch] for ch in digits.lower()]
-    value = sum(-v if n + 1 < len(values) and v < values[n + 1] else v for n, v in enumerate(values))
+    value = sum(
+        -v if n + 1 < len(values) and v < values[n + 1] else v for n, v in enumerate(values)
+    )
     return prefix, "i" if digits.islower() else "I", value
 
 
@@ -1379,8 +1383,17 @@ _IMAGE_LIMITS = (
 # --------------------------------------------------------------------------- text findings
 
 
-def legend(st: Styles, *, page_labels: bool = False) -> Paragraph:
-    """How to read the findings; ``page_labels`` when an input's PDF numbers its own pages."""
+def legend(st: Styles, *, page_labels: bool = False, page_edges: bool = False) -> Paragraph:
+    """How to read the findings; ``page_labels`` when an input's PDF numbers its own pages, ``page_edges``
+    when a span passes over a running head, foot or page number."""
+    edges = (
+        " A span that runs across a page break of a PDF passes over the page’s running head, running foot or "
+        "page number (a short line repeated at the edge of the pages): that line is shown where it stands, "
+        "unmarked, and the span’s heading names it; it was left out of matching, so that the passage stays one "
+        "span."
+        if page_edges
+        else ""
+    )
     labels = (
         " Where the PDF gives its pages numbers of their own (page labels, such as roman numerals for the "
         "front matter), that number comes first: “page 42 (PDF page 56)”."
@@ -1393,15 +1406,51 @@ def legend(st: Styles, *, page_labels: bool = False) -> Paragraph:
         f"{different('words in italics on a grey ground')} differ between the two sides. Text in neither style is "
         "not part of a reported span. Character positions refer to each file’s extracted text. A PDF page is "
         "the page’s position in the PDF file, counted from its first page; it can differ from the number "
-        f"printed on the page.{labels}",
+        f"printed on the page.{labels}{edges}",
         st.body,
     )
 
 
+def page_edge_lines(
+    text: str, ranges: Sequence[tuple[int, int]], start: int, end: int
+) -> list[str]:
+    """The running heads, feet and page numbers (``ranges``, left out of matching) inside ``[start, end)`` of ``text``."""
+    return [
+        " ".join(text[a:b].split())
+        for a, b in ranges
+        if a >= start and b <= end and text[a:b].strip()
+    ]
+
+
+_PAGE_NUMBER = re.compile(r"[0-9]+|[ivxlcdm]+|[IVXLCDM]+")
+
+
+def _edge_line_text(line: str) -> str:
+    kind = "page number" if _PAGE_NUMBER.fullmatch(line) else "running head or foot"
+    return f"{kind} “{line}”"
+
+
+def passed_over_text(side: str, lines: Sequence[str], *, most: int = 4) -> str:
+    """ "the original’s running head or foot “AN ANTHOLOGY”, page number “4” left out of matching"."""
+    shown = [_edge_line_text(line) for line in lines[:most]]
+    if len(lines) > most:
+        shown.append(f"{len(lines) - most:,} more")
+    return f"the {side}’s {', '.join(shown)} left out of matching"
+
+
 def span_heading_pieces(
-    span: Span, *, continued: bool = False, nesting: Nesting | None = None
+    span: Span,
+    *,
+    continued: bool = False,
+    nesting: Nesting | None = None,
+    passed_over: tuple[Sequence[str], Sequence[str]] = ((), ()),
 ) -> list[tuple[str, str]]:
-    """The line above a span: its number, kind, length, chance estimate, flags and the spans it holds or lies in."""
+    """The line above a span: its number, kind, length, chance estimate, flags and the spans it holds or lies in.
+
+    ``passed_over`` are the original's and the output's running heads, feet
+    and page numbers inside the span: shown where they stand, unmarked, and
+    named here, so that no one takes them for words of the passage.
+    """
     kind = (
         "verbatim"
         if span.kind == "exact"
@@ -1425,6 +1474,9 @@ def span_heading_pieces(
             pieces.append(f"inside {id_list(nesting.inside[span.id])}")
         if nesting.overlaps.get(span.id):
             pieces.append(f"overlaps {id_list(nesting.overlaps[span.id])}")
+    for side, lines in zip(("original", "output"), passed_over, strict=True):
+        if lines:
+            pieces.append(passed_over_text(side, lines))
     out = [
         ("bold", f"Span {span.id}" + (" (continued)" if continued else "")),
         ("plain", " · " + " · ".join(pieces)),
@@ -1442,6 +1494,7 @@ def span_table(
     width: float,
     nesting: Nesting | None = None,
     labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    passed_over: tuple[Sequence[str], Sequence[str]] = ((), ()),
 ) -> SideBySide:
     """One span as two aligned columns, cut into rows that may fall on different pages.
 
@@ -1461,7 +1514,9 @@ def span_table(
         (row.original.pieces(), row.suspect.pieces()) for row in alignment.rows()
     ]
     return SideBySide(
-        cell.paragraph(span_heading_pieces(span, nesting=nesting), keep_lines=False),
+        cell.paragraph(
+            span_heading_pieces(span, nesting=nesting, passed_over=passed_over), keep_lines=False
+        ),
         (
             small.paragraph([("bold", "Original"), ("plain", o_label)], keep_lines=False),
             small.paragraph([("bold", "Model output"), ("plain", s_label)], keep_lines=False),
@@ -1469,7 +1524,8 @@ def span_table(
         rows,
         make=lambda pieces: quote.paragraph(pieces, keep_lines=True),
         continued_heading=lambda: cell.paragraph(
-            span_heading_pieces(span, continued=True, nesting=nesting), keep_lines=False
+            span_heading_pieces(span, continued=True, nesting=nesting, passed_over=passed_over),
+            keep_lines=False,
         ),
         space_after=8,
     )
@@ -1496,7 +1552,22 @@ def text_findings(
     story: list[Any] = []
     if heading:
         story.append(outline.heading(heading, st.h1 if level == 0 else st.h2, level))
-    story.append(legend(st, page_labels=bool(c.original.page_labels or c.suspect.page_labels)))
+    edges_in_spans = any(
+        a >= span.original.start and b <= span.original.end
+        for span in c.spans
+        for a, b in uncompared(original, c.parameters)
+    ) or any(
+        a >= span.suspect.start and b <= span.suspect.end
+        for span in c.spans
+        for a, b in uncompared(suspect, c.parameters)
+    )
+    story.append(
+        legend(
+            st,
+            page_labels=bool(c.original.page_labels or c.suspect.page_labels),
+            page_edges=edges_in_spans,
+        )
+    )
     # Characters the embedded fonts cannot draw as they should are said here, once.
     shown = [suspect.text, *(original.text[s.original.start : s.original.end] for s in c.spans)]
     for sentence in drawing_caveats(shown):
@@ -1515,7 +1586,22 @@ def text_findings(
     spans_heading = outline.heading("Spans side by side", st.h2, sub)
     nesting = span_nesting(spans)
     labels = (c.original.page_labels, c.suspect.page_labels)
-    tables = [span_table(span, alignment, st, width, nesting, labels) for span, alignment in alignments]
+    edges = (uncompared(original, c.parameters), uncompared(suspect, c.parameters))
+    passed_over = [
+        (
+            page_edge_lines(original.text, edges[0], span.original.start, span.original.end)
+            if edges[0]
+            else [],
+            page_edge_lines(suspect.text, edges[1], span.suspect.start, span.suspect.end)
+            if edges[1]
+            else [],
+        )
+        for span in spans
+    ]
+    tables = [
+        span_table(span, alignment, st, width, nesting, labels, lines)
+        for (span, alignment), lines in zip(alignments, passed_over, strict=True)
+    ]
     if tables:
         # keepWithNext would make the heading and the whole first span one
         # block, moved whole to the next page when the span is taller than
