@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
     settings_folder = tempfile.mkdtemp(prefix="memdiff-shots-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_folder)
+    from PySide6.QtWidgets import QMessageBox
+
     from memdiff.gui import app as application
     from memdiff.gui.main_window import MainWindow
     from memdiff.gui.settings import Settings
@@ -86,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     def window(theme: str = "light") -> MainWindow:
         apply_theme(app, theme)
         w = MainWindow(Settings())
-        w.tell = lambda *a, **k: None  # screenshots never stop for a question
+        # Screenshots never stop for a question; the windows' cases are thrown away when closed.
+        w.tell = lambda *a, **k: QMessageBox.StandardButton.Discard
         w.resize(*SIZE)
         w.show()
         _wait(app, lambda: True)
