@@ -626,3 +626,31 @@ def test_a_web_page_read_as_windows_1252_for_want_of_a_declaration_says_so():
     assert any(note.startswith("The file is not UTF-8 and was read as Windows-1252") for note in undeclared.notes)
     declared = page.replace("<html>", '<html><head><meta charset="windows-1252"></head>')
     assert load_bytes(declared.encode("cp1252"), "page.html").notes == ()
+
+
+# Scripts written without spaces between words: memdiff's word is a run of letters between spaces,
+# so a whole Thai sentence is one or two "words" (the reviewer's 90 Thai words counted as 28).
+UNSPACED = {
+    "Thai": "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักดิ์และสิทธิ ต่างมีเหตุผลและมโนธรรม",
+    "Lao": "ມະນຸດທຸກຄົນເກີດມາມີກຽດສັກສີ ແລະ ສິດເທົ່າທຽມກັນ ທຸກຄົນມີເຫດຜົນແລະຄວາມຄິດຄວາມເຫັນ",
+    "Khmer": "មនុស្សទាំងអស់កើតមកមានសេរីភាព និងសមភាព ក្នុងផ្នែកសេចក្ដីថ្លៃថ្នូរ និងសិទ្ធិ",
+    "Myanmar": "လူတိုင်းသည် တူညီ လွတ်လပ်သော ဂုဏ်သိက္ခာဖြင့် လည်းကောင်း၊ တူညီလွတ်လပ်သော အခွင့်အရေးများဖြင့်",
+}
+
+
+@pytest.mark.parametrize("script", sorted(UNSPACED))
+def test_a_text_in_a_script_without_spaces_between_words_says_its_word_counts_mean_little(script):
+    text = f"Chapter 1. {UNSPACED[script]}\n"
+    for doc in (load_bytes(text.encode(), "answer.txt"), load_text(text, "pasted")):
+        assert doc.notes == (
+            (
+                f"Most of this text is in {script} script, which is written without spaces between words; "
+                "memdiff counts a run of letters between spaces as one word, so for this text the word counts and "
+                "the rule that a span must have a least number of words mean little: judge the spans by their text."
+            ),
+        )
+
+
+def test_a_few_words_of_thai_in_another_language_get_no_such_note():
+    text = "The Thai greeting สวัสดี opens the letter, and the rest of it is written in plain English words."
+    assert load_text(text, "letter.txt").notes == ()

@@ -410,11 +410,22 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
         )
     running = running_lines(extracted.text, extracted.page_starts)
     notes = extracted.notes
+    unspaced = _unspaced_script(extracted.text)
+    if unspaced is not None:
+        notes += (
+            (
+                f"Most of this text is in {unspaced} script, which is written without spaces between words; "
+                "memdiff counts a run of letters between spaces as one word, so for this text the word counts and "
+                "the rule that a span must have a least number of words mean little: judge the spans by their text."
+            ),
+        )
     if running:
         pages = len({bisect.bisect_right(extracted.page_starts, start) for start, _ in running})
         notes += (
-            f"{len(running)} running heads, feet or page numbers found on {pages} of "
-            f"{len(extracted.page_starts)} pages; by default they are left out of matching and of the word count.",
+            (
+                f"{len(running)} running heads, feet or page numbers found on {pages} of "
+                f"{len(extracted.page_starts)} pages; by default they are left out of matching and of the word count."
+            ),
         )
     return Document(
         name=name,
@@ -431,6 +442,30 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
         notes=notes,
         path=path,
     )
+
+
+# Scripts written without spaces between words (the Unicode blocks of Thai, Lao, Khmer and Myanmar).
+_UNSPACED_SCRIPTS = (
+    ("Thai", "\u0e00-\u0e7f"),
+    ("Lao", "\u0e80-\u0eff"),
+    ("Khmer", "\u1780-\u17ff\u19e0-\u19ff"),
+    ("Myanmar", "\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f"),
+)
+_ANY_UNSPACED = re.compile("[" + "".join(ranges for _, ranges in _UNSPACED_SCRIPTS) + "]")
+#: How much of a text is looked at to weigh its scripts (a million characters is several novels).
+_SCRIPT_SAMPLE = 1_000_000
+
+
+def _unspaced_script(text: str) -> str | None:
+    """The name of the script written without spaces (Thai, Lao, Khmer, Myanmar) most letters of ``text`` are
+    in, or None. An ASCII text costs nothing, and one without any such character one scan."""
+    if text.isascii() or _ANY_UNSPACED.search(text) is None:
+        return None
+    sample = text[:_SCRIPT_SAMPLE]
+    letters = "".join(re.findall(r"[^\W\d_]+", sample))
+    counts = [(len(re.findall(f"[{ranges}]", letters)), name) for name, ranges in _UNSPACED_SCRIPTS]
+    most, name = max(counts, key=lambda count: count[0])
+    return name if sum(count for count, _ in counts) * 2 > len(letters) and most else None
 
 
 def _sha256(data: bytes) -> str:
