@@ -24,10 +24,12 @@ class Recorder:
     def __init__(self) -> None:
         self.messages: list[tuple[str, str, str]] = []
 
-    def __call__(self, level, title, text, *, details=None, buttons=None, default=None):
+    def __call__(self, level, title, text, *, details=None, buttons=None, default=None, labels=None):
         self.messages.append((level, title, text))
         from PySide6.QtWidgets import QMessageBox
 
+        if level == "question" and buttons is not None and buttons & QMessageBox.StandardButton.Discard:
+            return QMessageBox.StandardButton.Discard  # unsaved work: a hostile session keeps nothing
         # "Close" for the offer to open the report: nothing is launched.
         return QMessageBox.StandardButton.Close if level == "question" else default
 
