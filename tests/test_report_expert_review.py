@@ -23,7 +23,7 @@ from memdiff.analyse import compare
 from memdiff.errors import InputError
 from memdiff.ingest import load_text
 from memdiff.report import FrontMatter, Provenance, write_batch_report, write_report
-from memdiff.report.marking import align
+from memdiff.report.marking import align, align_all
 from memdiff.report.pdf import (
     LEGEND_Y,
     PageDecoration,
@@ -35,6 +35,7 @@ from memdiff.report.pdf import (
 )
 from memdiff.report.sidebyside import PAD_Y, SideBySide
 from memdiff.report.styles import Styles, register_fonts
+from memdiff.text import matching_text
 from memdiff.text.normalize import Vocabulary
 
 EPOCH = "1796000000"
@@ -416,6 +417,23 @@ def test_a_running_head_inside_a_span_is_named_as_one(tmp_path, monkeypatch):
         "Here it is:\n\n" + " ".join(" ".join(prose).split()[1:-1]) + "\n", "answer.txt"
     )
     comparison = compare(book, answer)
+    # In the side-by-side the lines stand apart from the passage's words (drawn grey).
+    matched = (
+        matching_text(book, comparison.parameters),
+        matching_text(answer, comparison.parameters),
+    )
+    (alignment,) = align_all(
+        book.text,
+        answer.text,
+        list(comparison.spans),
+        Vocabulary(comparison.parameters),
+        matched_texts=matched,
+    )
+    edges = [
+        text for row in alignment.rows() for kind, text in row.original.pieces() if kind == "edge"
+    ]
+    assert " ".join(" ".join(edges).split()) == "1 ALICE'S ADVENTURES IN WONDERLAND"
+    assert all("considering" not in text and "Rabbit" not in text for text in edges)
     target = write_report(comparison, book, answer, tmp_path / "rh.pdf")
     text = flat(" ".join(page_texts(target)))
     findings = text[text.index("How to read this section") :]

@@ -39,6 +39,7 @@ COPIED = "copied"
 DIFFERENT = "different"
 MARKER = "marker"
 BOLD = "bold"
+EDGE = "edge"
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # What clean() removes or turns into spaces, and the spaces other than " ".
@@ -53,10 +54,19 @@ _KIND_MARKUP = {
     DIFFERENT: different,
     MARKER: lambda inner: f'<font size="6.5" color="#707070"><super>{inner}</super></font>',
     BOLD: lambda inner: f"<b>{inner}</b>",
+    # A running head, foot or page number a span passed over: grey, apart from the passage's words.
+    EDGE: lambda inner: f'<font color="#707070">{inner}</font>',
 }
 # The face each kind is set in; characters it lacks fall back to upright Sans, then to
 # their script's face or the CJK face (styles.font_runs).
-_KIND_FONT = {PLAIN: SANS, COPIED: SANS, DIFFERENT: SANS_ITALIC, MARKER: SANS, BOLD: SANS_BOLD}
+_KIND_FONT = {
+    PLAIN: SANS,
+    COPIED: SANS,
+    DIFFERENT: SANS_ITALIC,
+    MARKER: SANS,
+    BOLD: SANS_BOLD,
+    EDGE: SANS,
+}
 # The upright stand-ins used when the italic or bold face lacks a character.
 _UPRIGHT = {
     DIFFERENT: lambda inner: f'<span backColor="{DIFFERENT_GROUND.hexval()}">{inner}</span>',

@@ -10,6 +10,7 @@ because a table cell can never be taller than a page.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
@@ -37,11 +38,43 @@ class Side:
     starts: tuple[int, ...]  # word starts, relative to ``text``
     ends: tuple[int, ...]
     status: tuple[int, ...]
+    #: Stretches of ``text`` left out of matching (running heads, page numbers), as ``[start, end)``.
+    edges: tuple[tuple[int, int], ...] = ()
 
     def pieces(self) -> list[tuple[str, str]]:
         # In a narrow column a source's hard line wraps would make ragged
         # lines: single line breaks read as spaces, paragraph breaks stay.
-        return marked_pieces(self.text, self.starts, self.ends, self.status, join_lines=True)
+        if not self.edges:
+            return marked_pieces(self.text, self.starts, self.ends, self.status, join_lines=True)
+        pieces = marked_pieces(self.text, self.starts, self.ends, self.status)
+        return [(kind, joined_lines(piece)) for kind, piece in _edge_pieces(pieces, self.edges)]
+
+
+def _edge_pieces(
+    pieces: list[tuple[str, str]], edges: tuple[tuple[int, int], ...]
+) -> list[tuple[str, str]]:
+    """``pieces`` with the stretches ``edges`` (running heads, page numbers) of their plain text set apart as "edge"."""
+    out: list[tuple[str, str]] = []
+    at = 0
+    for kind, piece in pieces:
+        end = at + len(piece)
+        if kind != "plain" or not any(a < end and b > at for a, b in edges):
+            out.append((kind, piece))
+            at = end
+            continue
+        pos = at
+        for a, b in edges:
+            a, b = max(a, pos), min(b, end)
+            if a >= b:
+                continue
+            if a > pos:
+                out.append(("plain", piece[pos - at : a - at]))
+            out.append(("edge", piece[a - at : b - at]))
+            pos = b
+        if pos < end:
+            out.append(("plain", piece[pos - at :]))
+        at = end
+    return out
 
 
 @dataclass(frozen=True)
@@ -59,6 +92,9 @@ class Alignment:
     original_tokens: Tokens
     suspect_tokens: Tokens
     opcodes: tuple[tuple[str, int, int, int, int], ...]
+    #: Each side's stretches left out of matching (running heads, page numbers), relative to its text.
+    original_edges: tuple[tuple[int, int], ...] = ()
+    suspect_edges: tuple[tuple[int, int], ...] = ()
 
     def suspect_status(self) -> np.ndarray:
         """Status of each of the suspect side's words: copied, or different (in a near span)."""
@@ -108,8 +144,12 @@ class Alignment:
             cuts.append(end)
         # Plain lists once per span: reading numpy arrays item by item row by
         # row cost more than the rest of cutting the rows.
-        a = _Words(self.original_text, self.original_tokens, self.original_status())
-        b = _Words(self.suspect_text, self.suspect_tokens, self.suspect_status())
+        a = _Words(
+            self.original_text, self.original_tokens, self.original_status(), self.original_edges
+        )
+        b = _Words(
+            self.suspect_text, self.suspect_tokens, self.suspect_status(), self.suspect_edges
+        )
         return [
             Row(a.side(a_from, a_to), b.side(b_from, b_to))
             for (a_from, b_from), (a_to, b_to) in itertools.pairwise(cuts)
@@ -186,8 +226,15 @@ _OPENING = re.compile(r"[“‘„«「『（(\[{〈《【]")
 class _Words:
     """One side of a span as plain lists: its text, word offsets and word statuses."""
 
-    def __init__(self, text: str, tokens: Tokens, status: np.ndarray) -> None:
+    def __init__(
+        self,
+        text: str,
+        tokens: Tokens,
+        status: np.ndarray,
+        edges: tuple[tuple[int, int], ...] = (),
+    ) -> None:
         self.text = text
+        self.edges = edges
         self.starts: list[int] = tokens.starts.tolist()
         self.ends: list[int] = tokens.ends.tolist()
         self.status: list[int] = status.tolist()
@@ -224,8 +271,17 @@ class _Words:
         else:
             local_starts = tuple(starts[first:end])
             local_ends = tuple(self.ends[first:end])
+        edges = tuple(
+            (max(a, char_from) - char_from, min(b, char_to) - char_from)
+            for a, b in self.edges
+            if a < char_to and b > char_from
+        )
         return Side(
-            text[char_from:char_to], local_starts, local_ends, tuple(self.status[first:end])
+            text[char_from:char_to],
+            local_starts,
+            local_ends,
+            tuple(self.status[first:end]),
+            edges,
         )
 
 
@@ -265,15 +321,36 @@ def align_all(
     b_tokens = tokenize_each(
         [b_matched[s.suspect.start : s.suspect.end] for s in spans], vocabulary
     )
-    return [
-        _aligned(
-            original_text[span.original.start : span.original.end],
-            suspect_text[span.suspect.start : span.suspect.end],
-            a,
-            b,
-        )
-        for span, a, b in zip(spans, a_tokens, b_tokens, strict=True)
-    ]
+    alignments = []
+    for span, a, b in zip(spans, a_tokens, b_tokens, strict=True):
+        a_text = original_text[span.original.start : span.original.end]
+        b_text = suspect_text[span.suspect.start : span.suspect.end]
+        alignment = _aligned(a_text, b_text, a, b)
+        a_edges = _blanked(a_text, a_matched[span.original.start : span.original.end])
+        b_edges = _blanked(b_text, b_matched[span.suspect.start : span.suspect.end])
+        if a_edges or b_edges:
+            alignment = dataclasses.replace(
+                alignment, original_edges=a_edges, suspect_edges=b_edges
+            )
+        alignments.append(alignment)
+    return alignments
+
+
+def _blanked(text: str, matched: str) -> tuple[tuple[int, int], ...]:
+    """The stretches of ``text`` that ``matched`` blanks out (running heads, page numbers left out of matching)."""
+    if text == matched:
+        return ()
+    runs: list[tuple[int, int]] = []
+    for m in _NON_SPACE.finditer(text):
+        if not matched[m.start() : m.end()].strip():
+            if runs and not text[runs[-1][1] : m.start()].strip():
+                runs[-1] = (runs[-1][0], m.end())  # one line: its words and the spaces between
+            else:
+                runs.append((m.start(), m.end()))
+    return tuple(runs)
+
+
+_NON_SPACE = re.compile(r"\S+")
 
 
 # Between texts tokenised together: no word, no punctuation, no line-end

@@ -1389,7 +1389,7 @@ def legend(st: Styles, *, page_labels: bool = False, page_edges: bool = False) -
     edges = (
         " A span that runs across a page break of a PDF passes over the page’s running head, running foot or "
         "page number (a short line repeated at the edge of the pages): that line is shown where it stands, "
-        "unmarked, and the span’s heading names it; it was left out of matching, so that the passage stays one "
+        "in grey, and the span’s heading names it; it was left out of matching, so that the passage stays one "
         "span."
         if page_edges
         else ""
