@@ -418,9 +418,11 @@ def fit_legend(legend: str, width: float) -> Legend:
 def check_legend(legend: Legend, page_height: float, confidentiality: str) -> None:
     """Refuse a legend that would fill a quarter of every page: it is the user's to shorten, never cut."""
     if legend.top > page_height / 4:
+        most_lines = int((page_height / 4 - LEGEND_Y - legend.size) // legend.leading) + 1
+        most = most_lines * len(confidentiality) // len(legend.lines)
         raise InputError(
             f"The confidentiality legend is too long to print in full on every page "
-            f"({len(confidentiality):,} characters in {len(legend.lines)} lines); shorten it."
+            f"({len(confidentiality):,} characters); shorten it to about {most:,} characters or fewer."
         )
 
 
