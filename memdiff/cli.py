@@ -225,7 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="re-run and check a report's findings")
     verify.add_argument("report", metavar="REPORT.pdf")
     verify.add_argument("original", metavar="ORIGINAL", help="the original work; '-' reads standard input")
-    verify.add_argument("suspect", metavar="SUSPECT", help="the model output; '-' reads standard input")
+    verify.add_argument(
+        "suspects",
+        metavar="SUSPECT",
+        nargs="+",
+        help="the model output, or several outputs of a batch report, or a folder of them; '-' reads standard input",
+    )
     verify.add_argument("--password", help="password of an encrypted ORIGINAL PDF")
     verify.add_argument("--suspect-password", help="password of an encrypted SUSPECT PDF")
     return parser
@@ -895,14 +900,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from memdiff.report import verify
+    from memdiff.report import verify_outputs
 
-    if [args.original, args.suspect].count("-") > 1:
-        raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as the SUSPECT.")
+    if [args.original, *args.suspects].count("-") > 1:
+        raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as one SUSPECT.")
+    # A folder holds a batch report's outputs, found as compare finds them (the report itself left out).
+    paths = list(_suspect_paths(args.suspects, original=args.original, prompt=None, outputs=()))
     # Standard input is read here, as compare reads it; files are read by verify after the report is checked.
     original = _load("-") if args.original == "-" else args.original
-    suspect = _load("-") if args.suspect == "-" else args.suspect
-    result = verify(args.report, original, suspect, password=args.password, suspect_password=args.suspect_password)
+    suspects = [_load("-") if path == "-" else path for path in paths]
+    result = verify_outputs(
+        args.report, original, suspects, password=args.password, suspect_password=args.suspect_password
+    )
     _print_out("".join(line + "\n" for line in result.lines), instead=TO_A_FILE)
     return ExitCode.OK if result.ok else ExitCode.NOT_VERIFIED
 

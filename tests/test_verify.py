@@ -709,6 +709,22 @@ def test_several_outputs_of_a_batch_report_are_checked_in_one_run(batch):
     assert some.lines[-1] == "verified: outputs 1 and 3 of 3; the other one was not checked."
 
 
+def test_the_command_checks_several_outputs_or_their_folder(batch, tmp_path, capsys):
+    from memdiff.cli import main
+
+    report, original, paths = batch
+    assert main(["verify", str(report), str(original), *map(str, paths[:2])]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "verified: outputs 1 and 2 of 3; the other one was not checked."
+    # The folder also holds the novel, the report and its JSON: compare's rules leave them out, and say so.
+    assert main(["verify", str(report), str(original), str(tmp_path)]) == 0
+    said = capsys.readouterr()
+    assert said.out.splitlines()[-1] == "verified: all 3 outputs of the report."
+    assert "batch.json" in said.err and "batch.pdf" in said.err and "novel.txt" in said.err
+    paths[1].write_text("Another answer altogether, written after the report.", encoding="utf-8")
+    assert main(["verify", str(report), str(original), str(tmp_path)]) == 3
+    assert capsys.readouterr().out.splitlines()[-1].startswith("NOT verified: output 2 (chat-2.txt)")
+
+
 def test_an_output_that_does_not_verify_is_named_in_the_verdict(batch, tmp_path):
     report, original, paths = batch
     paths[1].write_text(
