@@ -452,16 +452,22 @@ _UNSPACED_SCRIPTS = (
     ("Myanmar", "\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f"),
 )
 _ANY_UNSPACED = re.compile("[" + "".join(ranges for _, ranges in _UNSPACED_SCRIPTS) + "]")
-#: How much of a text is looked at to weigh its scripts (a million characters is several novels).
-_SCRIPT_SAMPLE = 1_000_000
+#: How much of a text is looked at to weigh its scripts, in three pieces (its start, middle and end): a text
+#: mostly in one script shows it in each, and a long text costs no more than a short one.
+_SCRIPT_SAMPLE = 3 * 16384
 
 
 def _unspaced_script(text: str) -> str | None:
     """The name of the script written without spaces (Thai, Lao, Khmer, Myanmar) most letters of ``text`` are
-    in, or None. An ASCII text costs nothing, and one without any such character one scan."""
-    if text.isascii() or _ANY_UNSPACED.search(text) is None:
+    in (judged on a sample of its start, middle and end), or None. An ASCII text costs nothing."""
+    if text.isascii():
         return None
-    sample = text[:_SCRIPT_SAMPLE]
+    sample = text
+    if len(text) > _SCRIPT_SAMPLE:
+        third, middle = _SCRIPT_SAMPLE // 3, len(text) // 2
+        sample = text[:third] + text[middle - third // 2 : middle + third // 2] + text[-third:]
+    if _ANY_UNSPACED.search(sample) is None:
+        return None
     letters = "".join(re.findall(r"[^\W\d_]+", sample))
     counts = [(len(re.findall(f"[{ranges}]", letters)), name) for name, ranges in _UNSPACED_SCRIPTS]
     most, name = max(counts, key=lambda count: count[0])
