@@ -300,8 +300,10 @@ class SideBySide(Flowable):
         y -= label_h
         right_x = width / 2 + PAD_X
         for left, right, row_h in blocks:
-            left.wrap(inner, 1e9)
-            right.wrap(inner, 1e9)
+            # Set at this width when measured; a text shared with a sibling part may have been set since.
+            for cell in (left, right):
+                if getattr(cell, "width", None) != inner:
+                    cell.wrap(inner, 1e9)
             _place(left, canvas, PAD_X, y - PAD_Y - left.height)
             _place(right, canvas, right_x, y - PAD_Y - right.height)
             y -= row_h
