@@ -577,6 +577,16 @@ def test_a_utf8_file_with_stray_windows_bytes_is_read_as_utf8_with_a_note(stray)
     ]
 
 
+def test_long_files_are_judged_whole_not_by_their_first_64_kb():
+    # Past the first 64 KB: a stray byte at the end of a long UTF-8 file, and Windows-1252 accents after
+    # 64 KB of plain ASCII.
+    utf8 = load_bytes((UTF8_PROSE + "\n").encode() * 300 + b"The end\x92s near.", "long.txt")
+    assert utf8.encoding == "utf-8" and utf8.text.endswith("The end\u2019s near.")
+    western = "L'été dernier, à Paris, nous avons mangé des crêpes près de la Seine.\n" * 20
+    cp1252 = load_bytes(b"Plain ASCII prose, line after line.\n" * 2000 + western.encode("cp1252"), "long.txt")
+    assert cp1252.encoding == "windows-1252" and cp1252.text.endswith(western)
+
+
 def test_a_utf8_answer_with_a_stray_apostrophe_is_found_in_full():
     from memdiff.analyse import compare
 
