@@ -130,7 +130,7 @@ def test_input_file_is_not_modified(write):
 
 
 def test_oversized_text_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    import memdiff.ingest as ingest
+    from memdiff import ingest
     from memdiff.errors import LimitExceeded
 
     monkeypatch.setattr(ingest, "MAX_TEXT_FILE_BYTES", 1000)
@@ -142,7 +142,7 @@ def test_oversized_text_is_refused_before_it_is_read(tmp_path, monkeypatch):
 
 
 def test_extracted_text_above_the_character_limit_is_refused(write, monkeypatch):
-    import memdiff.ingest as ingest
+    from memdiff import ingest
     from memdiff.errors import LimitExceeded
 
     monkeypatch.setattr(ingest, "MAX_TEXT_CHARACTERS", 100)
