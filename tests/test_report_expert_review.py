@@ -29,6 +29,7 @@ from memdiff.report.pdf import (
     PageDecoration,
     ReportTemplate,
     case_label,
+    check_confidentiality,
     exhibit_label,
     fit_legend,
     fit_title,
@@ -237,6 +238,9 @@ def test_a_short_legend_keeps_one_line():
 
 def test_a_legend_filling_the_page_is_refused_not_cut():
     register_fonts()
+    with pytest.raises(InputError, match=r"shorten it to about [0-9,]+ characters"):
+        check_confidentiality(LONG_LEGEND * 20, "a4")
+    assert check_confidentiality(LONG_LEGEND * 3, "a4").lines
     decoration = PageDecoration(confidentiality=LONG_LEGEND * 20)
     with pytest.raises(InputError, match="confidentiality legend is too long"):
         ReportTemplate(

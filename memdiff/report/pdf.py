@@ -222,8 +222,7 @@ class ReportTemplate(BaseDocTemplate):
         register_fonts()
         size = PAGE_SIZES.get(page_size.lower(), LETTER)
         # A legend of several lines takes its room from the page's body, so nothing overprints it.
-        legend = fit_legend(clean(decoration.confidentiality), size[0] - 2 * MARGIN_X)
-        check_legend(legend, size[1], decoration.confidentiality)
+        legend = check_confidentiality(decoration.confidentiality, page_size)
         super().__init__(
             buffer,
             pagesize=size,
@@ -413,6 +412,19 @@ def fit_legend(legend: str, width: float) -> Legend:
         else:
             narrow = middle
     return Legend(tuple(_wrap_label(legend, size, wide)), size)
+
+
+def check_confidentiality(confidentiality: str, page_size: str = "letter") -> Legend:
+    """The legend as every page will carry it; InputError when it is too long to (see :func:`check_legend`).
+
+    The command line can call this before any comparison runs, so that a
+    legend too long is refused at once.
+    """
+    register_fonts()
+    width, height = PAGE_SIZES.get(page_size.lower(), LETTER)
+    legend = fit_legend(clean(confidentiality), width - 2 * MARGIN_X)
+    check_legend(legend, height, confidentiality)
+    return legend
 
 
 def check_legend(legend: Legend, page_height: float, confidentiality: str) -> None:
