@@ -408,8 +408,8 @@ def _read(
         )
     if structural_repairs:
         notes.append(
-            f"{name} is damaged ({_reason(structural_repairs[0])}); memdiff repaired it while reading, "
-            "so check the extracted text against the printed document."
+            f"{name} is damaged (parts of its internal structure are broken); memdiff repaired it while "
+            "reading, so check the extracted text against the printed document."
         )
     text, page_starts = join_pages(page_texts)
     unmapped = text.count("\ufffd")
