@@ -143,7 +143,7 @@ class ContinuedText(Flowable):
                 ContinuedText(head, self.continued, min_lines=self.min_lines),
                 ContinuedText(tail, self.continued, min_lines=self.min_lines),
             ]
-        return [self]
+        return []  # all of it fits: nothing to split (the frame measured with other spaces)
 
     def _split_lines(self, flowable: Flowable, width: float, room: float) -> list[Flowable]:
         """``flowable`` broken into the lines that fit in ``room`` and the rest, each at least ``min_lines``; [] if not."""
