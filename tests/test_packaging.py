@@ -204,7 +204,7 @@ def test_spec_bundles_every_resource(spec_data):
 def test_spec_bundles_a_frequency_table_for_every_language_memdiff_detects(spec_data):
     from memdiff.text import chance
 
-    detectable = set(chance._MARKERS) | {"zh", "ja", "ko"}
+    detectable = set(chance._MARKERS) | set(chance._SCRIPT_LANGUAGE.values()) | {"zh", "ja", "ko"}
     assert detectable <= set(spec_data["WORDFREQ_LANGUAGES"])
     files = bundled(spec_data["datas"])
     tables = {name.rsplit("/", 1)[1] for name in files if name.startswith("wordfreq/data/")}
