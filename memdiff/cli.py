@@ -600,6 +600,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     # Everything that can be checked without comparing is checked first, so a
     # mistake is reported at once rather than after minutes of work.
     _refuse_empty_names(args)
+    if args.confidentiality and (args.report or args.batch_report):
+        # A legend too long to print on every page is refused now, not after the comparison.
+        from memdiff.report.pdf import check_confidentiality
+
+        check_confidentiality(args.confidentiality, args.page_size)
     targets = _destinations(args)
     if [args.original, *args.suspects].count("-") > 1:
         raise UsageError("Standard input ('-') can be given only once, as the ORIGINAL or as one SUSPECT.")

@@ -168,3 +168,20 @@ def test_a_report_name_that_is_not_utf8_is_shown_as_other_names_are(case, tmp_pa
     assert main(["compare", str(original), str(suspect), "--report", "rep\udcff.pdf"]) == 0
     assert capsys.readouterr().err == "Report written: rep\\xff.pdf\n"
     assert (tmp_path / "rep\udcff.pdf").exists()
+
+
+def test_a_legend_too_long_for_every_page_is_refused_before_the_comparison(tmp_path, capsys, monkeypatch):
+    import memdiff.analyse
+    from memdiff.cli import main
+    from memdiff.resources import path as resource_path
+
+    def no_comparison(*args, **kwargs):
+        raise AssertionError("the comparison ran before the legend was checked")
+
+    monkeypatch.setattr(memdiff.analyse, "compare", no_comparison)
+    code = main(["compare", str(resource_path("samples", "original.txt")),
+                 str(resource_path("samples", "model-output.txt")), "--report", str(tmp_path / "r.pdf"),
+                 "--confidentiality", "CONFIDENTIAL " * 800])
+    assert code == 2
+    assert "The confidentiality legend is too long to print in full on every page" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
