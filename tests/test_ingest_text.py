@@ -656,7 +656,7 @@ def test_a_text_in_a_script_without_spaces_between_words_says_its_word_counts_me
             (
                 f"Most of this text is in {script} script, which is written without spaces between words; "
                 "memdiff counts a run of letters between spaces as one word, so for this text the word counts and "
-                "the rule that a span must have a least number of words mean little: judge the spans by their text."
+                "the rule that a span must have a minimum number of words mean little: judge the spans by their text."
             ),
         )
 

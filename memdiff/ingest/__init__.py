@@ -416,7 +416,7 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
             (
                 f"Most of this text is in {unspaced} script, which is written without spaces between words; "
                 "memdiff counts a run of letters between spaces as one word, so for this text the word counts and "
-                "the rule that a span must have a least number of words mean little: judge the spans by their text."
+                "the rule that a span must have a minimum number of words mean little: judge the spans by their text."
             ),
         )
     if running:
