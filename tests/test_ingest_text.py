@@ -516,6 +516,9 @@ CZECH_WITHOUT_SYMBOLS = (
         (POLISH_SHORT, "cp1250", "windows-1250"),
         (POLISH_SHORT, "iso8859-2", "iso-8859-2"),
         (CZECH_WITHOUT_SYMBOLS, "cp1250", "windows-1250"),
+        # Slovak whose ť and ľ all end words (the symbols they become stand between letters nowhere).
+        ("Chcem byť doma a dať ti to, čo môžem; vziať si čas a pomôcť ti, keď treba. Kŕdeľ vtákov.", "cp1250",
+         "windows-1250"),
         ((CZECH_WITHOUT_SYMBOLS + "\n") * 10, "cp1250", "windows-1250"),
     ],
 )

@@ -256,12 +256,14 @@ _MIN_SYMBOLS_IN_WORDS = 5
 _MIN_SIGNS_OF_CLEAN_READING = 2
 # Letters the Windows-1252 reading of Central European text puts where no Western language
 # writes them: Czech ě and ů (both encodings) read as ì and ù inside a word (Italian and French
-# write them only at its end), Slovak ľ in ISO-8859-2 as µ inside a word, and Polish ś in
-# Windows-1250 as œ ending one ("jesteœ", "Dziœ": French writes œ only before a letter). Not ò
+# write them only at its end), Slovak ľ in ISO-8859-2 as µ inside a word, and at the end of a
+# word: Polish ś in Windows-1250 as œ ("jesteœ", "Dziœ": French writes œ only before a letter),
+# Slovak ľ as ¾ ("Kàde¾"), and ť, Ť, Ź as the control characters 0x9D, 0x8D, 0x8F ("by\x9d"),
+# which no text holds. (Not ³, ¹, ² or »: "m³", "nota¹" and «ça» end words in Western text.) Not ò
 # (Catalan writes it inside words; it is Czech ň), nor ø, å, à, è, æ (Danish, Swedish, French...),
 # nor õ and û (Portuguese, French; they are Hungarian ő and ű, which therefore cannot be told apart).
 _CENTRAL_EUROPEAN_LETTERS = re.compile(
-    r"(?<=[^\W\d_])(?:[\u00ec\u00f9\u00cc\u00d9\u00b5](?=[^\W\d_])|[\u0153\u0152](?![^\W\d_]))"
+    r"(?<=[^\W\d_])(?:[\u00ec\u00f9\u00cc\u00d9\u00b5](?=[^\W\d_])|[\u0153\u0152\u00be\x8d\x8f\x9d](?![^\W\d_]))"
 )
 
 
