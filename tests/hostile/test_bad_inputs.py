@@ -112,7 +112,7 @@ def test_compare_as_the_output_exits_2_and_writes_nothing(hostile, tmp_path, hom
         if hostile.key == "invalid-utf8":  # the fallback is documented, and must be on the record
             assert result["suspect"]["encoding"] == "windows-1252"
         if hostile.key.startswith("utf16"):
-            assert result["suspect"]["encoding"] == ("utf-16-be" if "be" in hostile.key else "utf-16-le")
+            assert result["suspect"]["encoding"] == ("utf-16be" if "be" in hostile.key else "utf-16le")
         if _is_image(hostile):
             assert result["mode"] == "image"
     else:
