@@ -983,3 +983,23 @@ def test_a_title_with_a_control_character_still_verifies(inputs, tmp_path):
     assert result.ok, result.lines
     with pikepdf.open(report) as pdf:
         assert str(pdf.trailer.Info.Title) == "Partone" and str(pdf.trailer.Info.Author) == "A.Expert"
+
+
+def test_identical_outputs_of_a_batch_are_each_their_own_output(tmp_path, capsys):
+    """Two attempts giving the same answer are two outputs: checking both checks the whole exhibit."""
+    from memdiff.cli import main
+
+    original = tmp_path / "novel.txt"
+    shutil.copyfile(resource_path("samples", "original.txt"), original)
+    outs = tmp_path / "outs"
+    outs.mkdir()
+    answer = resource_path("samples", "model-output.txt").read_text(encoding="utf-8")
+    for name in ("attempt-1.txt", "attempt-2.txt"):
+        (outs / name).write_text(answer, encoding="utf-8")
+    assert main(["compare", str(original), str(outs), "--batch-report", str(tmp_path / "batch.pdf")]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(tmp_path / "batch.pdf"), str(original), str(outs)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[-1] == "verified: all 2 outputs of the report."
+    assert any(line.startswith("Output: attempt-1.txt: SHA-256 matches the report (output 1 of 2)") for line in said)
+    assert any(line.startswith("Output: attempt-2.txt: SHA-256 matches the report (output 2 of 2)") for line in said)

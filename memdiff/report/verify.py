@@ -26,7 +26,7 @@ packet's copy and, for the subject, against what the record determines.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -404,8 +404,10 @@ def verify_outputs(
     parameters = Parameters.from_dict(record.get("parameters", {}))
     several = len(given) > 1
     checks: list[_OutputCheck] = []
+    taken: set[int] = set()
     for suspect in given:
-        row, position = _row_for(outputs, suspect.sha256, suspect.name)
+        row, position = _row_for(outputs, suspect.sha256, suspect.name, taken)
+        taken.add(position)
         where = f" (output {position} of {len(outputs)})" if len(outputs) > 1 else ""
         mine: list[str] = []
         differ = False
@@ -649,15 +651,26 @@ def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
 
 
 def _row_for(
-    outputs: list[dict[str, Any]], sha256: str, name: str
+    outputs: list[dict[str, Any]], sha256: str, name: str, taken: Collection[int] = ()
 ) -> tuple[dict[str, Any] | None, int]:
-    """The report's row for this output: by hash first, then (to explain a change) by name or the only row."""
-    for n, row in enumerate(outputs, start=1):
-        if row.get("sha256") == sha256:
-            return row, n
-    for n, row in enumerate(outputs, start=1):
-        if row.get("name") == name:
-            return row, n
+    """The report's row for this output, and its number.
+
+    By hash first: the row with this hash and name, then one with this hash
+    that no output given before has taken (a batch may hold the same answer
+    twice, and each copy is its own output), then any with this hash (the
+    same file given twice); failing that, to explain a change, by name or the
+    only row.
+    """
+    rows = list(enumerate(outputs, start=1))
+    for wanted in (
+        lambda n, row: row.get("sha256") == sha256 and row.get("name") == name and n not in taken,
+        lambda n, row: row.get("sha256") == sha256 and n not in taken,
+        lambda n, row: row.get("sha256") == sha256,
+        lambda n, row: row.get("name") == name,
+    ):
+        for n, row in rows:
+            if wanted(n, row):
+                return row, n
     if len(outputs) == 1:
         return outputs[0], 1
     return None, 0
