@@ -597,6 +597,21 @@ def test_long_files_are_judged_whole_not_by_their_first_64_kb():
     assert cp1252.encoding == "windows-1252" and cp1252.text.endswith(western)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        # The first 64 KB are ASCII but for the one pasted byte; the accents come after.
+        b"It\x92s " + b"plain ascii words here. " * 3000 + ("caf\u00e9 \u2014 " * 2000).encode(),
+        # A character of two bytes cut by the 64 KB mark.
+        b"a" * 65535 + "\u00e9".encode() + b" it\x92s " + ("\u00e9" * 10).encode() * 50,
+    ],
+    ids=["ascii first 64 KB", "character across the 64 KB mark"],
+)
+def test_a_first_look_at_64_kb_never_overrules_the_whole_file(data):
+    doc = load_bytes(data, "long.txt")
+    assert doc.encoding == "utf-8" and "\u2019" in doc.text and "Ã" not in doc.text
+
+
 def test_a_utf8_answer_with_a_stray_apostrophe_is_found_in_full():
     from memdiff.analyse import compare
 

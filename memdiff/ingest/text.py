@@ -167,14 +167,32 @@ def _utf8_with_stray_bytes(data: bytes) -> tuple[str, int] | None:
     """``data`` read as UTF-8 with each byte that is not UTF-8 read as Windows-1252, and how many there were;
     None unless valid multi-byte characters clearly outnumber those bytes (text pasted together from a UTF-8
     source and a Windows one: a curly apostrophe 0x92 among em dashes and accents)."""
-    # A Windows-1252 file shows what it is in its first 64 KB, mostly: then the whole need not be decoded twice.
-    for part in (data[:65536], data) if len(data) > 65536 else (data,):
-        text = part.decode("utf-8", "surrogateescape")
-        stray = len(_ESCAPED_BYTE.findall(text))
-        multibyte = len(_NON_ASCII.findall(text)) - stray
-        if multibyte < _UTF8_CHARACTERS_PER_STRAY_BYTE * stray:
+    if len(data) > _FIRST_LOOK:
+        # A Windows-1252 file mostly shows what it is in its first 64 KB; when that is clear, the whole
+        # need not be decoded. Only a clear sign counts: a first part that is ASCII but for one pasted
+        # byte says nothing of the rest. The cut is moved off a character's continuation bytes.
+        cut = _FIRST_LOOK
+        while cut > _FIRST_LOOK - 3 and 0x80 <= data[cut] <= 0xBF:
+            cut -= 1
+        stray, multibyte = _stray_and_multibyte(data[:cut].decode("utf-8", "surrogateescape"))
+        if stray >= _CLEAR_SIGN and multibyte < _UTF8_CHARACTERS_PER_STRAY_BYTE * stray:
             return None
+    text = data.decode("utf-8", "surrogateescape")
+    stray, multibyte = _stray_and_multibyte(text)
+    if multibyte < _UTF8_CHARACTERS_PER_STRAY_BYTE * stray:
+        return None
     return _ESCAPED_BYTE.sub(lambda byte: _WINDOWS_1252[ord(byte.group()) - 0xDC00], text), stray
+
+
+#: How much of a file is looked at first, and how many stray bytes there make it clearly not UTF-8.
+_FIRST_LOOK = 65536
+_CLEAR_SIGN = 8
+
+
+def _stray_and_multibyte(text: str) -> tuple[int, int]:
+    """Bytes that were not UTF-8 (escaped as surrogates) and characters of several bytes, in ``text``."""
+    stray = len(_ESCAPED_BYTE.findall(text))
+    return stray, len(_NON_ASCII.findall(text)) - stray
 
 
 def _stray_bytes_note(stray: int) -> str:
