@@ -154,6 +154,13 @@ def test_running_title_is_cut_between_words_or_left_out(case, tmp_path, monkeypa
             assert set(shown.group(1).split()) <= words, header
 
 
+def test_a_title_in_a_script_without_spaces_is_cut_between_characters_not_dropped():
+    register_fonts()
+    title = "関于人工智能模型输出与原著作品之间复制关系的比较分析报告以及其对版权法的影响研究"
+    cut = fit_title(title, 200)
+    assert cut.endswith("…") and title.startswith(cut[:-1]) and len(cut) > 10
+
+
 def test_fit_title_cuts_at_a_word_or_drops_the_title():
     register_fonts()
     title = "Comparison of a model output with an original work"

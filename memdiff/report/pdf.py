@@ -588,6 +588,11 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 TITLE_SIZE = 8.0
+#: Letters of the scripts written without spaces between words.
+_UNSPACED_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\U00020000-\U0003134f]"
+)
 
 
 def fit_title(title: str, width: float) -> str:
@@ -598,6 +603,10 @@ def fit_title(title: str, width: float) -> str:
     """
     if _label_width(title, TITLE_SIZE, SANS) <= width:
         return title
+    if _UNSPACED_SCRIPT.search(title):
+        # Chinese, Japanese, Thai, Lao, Khmer and Burmese put no spaces between words: a line of them
+        # is cut between characters, as every book in those scripts cuts it.
+        return _fit(title, SANS, TITLE_SIZE, width)
     words = title.split()
     for kept in range(len(words) - 1, 1, -1):
         shortened = " ".join(words[:kept]).rstrip(",;:–—-") + "…"
