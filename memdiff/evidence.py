@@ -170,7 +170,7 @@ def percent_text(share: float) -> str:
     """A share (0 to 1) as people read it: "68.7%"; with two decimals near the ends, so that a part is never
     shown as none or all of it ("0.08%", "99.96%"). The report, the window and the terminal all use it."""
     if 0 < share < 0.001 or 0.999 < share < 1:
-        return f"{share * 100:.2f}%"
+        return f"{min(max(share, 0.0001), 0.9999) * 100:.2f}%"
     return f"{share * 100:.1f}%"
 
 

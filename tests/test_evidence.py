@@ -156,6 +156,7 @@ def test_a_share_is_never_shown_as_none_or_all_of_it_unless_it_is():
     assert [percent_text(x) for x in (0.0, 0.0008, 0.001, 0.687, 0.999, 0.9996, 0.9999, 1.0)] == [
         "0.0%", "0.08%", "0.1%", "68.7%", "99.9%", "99.96%", "99.99%", "100.0%",
     ]
+    assert (percent_text(0.99999), percent_text(0.000001)) == ("99.99%", "0.01%")  # image fractions too
     assert _ratio(2448, 2449) == 0.9996 and percent_text(_ratio(2448, 2449)) == "99.96%"
     assert _ratio(99_999, 100_000) == 0.9999  # rounding to four places would say 1.0: all of it
     assert _ratio(1, 200_000) == 0.0001  # and 0.0: none of it
