@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication
 
-from memdiff.evidence import Document, Span, printed_pages
+from memdiff.evidence import Document, Span, percent_text, printed_pages
 from memdiff.gui.theme import span_colours
 
 #: Role whose value the proxy sorts by: plain numbers (or lowercase text), never display strings.
@@ -144,7 +144,7 @@ class SpanTableModel(QAbstractTableModel):
         if column == "words":
             return f"{span.words:,}"
         if column == "similarity":
-            return f"{span.similarity * 100:.1f}%"
+            return percent_text(span.similarity)
         if column == "chance":
             text = f"{span.chance.bits:,.0f}"
             return text + " " + _tr("(common phrase)") if span.chance.common_phrase else text

@@ -32,7 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from memdiff.evidence import Document, Location, Span
+from memdiff.evidence import Document, Location, Span, percent_text
 from memdiff.gui.theme import SpanColours, span_colours
 
 
@@ -437,7 +437,7 @@ class TextPane(QPlainTextEdit):
         """What hovering over a span says, in the words the table, the legend and the status bar use."""
         kind = self.tr("verbatim") if span.kind == "exact" else self.tr("near-verbatim")
         return self.tr("Span {id}: {kind}, {words} words, {similarity}. Click to show it on the other side.").format(
-            id=span.id, kind=kind, words=f"{span.words:,}", similarity=f"{span.similarity * 100:.1f}%")
+            id=span.id, kind=kind, words=f"{span.words:,}", similarity=percent_text(span.similarity))
 
     # ---- the gutter
 

@@ -170,3 +170,23 @@ def test_the_excerpt_column_names_its_side_and_the_hover_says_verbatim(qtbot, sa
         tip = pane.span_tooltip(span)
         assert "exact" not in tip
         assert (": verbatim," if span.kind == "exact" else ": near-verbatim,") in tip
+
+
+def test_the_table_and_the_hover_write_a_similarity_as_the_status_bar_and_report_do(qtbot, sample_comparison):
+    """A long near-verbatim passage of similarity 0.9996 is not "100.0%" anywhere: that would read as verbatim."""
+    from dataclasses import replace
+
+    from memdiff.evidence import percent_text
+    from memdiff.gui.text_pane import TextPane
+
+    original, comparison = sample_comparison
+    near = next(s for s in comparison.spans if s.kind == "near")
+    almost, typical = replace(near, similarity=0.9996), replace(near, id=near.id + 1000, similarity=0.687)
+    model = SpanTableModel()
+    model.set_spans([almost, typical], original)
+    assert model.index(0, _column("similarity")).data() == percent_text(0.9996) == "99.96%"
+    assert model.index(1, _column("similarity")).data() == "68.7%"
+    pane = TextPane("original")
+    qtbot.addWidget(pane)
+    assert ", 99.96%." in pane.span_tooltip(almost)
+    assert "100.0%" not in pane.span_tooltip(almost)
