@@ -107,6 +107,18 @@ class CaseInput:
             earlier = (*earlier, EarlierDigest(recorded.name, recorded.sha256, recorded.size_bytes, recorded_on, now_))
         return replace(self, earlier=earlier)
 
+    def seen_from(self, old_case: str | os.PathLike[str], new_case: str | os.PathLike[str]) -> CaseInput:
+        """This record in a case file saved at ``new_case`` instead of ``old_case``: the place relative to
+        the case file is rewritten, so that inputs kept beside the first case are still found from the second."""
+        if not self.relative_path:
+            return self
+        beside_old = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(old_case)), self.relative_path))
+        try:
+            relative: str | None = os.path.relpath(beside_old, os.path.dirname(os.path.abspath(new_case)))
+        except ValueError:  # another drive on Windows: only the absolute path can name it
+            relative = None
+        return replace(self, relative_path=relative)
+
     def locate(self, case_path: str | os.PathLike[str]) -> Path | None:
         """The input's file: its saved path, else the same place relative to the case file; None if gone."""
         if self.path and Path(self.path).is_file():

@@ -1462,7 +1462,10 @@ class MainWindow(QMainWindow):
         for side in SIDES:
             document, recorded = self.documents[side], self._recorded.get(side)
             if document is None:
-                inputs[side] = recorded
+                # A side not found keeps its record, its place relative to the case file rewritten if
+                # the case is now saved in another folder.
+                inputs[side] = (recorded.seen_from(self.case_path, path)
+                                if recorded is not None and self.case_path is not None else recorded)
             else:
                 inputs[side] = case_file.CaseInput.of(document, path).replacing(recorded, self._recorded_on, now)
         return case_file.Case(
@@ -1566,7 +1569,8 @@ class MainWindow(QMainWindow):
         return False
 
     def save_case(self, *, ask: bool = False, path: str | os.PathLike[str] | None = None) -> Path | None:
-        if not any(self.documents.values()):
+        # A case whose inputs were not found still records them (name, place, SHA-256): that is worth saving.
+        if not any(self.documents.values()) and not self._recorded:
             self.tell("information", self.tr("Nothing to save"),
                       self.tr("Load the original work or the model output first; a case records them."))
             return None
@@ -1902,8 +1906,10 @@ class MainWindow(QMainWindow):
         self.previous_action.setEnabled(has_spans)
         # Only findings that match the settings shown may go into a report.
         self.export_action.setEnabled(self.results_current)
-        self.save_case_action.setEnabled(any(self.documents.values()))
-        self.save_case_as_action.setEnabled(any(self.documents.values()))
+        # A case opened without its inputs (moved, not located) still records them, and can be saved.
+        savable = any(self.documents.values()) or bool(self._recorded)
+        self.save_case_action.setEnabled(savable)
+        self.save_case_as_action.setEnabled(savable)
         self.compare_action.setEnabled(all(self.documents.values()))
         image_mode = any(d is not None and d.kind == "image" for d in self.documents.values())
         for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):

@@ -92,3 +92,61 @@ def test_closing_the_window_asks(qtbot, window, samples):
     window.told.answers.append(Button.Discard)
     window.close()
     assert not window.isVisible()
+
+
+def test_a_case_whose_inputs_were_moved_can_be_saved_when_closing(qtbot, window, samples, tmp_path):
+    """Neither input found, a setting changed: answering Save writes the case (its recorded inputs and the
+    new setting) and the window closes; Save must never be the one answer that keeps the window open."""
+    load_both(qtbot, window, samples["original"], samples["output"])
+    saved = window.save_case(path=tmp_path / "case.memdiff")
+    recorded = {side: window.documents[side].sha256 for side in ("original", "suspect")}
+    elsewhere = tmp_path / "moved"
+    elsewhere.mkdir()
+    for key in ("original", "output"):
+        samples[key].rename(elsewhere / samples[key].name)
+    window.new_case()
+
+    window.told.answers += [Button.Ignore, Button.Ignore]  # "Go on without it", for each side
+    assert window.open_case(saved) is True
+    assert window.documents == {"original": None, "suspect": None}
+    assert not window.has_unsaved_work
+    assert window.save_case_action.isEnabled() and window.save_case_as_action.isEnabled()
+    window.parameters_panel.min_words.setValue(17)
+    assert window.has_unsaved_work
+
+    window.told.answers.append(Button.Save)
+    window.close()
+    assert window.told.texts("question")[-1].endswith("Save the case before closing memdiff?")
+    assert not window.isVisible()
+    assert "Nothing to save" not in [m[1] for m in window.told.messages]
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["parameters"]["min_words"] == 17
+    for side in ("original", "suspect"):
+        assert data[side]["sha256"] == recorded[side]
+    assert data["original"]["name"] == "original.txt" and data["suspect"]["name"] == "model-output.txt"
+
+
+def test_a_case_of_recorded_inputs_saved_elsewhere_still_finds_them_beside_it(qtbot, window, samples, tmp_path):
+    """Save as in another folder: the inputs' place relative to the case file is rewritten for the new folder."""
+    import shutil
+
+    load_both(qtbot, window, samples["original"], samples["output"])
+    first = window.save_case(path=tmp_path / "case.memdiff")
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    for key in ("original", "output"):
+        samples[key].rename(hidden / samples[key].name)
+    window.new_case()
+    window.told.answers += [Button.Ignore, Button.Ignore]
+    window.open_case(first)
+    assert window.documents == {"original": None, "suspect": None}
+    (tmp_path / "filed").mkdir()
+    second = window.save_case(path=tmp_path / "filed" / "copy.memdiff")
+    assert second is not None
+    # The inputs come back beside the first case file: the copy filed elsewhere finds them there too.
+    for name in ("original.txt", "model-output.txt"):
+        shutil.move(hidden / name, tmp_path / name)
+    window.new_case()
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        window.open_case(second)
+    assert all(window.documents.values())
