@@ -14,6 +14,7 @@ import contextlib
 import errno
 import gc
 import os
+import re
 import shlex
 import signal
 import sys
@@ -430,6 +431,9 @@ REPORT_RECORD_MARK = b'xmlns:memdiff="urn:memdiff:ns:report:1.0/">\n<memdiff:rec
 
 #: The schema names of the JSON files memdiff writes (results, batch results, case files) begin so.
 RESULT_SCHEMA_PREFIX = "memdiff/"
+#: The start of a JSON file memdiff wrote: its first key is the schema, so the first bytes tell, whatever
+#: the file's size (a JSON file of any other kind is never read further).
+_MEMDIFF_JSON_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?\s*\{\s*"schema"\s*:\s*"' + RESULT_SCHEMA_PREFIX.encode())
 
 
 def written_by_memdiff(path: str | os.PathLike[str]) -> bool:
@@ -437,16 +441,22 @@ def written_by_memdiff(path: str | os.PathLike[str]) -> bool:
 
     Cheap: the first bytes say whether to look further; only a PDF is
     searched for the record's mark (a chunk at a time), and only a file that
-    opens as a JSON object is parsed. A file that cannot be read is not
+    opens as a JSON object with a memdiff schema first is parsed. A file that cannot be read is not
     memdiff's (the reader then says what is wrong with it).
     """
+    from memdiff.ingest import MAX_TEXT_FILE_BYTES
+
     try:
         with open(path, "rb") as handle:
             head = handle.read(1024)
             if head.startswith(b"%PDF-"):
                 return _holds(handle, head, REPORT_RECORD_MARK)
-            if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-                return _memdiff_json(head + handle.read())
+            # memdiff writes every JSON file (result, batch result, case) with its schema first: any
+            # other file is never read further, and one that starts so is read whole only within the
+            # limit ingest sets for text (a larger one would be refused as an output anyway).
+            if _MEMDIFF_JSON_HEAD.match(head) is None or os.fstat(handle.fileno()).st_size > MAX_TEXT_FILE_BYTES:
+                return False
+            return _memdiff_json(head + handle.read())
     except (OSError, ValueError):
         return False
     return False
@@ -467,8 +477,6 @@ def _holds(handle: Any, start: bytes, mark: bytes) -> bool:
 def _memdiff_json(data: bytes) -> bool:
     import json
 
-    if RESULT_SCHEMA_PREFIX.encode() not in data:  # most JSON is not memdiff's: no need to parse it
-        return False
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):

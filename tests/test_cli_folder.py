@@ -109,3 +109,18 @@ def test_looking_at_a_folder_does_not_load_the_report_libraries(outputs, tmp_pat
     )
     assert subprocess.run([sys.executable, "-c", code], check=False, timeout=120, capture_output=True).returncode == 0
     assert _names(tmp_path / "r.json") == ["answer-1.txt", "answer-2.txt"]
+
+
+def test_a_json_file_not_memdiff_s_is_never_read_past_its_start(outputs, monkeypatch):
+    """A folder may hold a huge JSON export: only one that opens with memdiff's schema is parsed."""
+    import memdiff.cli
+
+    _, folder = outputs
+    (folder / "export.json").write_text(json.dumps({"rows": [COPY] * 200}), encoding="utf-8")
+    (folder / "result.json").write_text(json.dumps({"schema": "memdiff/comparison@1", "spans": []}), "utf-8")
+    parsed = []
+    real = memdiff.cli._memdiff_json
+    monkeypatch.setattr(memdiff.cli, "_memdiff_json", lambda data: parsed.append(len(data)) or real(data))
+    assert not memdiff.cli.written_by_memdiff(folder / "export.json")
+    assert memdiff.cli.written_by_memdiff(folder / "result.json")
+    assert len(parsed) == 1
