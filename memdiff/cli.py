@@ -36,6 +36,7 @@ from memdiff.evidence import (
     Parameters,
     TextSummary,
     batch_json,
+    longest_spans_sentence,
     percent_text,
 )
 from memdiff.progress import Progress
@@ -1011,37 +1012,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
-def longest_spans_sentence(comparison: Comparison) -> str:
-    """The longest span in words with its own character count, and the longest in characters when another.
-
-    The summary's two maxima may belong to two spans: joined in one phrase
-    they would describe a span that does not exist. The wording is the
-    report's (memdiff.report.sections, not imported here: it loads reportlab).
-    """
-    summary: TextSummary = comparison.summary  # type: ignore[assignment]
-
-    def characters(span) -> int:
-        return span.suspect.end - span.suspect.start
-
-    by_words = next((x for x in comparison.spans if x.words == summary.longest_span_words), None)
-    by_chars = next((x for x in comparison.spans if characters(x) == summary.longest_span_characters), None)
-    if by_words is None or by_chars is None:
-        return (
-            f"The longest span has {_count(summary.longest_span_words, 'word')}; the longest span in characters "
-            f"of the output has {_count(summary.longest_span_characters, 'character')}."
-        )
-    sentence = (
-        f"The longest span in words is span {by_words.id}: {_count(by_words.words, 'word')} "
-        f"({_count(characters(by_words), 'character')} of the output)"
-    )
-    if characters(by_words) == summary.longest_span_characters:
-        return sentence + ", also the longest in characters."
-    return (
-        sentence + f"; the longest in characters is span {by_chars.id}: "
-        f"{_count(summary.longest_span_characters, 'character')} ({_count(by_chars.words, 'word')})."
-    )
 
 
 def page_range(first: str, last: str) -> str:

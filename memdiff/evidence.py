@@ -564,6 +564,40 @@ class Comparison:
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def longest_spans_sentence(c: Comparison) -> str:
+    """The longest span in words with its own character count, and the longest in characters when another.
+
+    The summary's two maxima may come from two different spans; one
+    sentence joining them would describe a span that does not exist. The
+    report and the terminal both say it this way.
+    """
+    s: TextSummary = c.summary  # type: ignore[assignment]
+
+    def counted(n: int, noun: str) -> str:
+        return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+    def characters(span: Span) -> int:
+        return span.suspect.end - span.suspect.start
+
+    by_words = next((x for x in c.spans if x.words == s.longest_span_words), None)
+    by_chars = next((x for x in c.spans if characters(x) == s.longest_span_characters), None)
+    if by_words is None or by_chars is None:
+        return (
+            f"The longest span has {counted(s.longest_span_words, 'word')}; the longest span in characters of "
+            f"the output has {counted(s.longest_span_characters, 'character')}."
+        )
+    sentence = (
+        f"The longest span in words is span {by_words.id}: {counted(by_words.words, 'word')} "
+        f"({counted(characters(by_words), 'character')} of the output)"
+    )
+    if characters(by_words) == s.longest_span_characters:
+        return sentence + ", also the longest in characters."
+    return (
+        sentence + f"; the longest in characters is span {by_chars.id}: "
+        f"{counted(s.longest_span_characters, 'character')} ({counted(by_chars.words, 'word')})."
+    )
+
+
 def _sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -33,6 +33,7 @@ from memdiff.evidence import (
     Span,
     TextSummary,
     fixed_moment,
+    longest_spans_sentence,
     percent_text,
     printed_pages,
     size_text,
@@ -360,35 +361,6 @@ def id_list(ids: Sequence[int], *, most: int = 8) -> str:
     if len(shown) == 1:
         return f"span {shown[0]}"
     return f"spans {', '.join(shown[:-1])} and {shown[-1]}"
-
-
-def longest_spans_sentence(c: Comparison) -> str:
-    """The longest span in words with its own character count, and the longest in characters when another.
-
-    The summary's two maxima may come from two different spans; one
-    sentence joining them would describe a span that does not exist.
-    """
-    s: TextSummary = c.summary  # type: ignore[assignment]
-    by_words = next((x for x in c.spans if x.words == s.longest_span_words), None)
-    by_chars = next(
-        (x for x in c.spans if x.suspect.end - x.suspect.start == s.longest_span_characters), None
-    )
-    if by_words is None or by_chars is None:
-        return (
-            f"The longest span has {plural(s.longest_span_words, 'word')}; the longest span in characters of the "
-            f"output has {plural(s.longest_span_characters, 'character')}."
-        )
-    chars = by_words.suspect.end - by_words.suspect.start
-    sentence = (
-        f"The longest span in words is span {by_words.id}: {plural(by_words.words, 'word')} "
-        f"({plural(chars, 'character')} of the output)"
-    )
-    if chars == s.longest_span_characters:
-        return sentence + ", also the longest in characters."
-    return (
-        sentence + f"; the longest in characters is span {by_chars.id}: "
-        f"{plural(s.longest_span_characters, 'character')} ({plural(by_chars.words, 'word')})."
-    )
 
 
 def identical_files(c: Comparison) -> bool:
