@@ -33,7 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from memdiff.atomic import is_write_protected
 from memdiff.gui.theme import problem_colour
+
+
+def _write_protected(target: Path) -> bool:
+    """Whether ``target`` is an existing file that memdiff would refuse to replace (atomic.destination's rule)."""
+    try:
+        return os.path.isfile(target) and is_write_protected(target)
+    except OSError:  # gone, or unreadable, since the name was typed: the write itself will say what is wrong
+        return False
+
 
 CONFIDENTIALITY_CHOICES = (
     "",
@@ -319,6 +329,12 @@ class ExportDialog(QDialog):
                         "The report would overwrite the {label}, {name}; choose another name "
                         "(memdiff never writes to its inputs)."
                     ).format(label=label, name=target.name), self.path
+            # Said now, as the command line says it: not after "Replace?" was answered and the report rendered.
+            if _write_protected(target):
+                return self.tr(
+                    "Cannot write {name}: it is write-protected, and memdiff does not replace a write-protected "
+                    "file; remove the protection or choose another name."
+                ).format(name=target.name), self.path
         if self.bates_prefix.text().strip() and not self.bates_start.value():
             return self.tr("A Bates prefix needs a starting number."), self.bates_start
         return None

@@ -58,3 +58,36 @@ def test_the_suggested_name_is_one_not_in_use(qtbot, window, samples, tmp_path):
     second = window.export_report()
     assert second.pdf_path() == tmp_path / "original vs model-output - memdiff report (3).pdf"
     second.reject()
+
+
+def test_a_write_protected_report_or_json_is_refused_before_anything_is_asked_or_rendered(
+        qtbot, window, samples, tmp_path):
+    """An exhibit made read-only is not offered for replacing: the dialog says why at once, as the command line does."""
+    import os
+    import stat
+
+    load_both(qtbot, window, samples["original"], samples["output"])
+    pdf, json_file = _existing(tmp_path)
+    dialog = window.export_report()
+    try:
+        for protected in (pdf, json_file):
+            protected.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            dialog.path.setText(str(pdf))
+            qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+            expected = (f"Cannot write {protected.name}: it is write-protected, and memdiff does not replace a "
+                        "write-protected file; remove the protection or choose another name.")
+            assert dialog.validation_problem() == expected
+            assert dialog.problem.isVisible() and dialog.problem.text() == expected
+            assert window.told.texts("question") == []  # no "Replace?" for a file that will not be replaced
+            assert dialog.isVisible() and dialog.focusWidget() is dialog.path
+            protected.chmod(stat.S_IRUSR | stat.S_IWUSR)
+        # Both writable again: the usual question comes back.
+        assert dialog.validation_problem() is None
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        assert "Exhibit J.pdf and Exhibit J.json already exist" in window.told.texts("question")[0]
+    finally:
+        for path in (pdf, json_file):
+            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    assert pdf.read_bytes() == b"%PDF-1.4 exhibit already filed\n"
+    assert json_file.read_text(encoding="utf-8") == '{"someone else": "result"}\n'
+    dialog.reject()
