@@ -37,6 +37,7 @@ from memdiff.evidence import (
     TextSummary,
     batch_json,
     longest_spans_sentence,
+    page_range,
     percent_text,
 )
 from memdiff.progress import Progress
@@ -1014,24 +1015,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-def page_range(first: str, last: str) -> str:
-    """Two page names as one range: "3-4", or "3 to A-1" when a name holds a hyphen, a dash or a space, where
-    a hyphen would make the range ambiguous ("3-A-1", "Page 1-Page 2")."""
-    if first == last:
-        return first
-    if any(mark in name for name in (first, last) for mark in "-\u2010\u2011\u2012\u2013\u2014 "):
-        return f"{first} to {last}"
-    return f"{first}-{last}"
-
-
 def _pages_where(comparison: Comparison, pages: tuple[int, ...]) -> str:
     """Where a span lies in the original: the numbers printed on its pages first, the PDF's own in brackets."""
-    first, last = pages[0], pages[-1]
-    counted = page_range(str(first), str(last)) if first != last else str(first)
-    labels = comparison.original.page_labels
-    if comparison.original.printed_pages(pages) is None:  # no label for some page: the PDF's count alone
+    counted = page_range(str(pages[0]), str(pages[-1]), "-")
+    printed = comparison.original.printed_pages(pages, "-")
+    if printed is None:  # no label for some page: the PDF's count alone
         return f"p.{counted}"
-    printed = labels[first - 1] if first == last else page_range(labels[first - 1], labels[last - 1])
     return f"p.{printed} ({counted})"
 
 

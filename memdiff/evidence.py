@@ -160,10 +160,10 @@ class DocumentRecord:
         kwargs["page_labels"] = tuple(d.get("page_labels", ()))
         return cls(**kwargs)
 
-    def printed_pages(self, pages: tuple[int, ...] | None) -> str | None:
+    def printed_pages(self, pages: tuple[int, ...] | None, dash: str = "\u2013") -> str | None:
         """The numbers printed on ``pages`` (1-based PDF pages): "42" or "42–43"; None when the PDF labels
         its pages no other way than counting from its first, or leaves one of them without a number."""
-        return printed_pages(self.page_labels, pages)
+        return printed_pages(self.page_labels, pages, dash)
 
 
 def percent_text(share: float) -> str:
@@ -174,14 +174,26 @@ def percent_text(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
-def printed_pages(labels: tuple[str, ...], pages: tuple[int, ...] | None) -> str | None:
-    """``pages`` (1-based PDF pages) by their ``labels``: "xii" or "xii–1"; None without labels for them all."""
+def page_range(first: str, last: str, dash: str = "\u2013") -> str:
+    """Two page names as one range: "3–4", or "3 to A-1" when a name holds a hyphen, a dash or a space, where
+    a dash would make the range ambiguous ("3–A-1", "Page 1–Page 2"). The terminal passes "-" for ``dash``."""
+    if first == last:
+        return first
+    if any(mark in name for name in (first, last) for mark in "-\u2010\u2011\u2012\u2013\u2014 "):
+        return f"{first} to {last}"
+    return f"{first}{dash}{last}"
+
+
+def printed_pages(
+    labels: tuple[str, ...], pages: tuple[int, ...] | None, dash: str = "\u2013"
+) -> str | None:
+    """``pages`` (1-based PDF pages) by their ``labels``: "xii" or "xii–1" (see :func:`page_range`); None
+    without labels for them all."""
     if not labels or not pages or pages[-1] > len(labels):
         return None
-    first, last = labels[pages[0] - 1], labels[pages[-1] - 1]
     if not all(labels[n - 1] for n in pages):
         return None
-    return first if len(pages) == 1 else f"{first}–{last}"
+    return page_range(labels[pages[0] - 1], labels[pages[-1] - 1], dash)
 
 
 # --------------------------------------------------------------------------- parameters

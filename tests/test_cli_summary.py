@@ -11,7 +11,8 @@ import pytest
 from fixtures_docs import text_pdf
 from prose import AUSTEN
 
-from memdiff.cli import main, page_range
+from memdiff.cli import main
+from memdiff.evidence import page_range, printed_pages
 
 SHORT_WORDS = "She crossed the river by the small path, and nobody said anything about it at all that evening."
 LONG_WORDS = ("Extraordinarily incomprehensible circumstances notwithstanding, Mr. Featherstonehaugh's "
@@ -54,7 +55,11 @@ def test_the_summary_loads_no_report_library():
      ("1–2", "3", "1–2 to 3"), ("7", "7", "7")],
 )
 def test_a_page_range_reads_one_way_only(first, last, shown):
-    assert page_range(first, last) == shown
+    assert page_range(first, last, "-") == shown  # the terminal's
+    # The report's and the window's, with an en dash between plain names and the same "to" otherwise.
+    assert page_range(first, last) == (shown if " to " in shown else shown.replace("-", "\u2013"))
+    labels = (first, last) if first != last else (first,)
+    assert printed_pages(labels, tuple(range(1, len(labels) + 1))) == page_range(first, last)
 
 
 def _lines(words: list[str]) -> list[str]:
