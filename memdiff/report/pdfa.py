@@ -66,6 +66,13 @@ def _xmp_date(moment: _dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
+def report_subject(original: str, outputs: list[str]) -> str:
+    """The subject memdiff writes in a report's document information: what it compares with what."""
+    if len(outputs) == 1:
+        return f"memdiff comparison of {outputs[0]} with {original}"
+    return f"memdiff comparison of {len(outputs)} outputs with {original}"
+
+
 def document_info(
     *,
     title: str,

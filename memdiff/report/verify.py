@@ -125,12 +125,10 @@ _XMP_COPY = {
 
 
 def _subject_of(record: dict[str, Any]) -> str:
-    """The subject memdiff writes for the report this record describes (see ``write._subject``)."""
-    outputs = record["outputs"]
-    original = record["original"].get("name", "")
-    if len(outputs) == 1:
-        return f"memdiff comparison of {outputs[0].get('name', '')} with {original}"
-    return f"memdiff comparison of {len(outputs)} outputs with {original}"
+    """The subject memdiff writes for the report this record describes."""
+    from memdiff.report.pdfa import report_subject
+
+    return report_subject(record["original"].get("name", ""), [o.get("name", "") for o in record["outputs"]])
 
 
 def _read_document_info(report: Path) -> tuple[dict[str, str], dict[str, str]]:

@@ -136,10 +136,7 @@ def _appendix(
 
 
 def _subject(comparisons: list[Comparison]) -> str:
-    first = comparisons[0]
-    if len(comparisons) == 1:
-        return f"memdiff comparison of {first.suspect.name} with {first.original.name}"
-    return f"memdiff comparison of {len(comparisons)} outputs with {first.original.name}"
+    return pdfa.report_subject(comparisons[0].original.name, [c.suspect.name for c in comparisons])
 
 
 @_collector_paused()
