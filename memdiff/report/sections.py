@@ -7,6 +7,7 @@ when a front-matter or provenance field is empty: the field is left out.
 
 from __future__ import annotations
 
+import bisect
 import importlib.metadata
 import json
 import os
@@ -1386,12 +1387,15 @@ def legend(st: Styles, *, page_labels: bool = False, page_edges: bool = False) -
 def page_edge_lines(
     text: str, ranges: Sequence[tuple[int, int]], start: int, end: int
 ) -> list[str]:
-    """The running heads, feet and page numbers (``ranges``, left out of matching) inside ``[start, end)`` of ``text``."""
-    return [
-        " ".join(text[a:b].split())
-        for a, b in ranges
-        if a >= start and b <= end and text[a:b].strip()
-    ]
+    """The running heads, feet and page numbers (``ranges``, sorted, left out of matching) inside ``[start, end)``
+    of ``text``."""
+    lines = []
+    for a, b in ranges[bisect.bisect_left(ranges, (start, -1)) :]:
+        if a >= end:
+            break
+        if b <= end and text[a:b].strip():
+            lines.append(" ".join(text[a:b].split()))
+    return lines
 
 
 _PAGE_NUMBER = re.compile(r"[0-9]+|[ivxlcdm]+|[IVXLCDM]+")
@@ -1524,41 +1528,9 @@ def text_findings(
     story: list[Any] = []
     if heading:
         story.append(outline.heading(heading, st.h1 if level == 0 else st.h2, level))
-    edges_in_spans = any(
-        a >= span.original.start and b <= span.original.end
-        for span in c.spans
-        for a, b in uncompared(original, c.parameters)
-    ) or any(
-        a >= span.suspect.start and b <= span.suspect.end
-        for span in c.spans
-        for a, b in uncompared(suspect, c.parameters)
-    )
-    story.append(
-        legend(
-            st,
-            page_labels=bool(c.original.page_labels or c.suspect.page_labels),
-            page_edges=edges_in_spans,
-        )
-    )
-    # Characters the embedded fonts cannot draw as they should are said here, once.
-    shown = [suspect.text, *(original.text[s.original.start : s.original.end] for s in c.spans)]
-    for sentence in drawing_caveats(shown):
-        story.append(_p(markup(sentence), st.body))
-    vocabulary = Vocabulary(c.parameters)
-    matched = (matching_text(original, c.parameters), matching_text(suspect, c.parameters))
     spans = list(c.spans)
-    alignments = list(
-        zip(
-            spans,
-            align_all(original.text, suspect.text, spans, vocabulary, matched_texts=matched),
-            strict=True,
-        )
-    )
-    sub = level + 1 if heading else level
-    spans_heading = outline.heading("Spans side by side", st.h2, sub)
-    nesting = span_nesting(spans)
-    labels = (c.original.page_labels, c.suspect.page_labels)
-    edges = (uncompared(original, c.parameters), uncompared(suspect, c.parameters))
+    # The running heads, feet and page numbers each span passes over, on each side (named in its heading).
+    edges = (sorted(uncompared(original, c.parameters)), sorted(uncompared(suspect, c.parameters)))
     passed_over = [
         (
             page_edge_lines(original.text, edges[0], span.original.start, span.original.end)
@@ -1570,6 +1542,30 @@ def text_findings(
         )
         for span in spans
     ]
+    story.append(
+        legend(
+            st,
+            page_labels=bool(c.original.page_labels or c.suspect.page_labels),
+            page_edges=any(o or q for o, q in passed_over),
+        )
+    )
+    # Characters the embedded fonts cannot draw as they should are said here, once.
+    shown = [suspect.text, *(original.text[s.original.start : s.original.end] for s in c.spans)]
+    for sentence in drawing_caveats(shown):
+        story.append(_p(markup(sentence), st.body))
+    vocabulary = Vocabulary(c.parameters)
+    matched = (matching_text(original, c.parameters), matching_text(suspect, c.parameters))
+    alignments = list(
+        zip(
+            spans,
+            align_all(original.text, suspect.text, spans, vocabulary, matched_texts=matched),
+            strict=True,
+        )
+    )
+    sub = level + 1 if heading else level
+    spans_heading = outline.heading("Spans side by side", st.h2, sub)
+    nesting = span_nesting(spans)
+    labels = (c.original.page_labels, c.suspect.page_labels)
     tables = [
         span_table(span, alignment, st, width, nesting, labels, lines)
         for (span, alignment), lines in zip(alignments, passed_over, strict=True)
@@ -1614,8 +1610,6 @@ def full_output(
     matched_text: str | None = None,
 ) -> list[Any]:
     """The whole output text as paragraphs (one per block between blank lines), reproduced words marked."""
-    import bisect
-
     import numpy as np
 
     tokens, status = output_word_status(text, alignments, vocabulary, matched_text=matched_text)
