@@ -467,3 +467,10 @@ def test_coverage_is_stated_over_the_words_as_compared(tmp_path):
     flat = re.sub(r"\\s+", " ", " ".join(page.extract_text() for page in PdfReader(target).pages))
     assert f"of the output’s {s.suspect_words:,} words" in flat
     assert "as compared under this comparison’s settings" in flat
+
+
+def test_page_label_runs_read_one_way_and_a_word_ending_in_x_is_no_numeral():
+    from memdiff.report.sections import label_ranges
+
+    labels = ("i", "ii", "iii", "1", "2", "3", "A-1", "A-2", "", "Cover", "Appendix", "Index")
+    assert label_ranges(labels) == "i–iii, 1–3, A-1 to A-2, –, Cover, Appendix, Index"

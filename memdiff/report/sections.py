@@ -35,6 +35,7 @@ from memdiff.evidence import (
     TextSummary,
     fixed_moment,
     longest_spans_sentence,
+    page_range,
     percent_text,
     printed_pages,
     size_text,
@@ -643,7 +644,10 @@ def _record_rows(r: DocumentRecord) -> list[tuple[str, str]]:
     return rows
 
 
-_NUMBERED_LABEL = re.compile(r"(?P<prefix>.*?)(?P<number>[0-9]+|[ivxlcdm]+|[IVXLCDM]+)")
+# A roman numeral is a number only as a word of its own ("A-xii", not the x of "Appendix").
+_NUMBERED_LABEL = re.compile(
+    r"(?P<prefix>.*?)(?P<number>[0-9]+)|(?P<rprefix>(?:.*[^A-Za-z])?)(?P<roman>[ivxlcdm]+|[IVXLCDM]+)"
+)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 #: The most runs of page numbers shown; a PDF numbering every chapter afresh would fill a page.
 _MOST_LABEL_RUNS = 8
@@ -654,9 +658,9 @@ def _label_value(label: str) -> tuple[str, str, int] | None:
     match = _NUMBERED_LABEL.fullmatch(label)
     if match is None:
         return None
-    prefix, digits = match["prefix"], match["number"]
-    if digits.isdigit():
-        return prefix, "0", int(digits)
+    if match["number"] is not None:
+        return match["prefix"], "0", int(match["number"])
+    prefix, digits = match["rprefix"], match["roman"]
     values = [_ROMAN[ch] for ch in digits.lower()]
     value = sum(
         -v if n + 1 < len(values) and v < values[n + 1] else v for n, v in enumerate(values)
@@ -665,7 +669,7 @@ def _label_value(label: str) -> tuple[str, str, int] | None:
 
 
 def label_ranges(labels: tuple[str, ...]) -> str:
-    """A PDF's page labels as runs: "i–xiv, 1–298, A-1–A-12" (a page without a number shows as "–")."""
+    """A PDF's page labels as runs: "i–xiv, 1–298, A-1 to A-12" (a page without a number shows as "–")."""
     runs: list[list[str]] = []
     previous: tuple[str, str, int] | None = None
     for label in labels:
@@ -681,7 +685,7 @@ def label_ranges(labels: tuple[str, ...]) -> str:
         else:
             runs.append([label or "–", ""])
         previous = value
-    shown = [f"{first}–{last}" if last else first for first, last in runs[:_MOST_LABEL_RUNS]]
+    shown = [page_range(first, last) if last else first for first, last in runs[:_MOST_LABEL_RUNS]]
     if len(runs) > _MOST_LABEL_RUNS:
         shown.append(f"and {len(runs) - _MOST_LABEL_RUNS:,} more runs")
     return ", ".join(shown)
