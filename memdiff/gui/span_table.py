@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication
 
-from memdiff.evidence import Document, Span, percent_text, printed_pages
+from memdiff.evidence import Document, Span, page_range, percent_text, printed_pages
 from memdiff.gui.theme import span_colours
 
 #: Role whose value the proxy sorts by: plain numbers (or lowercase text), never display strings.
@@ -152,7 +152,7 @@ class SpanTableModel(QAbstractTableModel):
             pages = span.original.pages
             if not pages:
                 return "–"
-            in_file = str(pages[0]) if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+            in_file = page_range(str(pages[0]), str(pages[-1]))
             printed = printed_pages(self._original.page_labels, pages) if self._original is not None else None
             return in_file if printed is None else _tr("{printed} (PDF {in_file})").format(
                 printed=printed, in_file=in_file

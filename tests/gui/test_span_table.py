@@ -190,3 +190,23 @@ def test_the_table_and_the_hover_write_a_similarity_as_the_status_bar_and_report
     qtbot.addWidget(pane)
     assert ", 99.96%." in pane.span_tooltip(almost)
     assert "100.0%" not in pane.span_tooltip(almost)
+
+
+def test_printed_page_names_holding_a_hyphen_are_joined_with_to_as_in_the_report(tmp_path):
+    """"A-1–A-2" could be read as pages A-1 to A, and then 2; the table writes "A-1 to A-2", as the report does."""
+    from fixtures_docs import sample_novel_pdf
+
+    from memdiff.evidence import page_range
+
+    (tmp_path / "appendix.pdf").write_bytes(sample_novel_pdf(labels=((0, "ARABIC", 1, "A-"),)))
+    original = ingest.load(tmp_path / "appendix.pdf")
+    comparison = compare(original, ingest.load(SAMPLES / "model-output.txt"), Parameters())
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    across = [(row, s) for row, s in enumerate(comparison.spans) if s.original.pages[0] != s.original.pages[-1]]
+    assert across, "the sample case has a passage running over a page break"
+    for row, span in across:
+        first, last = span.original.pages[0], span.original.pages[-1]
+        shown = model.index(row, _column("original_pages")).data()
+        assert shown == f"A-{first} to A-{last} (PDF {page_range(str(first), str(last))})"
+        assert f"{first}–{last}" in shown  # plain numbers keep the en dash
