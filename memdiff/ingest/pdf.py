@@ -1128,14 +1128,17 @@ _PDF_OBJECT = re.compile(rb"[0-9]+[ \t\r\n\f\x00]+[0-9]+[ \t\r\n\f\x00]+obj\b")
 
 def _damaged(name: str, data: bytes) -> DamagedPDF:
     """One plain sentence for a file the PDF reader gave up on, by what the bytes show: no PDF content at all, a
-    file cut short (no end-of-file marker at its end), or damage inside. The reader's own words (such as
+    file cut short (no end-of-file marker after its last cross-reference pointer), or damage inside. The reader's own words (such as
     "Stream has ended unexpectedly") mean nothing to the user, so they are not passed on."""
     if _PDF_OBJECT.search(data) is None:
         return DamagedPDF(
             f"{name} is not a PDF: it begins with a PDF header but holds nothing a PDF is made of; "
             "check that it is the right file."
         )
-    if b"%%EOF" not in data[-2048:]:
+    last_pointer = data.rfind(b"startxref")
+    if b"%%EOF" not in (data[last_pointer:] if last_pointer >= 0 else data[-2048:]):
+        # No end-of-file marker after the last cross-reference pointer (junk after the marker, such as
+        # download padding or an appended signature, is no sign of a cut).
         return DamagedPDF(
             f"{name} is damaged: it stops before the end of the PDF, as a file cut short while being copied, "
             "downloaded or saved does; get a complete copy and try again."
