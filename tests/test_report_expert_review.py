@@ -124,6 +124,7 @@ def test_a_case_number_typed_with_its_label_is_not_labelled_twice(case, tmp_path
         ("Case: 1:23-cv-11195", "Case: 1:23-cv-11195"),
         ("CV-2023-001234", "Case No. CV-2023-001234"),
         ("Noble v. Smith 24-1", "Case No. Noble v. Smith 24-1"),
+        ("In re Number Nine Litigation", "Case No. In re Number Nine Litigation"),
     ],
 )
 def test_case_label(typed, printed):

@@ -567,7 +567,8 @@ def exhibit_label(exhibit: str) -> str:
 # A case number typed with its own label: "Case No. 1:23-cv-1", "Civil Action No. 24-1",
 # "MDL No. 3143", "No. 1:23-cv-1", "Case: 1:23-cv-1", "Az. 3 O 123/24".
 _CASE_PREFIX = re.compile(
-    r"(?:case\b|(?:[^\W\d]+\.?\s+){0,3}(?:no|nos|nr|number|num)\b\.?|(?:az|aktenzeichen)\b)",
+    # "Civil Action No. 1:23", but not "In re Number Nine": a label is followed by a number.
+    r"(?:case\b|(?:[^\W\d]+\.?\s+){0,3}(?:no|nos|nr|number|num)\b\.?(?=\s*[:#]?\s*\S*\d)|(?:az|aktenzeichen)\b)",
     re.IGNORECASE,
 )
 
