@@ -46,3 +46,22 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture
+def case(write):
+    """A chapter of Austen as the original and a chat answer quoting it, as files: (original, output)."""
+    from prose import AUSTEN, COPY
+
+    return write("original.txt", AUSTEN), write("output.txt", COPY)
+
+
+@pytest.fixture
+def no_comparison(monkeypatch):
+    """Fail the test if any comparison starts: the error must come before the work."""
+    from memdiff import cli
+
+    def compare_one(*args, **kwargs):
+        pytest.fail("a comparison ran before the mistake was reported")
+
+    monkeypatch.setattr(cli, "_compare_one", compare_one)

@@ -8,14 +8,10 @@ import subprocess
 import sys
 
 import pytest
+from prose import AUSTEN, COPY, UNRELATED
 
 from memdiff.cli import main
 from memdiff.evidence import SCHEMA, Comparison
-from prose import AUSTEN, COPY, UNRELATED
-
-@pytest.fixture
-def case(write):
-    return write("original.txt", AUSTEN), write("output.txt", COPY)
 
 
 def test_compare_writes_the_documented_json(case, tmp_path, capsys):

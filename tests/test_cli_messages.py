@@ -13,14 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from cli_support import one_sentence
 from fixtures_docs import scanned_pdf, text_pdf
-from memdiff.cli import main
 from prose import AUSTEN, COPY
 
-@pytest.fixture
-def case(write):
-    return write("original.txt", AUSTEN), write("output.txt", COPY)
+from memdiff.cli import main
 
 
 def _run(*args: str, shell_redirect: str = "") -> subprocess.CompletedProcess[str]:
@@ -31,13 +28,6 @@ def _run(*args: str, shell_redirect: str = "") -> subprocess.CompletedProcess[st
     done = subprocess.run(["/bin/sh", "-c", command], capture_output=True, timeout=120)
     return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode("utf-8", "replace"),
                                        done.stderr.decode("utf-8", "replace"))
-
-
-def _one_sentence(err: str) -> str:
-    err = err.strip()
-    assert err.count("\n") == 0, err
-    assert "Traceback" not in err and "internal error" not in err
-    return err
 
 
 # --------------------------------------------------------------------------- 14: the summary's notes
@@ -70,7 +60,7 @@ def test_a_full_standard_output_is_one_sentence_not_a_bug(case, command):
     original, suspect = case
     done = _run(*[a.format(o=original, s=suspect) for a in command], shell_redirect="> /dev/full")
     assert done.returncode == 2, done.stderr
-    assert "Cannot write to standard output (No space left on device)" in _one_sentence(done.stderr)
+    assert "Cannot write to standard output (No space left on device)" in one_sentence(done.stderr)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell")
@@ -79,7 +69,7 @@ def test_a_closed_standard_output_is_one_sentence_not_a_traceback(case, command)
     original, suspect = case
     done = _run(*[a.format(o=original, s=suspect) for a in command], shell_redirect=">&-")
     assert done.returncode == 2, done.stderr
-    assert "Standard output is closed" in _one_sentence(done.stderr)
+    assert "Standard output is closed" in one_sentence(done.stderr)
 
 
 def test_a_closed_pipe_ends_quietly(case):
@@ -95,7 +85,7 @@ def test_a_closed_pipe_ends_quietly(case):
 
 def test_standard_input_twice_is_named_as_such(capsys):
     assert main(["compare", "-", "-"]) == 2
-    assert "Standard input ('-') can be given only once" in _one_sentence(capsys.readouterr().err)
+    assert "Standard input ('-') can be given only once" in one_sentence(capsys.readouterr().err)
 
 
 @pytest.mark.parametrize(
@@ -113,7 +103,7 @@ def test_an_option_out_of_range_is_one_sentence_with_the_range(case, capsys, opt
     with pytest.raises(SystemExit) as exit_info:
         main(["compare", str(original), str(suspect), option, value])
     assert exit_info.value.code == 2
-    err = _one_sentence(capsys.readouterr().err)
+    err = one_sentence(capsys.readouterr().err)
     assert err == f"memdiff compare: {phrase}; see memdiff compare --help."
 
 
@@ -132,7 +122,7 @@ def test_usage_errors_are_one_sentence_not_the_usage(capsys, argv):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
-    err = _one_sentence(capsys.readouterr().err)
+    err = one_sentence(capsys.readouterr().err)
     assert err.startswith("memdiff") and err.endswith("--help.")
     assert "usage:" not in err
 
@@ -141,13 +131,13 @@ def test_usage_errors_are_one_sentence_not_the_usage(capsys, argv):
 def test_an_empty_file_name_is_refused(case, capsys, option):
     original, suspect = case
     assert main(["compare", str(original), str(suspect), option, ""]) == 2
-    assert f"{option} was given an empty file name" in _one_sentence(capsys.readouterr().err)
+    assert f"{option} was given an empty file name" in one_sentence(capsys.readouterr().err)
 
 
 def test_the_same_output_twice_is_refused(case, capsys):
     original, suspect = case
     assert main(["compare", str(original), str(suspect), str(suspect)]) == 2
-    assert "output.txt is given twice as an output" in _one_sentence(capsys.readouterr().err)
+    assert "output.txt is given twice as an output" in one_sentence(capsys.readouterr().err)
 
 
 # --------------------------------------------------------------------------- a language code in any case
@@ -171,9 +161,10 @@ def test_a_report_name_that_is_not_utf8_is_shown_as_other_names_are(case, tmp_pa
 
 
 def test_a_legend_too_long_for_every_page_is_refused_before_the_comparison(tmp_path, capsys, monkeypatch):
+    from memdiff.resources import path as resource_path
+
     import memdiff.analyse
     from memdiff.cli import main
-    from memdiff.resources import path as resource_path
 
     def no_comparison(*args, **kwargs):
         raise AssertionError("the comparison ran before the legend was checked")

@@ -19,34 +19,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import one_sentence
+from fixtures_docs import encrypted_pdf, text_pdf
+from prose import AUSTEN, COPY, UNRELATED
 from pypdf import PdfReader
 
-from fixtures_docs import encrypted_pdf, text_pdf
 from memdiff import atomic, cli
 from memdiff.cli import main, without_passwords
 from memdiff.errors import OutputError
-from prose import AUSTEN, COPY, UNRELATED
-
-@pytest.fixture
-def case(write):
-    return write("original.txt", AUSTEN), write("output.txt", COPY)
-
-
-@pytest.fixture
-def no_comparison(monkeypatch):
-    """Fail the test if any comparison starts: the error must come before the work."""
-
-    def compare_one(*args, **kwargs):
-        pytest.fail("a comparison ran before the mistake was reported")
-
-    monkeypatch.setattr(cli, "_compare_one", compare_one)
-
-
-def _one_sentence(err: str) -> str:
-    err = err.strip()
-    assert err.count("\n") == 0, err
-    assert "Traceback" not in err
-    return err
 
 
 def _report_text(path: Path) -> str:
@@ -138,7 +118,7 @@ def test_the_command_shown_holds_no_password_and_no_unprintable_name():
 def test_a_report_named_json_is_refused_before_any_work(case, tmp_path, capsys, no_comparison):
     original, suspect = case
     assert main(["compare", str(original), str(suspect), "--report", str(tmp_path / "exhibit.json")]) == 2
-    err = _one_sentence(capsys.readouterr().err)
+    err = one_sentence(capsys.readouterr().err)
     assert "exhibit.json" in err and "ending in .pdf" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["original.txt", "output.txt"]
 
@@ -155,7 +135,7 @@ def test_two_outputs_in_one_file_are_refused(case, tmp_path, capsys, no_comparis
     original, suspect = case
     target = tmp_path / "same.pdf"
     assert main(["compare", str(original), str(suspect), "--report", str(target), "--json", str(target)]) == 2
-    err = _one_sentence(capsys.readouterr().err)
+    err = one_sentence(capsys.readouterr().err)
     assert "--json and --report would both write" in err
     assert not target.exists()
 
@@ -167,7 +147,7 @@ def test_the_prompt_file_is_never_overwritten(case, write, capsys, no_comparison
     original, suspect = case
     prompt = write("prompt.txt", "Recite the first chapter.")
     assert main(["compare", str(original), str(suspect), "--json", str(prompt), "--prompt-file", str(prompt)]) == 2
-    assert "prompt.txt is one of the inputs" in _one_sentence(capsys.readouterr().err)
+    assert "prompt.txt is one of the inputs" in one_sentence(capsys.readouterr().err)
     assert prompt.read_text(encoding="utf-8") == "Recite the first chapter."
 
 
@@ -175,7 +155,7 @@ def test_a_missing_prompt_file_is_reported_before_any_comparison(case, tmp_path,
     original, suspect = case
     assert main(["compare", str(original), str(suspect), "--report", str(tmp_path / "r.pdf"),
                  "--prompt-file", str(tmp_path / "prompt.txt")]) == 2
-    assert "prompt.txt does not exist" in _one_sentence(capsys.readouterr().err)
+    assert "prompt.txt does not exist" in one_sentence(capsys.readouterr().err)
 
 
 # --------------------------------------------------------------------------- 5: all outputs or none
@@ -248,7 +228,7 @@ def test_sigterm_while_the_report_is_made_leaves_nothing(case, write, tmp_path):
         capture_output=True, timeout=120,
     )
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
-    assert _one_sentence(done.stderr.decode()) == "memdiff: interrupted; nothing was written."
+    assert one_sentence(done.stderr.decode()) == "memdiff: interrupted; nothing was written."
     assert list(out.iterdir()) == []
 
 
@@ -345,7 +325,7 @@ def test_a_stray_file_in_the_folder_is_named_before_any_comparison(case_folder, 
                  str(tmp_path / "b.json")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[0].startswith("memdiff: left out of")
-    message = _one_sentence(err[1])
+    message = one_sentence(err[1])
     assert "screenshot.png is an image" in message and f"is in the folder {case_folder}" in message
     assert not (tmp_path / "b.json").exists()
 
@@ -354,7 +334,7 @@ def test_a_stray_file_in_the_folder_is_named_before_any_comparison(case_folder, 
 def test_an_unwritable_destination_is_found_before_any_comparison(case, capsys, no_comparison):
     original, suspect = case
     assert main(["compare", str(original), str(suspect), "--json", "/proc/memdiff-result.json"]) == 2
-    assert "Cannot write /proc/memdiff-result.json" in _one_sentence(capsys.readouterr().err)
+    assert "Cannot write /proc/memdiff-result.json" in one_sentence(capsys.readouterr().err)
 
 
 # --------------------------------------------------------------------------- 7: devices, pipes, folders and links
@@ -374,7 +354,7 @@ def device(tmp_path) -> Path:
 def test_a_device_is_never_replaced(case, device, capsys, no_comparison):
     original, suspect = case
     assert main(["compare", str(original), str(suspect), "--json", str(device)]) == 2
-    err = _one_sentence(capsys.readouterr().err)
+    err = one_sentence(capsys.readouterr().err)
     assert f"{device}: it is a device, not a regular file" in err and "--json -" in err
     assert stat.S_ISCHR(os.stat(device).st_mode)
 
@@ -385,12 +365,12 @@ def test_a_named_pipe_or_a_folder_is_refused(case, tmp_path, capsys, no_comparis
     pipe = tmp_path / "pipe.json"
     os.mkfifo(pipe)
     assert main(["compare", str(original), str(suspect), "--json", str(pipe)]) == 2
-    assert "it is a pipe" in _one_sentence(capsys.readouterr().err)
+    assert "it is a pipe" in one_sentence(capsys.readouterr().err)
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)
     folder = tmp_path / "folder.pdf"
     folder.mkdir()
     assert main(["compare", str(original), str(suspect), "--report", str(folder)]) == 2
-    assert "it is a folder" in _one_sentence(capsys.readouterr().err)
+    assert "it is a folder" in one_sentence(capsys.readouterr().err)
 
 
 @pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
@@ -408,7 +388,7 @@ def test_a_link_to_a_file_is_written_through_and_a_dangling_one_refused(case, tm
     dangling = tmp_path / "dangling.json"
     dangling.symlink_to(tmp_path / "nowhere.json")
     assert main(["compare", str(original), str(suspect), "--json", str(dangling)]) == 2
-    assert "is a symbolic link to" in _one_sentence(capsys.readouterr().err)
+    assert "is a symbolic link to" in one_sentence(capsys.readouterr().err)
     assert not (tmp_path / "nowhere.json").exists()
 
 

@@ -9,16 +9,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from prose import AUSTEN, COPY
 from pypdf import PdfReader
 
 import memdiff.report
 from memdiff.cli import main
-
-
-@pytest.fixture
-def case(write):
-    return write("original.txt", AUSTEN), write("output.txt", COPY)
 
 
 @pytest.fixture

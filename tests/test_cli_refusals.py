@@ -17,34 +17,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from cli_support import one_sentence
 from prose import AUSTEN, COPY
 
 from memdiff import atomic, cli
 from memdiff.cli import main
 from memdiff.errors import OutputError
-
-
-@pytest.fixture
-def case(write):
-    return write("original.txt", AUSTEN), write("output.txt", COPY)
-
-
-@pytest.fixture
-def no_comparison(monkeypatch):
-    """Fail the test if any comparison starts: the error must come before the work."""
-
-    def compare_one(*args, **kwargs):
-        pytest.fail("a comparison ran before the mistake was reported")
-
-    monkeypatch.setattr(cli, "_compare_one", compare_one)
-
-
-def _one_sentence(err: str) -> str:
-    err = err.strip()
-    assert err.count("\n") == 0, err
-    assert "Traceback" not in err and "internal error" not in err, err
-    return err
-
 
 # --------------------------------------------------------------------------- a write-protected destination
 
@@ -66,7 +44,7 @@ def test_a_write_protected_destination_is_refused_before_any_work(case, protecte
         named = protected.parent / "link.json"
         named.symlink_to(protected)
     assert main(["compare", str(original), str(suspect), "--json", str(named)]) == 2
-    message = _one_sentence(capsys.readouterr().err)
+    message = one_sentence(capsys.readouterr().err)
     assert f"Cannot write {named}: it is write-protected" in message
     assert "remove the protection or choose another name" in message
     assert protected.read_text(encoding="utf-8") == '{"filed": true}\n'
@@ -77,7 +55,7 @@ def test_the_json_beside_a_report_is_protected_too(case, protected, capsys, no_c
     original, suspect = case
     report = protected.with_suffix(".pdf")
     assert main(["compare", str(original), str(suspect), "--report", str(report)]) == 2
-    assert f"Cannot write {protected}: it is write-protected" in _one_sentence(capsys.readouterr().err)
+    assert f"Cannot write {protected}: it is write-protected" in one_sentence(capsys.readouterr().err)
     assert not report.exists()
 
 
@@ -105,7 +83,7 @@ def test_a_report_cannot_go_to_standard_output(case, tmp_path, monkeypatch, caps
     original, suspect = case
     monkeypatch.chdir(tmp_path)
     assert main(["compare", str(original), str(suspect), option, "-"]) == 2
-    message = _one_sentence(capsys.readouterr().err)
+    message = one_sentence(capsys.readouterr().err)
     assert message == (
         f"memdiff: {option} - cannot be written: a PDF report cannot go to standard output; give a file name."
     )
@@ -130,7 +108,7 @@ def test_an_output_name_too_long_is_one_sentence(case, tmp_path, capsys, no_comp
     original, suspect = case
     name = tmp_path / ("a" * LONG + ".pdf")
     assert main(["compare", str(original), str(suspect), option, str(name)]) == 2
-    message = _one_sentence(capsys.readouterr().err)
+    message = one_sentence(capsys.readouterr().err)
     assert f"Cannot write {tmp_path}/" in message and "the file name is too long for this system" in message
 
 
@@ -138,7 +116,7 @@ def test_a_report_name_that_fits_but_whose_json_does_not_is_one_sentence(case, t
     original, suspect = case
     report = tmp_path / ("c" * 251 + ".pdf")  # 255 bytes: allowed; the JSON beside it would be 256
     assert main(["compare", str(original), str(suspect), "--report", str(report)]) == 2
-    message = _one_sentence(capsys.readouterr().err)
+    message = one_sentence(capsys.readouterr().err)
     assert f"Cannot write {report.with_suffix('.json')}: the file name is too long" in message
     assert not report.exists()
 
@@ -147,19 +125,19 @@ def test_an_input_name_too_long_is_one_sentence(case, tmp_path, capsys, no_compa
     original, _ = case
     name = str(tmp_path / ("d" * LONG + ".txt"))
     assert main(["compare", str(original), name]) == 2
-    assert _one_sentence(capsys.readouterr().err) == (
+    assert one_sentence(capsys.readouterr().err) == (
         f"memdiff: {name} cannot be read: its name is too long for this system (most allow 255 bytes a name); "
         "rename it or move it to a shorter path."
     )
     assert main(["extract", name]) == 2
-    assert "its name is too long for this system" in _one_sentence(capsys.readouterr().err)
+    assert "its name is too long for this system" in one_sentence(capsys.readouterr().err)
 
 
 def test_a_report_to_verify_whose_name_is_too_long_is_one_sentence(case, tmp_path, capsys):
     original, suspect = case
     name = str(tmp_path / ("e" * LONG))
     assert main(["verify", name, str(original), str(suspect)]) == 2
-    assert "its name is too long for this system" in _one_sentence(capsys.readouterr().err)
+    assert "its name is too long for this system" in one_sentence(capsys.readouterr().err)
 
 
 @pytest.mark.parametrize("side", ["original", "output"])
@@ -168,7 +146,7 @@ def test_a_loop_of_links_as_input_is_one_sentence(case, tmp_path, capsys, no_com
     loop = _loop(tmp_path)
     argv = [str(loop), str(suspect)] if side == "original" else [str(original), str(loop)]
     assert main(["compare", *argv]) == 2
-    assert _one_sentence(capsys.readouterr().err) == (
+    assert one_sentence(capsys.readouterr().err) == (
         f"memdiff: {loop} cannot be read: it is a loop of symbolic links that never reaches a file; "
         "give the path of the file itself."
     )
@@ -178,7 +156,7 @@ def test_a_loop_of_links_as_output_is_one_sentence(case, tmp_path, capsys, no_co
     original, suspect = case
     loop = _loop(tmp_path)
     assert main(["compare", str(original), str(suspect), "--json", str(loop)]) == 2
-    message = _one_sentence(capsys.readouterr().err)
+    message = one_sentence(capsys.readouterr().err)
     assert f"Cannot write {loop}: it is a loop of symbolic links" in message
 
 
@@ -241,7 +219,7 @@ needs_unprivileged = pytest.mark.skipif(
 def test_a_folder_that_cannot_be_read_is_one_sentence(shared_case):
     done = _as_nobody(["compare", "original.txt", "noread"], shared_case)
     assert done.returncode == 2, done.stderr
-    assert _one_sentence(done.stderr) == (
+    assert one_sentence(done.stderr) == (
         "memdiff: The folder noread cannot be read (Permission denied); check its permissions."
     )
 
@@ -250,10 +228,10 @@ def test_a_folder_that_cannot_be_read_is_one_sentence(shared_case):
 def test_a_folder_that_cannot_be_searched_is_one_sentence(shared_case):
     done = _as_nobody(["compare", "original.txt", "noexec"], shared_case)
     assert done.returncode == 2, done.stderr
-    assert "The files in the folder noexec cannot be opened" in _one_sentence(done.stderr)
+    assert "The files in the folder noexec cannot be opened" in one_sentence(done.stderr)
     done = _as_nobody(["compare", "original.txt", "noexec/output.txt"], shared_case)
     assert done.returncode == 2, done.stderr
-    assert _one_sentence(done.stderr) == (
+    assert one_sentence(done.stderr) == (
         "memdiff: noexec/output.txt cannot be read: permission denied; check its permissions and those of the "
         "folders above it."
     )
