@@ -45,10 +45,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-#: The recorded name of each Unicode codec a byte-order mark or the zero bytes of UTF-16 name: the WHATWG
-#: Encoding Standard's ("UTF-16LE", label "utf-16le"); UTF-32, which it does not define, keeps Python's name.
-_UNICODE_NAMES = {"utf-8-sig": "utf-8", "utf-16-le": "utf-16le", "utf-16-be": "utf-16be"}
-
 #: Windows-1252 as the WHATWG Encoding Standard (every browser) defines it: Python's
 #: cp1252 table with its five holes filled by the Latin-1 characters of the same number.
 _WINDOWS_1252 = "".join(
@@ -107,11 +103,11 @@ def decode_noted(
                 f"{name} starts with a {label} byte-order mark but is not valid {label}; re-save it as UTF-8."
             ) from None
         text = text.removeprefix("\ufeff")
-        return check(text, name), _UNICODE_NAMES.get(bom_encoding, bom_encoding), ()
+        return check(text, name), encoding_name(bom_encoding), ()
     guessed16 = _guess_utf16_without_bom(data)
     if guessed16:
         try:
-            return check(data.decode(guessed16), name), _UNICODE_NAMES[guessed16], ()
+            return check(data.decode(guessed16), name), encoding_name(guessed16), ()
         except UnicodeDecodeError:
             pass
     try:
@@ -417,8 +413,11 @@ _STANDARD_NAMES = {
     "cp866": "ibm866",
     "mac-roman": "macintosh",
     "mac-cyrillic": "x-mac-cyrillic",
+    # UTF-16 as the standard names it ("UTF-16LE", label "utf-16le"); UTF-32, which it does not
+    # define, keeps Python's name. A byte-order mark is no part of the encoding.
     "utf-16-le": "utf-16le",
     "utf-16-be": "utf-16be",
+    "utf-8-sig": "utf-8",
 }
 
 
