@@ -927,9 +927,8 @@ def test_a_record_keeping_the_document_information_shows_an_edit_made_to_both_co
     inputs, tmp_path
 ):
     original, output = inputs
-    kept = _report_with_front(inputs, tmp_path, examiner=EXAMINER, title=TITLE)
-    report = kept
-    result = verify(kept, original, output)
+    report = _report_with_front(inputs, tmp_path, examiner=EXAMINER, title=TITLE)
+    result = verify(report, original, output)
     assert result.ok, result.lines
     assert (
         "Document information (title, author, subject, keywords, dates): as memdiff wrote them (the "
@@ -937,7 +936,7 @@ def test_a_record_keeping_the_document_information_shows_an_edit_made_to_both_co
     ) in result.lines
     escaped = EXAMINER.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     both = _edited(
-        kept,
+        report,
         tmp_path / "both.pdf",
         info={"Author": "Mr. Nobody"},
         xmp={f"<rdf:li>{escaped}</rdf:li>": "<rdf:li>Mr. Nobody</rdf:li>"},
@@ -949,7 +948,7 @@ def test_a_record_keeping_the_document_information_shows_an_edit_made_to_both_co
         for line in result.lines
     ), result.lines
     only_xmp = _edited(
-        kept,
+        report,
         tmp_path / "xmp.pdf",
         xmp={f">{TITLE.replace('&', '&amp;')}<": ">Another title<"},
     )
