@@ -23,8 +23,8 @@ import json
 import os
 import re
 from functools import lru_cache
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pikepdf
 from PIL import ImageCms
@@ -116,12 +116,13 @@ def xmp_packet(
     record_text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     when = _xmp_date(moment)
     creator = (
-        f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>"
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(author, quote=False)}</rdf:li></rdf:Seq></dc:creator>"
         if author
         else ""
     )
     description = (
-        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(subject)}</rdf:li></rdf:Alt></dc:description>'
+        '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+        f"{escape(subject, quote=False)}</rdf:li></rdf:Alt></dc:description>"
         if subject
         else ""
     )
@@ -134,18 +135,18 @@ def xmp_packet(
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <dc:format>application/pdf</dc:format>
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title, quote=False)}</rdf:li></rdf:Alt></dc:title>
 {creator}{description}
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
 <xmp:CreateDate>{when}</xmp:CreateDate>
 <xmp:ModifyDate>{when}</xmp:ModifyDate>
 <xmp:MetadataDate>{when}</xmp:MetadataDate>
-<xmp:CreatorTool>{escape(creator_tool)}</xmp:CreatorTool>
+<xmp:CreatorTool>{escape(creator_tool, quote=False)}</xmp:CreatorTool>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-<pdf:Producer>{escape(producer)}</pdf:Producer>
-<pdf:Keywords>{escape(keywords)}</pdf:Keywords>
+<pdf:Producer>{escape(producer, quote=False)}</pdf:Producer>
+<pdf:Keywords>{escape(keywords, quote=False)}</pdf:Keywords>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
 <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
@@ -161,7 +162,7 @@ def xmp_packet(
 </rdf:li></rdf:Bag></pdfaExtension:schemas>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:memdiff="{RECORD_NS}">
-<{XMP_MARKER}>{escape(record_text)}</{XMP_MARKER}>
+<{XMP_MARKER}>{escape(record_text, quote=False)}</{XMP_MARKER}>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>

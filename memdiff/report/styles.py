@@ -17,10 +17,10 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from fnmatch import fnmatch
 from functools import cache, lru_cache
+from html import escape
 from itertools import repeat
 from struct import unpack_from
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -360,11 +360,11 @@ def markup(text: str, *, keep_lines: bool = False, base: str = SANS) -> str:
     if has_right_to_left(text):
         text = "\n".join(visual_line(line) for line in text.split("\n"))
     if BEYOND_LATIN.search(text) is None:
-        out = escape(text)
+        out = escape(text, quote=False)
     else:
+        pieces = ((font, escape(piece, quote=False)) for font, piece in font_runs(text, base))
         out = "".join(
-            escape(piece) if font == base else f'<font face="{font}">{escape(piece)}</font>'
-            for font, piece in font_runs(text, base)
+            piece if font == base else f'<font face="{font}">{piece}</font>' for font, piece in pieces
         )
     if keep_lines:
         out = out.replace("\r\n", "\n").replace("\n", "<br/>")

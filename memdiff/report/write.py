@@ -21,7 +21,6 @@ from memdiff.atomic import atomic_output, written_together
 from memdiff.evidence import Comparison, Document, batch_json
 from memdiff.progress import SILENT, Progress, Stage
 from memdiff.report import pdfa, sections
-from memdiff.report.images import image_findings
 from memdiff.report.pdf import MARGIN_X, PAGE_SIZES, PageDecoration, render
 from memdiff.report.sections import (
     DEFAULT_BATCH_TITLE,
@@ -103,6 +102,9 @@ def _findings(
     **kwargs: Any,
 ) -> list[Any]:
     if c.mode == "image":
+        # Imported here: drawing on pictures is needed by image reports only.
+        from memdiff.report.images import image_findings
+
         return image_findings(c, original, suspect, st, outline, width, **kwargs)
     return sections.text_findings(c, original, suspect, st, outline, width, **kwargs)
 
