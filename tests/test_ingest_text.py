@@ -11,6 +11,7 @@ from fixtures_docs import zip_bytes
 
 from memdiff.errors import InputError
 from memdiff.ingest import displayable_name, load, load_bytes, load_text, sniff
+from memdiff.ingest import text as text_module
 
 TEXT = "\u201cCaf\u00e9 cr\u00e8me,\u201d she said \u2014 na\u00efve as ever.\nSecond line."
 
@@ -449,6 +450,11 @@ def test_one_encoding_has_one_name_in_text_html_and_rtf(codec):
         "Ölet på Östermalm var gött, och räkmackan på båten hem till Åre smakade härligt för två kronor.",
         "Hyvää päivää! Äiti söi jäätelöä kesäkuussa, ja pöydällä oli myös kahvia sekä pullaa ystäville.",
         "As eleições e as manifestações das populações: as lições das negociações e das informações.",
+        # Letters a Central European reading makes other letters of (õ ő, û ű, è č, æ ć, ð đ): Western words.
+        "Ma peaksin täna õhtul koju minema, sest õde ootab mind ja õues on külm; see on hea, aga ta ei tea veel.",
+        "Il est sûr que le coût du goût a dû croître: la flûte, la croûte et le mûr, près de l'élève à Genève.",
+        "Ég hef verið að hugsa um það sem þú sagðir við mig í gær; það er rétt, en við verðum að bíða eftir því.",
+        "Læreren sagde, at bærene i æsken var gode; dæmningen ved åen blev bygget af nærmeste bønder i går.",
     ],
 )
 def test_western_text_stays_windows_1252(text):
@@ -533,6 +539,64 @@ def test_short_central_european_text_is_read_as_such_and_said(text, codec, recor
     doc = load_bytes(text.encode(codec), "short.txt")
     assert (doc.encoding, doc.text) == (recorded, text)
     assert any(note.startswith(f"Read as {recorded}:") and "Central European" in note for note in doc.notes)
+
+
+# Central European text whose Windows-1252 reading shows only letters, which Western languages write
+# too (Hungarian ő ű as õ û, Croatian ć đ as æ ð, Slovenian č as è): told by its words. The Croatian
+# is the first article of the Universal Declaration of Human Rights; the others were written for these tests.
+HUNGARIAN = (
+    "Az első fejezetben a szerző elmondja, hogy a régi időkben az emberek másképp gondolkodtak a főváros "
+    "életéről. Később, amikor a könyvtárban dolgozott, egy különös levelet talált, amelyet egy ismeretlen nő írt "
+    "neki. Ő azonban nem hitte el, hogy ez igaz, mert a nő kézírása túlságosan ismerős volt neki."
+)
+CROATIAN = (
+    "Sva ljudska bića rađaju se slobodna i jednaka u dostojanstvu i pravima. Ona su obdarena razumom i sviješću "
+    "pa jedna prema drugima trebaju postupati u duhu bratstva."
+)
+SLOVENIAN = (
+    "Človek, ki je živel v majhni vasi ob reki, je vsak dan hodil na polje. Nekega dne je prišel v vas neznanec, "
+    "ki je pripovedoval čudne zgodbe o daljnih deželah."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "recorded", "letters"),
+    [
+        # Windows-1250 and ISO-8859-2 agree on every byte of this Hungarian: the tie goes to ISO-8859-2.
+        (HUNGARIAN, "cp1250", "iso-8859-2", "õ and Õ"),
+        (HUNGARIAN, "iso8859-2", "iso-8859-2", "õ and Õ"),
+        ((HUNGARIAN + "\n") * 6, "cp1250", "iso-8859-2", "õ and Õ"),
+        # Hungarian quotation marks („…”) are bytes ISO-8859-2 leaves to control characters.
+        ("„" + HUNGARIAN + "”", "cp1250", "windows-1250", "õ and Õ"),
+        (CROATIAN, "cp1250", "windows-1250", "æ and ð"),
+        (CROATIAN, "iso8859-2", "iso-8859-2", "æ and ð"),
+        (SLOVENIAN, "cp1250", "windows-1250", "È and è"),
+    ],
+)
+def test_central_european_text_of_western_letters_is_told_by_its_words(text, codec, recorded, letters):
+    doc = load_bytes(text.encode(codec), "letter.txt")
+    assert (doc.encoding, doc.text) == (recorded, text)
+    said = (
+        f"Read as {recorded}: the file has no byte-order mark and is not UTF-8, and its bytes read as Central "
+        f"European text in that encoding (as Windows-1252 its words with {letters} were not words of its language)."
+    )
+    assert [note for note in doc.notes if note.startswith("Read as")] == [said]
+
+
+def test_a_line_of_hungarian_is_too_short_to_tell_and_says_what_to_do():
+    # One word with ő: the line could as well be Western; it keeps the Windows-1252 reading and its note.
+    line = "Itt az idő, most vagy soha!"
+    doc = load_bytes(line.encode("cp1250"), "line.txt")
+    assert (doc.encoding, doc.text) == ("windows-1252", "Itt az idõ, most vagy soha!")
+    assert text_module.WINDOWS_1252_NOTE in doc.notes
+
+
+def test_a_croatian_answer_is_found_in_a_windows_1250_original():
+    from memdiff.analyse import compare
+
+    original = load_bytes(((CROATIAN + "\n") * 3).encode("cp1250"), "original.txt")
+    result = compare(original, load_text(CROATIAN, "answer.txt"))
+    assert result.summary.exact_suspect_coverage == 1.0
 
 
 def test_a_short_polish_answer_is_found_in_a_windows_1250_original():

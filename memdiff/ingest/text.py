@@ -14,10 +14,13 @@ Hebrew, Arabic, Thai, Japanese, Korean, Chinese), and the one whose reading
 is text of its own script is used, with a note. Text whose Windows-1252
 reading puts symbols between letters ("by³o"), or letters no Western
 language writes inside a word (Czech ě and ů read as ì and ù: "dùstojnost"),
-is tried as Central European (Windows-1250, ISO-8859-2) the same way. The
-choice is recorded in the Document, and a file read as Windows-1252 gets a
-note saying so, since Mac Roman, the DOS code pages and Hungarian cannot be
-told from it by their bytes.
+is tried as Central European (Windows-1250, ISO-8859-2) the same way; so is
+text whose Windows-1252 reading is in a Central European language by its most
+frequent words (Hungarian ő read as õ, Croatian ć as æ), which wins when that
+language's word list spells its words that way far more often. The choice is
+recorded in the Document, and a file read as Windows-1252 gets a note saying
+so, since Mac Roman, the DOS code pages and a line of Hungarian cannot be told
+from it by their bytes.
 
 A plain-text file is its own extracted text: only line ends (CRLF, CR) become
 LF and a byte-order mark is dropped, so offsets can be checked against the
@@ -31,6 +34,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from encodings import cp1252
 from functools import cache
 
@@ -122,29 +126,37 @@ def decode_noted(
         return check(text, name), "utf-8", (_stray_bytes_note(stray),)
     text = decode_windows_1252(data)
     if guess_legacy:
-        legacy = _legacy_encoding(data) if _implausible_as_western(text) else _central_european(data, text)
+        if _implausible_as_western(text):
+            legacy, western = _legacy_encoding(data), _NO_WORDS
+        else:
+            legacy, western = _central_european(data, text), _SYMBOLS_IN_WORDS
+            if legacy is None:
+                by_words = _central_european_by_words(data, text)
+                if by_words is not None:
+                    legacy = by_words[:2]
+                    western = f"its words with {by_words[2]} were not words of its language"
         if legacy is not None:
-            return (*legacy, (_legacy_note(legacy[1]),))
+            return (*legacy, (_legacy_note(legacy[1], western),))
     return text, "windows-1252", (WINDOWS_1252_NOTE,)
 
 
 #: Said of every file read as Windows-1252 for want of a better answer: no reading of its bytes can
-#: tell Mac Roman, the DOS code pages or Hungarian from Windows-1252, so only the user can.
+#: tell Mac Roman, the DOS code pages or a line of Hungarian from Windows-1252, so only the user can.
 WINDOWS_1252_NOTE = (
     "The file is not UTF-8 and was read as Windows-1252 (Western European); if it was written in another "
     "encoding (for example Mac Roman, a DOS code page, or Hungarian, whose ő and ű then show as õ and û), its "
     "accented letters are wrong here, so re-save it as UTF-8 and compare that."
 )
 
+# What the Windows-1252 reading showed, for the note.
+_NO_WORDS = "they made no words of any language"
+_SYMBOLS_IN_WORDS = (
+    "its words held symbols such as ³ and ¹, or letters such as ì and ù that no Western language writes inside a word"
+)
 
-def _legacy_note(encoding: str) -> str:
+
+def _legacy_note(encoding: str, western: str) -> str:
     script = _legacy_scripts().get(encoding, "its script's")
-    western = (
-        "its words held symbols such as ³ and ¹, or letters such as ì and ù that no Western language "
-        "writes inside a word"
-        if script == "Central European"
-        else "they made no words of any language"
-    )
     return (
         f"Read as {encoding}: the file has no byte-order mark and is not UTF-8, and its bytes read as "
         f"{script} text in that encoding (as Windows-1252 {western})."
@@ -279,7 +291,7 @@ _MIN_SIGNS_OF_CLEAN_READING = 2
 # Slovak ľ as ¾ ("Kàde¾"), and ť, Ť, Ź as the control characters 0x9D, 0x8D, 0x8F ("by\x9d"),
 # which no text holds. (Not ³, ¹, ² or »: "m³", "nota¹" and «ça» end words in Western text.) Not ò
 # (Catalan writes it inside words; it is Czech ň), nor ø, å, à, è, æ (Danish, Swedish, French...),
-# nor õ and û (Portuguese, French; they are Hungarian ő and ű, which therefore cannot be told apart).
+# nor õ and û (Portuguese, French; they are Hungarian ő and ű, told by words: _central_european_by_words).
 _CENTRAL_EUROPEAN_LETTERS = re.compile(
     r"(?<=[^\W\d_])(?:[\u00ec\u00f9\u00cc\u00d9\u00b5](?=[^\W\d_])|[\u0153\u0152\u00be\x8d\x8f\x9d](?![^\W\d_]))"
 )
@@ -333,6 +345,74 @@ def _central_european(data: bytes, western: str) -> tuple[str, str] | None:
         if left <= allowed and (best is None or left < best[0]):
             best = (left, text, codec)
     return None if best is None else (best[1], encoding_name(best[2]))
+
+
+# Central European text whose Windows-1252 reading shows only letters: Hungarian ő and ű read as õ and û,
+# Slovenian and Croatian č, ć and đ as è, æ and ð (their š and ž are the same bytes in Windows-1252).
+# Portuguese writes õ, French û and è, Danish æ: no sign in the letters tells these apart, but the
+# words do. When the Windows-1252 reading is in a Central European language (by its most frequent
+# words, which these letters seldom touch), each word the readings spell differently is looked up in
+# that language's word list, and the spelling the language writes more often wins it ("első" over
+# "elsõ": the list has both, as people typed ő as õ where their keyboard or font lacked it).
+_CENTRAL_EUROPEAN_LANGUAGES = frozenset(("cs", "hu", "pl", "ro", "sh", "sk", "sl"))
+#: How many words the better Central European reading must win, and how many times as many as it loses.
+_MIN_WORDS_WON = 2
+_WORDS_WON_PER_LOST = 3
+_WORD = re.compile(r"[^\W\d_]+")
+_NOT_LISTED = 1 << 16  # the bucket of a word the list does not hold: rarer than any it does
+
+
+@cache
+def _differing_bytes() -> bytes:
+    """A translate table: each byte 0x80-0xFF that Windows-1252 and a Central European encoding read as
+    different letters -> 1, every other byte -> 0."""
+    high = bytes(range(0x80, 0x100))
+    western = decode_windows_1252(high)
+    readings = [high.decode(codec, errors="replace") for codec in _CENTRAL_EUROPEAN]
+    table = bytearray(256)
+    for n, char in enumerate(western):
+        if _is_letter(char) and any(r[n] != char and _is_letter(r[n]) for r in readings):
+            table[0x80 + n] = 1
+    return bytes(table)
+
+
+def _central_european_by_words(data: bytes, western: str) -> tuple[str, str, str] | None:
+    """Windows-1250 or ISO-8859-2, if ``western`` (``data`` read as Windows-1252) is in a Central European
+    language whose words that encoding spells as the language does far more often than Windows-1252 does,
+    with the letters Windows-1252 showed instead ("õ and û"); else None. Western text never gets this far:
+    its most frequent words are those of a Western language."""
+    head = data[:_FIRST_LOOK]
+    marks = head.translate(_differing_bytes())
+    if marks.count(1) < _MIN_WORDS_WON:
+        return None
+    from memdiff.text.chance import detect_language, word_buckets
+
+    sample = western[: len(head)]
+    language = detect_language(word.lower() for word in _WORD.findall(sample))
+    if language not in _CENTRAL_EUROPEAN_LANGUAGES:
+        return None
+    # The words with a letter the readings disagree on, where they stand.
+    spans = [m.span() for m in _WORD.finditer(sample) if 1 in marks[m.start() : m.end()]]
+    best: tuple[int, int, int, str, str] | None = None
+    for codec in _CENTRAL_EUROPEAN:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        pairs = [(sample[a:b].lower(), text[a:b].lower()) for a, b in spans]
+        pairs = [(w, c) for w, c in pairs if _WORD.fullmatch(c)]
+        buckets = word_buckets(language, {word for pair in pairs for word in pair})
+        won = sum(1 for w, c in pairs if buckets.get(c, _NOT_LISTED) < buckets.get(w, _NOT_LISTED))
+        lost = sum(1 for w, c in pairs if buckets.get(w, _NOT_LISTED) < buckets.get(c, _NOT_LISTED))
+        controls = len(_C1_CONTROLS.findall(text, 0, len(head)))
+        if best is None or (won - lost, -controls) > (best[0] - best[1], -best[2]):
+            best = (won, lost, controls, text, codec)
+    if best is None or best[0] < _MIN_WORDS_WON or best[0] < _WORDS_WON_PER_LOST * best[1] + 1:
+        return None
+    seen = Counter(char for char, mark in zip(sample, marks) if mark)
+    shown = [char for char, _ in sorted(seen.items(), key=lambda item: (-item[1], item[0]))[:4]]
+    letters = ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else shown[0]
+    return best[3], encoding_name(best[4]), letters
 
 
 @cache

@@ -212,6 +212,12 @@ def _frequency_table(language: str) -> FrequencyTable:
     return UnpackedTable(())
 
 
+def word_buckets(language: str, words: Iterable[str]) -> dict[str, int]:
+    """The frequency bucket (see the module's notes) of each of ``words`` (lower case) that ``language``'s
+    table lists; the others are left out."""
+    return _frequency_table(language).buckets_of(words)
+
+
 @lru_cache(maxsize=1)
 def _chinese_to_simplified() -> dict[int, str]:
     """wordfreq lists Chinese in simplified characters; traditional text is mapped first."""
