@@ -103,20 +103,23 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise
 
 
-def destination(path: str | os.PathLike[str]) -> Path:
+def destination(path: str | os.PathLike[str], *, called: str | None = None) -> Path:
     """The file a write to ``path`` replaces: ``path`` itself, or the regular file a symbolic link names.
 
-    Raises :class:`OutputError` (one sentence naming ``path``) for a device,
-    a pipe, a socket, a folder, a symbolic link to nothing, a loop of links,
-    a name too long for the system and a write-protected file.
+    Raises :class:`OutputError` (one sentence naming ``path``, or ``called``
+    where the caller names it otherwise, as a dialog naming the file it
+    shows) for a device, a pipe, a socket, a folder, a symbolic link to
+    nothing, a loop of links, a name too long for the system and a
+    write-protected file.
     """
     target = Path(path)
+    shown = called if called is not None else str(target)
     try:
         info = os.stat(target)  # follows links: what a write would reach
     except FileNotFoundError:
         if os.path.islink(target):
             raise OutputError(
-                f"Cannot write {target}: it is a symbolic link to {os.readlink(target)}, which does not exist; "
+                f"Cannot write {shown}: it is a symbolic link to {os.readlink(target)}, which does not exist; "
                 "give the path of a file."
             ) from None
         return target
@@ -125,24 +128,24 @@ def destination(path: str | os.PathLike[str]) -> Path:
         # with an anonymous temporary file it would fail only at the rename, after all the work.
         if err.errno == errno.ENAMETOOLONG:
             raise OutputError(
-                f"Cannot write {target}: the file name is too long for this system (most allow 255 bytes a "
+                f"Cannot write {shown}: the file name is too long for this system (most allow 255 bytes a "
                 "name); choose a shorter name."
             ) from None
         if err.errno == errno.ELOOP:
             raise OutputError(
-                f"Cannot write {target}: it is a loop of symbolic links that never reaches a file; give the path "
+                f"Cannot write {shown}: it is a loop of symbolic links that never reaches a file; give the path "
                 "of a file."
             ) from None
         return target  # an unreachable folder and the like: the write itself says what is wrong
     if not stat.S_ISREG(info.st_mode):
         raise OutputError(
-            f"Cannot write {target}: it is {_kind_of(info.st_mode)}, not a regular file, and memdiff "
+            f"Cannot write {shown}: it is {_kind_of(info.st_mode)}, not a regular file, and memdiff "
             "never replaces one; give the path of a file."
         )
     real = Path(os.path.realpath(target)) if os.path.islink(target) else target
     if is_write_protected(real, info):
         raise OutputError(
-            f"Cannot write {target}: it is write-protected, and memdiff does not replace a write-protected file; "
+            f"Cannot write {shown}: it is write-protected, and memdiff does not replace a write-protected file; "
             "remove the protection or choose another name."
         )
     return real

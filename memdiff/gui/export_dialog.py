@@ -33,16 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from memdiff.atomic import is_write_protected
+from memdiff.atomic import destination
+from memdiff.errors import OutputError
 from memdiff.gui.theme import problem_colour
 
 
-def _write_protected(target: Path) -> bool:
-    """Whether ``target`` is an existing file that memdiff would refuse to replace (atomic.destination's rule)."""
+def _refusal(target: Path) -> str | None:
+    """Why the export would refuse to write ``target`` (a folder, a device, a write-protected file...), in the
+    sentence the write itself would give, naming the file as the dialog shows it; None when it could write it."""
     try:
-        return os.path.isfile(target) and is_write_protected(target)
-    except OSError:  # gone, or unreadable, since the name was typed: the write itself will say what is wrong
-        return False
+        destination(target, called=target.name)
+    except OutputError as err:
+        return str(err)
+    return None
 
 
 CONFIDENTIALITY_CHOICES = (
@@ -330,11 +333,9 @@ class ExportDialog(QDialog):
                         "(memdiff never writes to its inputs)."
                     ).format(label=label, name=target.name), self.path
             # Said now, as the command line says it: not after "Replace?" was answered and the report rendered.
-            if _write_protected(target):
-                return self.tr(
-                    "Cannot write {name}: it is write-protected, and memdiff does not replace a write-protected "
-                    "file; remove the protection or choose another name."
-                ).format(name=target.name), self.path
+            refusal = _refusal(target)
+            if refusal is not None:
+                return refusal, self.path
         if self.bates_prefix.text().strip() and not self.bates_start.value():
             return self.tr("A Bates prefix needs a starting number."), self.bates_start
         return None

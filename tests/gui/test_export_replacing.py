@@ -91,3 +91,25 @@ def test_a_write_protected_report_or_json_is_refused_before_anything_is_asked_or
     assert pdf.read_bytes() == b"%PDF-1.4 exhibit already filed\n"
     assert json_file.read_text(encoding="utf-8") == '{"someone else": "result"}\n'
     dialog.reject()
+
+
+def test_a_folder_where_the_report_or_json_would_go_is_refused_before_anything_is_asked(
+        qtbot, window, samples, tmp_path):
+    """A folder of the report's name is said at once, as the command line says it, not after "Replace?"."""
+    load_both(qtbot, window, samples["original"], samples["output"])
+    dialog = window.export_report()
+    for name in ("Exhibit K.pdf", "Exhibit K.json"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "kept.txt").write_text("a paralegal's notes\n", encoding="utf-8")
+        dialog.path.setText(str(tmp_path / "Exhibit K.pdf"))
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        expected = (f"Cannot write {name}: it is a folder, not a regular file, and memdiff never replaces one; "
+                    "give the path of a file.")
+        assert dialog.problem.isVisible() and dialog.problem.text() == expected
+        assert window.told.texts("question") == []
+        assert dialog.isVisible() and dialog.focusWidget() is dialog.path
+        folder.joinpath("kept.txt").unlink()
+        folder.rmdir()
+    assert dialog.validation_problem() is None
+    dialog.reject()
