@@ -296,6 +296,27 @@ def test_a_language_the_study_did_not_measure_is_named(tmp_path, monkeypatch):
     )
 
 
+def test_a_text_in_a_script_with_no_table_says_what_its_chance_estimates_are_worth(tmp_path, monkeypatch):
+    from memdiff.analyse import compare
+    from memdiff.ingest import load_text
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    article = (
+        "Բոլոր մարդիկ ծնվում են ազատ ու հավասար իրենց արժանապատվությամբ ու իրավունքներով։ Նրանք ունեն "
+        "բանականություն ու խիղճ և միմյանց պետք է եղբայրաբար վերաբերվեն։"
+    )
+    original, suspect = load_text(article + "\n" + article, "hy.txt"), load_text(article, "answer.txt")
+    comparison = compare(original, suspect)
+    text = flat(" ".join(page_texts(write_report(comparison, original, suspect, tmp_path / "hy.pdf"))))
+    assert "Word-frequency table none for this text’s script (language recorded as “und”)" in text
+    method = text[text.index("Method") : text.index("Validation")]
+    assert "priced as a word the tables do not list" in method
+    assert "overstate how unlikely each span is" in method
+    validation = text[text.index("Validation") : text.index("Software")]
+    assert "a script memdiff has no word-frequency table for, which the study did not measure" in validation
+    assert "English" not in validation.split("only.")[1]
+
+
 # --------------------------------------------------------------------------- side-by-side rows
 
 

@@ -261,6 +261,42 @@ def test_the_language_of_a_text_in_any_script_with_a_table_is_detected(language)
     assert compare(original, load_text(UDHR[language], "output.txt")).summary.language == language
 
 
+# The first article of the Universal Declaration of Human Rights in scripts no wordfreq table covers.
+NO_TABLE = {
+    "Armenian": "Բոլոր մարդիկ ծնվում են ազատ ու հավասար իրենց արժանապատվությամբ ու իրավունքներով։ Նրանք ունեն "
+    "բանականություն ու խիղճ և միմյանց պետք է եղբայրաբար վերաբերվեն։",
+    "Georgian": "ყველა ადამიანი იბადება თავისუფალი და თანასწორი თავისი ღირსებითა და უფლებებით. მათ მინიჭებული "
+    "აქვთ გონება და სინდისი და ერთმანეთის მიმართ უნდა იქცეოდნენ ძმობის სულისკვეთებით.",
+    "Thai": "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักดิ์และสิทธิ ต่างมีเหตุผลและมโนธรรม "
+    "และควรปฏิบัติต่อกันด้วยเจตนารมณ์แห่งภราดรภาพ",
+}
+
+
+@pytest.mark.parametrize("script", sorted(NO_TABLE))
+def test_a_text_in_a_script_with_no_table_is_recorded_as_undetermined_not_english(script):
+    """It used to be recorded as English: a false statement in the result, though every word was priced the same."""
+    from memdiff.text.chance import UNDETERMINED, UNKNOWN_WORD_FREQUENCY, WordPrices
+
+    text = NO_TABLE[script]
+    # Thai is not split into words (three "words" here): spans of two words are asked for.
+    result = compare(load_text(text + "\n" + text, "original.txt"), load_text(text, "output.txt"), Parameters(min_words=2))
+    assert result.summary.language == UNDETERMINED == "und"
+    # No table: each word costs what a word no table lists costs, and the spans add those up.
+    import math
+
+    per_word = -math.log2(UNKNOWN_WORD_FREQUENCY)
+    assert WordPrices(UNDETERMINED).bits("qzxv") == pytest.approx(per_word)
+    assert result.spans
+    assert all(span.chance.bits == pytest.approx(span.words * per_word, abs=0.1) for span in result.spans)
+
+
+def test_a_few_words_of_another_script_leave_the_language_alone():
+    from memdiff.text.chance import detect_language
+
+    words = ("the", "king", "said", "that", "he", "was", "not", "the", "one", "to", "blame", "for", "it")
+    assert detect_language([*words, "Բոլոր", "մարդիկ"]) == "en"
+
+
 def test_word_prices_follow_frequency():
     from memdiff.text.chance import UNKNOWN_WORD_FREQUENCY, WordPrices
 

@@ -58,7 +58,7 @@ from memdiff.report.styles import (
     table_style,
 )
 from memdiff.text import matching_text, uncompared
-from memdiff.text.chance import COMMON_PHRASE_BITS
+from memdiff.text.chance import COMMON_PHRASE_BITS, UNDETERMINED
 from memdiff.text.normalize import Vocabulary
 
 
@@ -488,7 +488,14 @@ def text_figures_rows(c: Comparison) -> list[tuple[str, str]]:
                 f"lowest {bits[0]:,.1f} bits, median {statistics.median(bits):,.1f} bits, highest {bits[-1]:,.1f} bits",
             )
         )
-    rows.append(("Word-frequency table", s.language or "–"))
+    rows.append(
+        (
+            "Word-frequency table",
+            "none for this text’s script (language recorded as “und”)"
+            if s.language == UNDETERMINED
+            else s.language or "–",
+        )
+    )
     if identical_files(c):
         rows.insert(0, ("Files", "identical byte for byte (same SHA-256)"))
     return rows
@@ -1021,6 +1028,12 @@ def unmeasured_language(c: Comparison, study: dict[str, Any] | None) -> str:
     names = [LANGUAGE_NAMES.get(str(code), str(code)) for code in measured]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     name = LANGUAGE_NAMES.get(language)
+    if language == UNDETERMINED:
+        return (
+            f"The validation study measured texts in {listed} only. This comparison’s text is in a script memdiff "
+            "has no word-frequency table for, which the study did not measure: its error rates are not known to "
+            "hold for this text."
+        )
     stated = (
         f"{name} ({language}, the language of its word-frequency table)"
         if name
@@ -1278,6 +1291,13 @@ def _text_method(c: Comparison, st: Styles) -> list[Any]:
         "(wordfreq tables): the probability that independently drawn words come out as this run is 2 to the "
         f"power of minus that figure. Spans under {COMMON_PHRASE_BITS:g} bits are flagged as common phrases."
     )
+    if getattr(c.summary, "language", "") == UNDETERMINED:
+        text += (
+            " This text is written mostly in a script for which memdiff has no word-frequency table (its language "
+            "is recorded as “und”, undetermined): each of its words was priced as a word the tables do not list, so "
+            "its chance estimates overstate how unlikely each span is, and a phrase common in that language is not "
+            "recognised as one."
+        )
     return [_p(text, st.body)]
 
 

@@ -90,6 +90,9 @@ _MARKERS: dict[str, frozenset[str]] = {
     "vi": frozenset("là và có của được một các không trong cho người này với ở đã thể để như những đến khi làm sẽ từ ra".split()),
 }
 
+#: The language recorded for a text in a script no table covers (ISO 639's code for "undetermined").
+UNDETERMINED = "und"
+
 _WIDELY_WRITTEN = frozenset(("en", "de", "fr", "es", "it", "nl", "pt", "sv", "pl", "ru"))
 
 # The script of a word's first letter, by Unicode block: (first, last, script).
@@ -135,7 +138,9 @@ def detect_language(words: Iterable[str]) -> str:
     Hebrew, Hindi, Bengali and Tamil; the languages sharing a script (Latin,
     Cyrillic, Arabic) by which list of most frequent words the sample hits
     most often; when nothing stands out, English, Russian or Arabic by the
-    script (and English for a script memdiff has no table for).
+    script. A text mostly in a script no table covers (Thai, Armenian,
+    Georgian...) is "und", undetermined: no table prices its words, so each
+    is priced as a word the tables do not list.
     """
     sample = []
     for n, word in enumerate(words):
@@ -165,6 +170,8 @@ def detect_language(words: Iterable[str]) -> str:
     script = max(sorted(scripts), key=lambda name: scripts[name])
     if script in _SCRIPT_LANGUAGE and scripts[script] > len(sample) / 3:
         return _SCRIPT_LANGUAGE[script]
+    if script == "other" and scripts[script] > len(sample) / 2:
+        return UNDETERMINED
     if script not in _SCRIPT_DEFAULT:
         script = "latin"
     written_in = _marker_scripts()
