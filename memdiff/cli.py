@@ -1019,8 +1019,10 @@ def _pages_where(comparison: Comparison, pages: tuple[int, ...]) -> str:
     """Where a span lies in the original: the numbers printed on its pages first, the PDF's own in brackets."""
     counted = page_range(str(pages[0]), str(pages[-1]), "-")
     printed = comparison.original.printed_pages(pages, "-")
-    if printed is None:  # no label for some page: the PDF's count alone
-        return f"p.{counted}"
+    if printed is None:
+        # No label for some page: the PDF's count alone, said to be that where other pages are labelled,
+        # so that "p.1-2" never stands for both printed pages 1-2 and PDF pages 1-2.
+        return f"PDF p.{counted}" if comparison.original.page_labels else f"p.{counted}"
     return f"p.{printed} ({counted})"
 
 

@@ -183,6 +183,35 @@ def test_a_comparison_without_a_report_does_not_load_the_report_libraries(case, 
     assert (tmp_path / "r.json").exists()
 
 
+def test_pages_without_a_printed_number_are_called_pdf_pages_where_others_have_one(tmp_path, capsys):
+    """A book numbered from its third page: "p.1-2" must not stand for both printed pages 1-2 and PDF pages 1-2."""
+    import re
+
+    from fixtures_docs import sample_novel_pdf
+    from memdiff.resources import path as resource_path
+
+    novel = tmp_path / "novel.pdf"
+    novel.write_bytes(sample_novel_pdf(labels=((2, "ARABIC", 1, ""),)))
+    output = resource_path("samples", "model-output.txt")
+    assert main(["compare", str(novel), str(output), "--json", "-"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    labels = result["original"]["page_labels"]
+    assert labels[:3] == ["", "", "1"]
+    assert main(["compare", str(novel), str(output)]) == 0
+    shown = re.findall(r"(PDF p\.\S+|p\.\S+ \(\S+\))", capsys.readouterr().out)
+    assert len(shown) == len(result["spans"])
+    unlabelled = 0
+    for where, span in zip(shown, result["spans"], strict=True):
+        pages = span["original"]["pages"]
+        counted = str(pages[0]) if len(pages) == 1 else f"{pages[0]}-{pages[-1]}"
+        if all(labels[page - 1] for page in pages):
+            assert where.endswith(f" ({counted})") and not where.startswith("PDF")
+        else:
+            unlabelled += 1
+            assert where == f"PDF p.{counted}"
+    assert unlabelled > 0
+
+
 def test_json_output_is_written_atomically_and_not_left_half_way(case, tmp_path, capsys):
     original, suspect = case
     target = tmp_path / "no-such-folder" / "result.json"

@@ -153,10 +153,12 @@ class SpanTableModel(QAbstractTableModel):
             if not pages:
                 return "–"
             in_file = page_range(str(pages[0]), str(pages[-1]))
-            printed = printed_pages(self._original.page_labels, pages) if self._original is not None else None
-            return in_file if printed is None else _tr("{printed} (PDF {in_file})").format(
-                printed=printed, in_file=in_file
-            )
+            labels = self._original.page_labels if self._original is not None else ()
+            printed = printed_pages(labels, pages)
+            if printed is None:
+                # Where other pages bear printed numbers, the PDF's count is said to be that.
+                return _tr("PDF {in_file}").format(in_file=in_file) if labels else in_file
+            return _tr("{printed} (PDF {in_file})").format(printed=printed, in_file=in_file)
         if column == "output_at":
             return f"{span.suspect.start:,}"
         return self.excerpt(span)

@@ -140,6 +140,27 @@ def test_pages_show_the_number_printed_on_them_when_the_pdf_gives_one(tmp_path):
                 assert shown == f"{printed} (PDF {in_file})"
 
 
+def test_pages_without_a_printed_number_are_called_pdf_pages_where_others_have_one(tmp_path):
+    from fixtures_docs import sample_novel_pdf
+
+    (tmp_path / "book.pdf").write_bytes(sample_novel_pdf(labels=((2, "ARABIC", 1, ""),)))
+    original = ingest.load(tmp_path / "book.pdf")
+    comparison = compare(original, ingest.load(SAMPLES / "model-output.txt"), Parameters())
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    unlabelled = 0
+    for row, span in enumerate(comparison.spans):
+        first, last = span.original.pages[0], span.original.pages[-1]
+        in_file = str(first) if first == last else f"{first}–{last}"
+        shown = model.index(row, _column("original_pages")).data()
+        if not all(original.page_labels[page - 1] for page in span.original.pages):
+            unlabelled += 1
+            assert shown == f"PDF {in_file}"
+        else:
+            assert shown.endswith(f"(PDF {in_file})")
+    assert unlabelled > 0
+
+
 def test_the_text_s_gutter_names_pages_as_the_table_does(qtbot, tmp_path):
     from fixtures_docs import sample_novel_pdf
 
