@@ -126,3 +126,16 @@ def test_readers_open_with_the_bookmarks_shown(tmp_path):
     catalog = PdfReader(target).trailer["/Root"]
     assert catalog["/PageMode"] == "/UseOutlines"
     assert catalog["/Outlines"]["/Count"] != 0
+
+
+def test_bates_numbers_keep_one_width_when_they_pass_a_million(tmp_path):
+    """A production running from 999999: every page's number has the digits the last one needs."""
+    original = ingest.load(resource_path("samples", "original.txt"))
+    suspect = ingest.load(resource_path("samples", "model-output.txt"))
+    front = FrontMatter(bates_prefix="PLTF-", bates_start=999_999)
+    target = write_report(compare(original, suspect), original, suspect, tmp_path / "r.pdf", front=front)
+    pages = [page.extract_text() for page in PdfReader(target).pages]
+    assert len(pages) >= 3
+    numbers = [re.findall(r"PLTF-(\d+)", page) for page in pages]
+    assert numbers == [[f"{999_999 + n:07d}"] for n in range(len(pages))]
+    assert numbers[0] == ["0999999"] and numbers[1] == ["1000000"]

@@ -63,12 +63,17 @@ class PageDecoration:
     bates_prefix: str = ""
     bates_start: int | None = None
 
-    def bates(self, page: int) -> str:
-        """The Bates number of 1-based ``page``, or "" when Bates numbering is off."""
+    def bates(self, page: int, pages: int = 1) -> str:
+        """The Bates number of 1-based ``page`` of a report of ``pages`` pages, or "" when Bates numbering is off.
+
+        Numbers have six digits, or as many as the report's last number needs, on every page alike: a
+        production running from 999999 goes on with 1000000, and its first page reads 0999999.
+        """
         if not self.bates_prefix and self.bates_start is None:
             return ""
         first = self.bates_start if self.bates_start is not None else 1
-        return f"{self.bates_prefix}{first + page - 1:06d}"
+        digits = max(6, len(str(first + pages - 1)))
+        return f"{self.bates_prefix}{first + page - 1:0{digits}d}"
 
 
 class Heading(Paragraph):
@@ -193,17 +198,22 @@ class ReportCanvas(Canvas):
             self.__dict__.update(state)
             for key in state["_page_bookmarks"]:
                 Canvas.bookmarkPage(self, key, fit="XYZ", left=0, top=self._pagesize[1], zoom=0)
-            self._draw_page_count(total)
+            self._draw_page_numbers(total)
             Canvas.showPage(self)
         Canvas.save(self)
 
-    def _draw_page_count(self, total: int) -> None:
+    def _draw_page_numbers(self, total: int) -> None:
+        """ "Page n of N" and the Bates number: both need the page count, known only once every page is set."""
         width, _ = self._pagesize
         label = f"Page {self._pageNumber} of {total}"
         x = width / 2 - pdfmetrics.stringWidth(label, SANS, 8.5) / 2
         self.addLiteral(
             f"q {colour_operator(RULE, 'rg')} {text_line(self, x, FOOTER_Y, [(SANS, label)], 8.5)} Q"
         )
+        bates = self.decoration.bates(self._pageNumber, total)
+        if bates:
+            x, y, size = _bates_place(bates, width)
+            self.addLiteral(f"q {colour_operator(RULE, 'rg')} {text_line(self, x, y, [(MONO, bates)], size)} Q")
 
 
 class ReportTemplate(BaseDocTemplate):
@@ -287,13 +297,6 @@ class ReportTemplate(BaseDocTemplate):
         if self._furniture_operators is None or self._furniture_operators[0] != doc.pagesize:
             self._furniture_operators = (doc.pagesize, self._furniture_page(canvas, width, height))
         canvas.addLiteral(self._furniture_operators[1])
-        bates = self.decoration.bates(doc.page)
-        if bates:
-            x, y, size = _bates_place(bates, width)
-            canvas.addLiteral(
-                f"q {colour_operator(RULE, 'rg')} "
-                f"{text_line(canvas, x, y, [(MONO, bates)], size)} Q"
-            )
 
     def _furniture_page(self, canvas: Canvas, width: float, height: float) -> str:
         """Page operators for the header and footer texts and rules (without the Bates number)."""
@@ -705,6 +708,7 @@ def render(
 
     def canvas_maker(*args: Any, **kwargs: Any) -> ReportCanvas:
         canvas = ReportCanvas(*args, **kwargs)
+        canvas.decoration = decoration
         canvas.setPageCompression(1)
         canvases.append(canvas)
         return canvas
