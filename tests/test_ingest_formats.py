@@ -212,6 +212,8 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
             "The document's fonts use several code pages, and its non-ASCII bytes were read in each font's own: "
             "windows-1251 (6 bytes), windows-1252 (1 byte); the encoding recorded is the one that read most of them."
         ),
+        # "{\\v hidden}": six characters a word processor neither shows nor prints.
+        "6 characters formatted as hidden were left out (word processors neither show nor print hidden text).",
     )
 
 

@@ -6,7 +6,9 @@ current font's (``\\fcharset`` / ``\\cpg`` in the font table), multi-byte code
 pages (Shift-JIS, GBK, Big5, Korean) included; ``\\uN`` Unicode characters
 with the ``\\ucN`` fallback skipping, surrogate pairs included; ``\\binN`` data
 skipped; the special characters (``\\emdash``, ``\\lquote``, ``\\~``,
-``\\_``...); hidden text (``\\v``); field results (a hyperlink's visible text).
+``\\_``...); field results (a hyperlink's visible text). Text formatted as
+hidden (``\\v``) is left out, as word processors neither show nor print it,
+and the Document's notes say how many characters were.
 The encoding recorded is the code page that read the text's non-ASCII bytes
 (the one that read most of them, with a note, when fonts used several).
 
@@ -188,6 +190,12 @@ def read(data: bytes, name: str) -> Extracted:
     interpreter = _Interpreter(data[start:], name)
     text = interpreter.run()
     encoding, notes = _recorded_encoding(interpreter)
+    hidden = interpreter.hidden_characters()
+    if hidden:
+        notes += (
+            f"{hidden:,} characters formatted as hidden were left out "
+            "(word processors neither show nor print hidden text).",
+        )
     return Extracted(text, MEDIA_TYPE, encoding=encoding, notes=notes)
 
 
@@ -217,8 +225,11 @@ class _Interpreter:
         self.data = data
         self.name = name
         self.out: list[str] = []
+        #: Text formatted as hidden (\\v): kept apart, only to be counted in a note.
+        self.hidden_out: list[str] = []
         self.pending_bytes = bytearray()
         self.pending_codepage = "cp1252"
+        self.pending_hidden = False
         self.codepage = "cp1252"
         self.font_codepages: dict[int, str] = {}
         #: How many bytes above 0x7F of the text each code page decoded (what the record names).
@@ -259,6 +270,15 @@ class _Interpreter:
         # \\u pairs for characters beyond the Basic Multilingual Plane arrive as halves; tidy() joins them.
         return tidy("".join(self.out))
 
+    def hidden_characters(self) -> int:
+        """How many characters of hidden text were left out (paragraph and line breaks not counted)."""
+        return sum(1 for char in "".join(self.hidden_out) if char not in "\n\r")
+
+    @property
+    def _sink(self) -> list[str]:
+        """Where the text of the current group goes: the document's text, or the hidden text counted apart."""
+        return self.hidden_out if self.state.hidden else self.out
+
     # -- tokens
 
     def _brace(self, brace: bytes) -> None:
@@ -290,7 +310,7 @@ class _Interpreter:
             if not self._suppressed():
                 self._flush_bytes()
                 # A signed 16-bit number; writers that overflow it are read modulo 2**16.
-                self.out.append(chr(parameter & 0xFFFF))
+                self._sink.append(chr(parameter & 0xFFFF))
             self.to_skip = state.unicode_skip
             return
         if word == "uc" and parameter is not None:
@@ -321,16 +341,18 @@ class _Interpreter:
                 self.font_codepages[self.font_being_defined] = codepage
             return
         if word == "v":
+            self._flush_bytes()
             self.state = replace(state, hidden=parameter != 0)
             return
         if word == "pard" or word == "plain":
             if word == "plain":
+                self._flush_bytes()
                 self.state = replace(state, hidden=False)
             return
         special = _SPECIAL.get(word)
         if special is not None and not self._suppressed():
             self._flush_bytes()
-            self.out.append(special)
+            self._sink.append(special)
 
     def _control_symbol(self, symbol: str) -> None:
         if symbol == "*":
@@ -344,7 +366,7 @@ class _Interpreter:
         replacement = _SYMBOLS.get(symbol)
         if replacement is not None and not self._suppressed():
             self._flush_bytes()
-            self.out.append(replacement)
+            self._sink.append(replacement)
 
     def _text(self, text: bytes) -> None:
         if self.to_skip:
@@ -355,7 +377,7 @@ class _Interpreter:
             return
         if text.isascii() and not (self.pending_bytes and self.pending_codepage in _MULTIBYTE):
             self._flush_bytes()
-            self.out.append(text.decode("ascii"))
+            self._sink.append(text.decode("ascii"))
         else:
             # Raw 8-bit bytes are in the current code page, like \'hh; and in a
             # two-byte code page the second byte of a character may be plain ASCII.
@@ -365,7 +387,11 @@ class _Interpreter:
     # -- bytes in a code page
 
     def _suppressed(self) -> bool:
-        return self.state.skip or self.state.hidden
+        """Whether the current group's text is no text of the document at all (a font table, a picture...).
+
+        Hidden text is not suppressed: it is read like any other and sent to the hidden text (see ``_sink``).
+        """
+        return self.state.skip
 
     def _current_codepage(self) -> str:
         font = self.state.font
@@ -375,18 +401,25 @@ class _Interpreter:
 
     def _add_byte(self, byte: int) -> None:
         codepage = self._current_codepage()
-        if self.pending_bytes and codepage != self.pending_codepage:
+        if self.pending_bytes and (codepage != self.pending_codepage or self.pending_hidden != self.state.hidden):
             self._flush_bytes()
         self.pending_codepage = codepage
+        self.pending_hidden = self.state.hidden
         self.pending_bytes.append(byte)
 
     def _flush_bytes(self) -> None:
         if self.pending_bytes:
             data = bytes(self.pending_bytes)
-            high = len(data.translate(None, _ASCII_BYTES))
-            if high:
-                self.non_ascii_bytes[self.pending_codepage] = self.non_ascii_bytes.get(self.pending_codepage, 0) + high
-            self.out.append(_decode(data, self.pending_codepage))
+            if self.pending_hidden:
+                # Hidden text is only counted, so its bytes do not decide the encoding recorded.
+                self.hidden_out.append(_decode(data, self.pending_codepage))
+            else:
+                high = len(data.translate(None, _ASCII_BYTES))
+                if high:
+                    self.non_ascii_bytes[self.pending_codepage] = (
+                        self.non_ascii_bytes.get(self.pending_codepage, 0) + high
+                    )
+                self.out.append(_decode(data, self.pending_codepage))
             self.pending_bytes.clear()
 
 
