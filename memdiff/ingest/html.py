@@ -13,6 +13,17 @@ Images contribute nothing (their alt text is not part of the prose). A
 ``head`` whose end tag is left out (HTML allows it) ends at the first element
 that cannot stand in a head.
 
+Elements a browser does not show are left out, and the Document's notes say
+how many and how many words they held: those with the ``hidden`` attribute,
+or ``display: none`` or ``visibility: hidden`` in their ``style`` attribute
+(a ``style`` that sets ``display`` to something else overrides ``hidden``, and
+a descendant styled ``visibility: visible`` is shown again, as in a
+browser), ``template`` contents, and comments. Hiding by a style sheet or a
+class is not seen (memdiff applies no style sheets), and ``aria-hidden`` only
+hides from screen readers, so such text is kept. An element whose end tag
+may be left out (``p``, ``li``, ``td``...) ends where HTML's rules end it, so
+a hidden paragraph left open never hides the text after it.
+
 The encoding is taken from a byte-order mark, then the ``<meta charset>`` or
 ``http-equiv`` declaration in the first 4 KB if it names an encoding of the
 WHATWG Encoding Standard (what browsers accept; a label such as "rot13" or
@@ -134,7 +145,11 @@ def read(data: bytes, name: str) -> Extracted:
     """Extract the visible text of the HTML page in ``data`` (see the module docstring)."""
     source, encoding, notes = decode(data, name)
     try:
-        text = visible_text(source)
+        parser = _TextCollector()
+        parser.feed(source)
+        parser.close()
+        text = parser.text()
+        notes += parser.notes()
     except Exception as err:  # noqa: BLE001 - html.parser asserts on markup it cannot follow; never a traceback
         raise InputError(
             f"{name} is not HTML memdiff can read ({type(err).__name__}: {str(err)[:80]}); "
@@ -265,6 +280,57 @@ def visible_text(source: str) -> str:
     return parser.text()
 
 
+# Start tags that end an open p element (HTML's "close a p element" rule).
+_CLOSES_P = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "details", "dialog", "div", "dl", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+        "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "table", "ul",
+    }
+)
+# Elements whose end tag may be left out, with the start tags that end them when they are the current element.
+_IMPLIED_ENDS = {
+    "li": frozenset({"li"}),
+    "dt": frozenset({"dt", "dd"}),
+    "dd": frozenset({"dt", "dd"}),
+    "option": frozenset({"option", "optgroup"}),
+    "tr": frozenset({"tr"}),
+    "td": frozenset({"td", "th", "tr"}),
+    "th": frozenset({"td", "th", "tr"}),
+}
+_IMPORTANT = re.compile(r"\s*!\s*important\s*$")
+
+
+def _own_hiding(attrs: list[tuple[str, str | None]]) -> tuple[bool, str | None]:
+    """Whether an element's attributes take it out of display (``hidden``, ``display: none``), and the
+    visibility its ``style`` sets ("hidden", "visible" or None: inherited)."""
+    display_none = False
+    visibility = None
+    for attribute, value in attrs:
+        if attribute == "hidden":
+            display_none = True
+    for attribute, value in attrs:
+        if attribute != "style" or not value:
+            continue
+        for declaration in value.split(";"):
+            prop, colon, setting = declaration.partition(":")
+            if not colon:
+                continue
+            prop = prop.strip().lower()
+            setting = _IMPORTANT.sub("", setting.strip().lower())
+            if prop == "display":  # the later declaration wins, and an author's display overrides hidden
+                display_none = setting == "none"
+            elif prop == "visibility":
+                visibility = (
+                    "hidden" if setting in ("hidden", "collapse") else "visible" if setting == "visible" else None
+                )
+    return display_none, visibility
+
+
+def _count(number: int, thing: str, things: str) -> str:
+    return f"{number:,} {thing if number == 1 else things}"
+
+
 class _TextCollector(HTMLParser):
     """Turns the parser's events into text and break marks (1 = new line, 2 = blank line)."""
 
@@ -276,6 +342,15 @@ class _TextCollector(HTMLParser):
         self._pre_depth = 0
         self._cell_in_row = 0
         self._space_pending = False
+        # The open elements of a part of the page a browser does not show (or shows again inside it): tag,
+        # whether it is out of display, the visibility it sets. Empty outside such a part.
+        self._concealing: list[tuple[str, bool, str | None]] = []
+        self._concealed_elements = 0
+        self._concealed_text: list[str] = []
+        self._templates = 0
+        self._template_text: list[str] = []
+        self._comments = 0
+        self._comment_text: list[str] = []
 
     # -- events
 
@@ -297,8 +372,24 @@ class _TextCollector(HTMLParser):
                 self._hidden_stack.append(tag)
             return
         if tag in _HIDDEN:
+            if tag == "template" and not self._concealed():
+                self._templates += 1
             self._hidden_stack.append(tag)
             return
+        if self._concealing:
+            self._end_implied(tag)
+        display_none, visibility = _own_hiding(attrs)
+        hides = display_none or visibility == "hidden"
+        if self._concealing or hides:
+            was_concealed = self._concealed()
+            if tag in _VOID:
+                if was_concealed or hides:  # a hidden <br> or <hr>: nothing shown
+                    return
+            else:
+                self._concealing.append((tag, display_none, visibility))
+                if self._concealed():
+                    self._concealed_elements += not was_concealed
+                    return
         self._block_boundary(tag)
         if tag == "br":
             self._break(1, force=True)
@@ -313,7 +404,10 @@ class _TextCollector(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # <br/>, <hr/>, or a self-closed <p/> (an empty paragraph).
-        if self._hidden_stack:
+        if self._hidden_stack or self._concealed():
+            return
+        display_none, visibility = _own_hiding(attrs)
+        if display_none or visibility == "hidden":
             return
         self._block_boundary(tag)
         if tag == "br":
@@ -326,12 +420,30 @@ class _TextCollector(HTMLParser):
                 while self._hidden_stack and self._hidden_stack.pop() != tag:
                     pass
             return
+        if self._concealing:
+            was_concealed = self._concealed()
+            if any(open_tag == tag for open_tag, _, _ in self._concealing):
+                while self._concealing and self._concealing.pop()[0] != tag:
+                    pass
+            elif tag in _PARAGRAPHS or tag in _LINES or tag in _CELLS:
+                # An element the hidden part stands in has ended, and the hidden part with it.
+                self._concealing.clear()
+            if was_concealed:
+                return
         if tag in _PREFORMATTED and self._pre_depth:
             self._pre_depth -= 1
         self._block_boundary(tag)
 
     def handle_data(self, data: str) -> None:
-        if self._hidden_stack or not data:
+        if not data:
+            return
+        if self._hidden_stack:
+            if "template" in self._hidden_stack and self._hidden_stack[-1] not in ("script", "style"):
+                if not self._concealed():
+                    self._template_text.append(data)
+            return
+        if self._concealed():
+            self._concealed_text.append(data)
             return
         data = _CONTROLS.sub("", data)
         if self._pre_depth:
@@ -352,6 +464,58 @@ class _TextCollector(HTMLParser):
             self._parts.append(" ")
         self._space_pending = collapsed.endswith(" ")
         self._emit_raw(collapsed.rstrip(" "))
+
+    def handle_comment(self, data: str) -> None:
+        if not self._hidden_stack and not self._concealed():
+            self._comments += 1
+            self._comment_text.append(data)
+
+    # -- what a browser does not show
+
+    def _concealed(self) -> bool:
+        """Whether text here is not shown: inside an element out of display, or whose visibility is hidden."""
+        if not self._concealing:
+            return False
+        if any(display_none for _, display_none, _ in self._concealing):
+            return True
+        for _, _, visibility in reversed(self._concealing):
+            if visibility is not None:
+                return visibility == "hidden"
+        return False
+
+    def _end_implied(self, tag: str) -> None:
+        """End the open elements of a hidden part that the start tag ``tag`` ends (a new <p> ends an open <p>)."""
+        if tag in _CLOSES_P and any(open_tag == "p" for open_tag, _, _ in self._concealing):
+            while self._concealing and self._concealing.pop()[0] != "p":
+                pass
+        while self._concealing and tag in _IMPLIED_ENDS.get(self._concealing[-1][0], ()):
+            self._concealing.pop()
+
+    def notes(self) -> tuple[str, ...]:
+        """The note saying what was left out because a browser does not show it, with counts; or none."""
+        from memdiff.text.normalize import count_words
+
+        parts = []
+        for number, things, texts in (
+            (
+                self._concealed_elements,
+                ("element", "elements"),
+                self._concealed_text,
+            ),
+            (self._templates, ("template", "templates"), self._template_text),
+            (self._comments, ("comment", "comments"), self._comment_text),
+        ):
+            if number:
+                words = count_words("\n".join(texts))
+                parts.append(f"{_count(number, *things)} ({_count(words, 'word', 'words')})")
+        if not parts:
+            return ()
+        if self._concealed_elements:
+            parts[0] = parts[0].replace(
+                " (", " marked hidden or styled display:none or visibility:hidden (", 1
+            )
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return (f"Left out because a web browser does not show them: {listed}.",)
 
     # -- output
 
