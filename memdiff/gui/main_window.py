@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QItemSelectionModel, QLocale, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QDateTime, QItemSelectionModel, QLocale, QModelIndex, QPointF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -24,6 +24,9 @@ from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QTextLayout,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +47,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -72,6 +76,7 @@ from memdiff.gui.parameters_panel import ParametersPanel
 from memdiff.gui.reading_help import ReadingTheResults
 from memdiff.gui.settings import Settings, usable_folder
 from memdiff.gui.span_table import SPAN_ID_ROLE, SpanFilterProxy, SpanTableModel
+from memdiff.gui.text_pane import span_format
 from memdiff.gui.theme import apply_theme, problem_colour, span_colours
 from memdiff.progress import Progress
 from memdiff.text import uncompared
@@ -125,8 +130,7 @@ class SummaryBar(QFrame):
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.legend = QLabel()
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend = Legend()
         #: A line above the figures for what makes them misleading (the same file on both sides).
         self.warning = QLabel()
         self.warning.setObjectName("summaryWarning")
@@ -159,17 +163,74 @@ class SummaryBar(QFrame):
         self.warning.setVisible(bool(text))
 
     def show_legend(self) -> None:
-        colours = span_colours(self.palette())
-        self.legend.setText(
-            "<table cellspacing='4'><tr>"
-            f"<td style='background:{colours.exact_fill.name()}; color:{colours.text.name()};"
-            f" border-bottom:2px solid {colours.exact_line.name()}'>&nbsp;{self.tr('verbatim')}&nbsp;</td>"
-            f"<td style='background:{colours.near_fill.name()}; color:{colours.text.name()};"
-            f" border-bottom:2px dotted {colours.near_line.name()}'>&nbsp;{self.tr('near-verbatim')}&nbsp;</td>"
-            "</tr></table>"
-        )
+        self.legend.repaint_chips()  # its chips take the palette's colours when painted
         self.legend.setToolTip(legend_tip())
         self.legend.show()
+
+
+class LegendChip(QWidget):
+    """One kind of span, named and marked exactly as the text panes mark it (same fill, same underline).
+
+    Qt's rich text has no wavy underline, so the chip paints its word with the
+    panes' own character format rather than imitating it in HTML.
+    """
+
+    PADDING = 4
+
+    def __init__(self, kind: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self._text = text
+        self.setAccessibleName(text)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self._text) + 2 * self.PADDING, metrics.height() + self.PADDING + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        fmt = span_format(span_colours(self.palette()), self.kind)
+        painter.fillRect(self.rect(), fmt.background())
+        layout = QTextLayout(self._text, self.font())
+        whole = QTextLayout.FormatRange()
+        whole.start, whole.length, whole.format = 0, len(self._text), fmt
+        layout.setFormats([whole])
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(self.width())
+        layout.endLayout()
+        layout.draw(painter, QPointF(self.PADDING, (self.height() - line.height()) / 2 - 1))
+        painter.end()
+
+
+class Legend(QWidget):
+    """The two kinds of span, side by side, as the panes mark them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chips = (LegendChip("exact", self.tr("verbatim")), LegendChip("near", self.tr("near-verbatim")))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        for chip in self.chips:
+            row.addWidget(chip)
+        self.setAccessibleName(self.tr("Legend: {kinds}").format(kinds=self.text()))
+
+    def text(self) -> str:
+        """The kinds named, as a screen reader says them."""
+        return ", ".join(chip.text() for chip in self.chips)
+
+    def repaint_chips(self) -> None:
+        """Paint again in the palette's colours (after the theme changed)."""
+        for chip in self.chips:
+            chip.update()
 
 
 def legend_tip() -> str:
@@ -177,7 +238,7 @@ def legend_tip() -> str:
     return QApplication.translate(
         "SummaryBar",
         "<p>In this window, <b>verbatim</b> spans (the same words in the same order) are shaded orange with a "
-        "solid underline, and <b>near-verbatim</b> passages (copied with small edits) blue with a dotted "
+        "solid underline, and <b>near-verbatim</b> passages (copied with small edits) blue with a dashed "
         "underline. The span selected is dark orange.</p>"
         "<p>The PDF report marks copied words differently, so that they survive a black-and-white copy: "
         "every copied word is <b>red and underlined</b>, and the words that differ inside a near-verbatim "
@@ -1911,6 +1972,8 @@ class MainWindow(QMainWindow):
         self.save_case_action.setEnabled(savable)
         self.save_case_as_action.setEnabled(savable)
         self.compare_action.setEnabled(all(self.documents.values()))
+        # Swapping moves whatever is loaded to the other side; with nothing loaded there is nothing to move.
+        self.swap_action.setEnabled(any(self.documents.values()))
         image_mode = any(d is not None and d.kind == "image" for d in self.documents.values())
         for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
             action.setEnabled(image_mode)

@@ -90,8 +90,16 @@ class ParametersPanel(QWidget):
         note.setForegroundRole(note.foregroundRole())
         note.setEnabled(False)
 
+        #: Why the settings are greyed out while two pictures are compared (shown only then).
+        self.pictures_note = QLabel(self.tr(
+            "Pictures are compared with fixed settings; the settings below apply to texts only."))
+        self.pictures_note.setObjectName("picturesNote")
+        self.pictures_note.setWordWrap(True)
+        self.pictures_note.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)  # the panel sits in a dock that has margins of its own
+        layout.addWidget(self.pictures_note)
         layout.addWidget(matching)
         layout.addWidget(normalisation)
         layout.addWidget(self.defaults, 0, Qt.AlignmentFlag.AlignLeft)
@@ -145,10 +153,12 @@ class ParametersPanel(QWidget):
             self._schedule()
 
     def set_text_settings_enabled(self, enabled: bool) -> None:
-        """Image comparisons use none of these settings; grey them out in image mode."""
+        """Image comparisons use none of these settings: grey them out in image mode, and say why."""
         for child in self.findChildren(QGroupBox):
             child.setEnabled(enabled)
         self.defaults.setEnabled(enabled)
+        # A greyed-out control says nothing about why; the line above them does.
+        self.pictures_note.setVisible(not enabled)
 
     def _schedule(self, *_args: object) -> None:
         if not self._quiet:

@@ -25,7 +25,7 @@ def reading_the_results_html() -> str:
         "comparing</i>, such as ignoring upper and lower case). In this window verbatim spans are shaded orange "
         "with a solid underline.</p>"
         "<p><b>Near-verbatim</b>: a passage copied with small edits, a word changed, added or dropped. Shaded "
-        "blue with a dotted underline.</p>"
+        "blue with a dashed underline.</p>"
         "<p>The PDF report marks copied words red and underlined, and the words that differ inside a "
         "near-verbatim passage in italics on grey, so that the marks survive a black-and-white copy. The result "
         "file (JSON) calls verbatim spans <code>exact</code>.</p>"

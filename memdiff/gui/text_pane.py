@@ -140,6 +140,26 @@ def _outside(start: int, end: int, holes: Sequence[tuple[int, int]]) -> list[tup
     return parts
 
 
+def span_format(colours: SpanColours, kind: str) -> QTextCharFormat:
+    """How a pane marks a span of ``kind`` ("exact" or "near"): the legend draws its chips with the same format.
+
+    Verbatim spans get a solid underline, near-verbatim passages a dashed one, so the two kinds
+    differ on a monochrome screen or a grey-scale screenshot too. (A wavy line, at text size,
+    looks like a row of dots, which the help once called it.)
+    """
+    fmt = QTextCharFormat()
+    fmt.setBackground(colours.fill(kind))
+    fmt.setForeground(colours.text)
+    fmt.setUnderlineColor(colours.line(kind))
+    fmt.setUnderlineStyle(
+        QTextCharFormat.UnderlineStyle.SingleUnderline
+        if kind == "exact"
+        else QTextCharFormat.UnderlineStyle.DashUnderline
+    )
+    fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+    return fmt
+
+
 class TextPane(QPlainTextEdit):
     """A read-only text view that marks spans and reports clicks on them."""
 
@@ -347,17 +367,7 @@ class TextPane(QPlainTextEdit):
 
     @staticmethod
     def _format(colours: SpanColours, kind: str) -> QTextCharFormat:
-        fmt = QTextCharFormat()
-        fmt.setBackground(colours.fill(kind))
-        fmt.setForeground(colours.text)
-        fmt.setUnderlineColor(colours.line(kind))
-        fmt.setUnderlineStyle(
-            QTextCharFormat.UnderlineStyle.SingleUnderline
-            if kind == "exact"
-            else QTextCharFormat.UnderlineStyle.WaveUnderline
-        )
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
-        return fmt
+        return span_format(colours, kind)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

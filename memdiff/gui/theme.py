@@ -2,7 +2,7 @@
 
 The span colours come from the Okabe-Ito palette (safe for the common kinds of
 colour blindness): exact reproduction in vermillion, near-verbatim in sky
-blue. They also differ in lightness and in the underline (solid against wavy),
+blue. They also differ in lightness and in the underline (solid against dashed),
 so a grayscale print or a monochrome screen still tells them apart.
 """
 

@@ -73,7 +73,7 @@ def test_exact_and_near_marks_differ_in_colour_grayscale_and_underline(qtbot, wi
         formats[kinds[key]] = QTextCharFormat(selection.format)
     exact, near = formats["exact"], formats["near"]
     assert exact.underlineStyle() == QTextCharFormat.UnderlineStyle.SingleUnderline
-    assert near.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert near.underlineStyle() == QTextCharFormat.UnderlineStyle.DashUnderline
     exact_fill, near_fill = exact.background().color(), near.background().color()
     assert exact_fill != near_fill
     # Distinct in grayscale too (printed exhibits, monochrome screens).
