@@ -566,6 +566,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.opacity)
         layout = QHBoxLayout(zoom)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.zoom_buttons: list[QToolButton] = []
         for name, tip, slot in (
             ("zoom-out", self.tr("Zoom out (Ctrl+-)"), lambda: self.zoom_images(1 / 1.25)),
             ("zoom-in", self.tr("Zoom in (Ctrl++)"), lambda: self.zoom_images(1.25)),
@@ -575,8 +576,10 @@ class MainWindow(QMainWindow):
             button.setIcon(icon(name))
             button.setToolTip(tip)
             button.setAutoRaise(True)
+            button.setAccessibleName(tip.split(" (")[0])
             button.clicked.connect(slot)
             layout.addWidget(button)
+            self.zoom_buttons.append(button)
         self.link_zoom = QCheckBox(self.tr("&Link zoom"))
         self.link_zoom.setChecked(True)
         layout.addWidget(self.link_zoom)
@@ -622,6 +625,9 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.parameters_panel)
+        # The scroll area is no control of its own (Tab scrolls it to the field reached); as a stop in
+        # the Tab chain it was a focus with no name.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # Never scroll sideways: the panel is as wide as its widest field needs, and the window gives way.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(self.parameters_panel.minimumSizeHint().width()
@@ -796,11 +802,14 @@ class MainWindow(QMainWindow):
         self.summary.setAccessibleName(self.tr("Summary of the comparison"))
 
     def _set_tab_order(self) -> None:
-        """Left to right, top to bottom: each side's buttons and text, the table, then the parameters."""
+        """As the screen reads, top to bottom and left to right: the picture controls above the pictures,
+        each side's buttons (Open, Paste, Copy of the SHA-256) and content, the table, then the parameters."""
         original, output, panel = self.sides["original"], self.sides["suspect"], self.parameters_panel
         chain = [
-            original.open_button, original.drop_hint, original.text, original.picture,
-            output.open_button, output.paste_button, output.drop_hint, output.text, output.picture,
+            self.outlines_box, self.heatmap_box, self.overlay_box, self.opacity, *self.zoom_buttons, self.link_zoom,
+            original.open_button, original.copy_hash_button, original.drop_hint, original.text, original.picture,
+            output.open_button, output.paste_button, output.copy_hash_button, output.drop_hint, output.text,
+            output.picture,
             self.kind_filter, self.table, self.hash_table, self.region_table,
             panel.min_words, panel.near, panel.min_similarity, panel.casefold, panel.unicode_nfkc,
             panel.unify_quotes, panel.ignore_punctuation, panel.join_hyphenation, panel.ignore_running_heads,

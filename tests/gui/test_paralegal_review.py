@@ -88,3 +88,51 @@ def test_help_and_legend_name_the_underlines_the_panes_draw(qtbot, window, sampl
         image = chip.grab().toImage()
         line = QColor(colours.line(chip.kind))
         assert any(image.pixelColor(x, y) == line for x in range(image.width()) for y in range(image.height()))
+
+
+def _tab_walk(window, start, steps):
+    """The widgets Tab reaches from ``start``, as a keyboard user meets them."""
+    window.activateWindow()
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    reached = [QApplication.focusWidget()]
+    for _ in range(steps):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    return reached
+
+
+def test_tab_follows_the_screen_in_text_mode(qtbot, window, samples):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    original, output, panel = window.sides["original"], window.sides["suspect"], window.parameters_panel
+    expected = [
+        original.open_button, original.copy_hash_button, original.text,
+        output.open_button, output.paste_button, output.copy_hash_button, output.text,
+        window.kind_filter, window.table,
+        panel.min_words, panel.near, panel.min_similarity, *panel._switches(), panel.defaults,
+        original.open_button,  # and round again
+    ]
+    reached = _tab_walk(window, original.open_button, len(expected) - 1)
+    assert [w.objectName() or type(w).__name__ for w in reached] == [w.objectName() or type(w).__name__ for w in expected]
+    assert reached == expected
+    # Every stop can be named by a screen reader (a text, or an accessible name).
+    for widget in reached:
+        assert widget.accessibleName() or (callable(getattr(widget, "text", None)) and widget.text()) \
+            or widget is window.kind_filter, widget
+
+
+def test_tab_reaches_the_picture_controls_before_the_pictures(qtbot, window, pictures):
+    load_both(qtbot, window, *pictures, timeout=60_000)
+    window.overlay_box.setChecked(True)  # the opacity slider takes part once the overlay is shown
+    original, output = window.sides["original"], window.sides["suspect"]
+    expected = [
+        window.outlines_box, window.heatmap_box, window.overlay_box, window.opacity, *window.zoom_buttons,
+        window.link_zoom,
+        original.open_button, original.copy_hash_button, original.picture,
+        output.open_button, output.paste_button, output.copy_hash_button, output.picture,
+        window.hash_table, window.region_table,
+        window.outlines_box,  # the text settings are greyed out in picture mode: round again
+    ]
+    expected = [w for w in expected if w.isEnabled()]
+    reached = _tab_walk(window, window.outlines_box, len(expected) - 1)
+    assert reached == expected
+    assert all(button.accessibleName() for button in window.zoom_buttons)
