@@ -417,8 +417,9 @@ def test_different_subsets_of_one_face_have_different_tags_in_different_reports(
     assert not sans_names(first) & sans_names(second)
 
 
-def test_a_small_edit_before_the_spans_reads_as_spans_moved_not_lost(inputs, tmp_path):
-    # A word added at the start of the output shifts every span: they are found again, elsewhere.
+def test_a_small_edit_before_the_spans_reads_as_spans_shifted_not_moved_or_lost(inputs, tmp_path):
+    # A word added at the start of the output shifts every span by its length: they are found again,
+    # in the same order, at other character positions; "another place" would read as moved.
     original, output = inputs
     report, comparison = make_report(original, output, tmp_path / "r.pdf")
     output.write_text("Note. " + output.read_text(encoding="utf-8"), encoding="utf-8")
@@ -426,10 +427,28 @@ def test_a_small_edit_before_the_spans_reads_as_spans_moved_not_lost(inputs, tmp
     assert not result.ok
     n = len(comparison.spans)
     assert any(
-        f"Of the report's {n} spans, {n} were found again ({n} at another place in the output) and 0 were not"
-        in line
+        f"Of the report's {n} spans, {n} were found again ({n} at other character positions in the "
+        "output, as the text before them is longer or shorter now) and 0 were not" in line
         for line in result.lines
     ), result.lines
+    assert not any("another place" in line for line in result.lines)
+
+
+def test_spans_found_again_in_another_order_are_said_to_be_at_another_place():
+    # Two paragraphs of the output swapped: both spans are found again, each where the other was.
+    first, second = _span("exact", 0, 100, 20, at=0), _span("exact", 500, 600, 20, at=200)
+    third = _span("exact", 900, 960, 12, at=400)
+    now = [
+        [*second[:3], 0, 100, 20],
+        [*first[:3], 200, 300, 20],
+        [*third[:3], 402, 462, 12],
+    ]
+    said = _difference([first, second, third], now, "text")
+    assert said.startswith(
+        "Of the report's 3 spans, 3 were found again (1 at another character position in the output, as "
+        "the text before it is longer or shorter now, and 2 at another place in the output, in another "
+        "order among the spans) and 0 were not"
+    ), said
 
 
 # --------------------------------------------------------------------------- spans found changed
@@ -628,8 +647,8 @@ def test_moved_spans_are_paired_before_changed_ones_and_touching_ranges_do_not_o
     assert [item[1] for item in match.lost] == [800]
     assert [item[1] for item in match.new] == [900]
     assert _difference(recorded, found, "text") == (
-        "Of the report's 5 spans, 2 were found again (1 at another place in the output), "
-        "2 were found changed (their words or kind differ) and 1 was not; "
+        "Of the report's 5 spans, 2 were found again (1 at another character position in the output, "
+        "as the text before it is longer or shorter now), 2 were found changed (their words or kind differ) and 1 was not; "
         "1 span was found that the report does not list (5 in all now)."
     )
 

@@ -22,6 +22,7 @@ import io
 import json
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -196,18 +197,22 @@ def finish(
         root = doc.Root
         # The record also seals the visible pages, so that verify notices a
         # report with pages removed, added or swapped in from another.
-        if pages is not None and len(pages) == len(doc.pages):
-            count, digest = len(pages), _digest_of(pages)
-        else:
-            count, digest = pages_digest(doc)
+        contents = pages if pages is not None and len(pages) == len(doc.pages) else page_contents(doc)
         # Each font's streams are hashed once, for its tag and for the digest.
         known: dict[tuple[int, int], bytes] = {}
         _distinct_subset_tags(doc, known)
         record = {
             **record,
-            "pages": count,
-            "pages_sha256": digest,
+            "pages": len(contents),
+            "pages_sha256": _digest_of(contents),
+            # One short digest per page, so that verify can name the page that changed.
+            "page_sha256": page_digests(contents),
             "resources_sha256": resources_digest(doc, known),
+            # What a reader sees besides the pages: the bookmark panel (open by default) and the
+            # page numbers and view a viewer opens with.
+            "bookmarks_sha256": bookmarks_digest(doc),
+            "bookmark_pages_sha256": bookmark_pages_digest(doc),
+            "view_sha256": view_digest(doc),
             # The document information as written, so that verify can say what memdiff wrote
             # even when the Info dictionary and its XMP copy were edited alike.
             "document_info": document_info(
@@ -319,8 +324,8 @@ def _distinct_subset_tags(doc: pikepdf.Pdf, known: dict[tuple[int, int], bytes])
         font.FontDescriptor.FontName = pikepdf.Name(f"/{tag}+{name}")
 
 
-def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
-    """Number of pages and SHA-256 over every page's decoded content streams, in page order."""
+def page_contents(doc: pikepdf.Pdf) -> list[bytes]:
+    """Every page's decoded content streams, joined, in page order."""
     pages: list[bytes] = []
     for page in doc.pages:
         contents = page.obj.get("/Contents")
@@ -331,7 +336,210 @@ def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
         else:
             streams = [contents]
         pages.append(b"".join(stream.read_bytes() for stream in streams))
-    return len(doc.pages), _digest_of(pages)
+    return pages
+
+
+def pages_digest(doc: pikepdf.Pdf) -> tuple[int, str]:
+    """Number of pages and SHA-256 over every page's decoded content streams, in page order."""
+    pages = page_contents(doc)
+    return len(pages), _digest_of(pages)
+
+
+#: Hex digits kept of each page's SHA-256: 64 bits tell pages apart (a changed page is found by
+#: comparing, not forged against), and keep a 138-page record about 2.6 kB longer.
+PAGE_DIGEST_HEX = 16
+
+
+def page_digests(pages: list[bytes]) -> list[str]:
+    """The first ``PAGE_DIGEST_HEX`` hex digits of each page's content SHA-256, in page order."""
+    return [hashlib.sha256(content).hexdigest()[:PAGE_DIGEST_HEX] for content in pages]
+
+
+#: The links that make an outline a tree; the tree is walked, not hashed as objects.
+_OUTLINE_LINKS = frozenset({"/Parent", "/Prev", "/Next", "/First", "/Last", "/Count"})
+#: Where an outline item says where it leads.
+_OUTLINE_TARGETS = frozenset({"/Dest", "/A", "/SE"})
+#: Bounds on a hostile file's outline (a loop, or millions of items): the digest stays finite.
+_MOST_OUTLINE_ITEMS = 100_000
+_DEEPEST = 32
+
+
+def _plain(obj: Any, pages: dict[tuple[int, int], int], depth: int = 0) -> Any:
+    """A PDF object as plain JSON data that depends only on what it says (never on object numbers).
+
+    A page is named by its place in the document ("page": 0 is the first);
+    a dictionary's keys are sorted by the JSON writer. Nesting deeper than a
+    report's objects ever go is cut off, so that a loop cannot hang verify.
+    """
+    if depth > _DEEPEST:
+        return "..."
+    if isinstance(obj, pikepdf.Dictionary) and obj.objgen != (0, 0) and obj.objgen in pages:
+        return {"page": pages[obj.objgen]}
+    if isinstance(obj, pikepdf.Stream):
+        return {"stream": hashlib.sha256(_stream_bytes(obj)).hexdigest()}
+    if isinstance(obj, pikepdf.Dictionary):
+        return {str(k): _plain(v, pages, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, pikepdf.Array):
+        return [_plain(v, pages, depth + 1) for v in obj]
+    if isinstance(obj, pikepdf.Name):
+        return str(obj)
+    if isinstance(obj, pikepdf.String):
+        return str(obj)
+    if isinstance(obj, bool) or obj is None:
+        return obj
+    if isinstance(obj, int | float):
+        return float(obj)
+    try:  # a decimal number, as pikepdf gives it
+        return float(obj)
+    except (TypeError, ValueError):
+        return repr(obj)
+
+
+def _page_places(doc: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    return {page.obj.objgen: n for n, page in enumerate(doc.pages)}
+
+
+def _outline_items(doc: pikepdf.Pdf) -> list[tuple[int, pikepdf.Dictionary]]:
+    """Every bookmark with its depth (0: top level), in the order the bookmark panel shows them."""
+    outlines = doc.Root.get("/Outlines")
+    out: list[tuple[int, pikepdf.Dictionary]] = []
+    seen: set[tuple[int, int]] = set()
+    if not isinstance(outlines, pikepdf.Dictionary):
+        return out
+    stack: list[tuple[int, Any]] = [(0, outlines.get("/First"))]
+    while stack and len(out) < _MOST_OUTLINE_ITEMS:
+        depth, item = stack.pop()
+        if not isinstance(item, pikepdf.Dictionary) or depth > _DEEPEST:
+            continue
+        if item.objgen != (0, 0):
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
+        out.append((depth, item))
+        # The next sibling after this item's children: pushed first, popped last.
+        stack.append((depth, item.get("/Next")))
+        stack.append((depth + 1, item.get("/First")))
+    return out
+
+
+def _json_digest(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bookmarks_digest(doc: pikepdf.Pdf) -> str:
+    """SHA-256 over the bookmark panel as a reader sees it: titles, nesting, open or closed, colour and style.
+
+    Where each bookmark leads is in ``bookmark_pages_digest``, apart: when
+    pages were removed, the titles can still be compared.
+    """
+    places = _page_places(doc)
+    rows = []
+    for depth, item in _outline_items(doc):
+        count = item.get("/Count")
+        rows.append(
+            [
+                depth,
+                {
+                    str(k): _plain(v, places)
+                    for k, v in item.items()
+                    if k not in _OUTLINE_LINKS and k not in _OUTLINE_TARGETS
+                },
+                # Open (positive) or closed (negative): the panel shows a closed item's children folded.
+                None if count is None else int(count) > 0,
+            ]
+        )
+    return _json_digest(rows)
+
+
+def bookmark_pages_digest(doc: pikepdf.Pdf) -> str:
+    """SHA-256 over where each bookmark leads: the page (by its place) and the view, or the action."""
+    places = _page_places(doc)
+    rows = [
+        {str(k): _plain(v, places) for k, v in item.items() if k in _OUTLINE_TARGETS}
+        for _, item in _outline_items(doc)
+    ]
+    return _json_digest(rows)
+
+
+#: What a viewer shows of a document before any page: its page numbers and the view it opens with.
+VIEW_KEYS = ("/PageLabels", "/PageMode", "/PageLayout", "/ViewerPreferences")
+
+
+def view_digest(doc: pikepdf.Pdf) -> str:
+    """SHA-256 over the page labels (the page numbers a viewer shows) and the view a viewer opens with.
+
+    An action run on opening (/OpenAction) is not here: memdiff never writes
+    one, so ``never_written`` names any there is, on any report.
+    """
+    places = _page_places(doc)
+    root = doc.Root
+    return _json_digest({key: _plain(root.get(key), places) for key in VIEW_KEYS})
+
+
+#: Actions that run something, fill or send a form or import data: memdiff never writes any.
+_ACTIVE_ACTIONS = {
+    "/JavaScript": "a JavaScript action",
+    "/Launch": "an action that starts a program or opens a file",
+    "/SubmitForm": "an action that sends form data",
+    "/ImportData": "an action that imports data",
+    "/ResetForm": "a form action",
+    "/Rendition": "a media action",
+    "/Sound": "a sound action",
+    "/Movie": "a movie action",
+    "/RichMediaExecute": "a media action",
+}
+
+
+def _action(action: Any) -> str:
+    """Words for an action dictionary: "a JavaScript action", or "an action" for any other kind."""
+    kind = action.get("/S") if isinstance(action, pikepdf.Dictionary) else None
+    return _ACTIVE_ACTIONS.get(str(kind), "an action") if kind is not None else "an action"
+
+
+def never_written(doc: pikepdf.Pdf) -> list[str]:
+    """What the report holds that memdiff never writes (actions, scripts, attached files, forms), in words.
+
+    A report has no actions, attachments or form: any of them was added
+    afterwards, and some run when the report is opened.
+    """
+    root = doc.Root
+    found: list[str] = []
+    opening = root.get("/OpenAction")
+    if isinstance(opening, pikepdf.Dictionary):
+        found.append(f"{_action(opening)} run when it is opened (/OpenAction)")
+    elif opening is not None:
+        found.append("an instruction to open at another page or view (/OpenAction)")
+    extra = root.get("/AA")
+    if isinstance(extra, pikepdf.Dictionary):
+        kinds = sorted({_action(a) for a in extra.values()})
+        found.append(f"{' and '.join(kinds)} run when it is opened, closed, saved or printed (/AA)")
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        if "/JavaScript" in names:
+            found.append("a JavaScript action in its document-level scripts (/Names /JavaScript)")
+        if "/EmbeddedFiles" in names:
+            found.append("attached files (/Names /EmbeddedFiles)")
+    if "/AcroForm" in root:
+        found.append("a form (/AcroForm)")
+    for n, page in enumerate(doc.pages, start=1):
+        extra = page.obj.get("/AA")
+        if isinstance(extra, pikepdf.Dictionary):
+            kinds = sorted({_action(a) for a in extra.values()})
+            found.append(f"{' and '.join(kinds)} run when page {n} is opened or closed (/AA)")
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
+            if not isinstance(annotation, pikepdf.Dictionary):
+                continue
+            subtype = str(annotation.get("/Subtype", ""))
+            if subtype == "/FileAttachment":
+                found.append(f"an attached file on page {n}")
+            elif subtype == "/Widget":
+                found.append(f"a form field on page {n}")
+            for action in (annotation.get("/A"), *dict(annotation.get("/AA", {})).values()):
+                if isinstance(action, pikepdf.Dictionary) and str(action.get("/S")) in _ACTIVE_ACTIONS:
+                    found.append(f"{_action(action)} in an annotation on page {n}")
+    # One mention of each, in the order found.
+    return list(dict.fromkeys(found))
 
 
 def record_digest(record: dict[str, Any]) -> str:
@@ -468,13 +676,70 @@ def read_pages_digest(pdf_path: str | os.PathLike[str]) -> tuple[int, str]:
 
 def read_record(pdf_path: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The memdiff record stored in a report's XMP metadata, or None when there is none."""
-    import xml.etree.ElementTree as ET
-
     with pikepdf.open(pdf_path) as doc:
         metadata = doc.Root.get("/Metadata")
         if metadata is None:
             return None
         packet = metadata.read_bytes()
+    return record_in(packet)
+
+
+@dataclass(frozen=True)
+class ReportAsFound:
+    """What verify needs of a report file, read in one opening: its record and the digests made anew.
+
+    ``record`` is None when the XMP packet holds none that can be read;
+    ``info`` is the Info dictionary's text fields (absent: not there).
+    """
+
+    record: dict[str, Any] | None
+    packet: bytes
+    info: dict[str, str]
+    pages: int
+    pages_sha256: str
+    page_sha256: tuple[str, ...]
+    resources_sha256: str
+    bookmarks_sha256: str
+    bookmark_pages_sha256: str
+    view_sha256: str
+    never_written: tuple[str, ...]
+
+
+def read_report(pdf_path: str | os.PathLike[str]) -> ReportAsFound:
+    """Open a report once and read its record, document information and digests as they are now.
+
+    Raises what pikepdf raises for a file it cannot open (``PasswordError``
+    for a password-protected one); the caller words it.
+    """
+    with pikepdf.open(pdf_path) as doc:
+        metadata = doc.Root.get("/Metadata")
+        packet = metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else b""
+        found = doc.trailer.get("/Info")
+        info = (
+            {str(k)[1:]: str(v) for k, v in found.items()}
+            if isinstance(found, pikepdf.Dictionary)
+            else {}
+        )
+        contents = page_contents(doc)
+        return ReportAsFound(
+            record=record_in(packet),
+            packet=packet,
+            info=info,
+            pages=len(contents),
+            pages_sha256=_digest_of(contents),
+            page_sha256=tuple(page_digests(contents)),
+            resources_sha256=resources_digest(doc),
+            bookmarks_sha256=bookmarks_digest(doc),
+            bookmark_pages_sha256=bookmark_pages_digest(doc),
+            view_sha256=view_digest(doc),
+            never_written=tuple(never_written(doc)),
+        )
+
+
+def record_in(packet: bytes) -> dict[str, Any] | None:
+    """The memdiff record in an XMP packet, or None when it holds none that can be read."""
+    import xml.etree.ElementTree as ET
+
     try:
         start = packet.index(b"<x:xmpmeta")
         end = packet.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")

@@ -7,9 +7,9 @@ record, hashes the files given, runs the comparison again with the recorded
 parameters and compares the findings digest, then says "verified" or exactly
 what differs: a changed input, another tool version, or different findings,
 in one sentence such as "Of the report's 12 spans, 10 were found again (1 at
-another place in the output), 1 was found changed (its words or kind differ)
-and 1 was not; 0 spans were found that the report does not list (11 in all
-now)." A span "found changed" is one a re-run still finds over part of its
+another character position in the output, as the text before it is longer or
+shorter now), 1 was found changed (its words or kind differ) and 1 was not; 0
+spans were found that the report does not list (11 in all now)." A span "found changed" is one a re-run still finds over part of its
 words of the original, but not the same: one word edited inside it split it,
 made it shorter or longer, or made an exact span near. A span that "was not"
 found again has no re-run span left over any of its words (``_match_findings``
@@ -29,11 +29,14 @@ import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memdiff import __version__
 from memdiff.errors import InputError
 from memdiff.evidence import Comparison, Document, Parameters
+
+if TYPE_CHECKING:
+    from memdiff.report.pdfa import ReportAsFound
 
 RECORD_SCHEMA = "memdiff/report-record@1"
 
@@ -131,20 +134,12 @@ def _subject_of(record: dict[str, Any]) -> str:
     return report_subject(record["original"].get("name", ""), [o.get("name", "") for o in record["outputs"]])
 
 
-def _read_document_info(report: Path) -> tuple[dict[str, str], dict[str, str]]:
+def _read_document_info(report: ReportAsFound) -> tuple[dict[str, str], dict[str, str]]:
     """The report's Info dictionary and the XMP packet's copy of it; a field left out reads as ""."""
     import xml.etree.ElementTree as ET
 
-    import pikepdf
-
-    with pikepdf.open(report) as pdf:
-        info = pdf.trailer.get("/Info")
-        found = {
-            name: str(info.get("/" + name, "")) if isinstance(info, pikepdf.Dictionary) else ""
-            for name in INFO_FIELDS
-        }
-        metadata = pdf.Root.get("/Metadata")
-        packet = metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else b""
+    found = {name: report.info.get(name, "") for name in INFO_FIELDS}
+    packet = report.packet
     copy = dict.fromkeys(INFO_FIELDS, "")
     try:
         start = packet.index(b"<x:xmpmeta")
@@ -194,7 +189,7 @@ def _xml_lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _check_document_info(report: Path, record: dict[str, Any]) -> tuple[str, str | None]:
+def _check_document_info(report: ReportAsFound, record: dict[str, Any]) -> tuple[str, str | None]:
     """One line on the report's title, author, subject and keywords, and a problem when they were changed.
 
     With the record's own copy (``document_info``) every field is checked
@@ -245,6 +240,172 @@ def _check_document_info(report: Path, record: dict[str, Any]) -> tuple[str, str
             "the report's document information (its title, author, subject, keywords or dates) was changed",
         )
     return f"Document information (title, author, subject, keywords, dates): {checked}.", None
+
+
+# --------------------------------------------------------------------------- the pages and what a viewer shows
+
+
+def _check_pages(found: ReportAsFound, record: dict[str, Any], problems: list[str]) -> list[str]:
+    """Lines on the pages, pictures and fonts, bookmarks and view, and on anything memdiff never writes.
+
+    The digests are a check against changed pages, not a seal: anyone able to
+    rewrite the pages can rewrite the record too. A digest that covers every
+    page in order (pictures, fonts and frames; where bookmarks lead) is
+    compared only when the pages are the ones memdiff wrote in number and
+    order: otherwise it differs because of that alone, and saying that
+    pictures or bookmarks changed would be false.
+    """
+    lines: list[str] = []
+    written = record["pages"]
+    each = record.get("page_sha256")
+    if found.pages_sha256 == record["pages_sha256"] and found.pages == written:
+        in_place = True
+        lines.append(
+            f"Pages: the content of all {found.pages} pages matches the digest in the report's record."
+        )
+    else:
+        problems.append("the report's pages were changed")
+        said = "Pages: CHANGED since memdiff wrote the report: "
+        if not isinstance(each, list):  # a record from before memdiff kept a digest of each page
+            in_place = found.pages == written
+            lines.append(
+                f"{said}it has {found.pages} pages now, the record says {written}, and the pages' "
+                "content does not match the record's digest."
+            )
+        else:
+            differences, in_place = _page_changes(each, list(found.page_sha256))
+            if found.pages == written:
+                lines.append(f"{said}{differences} (the record keeps a digest of each page).")
+            else:
+                lines.append(
+                    f"{said}it has {found.pages} pages now, the record says {written}: {differences}."
+                )
+    if found.pages != written:
+        not_in_place = f"the report has {found.pages} pages where memdiff wrote {written}"
+    else:
+        not_in_place = "the pages are in another order"
+
+    if "resources_sha256" not in record:
+        lines.append(
+            "Pictures and fonts: the record holds no digest of them (a report written before memdiff "
+            "recorded one), so they were not checked."
+        )
+    elif not in_place:
+        lines.append(
+            f"Pictures, fonts and page frames: not compared, as {not_in_place}, and their digest goes "
+            "through every page in order."
+        )
+    elif found.resources_sha256 == record["resources_sha256"]:
+        lines.append("Pictures, fonts and page frames: they match the digest in the report's record.")
+    else:
+        problems.append("the report's pictures, fonts or page frames were changed")
+        lines.append(
+            "Pictures, fonts and page frames: CHANGED since memdiff wrote the report: a picture, an "
+            "embedded font (what the text looks like, or how it reads back), a page's size, crop or "
+            "rotation, or something laid over a page (an annotation) does not match the record's digest."
+        )
+
+    if "bookmarks_sha256" not in record:
+        lines.append(
+            "Bookmarks, page numbering and opening view: the record holds no digest of them (a report "
+            "written before memdiff recorded one), so they were not checked."
+        )
+    else:
+        titles = found.bookmarks_sha256 == record["bookmarks_sha256"]
+        leads = found.bookmark_pages_sha256 == record.get("bookmark_pages_sha256") if in_place else None
+        view = found.view_sha256 == record.get("view_sha256")
+        if not titles or leads is False:
+            problems.append("the report's bookmarks were changed")
+            if titles:
+                what = "where a bookmark leads (its page or view) does not match the record's digest"
+            elif leads is False:
+                what = "their titles, nesting or style, and where they lead, do not match the record's digests"
+            else:
+                what = "their titles, nesting or style do not match the record's digest"
+            lines.append(f"Bookmarks: CHANGED since memdiff wrote the report: {what}.")
+        if not view:
+            problems.append("the report's page numbering or opening view was changed")
+            lines.append(
+                "Page numbering and opening view: CHANGED since memdiff wrote the report: the page numbers "
+                "a viewer shows (page labels), or the panel, layout or preferences it opens with, do not "
+                "match the record's digest."
+            )
+        if titles and leads is not False and view:
+            lines.append(
+                "Bookmarks, page numbering and opening view: they match the digests in the report's record."
+                if leads
+                else "Bookmarks, page numbering and opening view: the bookmarks' titles and the view match "
+                f"the record's digests; where the bookmarks lead was not compared, as {not_in_place}."
+            )
+
+    if found.never_written:
+        added = _listed(list(found.never_written))
+        problems.append(f"the report holds {added}, which memdiff never writes")
+        lines.append(f"Actions, attached files and forms: the report now holds {added}, which memdiff never writes.")
+    else:
+        lines.append("Actions, attached files and forms: none, as memdiff writes its reports.")
+    return lines
+
+
+def _page_changes(written: list[str], now: list[str]) -> tuple[str, bool]:
+    """Which pages differ from the record's digest of each page, by the numbers the footer gives them.
+
+    Returns the words and whether the pages memdiff wrote are still each in
+    its place (a page edited keeps its place; pages swapped, removed or added
+    do not). A page now in the file is named by its place in it ("the 3rd
+    page of the file") when its footer number is not known.
+    """
+    if len(written) == len(now):
+        edited: list[int] = []
+        moves: list[str] = []
+        for n, (was, is_) in enumerate(zip(written, now, strict=True)):
+            if was == is_:
+                continue
+            if is_ in written:
+                moves.append(f"memdiff's page {written.index(is_) + 1} is now the {_ordinal(n + 1)} page")
+            else:
+                edited.append(n + 1)
+        parts = []
+        if edited:
+            parts.append(
+                f"{_numbered(edited, ('page', 'pages'))} {'differs' if len(edited) == 1 else 'differ'} "
+                "from what memdiff wrote"
+            )
+        if moves:
+            parts.append("the pages are in another order: " + ", ".join(moves))
+        return "; ".join(parts), not moves
+    left: dict[str, list[int]] = {}
+    for n, digest in enumerate(written, start=1):
+        left.setdefault(digest, []).append(n)
+    foreign: list[str] = []
+    for n, digest in enumerate(now, start=1):
+        places = left.get(digest)
+        if places:
+            places.pop(0)
+        elif digest in written:
+            foreign.append(f"the {_ordinal(n)} page of the file repeats memdiff's page {written.index(digest) + 1}")
+        else:
+            foreign.append(f"the {_ordinal(n)} page of the file is not one memdiff wrote")
+    missing = sorted(n for places in left.values() for n in places)
+    parts = []
+    if missing:
+        parts.append(
+            f"memdiff's {_numbered(missing, ('page', 'pages'))} {'is' if len(missing) == 1 else 'are'} "
+            "no longer in it"
+        )
+    parts.extend(foreign)
+    return "; ".join(parts), False
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _listed(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --------------------------------------------------------------------------- verification
@@ -311,12 +472,12 @@ def verify_outputs(
     """
     from memdiff import ingest
     from memdiff.analyse import compare
-    from memdiff.report.pdfa import read_pages_digest, read_record, read_resources_digest
 
     if not suspects:
         raise ValueError("verify_outputs needs at least one output to check")
     report = Path(report_pdf)
-    record = _read(report, read_record)
+    found = _read(report)
+    record = found.record
     damage = "the record cannot be read" if record is None else _record_damage(record)
     if record is None or damage is not None:
         return VerifyResult(
@@ -338,39 +499,9 @@ def verify_outputs(
         f"Report: {report.name} ({'batch of ' + str(len(outputs)) + ' outputs' if record.get('kind') == 'batch' else 'one output'}, "
         f"made with memdiff {recorded_version})."
     )
+    lines.extend(_check_pages(found, record, problems))
 
-    # The digests are a check against changed pages, not a seal: anyone able
-    # to rewrite the pages can rewrite the record too. The lines say so.
-    pages, digest = read_pages_digest(report)
-    if digest == record["pages_sha256"] and pages == record["pages"]:
-        lines.append(
-            f"Pages: the content of all {pages} pages matches the digest in the report's record."
-        )
-    else:
-        problems.append("the report's pages were changed")
-        lines.append(
-            f"Pages: CHANGED since memdiff wrote the report: it has {pages} pages now, the record says "
-            f"{record['pages']}, and the pages' content does not match the record's digest."
-        )
-    if "resources_sha256" in record:
-        if read_resources_digest(report) == record["resources_sha256"]:
-            lines.append(
-                "Pictures, fonts and page frames: they match the digest in the report's record."
-            )
-        else:
-            problems.append("the report's pictures, fonts or page frames were changed")
-            lines.append(
-                "Pictures, fonts and page frames: CHANGED since memdiff wrote the report: a picture, an "
-                "embedded font (what the text looks like, or how it reads back), a page's size, crop or "
-                "rotation, or something laid over a page (an annotation) does not match the record's digest."
-            )
-    else:
-        lines.append(
-            "Pictures and fonts: the record holds no digest of them (a report written before memdiff "
-            "recorded one), so they were not checked."
-        )
-
-    said, changed = _check_document_info(report, record)
+    said, changed = _check_document_info(found, record)
     lines.append(said)
     if changed is not None:
         problems.append(changed)
@@ -512,7 +643,7 @@ def _verdict(problems: list[str], checks: list[_OutputCheck], outputs: int) -> s
     return f"verified: {scope}."
 
 
-def _numbered(positions: list[int]) -> str:
+def _numbered(positions: list[int], noun: tuple[str, str] = ("output", "outputs")) -> str:
     """ "output 6", "outputs 1 and 3", "outputs 1 to 4, 7 and 9": runs of three or more are given as ranges."""
     runs: list[str] = []
     start = previous = positions[0]
@@ -526,13 +657,15 @@ def _numbered(positions: list[int]) -> str:
             runs.extend(str(k) for k in range(start, previous + 1))
         if n is not None:
             start = previous = n
-    noun = "output" if len(positions) == 1 else "outputs"
+    named = noun[0] if len(positions) == 1 else noun[1]
     if len(runs) == 1:
-        return f"{noun} {runs[0]}"
-    return f"{noun} {', '.join(runs[:-1])} and {runs[-1]}"
+        return f"{named} {runs[0]}"
+    return f"{named} {', '.join(runs[:-1])} and {runs[-1]}"
 
 
 _HEX64 = frozenset("0123456789abcdef")
+#: Hex digits the record keeps of each page's SHA-256 (``pdfa.PAGE_DIGEST_HEX``, not imported: pdfa loads pikepdf).
+PAGE_DIGEST_HEX = 16
 _DEFAULT_PARAMETERS = Parameters()
 
 
@@ -596,6 +729,24 @@ def _record_damage(record: dict[str, Any]) -> str | None:
         return "its copy of the document information is not a list of the fields memdiff writes"
     if "resources_sha256" in record and not _is_digest(record["resources_sha256"]):
         return "its digest of the pictures and fonts is not a SHA-256"
+    for key, what in (
+        ("bookmarks_sha256", "bookmarks"),
+        ("bookmark_pages_sha256", "pages the bookmarks lead to"),
+        ("view_sha256", "page numbering and opening view"),
+    ):
+        if key in record and not _is_digest(record[key]):
+            return f"its digest of the {what} is not a SHA-256"
+    if "bookmarks_sha256" in record and not all(
+        _is_digest(record.get(key)) for key in ("bookmark_pages_sha256", "view_sha256")
+    ):
+        return "it holds a digest of the bookmarks but not of where they lead or of the opening view"
+    each = record.get("page_sha256")
+    if each is not None and not (
+        isinstance(each, list)
+        and len(each) == record["pages"]
+        and all(isinstance(d, str) and len(d) == PAGE_DIGEST_HEX and set(d) <= _HEX64 for d in each)
+    ):
+        return "its digests of each page are not one short SHA-256 for every page"
     if "record_sha256" in record:
         from memdiff.report.pdfa import record_digest
 
@@ -604,14 +755,14 @@ def _record_damage(record: dict[str, Any]) -> str | None:
     return None
 
 
-def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
-    """The report's record; None when the report names a record that cannot be read (a damaged one).
+def _read(report: Path) -> ReportAsFound:
+    """The report as found: its record (None when the report names a record that cannot be read) and digests.
 
     Raises InputError when ``report`` is no readable PDF or holds no memdiff record at all.
     """
     import pikepdf
 
-    from memdiff.report.pdfa import RECORD_NS, XMP_MARKER
+    from memdiff.report.pdfa import RECORD_NS, XMP_MARKER, read_report
 
     if str(report) == "-":
         raise InputError(
@@ -628,19 +779,24 @@ def _read(report: Path, read_record: Any) -> dict[str, Any] | None:
             f"{report} is not a regular file (a pipe, a device or a socket); save the report to a file first."
         )
     try:
-        record = read_record(report)
-        if record is not None:
-            return record
-        with pikepdf.open(report) as pdf:
-            metadata = pdf.Root.get("/Metadata")
-            packet = metadata.read_bytes() if isinstance(metadata, pikepdf.Stream) else b""
-    except (pikepdf.PdfError, OSError) as err:
+        found = read_report(report)
+    except pikepdf.PasswordError:
+        # verify takes no password for the report: memdiff never encrypts one, so an encrypted
+        # file is another PDF given by mistake, or a report encrypted after memdiff wrote it.
+        raise InputError(
+            f"{report.name} is password-protected, and memdiff never protects the reports it writes, so it "
+            "is not a memdiff report as memdiff wrote it (or it was encrypted afterwards); give the report "
+            "PDF as memdiff wrote it."
+        ) from None
+    except (pikepdf.PikepdfError, OSError, RecursionError) as err:
         raise InputError(
             f"{report.name} cannot be read as a PDF ({err}); give the path of a memdiff report."
         ) from None
-    if RECORD_NS.encode() in packet or XMP_MARKER.encode() in packet:
+    if found.record is not None:
+        return found
+    if RECORD_NS.encode() in found.packet or XMP_MARKER.encode() in found.packet:
         # A record is there but cannot be read: a memdiff report whose record was damaged (exit 3, not 2).
-        return None
+        return found
     # Not a failed verification but the wrong file: a PDF memdiff did not write, or one stripped of its metadata.
     raise InputError(
         f"{report.name} is not a memdiff report: it holds no memdiff record (every report memdiff writes "
@@ -827,7 +983,7 @@ def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) ->
     again = len(match.same) + moved
     said = f"Of the report's {_counted(total_before, noun)}, {again} {_was(again)} found again"
     if moved:
-        said += f" ({moved} at another place in the output)"
+        said += f" ({_where_moved(match)})"
     if changed:
         said += (
             f", {changed} {_was(changed)} found changed "
@@ -843,6 +999,43 @@ def _difference(recorded: list[list[Any]], found: list[list[Any]], mode: str) ->
         f"{said}; {_counted(new, noun)} {_was(new)} found that the report does not list "
         f"({total_after} in all now)."
     )
+
+
+def _where_moved(match: FindingsMatch) -> str:
+    """Where the spans found again elsewhere in the output are: shifted, or in another order.
+
+    A span whose place among the spans found again (by where it starts in
+    the output) is the one it had is only shifted: the text before it is
+    longer or shorter now, as after one word edited before it. Only a span
+    whose order among them changed is said to be at another place.
+    """
+    pairs = [(key, key) for key in match.same] + list(match.moved)
+
+    def order(position: int) -> list[int]:
+        def start(n: int) -> tuple[float, float, int]:
+            key = pairs[n][position]
+            return (float(key[3]), float(key[4]), n) if len(key) == 6 else (0.0, 0.0, n)
+
+        ranked = sorted(range(len(pairs)), key=start)
+        place = [0] * len(pairs)
+        for rank, n in enumerate(ranked):
+            place[n] = rank
+        return place
+
+    before, now = order(0), order(1)
+    first = len(match.same)
+    reordered = sum(1 for n in range(first, len(pairs)) if before[n] != now[n])
+    shifted = len(match.moved) - reordered
+    parts = []
+    if shifted:
+        it = "it" if shifted == 1 else "them"
+        parts.append(
+            f"{shifted} at {'another character position' if shifted == 1 else 'other character positions'} "
+            f"in the output, as the text before {it} is longer or shorter now"
+        )
+    if reordered:
+        parts.append(f"{reordered} at another place in the output, in another order among the spans")
+    return ", and ".join(parts)
 
 
 def _was(n: int) -> str:
