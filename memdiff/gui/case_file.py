@@ -229,3 +229,31 @@ def change_warning(side_label: str, saved: CaseInput, loaded: Document, saved_wh
         f"({saved.size_bytes:,} bytes then, {loaded.size_bytes:,} now). "
         "The findings shown are for the file as it is now, not as it was when the case was saved."
     )
+
+
+def not_the_recorded_file(side_label: str, saved: CaseInput, picked: Document) -> str | None:
+    """A sentence when the file the user picked to locate a missing input is not the one the case recorded.
+
+    Said of a file chosen by hand, which may be any file: unlike :func:`change_warning`, it does not
+    claim the file is the recorded one, changed.
+    """
+    if picked.sha256 == saved.sha256:
+        return None
+    return (
+        f"The file you picked, {picked.name}, is not the {side_label} this case recorded, {saved.name}: "
+        f"its SHA-256 differs (recorded {saved.sha256[:16]}…, this file {picked.sha256[:16]}…; "
+        f"{saved.size_bytes:,} bytes recorded, {picked.size_bytes:,} in this file). "
+        f"The findings shown are for {picked.name}. Locate {saved.name} to compare the recorded file, or save "
+        f"the case to record {picked.name} in its place."
+    )
+
+
+def record_note(saved: CaseInput, loaded: Document) -> str:
+    """The line a side shows while it holds other bytes than the case records (empty when they agree)."""
+    if loaded.sha256 == saved.sha256:
+        return ""
+    if saved.name == loaded.name:
+        return (f"Not the file as this case recorded it (SHA-256 {saved.sha256[:16]}… then). "
+                "Saving the case records this file instead.")
+    return (f"Not the file this case recorded ({saved.name}, SHA-256 {saved.sha256[:16]}…). "
+            "Saving the case records this file instead.")

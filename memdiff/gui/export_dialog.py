@@ -109,6 +109,7 @@ class ExportDialog(QDialog):
         *,
         inputs: dict[str, str] | None = None,
         confirm_replacing: Callable[[list[Path]], bool] | None = None,
+        notice: str = "",
     ) -> None:
         super().__init__(parent)
         #: Asked with the files an export would replace (the PDF, the JSON beside it, or both); False keeps them.
@@ -197,6 +198,12 @@ class ExportDialog(QDialog):
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
+        #: What the reader of the report should know before exporting (an input that is not the one
+        #: the case records); it does not stop the export.
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("exportNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
         self._colour_problem()
         self.problem.hide()
 
@@ -229,6 +236,7 @@ class ExportDialog(QDialog):
         self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addWidget(self.form_area, 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
@@ -254,6 +262,7 @@ class ExportDialog(QDialog):
     def _colour_problem(self) -> None:
         # From the palette, so the line reads in the dark theme too (a fixed red had 2.8:1 there).
         self.problem.setStyleSheet(f"color: {problem_colour(self.palette()).name()}; font-weight: 600;")
+        self.notice.setStyleSheet(f"color: {problem_colour(self.palette()).name()};")
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -37,6 +37,7 @@ from memdiff.evidence import Document, size_text
 from memdiff.gui.icons import icon
 from memdiff.gui.image_view import ImageCanvas
 from memdiff.gui.text_pane import TextPane
+from memdiff.gui.theme import problem_colour
 
 MEDIA_WORDS = {
     "application/pdf": "PDF",
@@ -224,6 +225,12 @@ class InputSide(QFrame):
         hash_row.addWidget(self.hash_label)
         hash_row.addWidget(self.copy_hash_button)
         hash_row.addStretch(1)
+        #: Said while this side holds another file than the case file records (see :meth:`set_record_note`).
+        self.record_note = QLabel("")
+        self.record_note.setObjectName("recordNote")
+        self.record_note.setWordWrap(True)
+        self.record_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.record_note.hide()
         #: What the reader noted about the input (an encoding guessed, characters repaired, parts skipped).
         self.notes = ElidedLabel("", Qt.TextElideMode.ElideRight)
         self.notes.setWordWrap(False)
@@ -252,6 +259,7 @@ class InputSide(QFrame):
         header_block.addWidget(self.name)
         header_block.addWidget(self.facts)
         header_block.addLayout(hash_row)
+        header_block.addWidget(self.record_note)
         header_block.addWidget(self.notes)
 
         self.drop_hint = DropHint(hint, accepts_paste=accepts_text)
@@ -307,6 +315,21 @@ class InputSide(QFrame):
             self.picture.set_picture(None)
             self.text.set_document(document)
             self.stack.setCurrentWidget(self.text)
+
+    def set_record_note(self, text: str) -> None:
+        """Say, under the SHA-256, that this input is not the one the case records (an empty text hides it)."""
+        self.record_note.setText(text)
+        self._colour_record_note()
+        self.record_note.setVisible(bool(text))
+
+    def _colour_record_note(self) -> None:
+        # From the palette, so that the line reads in the dark theme as well.
+        self.record_note.setStyleSheet(f"color: {problem_colour(self.palette()).name()}; font-weight: 600;")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_record_note()
 
     def copy_hash(self) -> str:
         """Put the whole SHA-256 of this side's input on the clipboard (and return it)."""

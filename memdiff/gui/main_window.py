@@ -369,6 +369,9 @@ class MainWindow(QMainWindow):
         # What the case file recorded for each side (when it was opened or last saved), and when.
         self._recorded: dict[str, case_file.CaseInput] = {}
         self._recorded_on = ""
+        #: Files the user picked with "Locate…" for a case's missing inputs, by side (absolute paths):
+        #: a new place for the input, which the case file learns only when saved.
+        self._located: dict[str, str] = {}
         # The case's caption and the model output's provenance, as the export dialog fills them:
         # they belong to this case (and are saved in its file), never carried to the next one.
         self.front_matter: dict[str, Any] = {}
@@ -972,6 +975,7 @@ class MainWindow(QMainWindow):
                 error = self.tr("{name} is protected by a password, so memdiff cannot read it without one. Open it "
                                 "again and enter the password when asked.").format(name=Path(path).name)
             self._expected.pop(side, None)
+            self._located.pop(side, None)
             self._set_busy(self.jobs.busy)
             self.loadFailed.emit(str(error))
             self.show_error(error, self.tr("Cannot open the file"))
@@ -980,6 +984,7 @@ class MainWindow(QMainWindow):
             self._pending_loads -= 1
             if generation == self._load_generation[side]:
                 self._expected.pop(side, None)
+                self._located.pop(side, None)
                 self.statusBar().showMessage(self.tr("Stopped reading {name}.").format(name=Path(path).name), 6000)
             self._set_busy(self._pending_loads > 0)
 
@@ -1030,12 +1035,25 @@ class MainWindow(QMainWindow):
         self.sides[side].set_document(document)
         self._clear_results()
         expected = self._expected.pop(side, None)
+        located = self._located.get(side)
+        if located is not None and (document is None or document.path is None
+                                    or os.path.abspath(document.path) != located):
+            del self._located[side]  # another file took this side's place
+            located = None
         if side == "suspect":
             self._provenance_follows(document, from_case=expected is not None)
         if document is not None and expected is not None:
-            warning = case_file.change_warning(self._side_label(side), expected, document, self._expected_saved_on)
+            if located is not None:
+                # A file picked by hand may be any file: never call it the recorded one, changed.
+                warning = case_file.not_the_recorded_file(self._side_label(side), expected, document)
+                title = self.tr("Not the file the case recorded")
+            else:
+                warning = case_file.change_warning(self._side_label(side), expected, document,
+                                                   self._expected_saved_on)
+                title = self.tr("An input has changed")
             if warning:
-                self.tell("warning", self.tr("An input has changed"), warning)
+                self.tell("warning", title, warning)
+        self._update_record_notes()
         self._update_title()
         self._update_actions()
         if document is not None:
@@ -1564,6 +1582,27 @@ class MainWindow(QMainWindow):
                           if saved is not None}
         self._recorded_on = case.saved
 
+    def _update_record_notes(self) -> None:
+        """Each side says, under its SHA-256, while it holds other bytes than the case file records."""
+        for side in SIDES:
+            document, recorded = self.documents[side], self._recorded.get(side)
+            note = case_file.record_note(recorded, document) if document is not None and recorded is not None else ""
+            self.sides[side].set_record_note(note)
+
+    def _not_recorded_sentences(self) -> list[str]:
+        """For the export dialog: each input compared that is not the one the case file records."""
+        sentences = []
+        for side in SIDES:
+            document, recorded = self.documents[side], self._recorded.get(side)
+            if document is None or recorded is None or document.sha256 == recorded.sha256:
+                continue
+            sentences.append(self.tr(
+                "The {label} compared, {name} (SHA-256 {sha}…), is not the file this case records ({recorded}, "
+                "SHA-256 {recorded_sha}…); the report names the file compared.").format(
+                    label=self._side_label(side), name=document.name, sha=document.sha256[:16],
+                    recorded=recorded.name, recorded_sha=recorded.sha256[:16]))
+        return sentences
+
     def _side_label(self, side: str) -> str:
         return self.tr("original work") if side == "original" else self.tr("model output")
 
@@ -1602,13 +1641,17 @@ class MainWindow(QMainWindow):
         for side in SIDES:
             document, recorded = self.documents[side], self._recorded.get(side)
             inputs.append(document.sha256 if document is not None else recorded.sha256 if recorded is not None else None)
-        return (tuple(inputs), self.parameters_panel.parameters(), _filled(self.front_matter), _filled(self.provenance))
+        # A missing input located at a new place is a change too: saving records the place, so the case
+        # finds the file next time instead of asking again.
+        located = tuple(sorted(self._located.items()))
+        return (tuple(inputs), self.parameters_panel.parameters(), _filled(self.front_matter), _filled(self.provenance),
+                located)
 
     @property
     def has_unsaved_work(self) -> bool:
         """True when the case holds inputs or report details that changed since it was last saved or opened."""
         state = self._case_state()
-        has_work = any(state[0]) or bool(state[2]) or bool(state[3])
+        has_work = any(state[0]) or bool(state[2]) or bool(state[3]) or bool(state[4])
         return has_work and state != self._saved_state
 
     def _mark_saved(self) -> None:
@@ -1674,6 +1717,8 @@ class MainWindow(QMainWindow):
             return None
         self.case_path = target
         self._remember_recorded(case)
+        self._located = {}  # the case file now records where each input is
+        self._update_record_notes()
         self._mark_saved()
         self._update_title()
         self.statusBar().showMessage(self.tr("Case saved to {path}").format(path=target), 5000)
@@ -1716,7 +1761,9 @@ class MainWindow(QMainWindow):
         self._clear_results()
         self._show_no_mode()
         self._expected = {}
+        self._located = {}
         self._expected_saved_on = self.local_time(case.saved) if case.saved else ""
+        self._update_record_notes()
         self._update_actions()
         self._mark_saved()
 
@@ -1768,6 +1815,7 @@ class MainWindow(QMainWindow):
             chosen = self.choose_open_path(self.tr("Locate {name}").format(name=saved.name), self.tr(INPUT_FILTER))
         if chosen:
             self._expected[side] = saved  # the file chosen is checked against the recorded SHA-256
+            self._located[side] = os.path.abspath(chosen)
             self.load_file(side, chosen)
         else:
             self._show_missing_input(side, saved)
@@ -1822,7 +1870,7 @@ class MainWindow(QMainWindow):
         front["examiner"] = front["examiner"] or self.settings.examiner
         front["page_size"] = front.get("page_size") or self.settings.page_size
         dialog = ExportDialog(front, self.provenance, suggested, self, inputs=self._input_paths(),
-                              confirm_replacing=self.confirm_replacing)
+                              confirm_replacing=self.confirm_replacing, notice=" ".join(self._not_recorded_sentences()))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(lambda: self.start_export(dialog.request()))
         opened_with = (_filled(dialog.front_matter()), _filled(dialog.provenance()))
