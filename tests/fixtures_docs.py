@@ -175,3 +175,57 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, body in members.items():
             archive.writestr(name, body)
     return out.getvalue()
+
+
+WORD_NAMESPACES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+
+
+def word_docx_with_parts(
+    data: bytes, *, body: str | None = None, parts: dict[str, tuple[str, str, str]] | None = None
+) -> bytes:
+    """``data`` (a .docx python-docx made) with what python-docx cannot write, added as Word writes it.
+
+    ``body`` replaces the body's content before its last section properties (XML using the prefixes of
+    WORD_NAMESPACES, which the root element is given); ``parts`` adds parts: name under word/ -> (content
+    type, relationship type's last word such as "footnotes", XML), each declared in [Content_Types].xml and
+    related from the main document.
+    """
+    import re
+    import zipfile
+
+    parts = parts or {}
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "[Content_Types].xml":
+                overrides = "".join(
+                    f'<Override PartName="/word/{name}" ContentType="{content_type}"/>'
+                    for name, (content_type, _, _) in parts.items()
+                )
+                content = content.replace(b"</Types>", overrides.encode() + b"</Types>")
+            elif member.filename == "word/_rels/document.xml.rels":
+                relationships = "".join(
+                    f'<Relationship Id="rIdAdded{number}" Target="{name}" Type="http://schemas.openxmlformats.org/'
+                    f'officeDocument/2006/relationships/{relationship}"/>'
+                    for number, (name, (_, relationship, _)) in enumerate(parts.items())
+                )
+                content = content.replace(b"</Relationships>", relationships.encode() + b"</Relationships>")
+            elif member.filename == "word/document.xml" and body is not None:
+                xml = content.decode("utf-8")
+                xml = re.sub(r"<w:document [^>]*>", f"<w:document {WORD_NAMESPACES}>", xml, count=1)
+                start = xml.index("<w:body>") + len("<w:body>")
+                end = xml.rindex("<w:sectPr")
+                content = (xml[:start] + body + xml[end:]).encode("utf-8")
+            target.writestr(member, content)
+        for name, (_, _, xml) in parts.items():
+            target.writestr(f"word/{name}", xml)
+    return out.getvalue()
