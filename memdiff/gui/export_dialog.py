@@ -48,6 +48,17 @@ def _refusal(target: Path) -> str | None:
     return None
 
 
+def unused_report_path(folder: Path, stem: str) -> Path:
+    """``folder/stem.pdf``, or ``stem (2).pdf`` and so on: the first name whose PDF and JSON are both free."""
+    number = 1
+    while True:
+        name = stem if number == 1 else f"{stem} ({number})"
+        pdf = folder / (name + ".pdf")
+        if not pdf.exists() and not pdf.with_suffix(".json").exists():
+            return pdf
+        number += 1
+
+
 CONFIDENTIALITY_CHOICES = (
     "",
     "CONFIDENTIAL",
@@ -181,6 +192,10 @@ class ExportDialog(QDialog):
         form2.addRow(self.tr("&Sampling:"), self.sampling)
 
         self.path = QLineEdit(suggested_path)
+        #: The report's own name, for a folder typed as "Save as" (the report then goes inside it).
+        self._report_stem = Path(suggested_path).stem or "memdiff report"
+        # Leaving the field (not Enter, which exports) fills in the file name a typed folder gets.
+        self.path.editingFinished.connect(lambda: None if self.path.hasFocus() else self.complete_folder())
         browse = QPushButton(self.tr("Bro&wse…"))
         # Enter anywhere in the form exports; only a click (or Alt+W) opens the file chooser.
         browse.setAutoDefault(False)
@@ -195,6 +210,14 @@ class ExportDialog(QDialog):
         hint = QLabel(self.tr("The result file (JSON) is written beside the PDF with the same name."))
         hint.setEnabled(False)
         destination_layout.addWidget(hint)
+        #: Says where a folder typed above put the report (the field then shows the file's path).
+        self.path_note = QLabel()
+        self.path_note.setObjectName("pathNote")
+        self.path_note.setWordWrap(True)
+        self.path_note.hide()
+        destination_layout.addWidget(self.path_note)
+        # Typing (or Browse…) changes the path: the note spoke of the earlier one.
+        self.path.textEdited.connect(self.path_note.hide)
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -315,10 +338,45 @@ class ExportDialog(QDialog):
     def request(self) -> ExportRequest:
         return ExportRequest(self.pdf_path(), self.front_matter(), self.provenance())
 
+    def _typed_folder(self) -> Path | None:
+        """The folder "Save as" names, when it names one: an existing folder (not ending in .pdf, since a
+        folder called "x.pdf" is refused as the report's own name), or anything ending in a slash."""
+        text = self.path.text().strip()
+        if not text:
+            return None
+        path = Path(os.path.expanduser(text))
+        if text.endswith(("/", os.sep)):
+            return path
+        if path.suffix.lower() != ".pdf" and path.is_dir():
+            return path
+        return None
+
     def pdf_path(self) -> Path:
+        """The PDF to write: the path typed (".pdf" added), or, for a folder, the report's name inside it."""
+        folder = self._typed_folder()
+        if folder is not None:
+            return unused_report_path(folder, self._report_stem) if folder.is_dir() else folder / (
+                self._report_stem + ".pdf")
         text = self.path.text().strip()
         path = Path(os.path.expanduser(text))
         return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+    def complete_folder(self) -> bool:
+        """When "Save as" names an existing folder, put the report's file name after it, show it, and say so.
+
+        Users who pick a folder expect the report inside it (not a file beside it named after the
+        folder); the field shows the file's whole path before anything is written. True when the
+        field was completed.
+        """
+        folder = self._typed_folder()
+        if folder is None or not folder.is_dir():
+            return False
+        target = self.pdf_path()
+        self.path.setText(str(target))
+        self.path_note.setText(self.tr("{folder} is a folder: the report goes into it as {name}.").format(
+            folder=folder, name=target.name))
+        self.path_note.show()
+        return True
 
     # ---- checks
 
@@ -356,6 +414,13 @@ class ExportDialog(QDialog):
             self.problem.setVisible(bool(problem))
 
     def _accept_if_valid(self) -> None:
+        if self.complete_folder():
+            # Show the file's path first: Export again writes it.
+            self.path_note.setText(self.path_note.text() + " " + self.tr("Press Export to write it."))
+            self.path.setFocus(Qt.FocusReason.OtherFocusReason)
+            # Once the note has its place in the layout, scroll it (and the field above it) into view.
+            QTimer.singleShot(0, lambda: self.form_area.ensureWidgetVisible(self.path_note))
+            return
         problem = self._problem()
         if problem:
             text, field_ = problem
@@ -386,6 +451,7 @@ class ExportDialog(QDialog):
         )
         if chosen:
             self.path.setText(chosen)
+            self.path_note.hide()
 
     def keyPressEvent(self, event: Any) -> None:
         # Enter inside the prompt box adds a line; elsewhere it exports as usual.

@@ -68,7 +68,7 @@ from memdiff.evidence import Comparison, Document, ImageSummary, Parameters, Spa
 from memdiff.gui import case_file
 from memdiff.gui.background import BackgroundJobs, Job
 from memdiff.gui.crash import CrashDialog, details_text, log_file
-from memdiff.gui.export_dialog import ExportDialog, ExportRequest
+from memdiff.gui.export_dialog import ExportDialog, ExportRequest, unused_report_path
 from memdiff.gui.icons import app_icon, icon
 from memdiff.gui.image_view import region_boxes, suspect_to_original
 from memdiff.gui.input_side import InputSide
@@ -314,17 +314,6 @@ class WrappingBar(QFrame):
                 line.addStretch(1)
             self._column.addLayout(line)
         self.updateGeometry()
-
-
-def unused_report_path(folder: Path, stem: str) -> Path:
-    """``folder/stem.pdf``, or ``stem (2).pdf`` and so on: the first name whose PDF and JSON are both free."""
-    number = 1
-    while True:
-        name = stem if number == 1 else f"{stem} ({number})"
-        pdf = folder / (name + ".pdf")
-        if not pdf.exists() and not pdf.with_suffix(".json").exists():
-            return pdf
-        number += 1
 
 
 def _filled(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:

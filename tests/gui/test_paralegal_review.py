@@ -136,3 +136,49 @@ def test_tab_reaches_the_picture_controls_before_the_pictures(qtbot, window, pic
     reached = _tab_walk(window, window.outlines_box, len(expected) - 1)
     assert reached == expected
     assert all(button.accessibleName() for button in window.zoom_buttons)
+
+
+@pytest.mark.parametrize("slash", ["", "/"])
+def test_a_folder_typed_as_save_as_gets_the_report_inside_it_shown_before_writing(qtbot, tmp_path, slash):
+    from memdiff.gui.export_dialog import ExportDialog
+
+    folder = tmp_path / "Exhibits"
+    folder.mkdir()
+    (folder / "Doe - memdiff report.pdf").write_bytes(b"%PDF- an earlier report")
+    dialog = ExportDialog({}, {}, str(tmp_path / "Doe - memdiff report.pdf"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.path.setText(str(folder) + slash)
+    inside = folder / "Doe - memdiff report (2).pdf"  # the suggested name, free in that folder
+    assert dialog.pdf_path() == inside and dialog.validation_problem() is None
+    accepted = []
+    dialog.accepted.connect(lambda: accepted.append(True))
+    # The first Export shows the file's path in the field (and says why) instead of writing beside the folder.
+    dialog.export_button.click()
+    assert accepted == [] and dialog.path.text() == str(inside)
+    assert dialog.path_note.isVisible() and inside.name in dialog.path_note.text()
+    assert not (tmp_path / "Exhibits.pdf").exists()
+    # The second writes there.
+    dialog.export_button.click()
+    assert accepted == [True] and dialog.request().pdf_path == inside
+
+
+def test_leaving_a_folder_typed_as_save_as_fills_in_the_file_name(qtbot, tmp_path):
+    from memdiff.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog({}, {}, str(tmp_path / "a vs b - memdiff report.pdf"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.path.setFocus()
+    dialog.path.selectAll()
+    QTest.keyClicks(dialog.path, str(tmp_path))
+    QTest.keyClick(dialog.path, Qt.Key.Key_Tab)
+    assert dialog.path.text() == str(tmp_path / "a vs b - memdiff report.pdf")
+    # A folder named like the report itself is still refused, as the write would refuse it.
+    (tmp_path / "b.pdf").mkdir()
+    dialog.path.setText(str(tmp_path / "b.pdf"))
+    assert dialog.validation_problem() is not None and "folder" in dialog.validation_problem()
