@@ -32,8 +32,9 @@ style's hidden setting is inherited along ``basedOn``; as Word's toggle rule
 has it, hidden in both the paragraph's and the run's style cancels out, and
 direct formatting decides over both.
 
-Not read: equations (Office Math), the text of charts and SmartArt, and
-watermarks. The old binary Word format (.doc) is not a ZIP file and is
+Not read: equations (Office Math), the text of charts and SmartArt,
+watermarks, and the reading guide printed above East Asian text (ruby; the
+text itself is read). The old binary Word format (.doc) is not a ZIP file and is
 refused before this module is reached. A Word file cut short (a download that
 stopped early) or damaged is refused with a sentence saying so;
 :func:`is_word_archive` lets the sniffing tell such a file from other ZIPs.
@@ -167,6 +168,7 @@ def _damaged(name: str, err: BaseException) -> InputError:
             "that as a new document."
         )
     if isinstance(err, KeyError) and _MAIN_PART in str(err):
+        # The part the package's relationships name as the document is not in the archive.
         return _missing_main_part(name)
     reason = str(err).strip().rstrip(".") or type(err).__name__
     if len(reason) > 120:
@@ -187,17 +189,16 @@ def _missing_main_part(name: str) -> InputError:
 def _check_archive(data: bytes, name: str, limit: int) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            names = archive.namelist()
             unpacked = sum(member.file_size for member in archive.infolist())
-    except Exception as err:  # noqa: BLE001 - zipfile raises BadZipFile, EOFError, NotImplementedError... on damage
+    except Exception:  # noqa: BLE001 - zipfile raises BadZipFile, EOFError, NotImplementedError... on damage
         if data.rfind(b"PK\x05\x06") < 0:  # no end of the table of contents: the file stops early
             raise _cut_short(name) from None
+        # zipfile's own words ("Bad magic number for central directory") mean nothing to a reader.
         raise InputError(
-            f"{name} is a damaged Word document (its table of contents cannot be read: {err}); "
-            "get an intact copy of the file, or open it in Word or LibreOffice and save it again."
+            f"{name} is a damaged Word document (the table of contents of its ZIP archive cannot be read); "
+            "get an intact copy of the file, or open it in Word, which may recover the text, and save that as "
+            "a new document."
         ) from None
-    if _MAIN_PART not in names:
-        raise _missing_main_part(name)
     if unpacked > limit:
         raise LimitExceeded(
             f"{name} unpacks to {unpacked / 2**20:,.0f} MB, above memdiff's limit of "
@@ -303,6 +304,12 @@ def _run_text(run: Any) -> str:
             parts.append("\n")
         elif tag == _W + "noBreakHyphen":
             parts.append("-")
+        elif tag == _W + "ruby":
+            # East Asian text with its reading above it: the text itself, not the small reading guide,
+            # which would interleave with it.
+            base = child.find(_W + "rubyBase")
+            if base is not None:
+                parts.extend(_run_text(inner) for inner in base.iterchildren(_W + "r"))
     return "".join(parts)
 
 
