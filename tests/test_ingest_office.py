@@ -176,7 +176,8 @@ def _word_with_notes(settings: str = "") -> bytes:
         f'{_run(" And an endnote.")}<w:r><w:endnoteReference w:id="1"/></w:r></w:p>'
         f'<w:p>{_run("A second footnote")}<w:r><w:footnoteReference w:id="2"/></w:r>'
         f'{_run(" and one with the author&apos;s own mark")}'
-        '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="3"/></w:r><w:r><w:t>*</w:t></w:r>'
+        # Word writes an author's own mark in the run of the reference, after it.
+        '<w:r><w:footnoteReference w:customMarkFollows="1" w:id="3"/><w:t>*</w:t></w:r>'
         f'{_run(".")}</w:p>'
     )
     footnotes = _notes_xml(
@@ -495,3 +496,23 @@ def test_load_tells_a_word_file_cut_short_as_a_word_file(tmp_path):
     path.write_bytes(_long_word_file()[:20000])
     with pytest.raises(InputError, match="trunc.docx is a Word document that has been cut short"):
         load(path)
+
+
+def test_docx_ruby_keeps_its_text_and_a_box_in_hidden_text_is_hidden():
+    import docx
+    from fixtures_docs import word_docx_with_parts
+
+    from memdiff.ingest import docx as docx_format
+
+    ruby = (
+        "<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>\u304b\u3093\u3058</w:t></w:r></w:rt>"
+        "<w:rubyBase><w:r><w:t>\u6f22\u5b57</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+    )
+    hidden_box = _DRAWN_TEXT_BOX.replace("<w:r>", '<w:r><w:rPr><w:vanish/></w:rPr>', 1)
+    body = f"<w:p>{_run('Kanji: ')}{ruby}</w:p><w:p>{_run('Shown.')}{hidden_box}</w:p>"
+    extracted = docx_format.read(word_docx_with_parts(_saved(docx.Document()), body=body), "ruby.docx")
+    assert extracted.text == "Kanji: \u6f22\u5b57\n\nShown."
+    assert extracted.notes == (
+        f"{len('Text in the box.')} characters formatted as hidden were left out "
+        "(Word neither shows nor prints hidden text).",
+    )

@@ -313,6 +313,16 @@ def _run_text(run: Any) -> str:
     return "".join(parts)
 
 
+def _custom_mark(run: Any, reference: Any) -> str:
+    """The mark of the author's own ("*") a note reference is shown with: the text after it in its run (as
+    Word writes it), or else the next run's. Such a note takes no number."""
+    mark = "".join(node.text or "" for node in reference.itersiblings(_W + "t")).strip()
+    if not mark:
+        following = run.getnext()
+        mark = _run_text(following).strip() if following is not None and following.tag == _W + "r" else ""
+    return mark
+
+
 def _deleted_text(element: Any) -> str:
     return "".join(
         node.text or "" for node in element.iter(_W + "delText", _W + "t") if isinstance(node.tag, str)
@@ -451,7 +461,9 @@ class _Reading:
     def _run(self, run: Any, paragraph_hides: bool, parts: list[str], boxes: list[Any], *, inserted: bool) -> None:
         text = _run_text(run)
         if self._hidden(run, paragraph_hides):
-            self.hidden_characters += len(text)
+            # A text box anchored in hidden text is hidden with it.
+            boxed = sum(len(node.text or "") for box in _text_boxes(run) for node in box.iter(_W + "t"))
+            self.hidden_characters += len(text) + boxed
             return
         parts.append(text)
         if inserted:
@@ -460,9 +472,7 @@ class _Reading:
             for reference in run.iterchildren(f"{_W}{kind}Reference"):
                 custom = None
                 if reference.get(_W + "customMarkFollows") in ("1", "true", "on"):
-                    # A mark of the author's own ("*"): it is the text that follows, and takes no number.
-                    following = run.getnext()
-                    custom = _run_text(following).strip() if following is not None and following.tag == _W + "r" else ""
+                    custom = _custom_mark(run, reference)
                 self.references[kind].append((reference.get(_W + "id", ""), custom))
         boxes.extend(_text_boxes(run))
 
