@@ -202,7 +202,9 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
         "Second bold paragraph\nwith a break.\n\n"
         "\u041f\u0440\u0438\u0432\u0435\u0442 and \U0001f600.\n\n"
         "shown link text\n\n"
-        "Tab\tend"
+        "Tab\tend\n\n"
+        # The header, once, after the body (a word processor repeats it on every page).
+        "Headers and footers\n\nRunning head"
     )
     assert extracted.media_type == "application/rtf"
     # One byte (é) was read in the document's Windows-1252, six (Привет) in the Cyrillic font's Windows-1251.
@@ -214,6 +216,8 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
         ),
         # "{\\v hidden}": six characters a word processor neither shows nor prints.
         "6 characters formatted as hidden were left out (word processors neither show nor print hidden text).",
+        'The document\'s headers and footers (2 words) were included once, at the end under the line "Headers and '
+        'footers", though word processors repeat them on every page.',
     )
 
 
@@ -328,6 +332,11 @@ _RTF_PIECES = st.sampled_from(
         b"\\fcharset128 ",
         b"\\v ",
         b"\\v0 ",
+        b"{\\footnote ",
+        b"\\ftnalt ",
+        b"\\chftn ",
+        b"{\\header ",
+        b"{\\*\\annotation ",
         b"word ",
         b"\\",
         b"\xe9\x82",

@@ -516,3 +516,49 @@ def test_docx_ruby_keeps_its_text_and_a_box_in_hidden_text_is_hidden():
         f"{len('Text in the box.')} characters formatted as hidden were left out "
         "(Word neither shows nor prints hidden text).",
     )
+
+
+# As Word writes them: a footnote's group follows its reference mark (\chftn) in the body and begins with
+# the same mark; \ftnalt makes it an endnote; a note with a mark of the author's own has text, not \chftn.
+RTF_WITH_ASIDES = rb"""{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times New Roman;}}\ftnnar\aftnnruc
+{\header \pard\plain Running head of the chapter\par}
+{\footer \pard\plain Page footer\par}
+\pard\plain Alice had a footnote here.{\super\chftn}{\footnote \pard\plain {\super\chftn} First footnote text.}
+ And an endnote.{\super\chftn}{\footnote\ftnalt \pard\plain {\super\chftn} Endnote text.}\par
+A custom mark{\super *}{\footnote \pard\plain {\super *} Custom mark note.}.\par
+Commented text{\*\atnid R}{\*\atnauthor Reviewer}\chatn{\*\annotation \pard\plain Looks copied from chapter one.}.\par
+Last{\super\chftn}{\footnote \pard\plain {\super\chftn} Second numbered footnote.\par Its second paragraph.}\par
+{\headerf \pard\plain Running head of the chapter\par}
+}"""
+
+
+def test_rtf_footnotes_headers_and_comments_are_read_as_the_word_reader_reads_them():
+    extracted = rtf_format.read(RTF_WITH_ASIDES, "chapter.rtf")
+    assert extracted.text == (
+        "Alice had a footnote here. And an endnote.\n\n"
+        "A custom mark*.\n\n"
+        "Commented text.\n\n"
+        "Last\n\n"
+        "Footnotes\n\n"
+        "1 First footnote text.\n\n"
+        "* Custom mark note.\n\n"
+        "2 Second numbered footnote.\n\nIts second paragraph.\n\n"
+        "Endnotes\n\n"
+        "I Endnote text.\n\n"
+        "Headers and footers\n\n"
+        "Running head of the chapter\n\n"
+        "Page footer"
+    )
+    assert extracted.notes == (
+        '3 footnotes and 1 endnote were included after the body, under the lines "Footnotes" and "Endnotes", '
+        "each beginning with its number; the reference numbers in the body were left out.",
+        'The document\'s headers and footers (7 words) were included once, at the end under the line "Headers and '
+        'footers", though word processors repeat them on every page.',
+        "1 comment (5 words) was left out (word processors show comments beside the text, not in it).",
+    )
+
+
+def test_rtf_asides_inside_a_skipped_destination_stay_skipped():
+    data = rb"{\rtf1\ansi Body.{\*\unknown {\footnote Not a note.}}{\info{\header Not a header.}}\par}"
+    extracted = rtf_format.read(data, "x.rtf")
+    assert (extracted.text, extracted.notes) == ("Body.", ())

@@ -13,8 +13,17 @@ The encoding recorded is the code page that read the text's non-ASCII bytes
 (the one that read most of them, with a note, when fonts used several).
 
 Skipped as not part of the prose: the font, colour, style and list tables,
-document information, pictures and embedded objects, headers and footers,
-footnotes and annotations, and every ``{\\*\\...}`` destination.
+document information, pictures and embedded objects, and every other
+``{\\*\\...}`` destination.
+
+Read as a reader of the document sees them, as the Word reader reads them,
+with a note each: footnotes and endnotes (``\\footnote``, ``\\ftnalt``) after
+the body under a line "Footnotes" or "Endnotes", each beginning with its
+number (``\\chftn``, in the format ``\\ftnn...`` / ``\\aftnn...`` sets; a note
+without ``\\chftn`` carries a mark of the author's own, as text), the
+reference marks in the body left out; headers and footers once each, at the
+end under a line "Headers and footers". Annotations (comments) are left out,
+with a note counting them and their words.
 
 The extracted text has ``\\par`` (and ``\\page``, ``\\sect``) as paragraph
 breaks, shown as a blank line; ``\\line`` as a line break; ``\\tab`` and
@@ -171,6 +180,45 @@ class _State:
     font: int | None = None
     unicode_skip: int = 1
     destination: str = ""
+    #: Which footnote, header or comment (an index into the interpreter's asides) the text belongs to.
+    aside: int | None = None
+
+
+class _Aside:
+    """The text of a footnote or endnote, a header or footer, or a comment, collected apart from the body."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # "footnote", "endnote", "furniture" or "comment"
+        self.parts: list[str] = []
+        self.numbered = False  # whether it shows an automatic number (\chftn) rather than a mark of its own
+
+
+# Destinations read apart from the body, and what they are.
+_ASIDES = {
+    "footnote": "footnote",
+    "header": "furniture",
+    "headerl": "furniture",
+    "headerr": "furniture",
+    "headerf": "furniture",
+    "footer": "furniture",
+    "footerl": "furniture",
+    "footerr": "furniture",
+    "footerf": "furniture",
+    "annotation": "comment",
+}
+# The document's footnote and endnote number formats, as the Word reader names them.
+_NOTE_FORMATS = {
+    f"{prefix}{code}": (kind, number_format)
+    for prefix, kind in (("ftnn", "footnote"), ("aftnn", "endnote"))
+    for code, number_format in (
+        ("ar", "decimal"),
+        ("alc", "lowerLetter"),
+        ("auc", "upperLetter"),
+        ("rlc", "lowerRoman"),
+        ("ruc", "upperRoman"),
+        ("chi", "chicago"),
+    )
+}
 
 
 def read(data: bytes, name: str) -> Extracted:
@@ -189,6 +237,7 @@ def read(data: bytes, name: str) -> Extracted:
         )
     interpreter = _Interpreter(data[start:], name)
     text = interpreter.run()
+    text, aside_notes = _with_asides(text, interpreter)
     encoding, notes = _recorded_encoding(interpreter)
     hidden = interpreter.hidden_characters()
     if hidden:
@@ -196,7 +245,66 @@ def read(data: bytes, name: str) -> Extracted:
             f"{hidden:,} characters formatted as hidden were left out "
             "(word processors neither show nor print hidden text).",
         )
-    return Extracted(text, MEDIA_TYPE, encoding=encoding, notes=notes)
+    return Extracted(text, MEDIA_TYPE, encoding=encoding, notes=notes + aside_notes)
+
+
+def _with_asides(body: str, interpreter: _Interpreter) -> tuple[str, tuple[str, ...]]:
+    """The body followed by the footnotes, endnotes, headers and footers, and the notes that say so."""
+    from memdiff.ingest.docx import ENDNOTES_HEADING, FOOTNOTES_HEADING, FURNITURE_HEADING, note_number
+    from memdiff.text.normalize import count_words
+
+    sections = [body]
+    notes: list[str] = []
+    read: list[tuple[int, str, str]] = []
+    for kind, heading in (("footnote", FOOTNOTES_HEADING), ("endnote", ENDNOTES_HEADING)):
+        number_format, number = interpreter.note_numbering[kind]
+        paragraphs = []
+        for aside in interpreter.asides:
+            if aside.kind != kind:
+                continue
+            text = tidy("".join(aside.parts))
+            if aside.numbered:
+                text = f"{note_number(number, number_format)} {text}".strip()
+                number += 1
+            if text:
+                paragraphs.append(text)
+        if paragraphs:
+            sections.append("\n\n".join([heading, *paragraphs]))
+            read.append((len(paragraphs), kind, heading))
+    if read:
+        one = len(read) == 1 and read[0][0] == 1
+        counted = " and ".join(f"{number:,} {kind if number == 1 else kind + 's'}" for number, kind, _ in read)
+        headings = " and ".join(f'"{heading}"' for _, _, heading in read)
+        notes.append(
+            f"{counted} {'was' if one else 'were'} included after the body, under the "
+            f"line{'s' if len(read) > 1 else ''} {headings}, "
+            + (
+                "beginning with its number; the reference number in the body was left out."
+                if one
+                else "each beginning with its number; the reference numbers in the body were left out."
+            )
+        )
+    furniture: list[str] = []
+    for aside in interpreter.asides:
+        text = tidy("".join(aside.parts))
+        if aside.kind == "furniture" and text and text not in furniture:
+            furniture.append(text)
+    if furniture:
+        sections.append("\n\n".join([FURNITURE_HEADING, *furniture]))
+        words = count_words("\n".join(furniture))
+        notes.append(
+            f"The document's headers and footers ({words:,} {'word' if words == 1 else 'words'}) were included "
+            f'once, at the end under the line "{FURNITURE_HEADING}", though word processors repeat them on every page.'
+        )
+    comments = [tidy("".join(aside.parts)) for aside in interpreter.asides if aside.kind == "comment"]
+    if comments:
+        words = count_words("\n".join(comments))
+        notes.append(
+            f"{len(comments):,} {'comment' if len(comments) == 1 else 'comments'} "
+            f"({words:,} {'word' if words == 1 else 'words'}) {'was' if len(comments) == 1 else 'were'} left out "
+            "(word processors show comments beside the text, not in it)."
+        )
+    return tidy("\n\n".join(section for section in sections if section)), tuple(notes)
 
 
 def _recorded_encoding(interpreter: _Interpreter) -> tuple[str, tuple[str, ...]]:
@@ -229,7 +337,11 @@ class _Interpreter:
         self.hidden_out: list[str] = []
         self.pending_bytes = bytearray()
         self.pending_codepage = "cp1252"
-        self.pending_hidden = False
+        self.pending_sink: list[str] = self.out
+        #: Footnotes, endnotes, headers, footers and comments, in the order they were written.
+        self.asides: list[_Aside] = []
+        #: Number format and first number of the footnotes and endnotes (\ftnn..., \ftnstartN...).
+        self.note_numbering = {"footnote": ("decimal", 1), "endnote": ("lowerRoman", 1)}
         self.codepage = "cp1252"
         self.font_codepages: dict[int, str] = {}
         #: How many bytes above 0x7F of the text each code page decoded (what the record names).
@@ -276,8 +388,13 @@ class _Interpreter:
 
     @property
     def _sink(self) -> list[str]:
-        """Where the text of the current group goes: the document's text, or the hidden text counted apart."""
-        return self.hidden_out if self.state.hidden else self.out
+        """Where the text of the current group goes: the body, a footnote, header or comment, or the hidden
+        text counted apart."""
+        if self.state.hidden:
+            return self.hidden_out
+        if self.state.aside is not None:
+            return self.asides[self.state.aside].parts
+        return self.out
 
     # -- tokens
 
@@ -302,6 +419,30 @@ class _Interpreter:
             self.to_skip -= 1
             return
         state = self.state
+        if word in _ASIDES and state.aside is None:
+            # Read apart, unless inside a destination that is skipped ("{\\*\\annotation" is not: its
+            # \\* only marks it as optional).
+            enclosing_skipped = self.stack[-1].skip if self.stack else False
+            if not enclosing_skipped and (not state.skip or state.destination == "*"):
+                self._flush_bytes()
+                self.asides.append(_Aside(_ASIDES[word]))
+                self.state = replace(state, skip=False, aside=len(self.asides) - 1, destination=word)
+                return
+        if state.aside is not None and word in ("chftn", "ftnalt"):
+            aside = self.asides[state.aside]
+            if word == "chftn":
+                aside.numbered = True
+            elif aside.kind == "footnote":
+                aside.kind = "endnote"
+            return
+        if word in _NOTE_FORMATS:
+            kind, number_format = _NOTE_FORMATS[word]
+            self.note_numbering[kind] = (number_format, self.note_numbering[kind][1])
+            return
+        if word in ("ftnstart", "aftnstart") and parameter is not None:
+            kind = "footnote" if word == "ftnstart" else "endnote"
+            self.note_numbering[kind] = (self.note_numbering[kind][0], parameter)
+            return
         if word in _SKIPPED:
             self._flush_bytes()
             self.state = replace(state, skip=True, destination=word)
@@ -401,25 +542,24 @@ class _Interpreter:
 
     def _add_byte(self, byte: int) -> None:
         codepage = self._current_codepage()
-        if self.pending_bytes and (codepage != self.pending_codepage or self.pending_hidden != self.state.hidden):
+        sink = self._sink
+        if self.pending_bytes and (codepage != self.pending_codepage or sink is not self.pending_sink):
             self._flush_bytes()
         self.pending_codepage = codepage
-        self.pending_hidden = self.state.hidden
+        self.pending_sink = sink
         self.pending_bytes.append(byte)
 
     def _flush_bytes(self) -> None:
         if self.pending_bytes:
             data = bytes(self.pending_bytes)
-            if self.pending_hidden:
+            if self.pending_sink is not self.hidden_out:
                 # Hidden text is only counted, so its bytes do not decide the encoding recorded.
-                self.hidden_out.append(_decode(data, self.pending_codepage))
-            else:
                 high = len(data.translate(None, _ASCII_BYTES))
                 if high:
                     self.non_ascii_bytes[self.pending_codepage] = (
                         self.non_ascii_bytes.get(self.pending_codepage, 0) + high
                     )
-                self.out.append(_decode(data, self.pending_codepage))
+            self.pending_sink.append(_decode(data, self.pending_codepage))
             self.pending_bytes.clear()
 
 
