@@ -6,7 +6,10 @@ file PDF/A-2b and repeats the document information, and an output intent with
 an sRGB colour profile. It also stores memdiff's *record* (parameters, input
 hashes, findings digest) as a custom XMP property, declared through the
 PDF/A extension-schema mechanism, which is what ``memdiff verify`` reads back.
-No attachments, no JavaScript, no encryption.
+The record also seals the report itself: its pages (as a whole and each
+page), pictures, fonts and page frames, bookmarks and where they lead, and
+the page labels and view a viewer opens with. No attachments, no JavaScript,
+no actions, no form, no encryption (``never_written`` finds any added later).
 
 What cannot be checked on this machine: full conformance needs a validator
 such as veraPDF (Java), which is not available here. The tests check the
@@ -527,15 +530,15 @@ def never_written(doc: pikepdf.Pdf) -> list[str]:
         if isinstance(extra, pikepdf.Dictionary):
             kinds = sorted({_action(a) for a in extra.values()})
             found.append(f"{' and '.join(kinds)} run when page {n} is opened or closed (/AA)")
-        for annotation in page.obj.get("/Annots", pikepdf.Array()):
-            if not isinstance(annotation, pikepdf.Dictionary):
-                continue
+        for annotation in _annotations(page):
             subtype = str(annotation.get("/Subtype", ""))
             if subtype == "/FileAttachment":
                 found.append(f"an attached file on page {n}")
             elif subtype == "/Widget":
                 found.append(f"a form field on page {n}")
-            for action in (annotation.get("/A"), *dict(annotation.get("/AA", {})).values()):
+            triggers = annotation.get("/AA")
+            triggered = list(triggers.values()) if isinstance(triggers, pikepdf.Dictionary) else []
+            for action in (annotation.get("/A"), *triggered):
                 if isinstance(action, pikepdf.Dictionary) and str(action.get("/S")) in _ACTIVE_ACTIONS:
                     found.append(f"{_action(action)} in an annotation on page {n}")
     # One mention of each, in the order found.
@@ -606,7 +609,7 @@ def _page_frame(doc: pikepdf.Pdf, page: pikepdf.Page) -> bytes:
         value = page.obj.get(key, doc.Root.Pages.get(key))
         parts.append(f"{key}={float(value) if value is not None else None}")
     digest = hashlib.sha256("\x00".join(parts).encode())
-    for annotation in page.obj.get("/Annots", pikepdf.Array()):
+    for annotation in _annotations(page):
         digest.update(b"\x00annotation\x00")
         for key in ("/Subtype", "/Rect", "/Contents", "/F", "/C", "/IC", "/CA"):
             value = annotation.get(key)
@@ -616,6 +619,14 @@ def _page_frame(doc: pikepdf.Pdf, page: pikepdf.Page) -> bytes:
         if isinstance(normal, pikepdf.Stream):
             digest.update(_stream_bytes(normal))
     return digest.digest()
+
+
+def _annotations(page: pikepdf.Page) -> list[pikepdf.Dictionary]:
+    """A page's annotations; anything in its list that is not one (a hostile file's) is passed over."""
+    listed = page.obj.get("/Annots")
+    if not isinstance(listed, pikepdf.Array):
+        return []
+    return [a for a in listed if isinstance(a, pikepdf.Dictionary)]
 
 
 def _resource_digest(resource: pikepdf.Object) -> bytes:

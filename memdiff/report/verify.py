@@ -15,6 +15,16 @@ made it shorter or longer, or made an exact span near. A span that "was not"
 found again has no re-run span left over any of its words (``_match_findings``
 says how they are paired). Image regions are found again only when equal.
 
+The report itself is checked against the record's digests: its pages (each
+page too, so that the page changed is named by its footer number), the
+pictures, fonts and page frames, the bookmarks and where they lead, and the
+page labels and view a viewer opens with. A digest that goes through every
+page in order is compared only when the pages are the ones memdiff wrote in
+number and order, so that a removed page is never also said to be a changed
+font. Actions, scripts, attached files and forms fail verification on any
+report, whatever its record holds: memdiff never writes them. A record from
+before a digest was kept says that check was not possible.
+
 ``verify_outputs`` checks several outputs of one (batch) report in one run;
 its last line names the outputs checked, so that a batch exhibit never reads
 as verified as a whole when only some of its outputs were given. The report's
