@@ -358,8 +358,8 @@ class MainWindow(QMainWindow):
         # What the case file recorded for each side (when it was opened or last saved), and when.
         self._recorded: dict[str, case_file.CaseInput] = {}
         self._recorded_on = ""
-        #: Files the user picked with "Locate…" for a case's missing inputs, by side (absolute paths):
-        #: a new place for the input, which the case file learns only when saved.
+        #: Files the user picked with "Locate…" for a case's missing inputs, by side (absolute paths),
+        #: until read: a file picked by hand is judged as such, not as the recorded file changed.
         self._located: dict[str, str] = {}
         # The case's caption and the model output's provenance, as the export dialog fills them:
         # they belong to this case (and are saved in its file), never carried to the next one.
@@ -1024,11 +1024,10 @@ class MainWindow(QMainWindow):
         self.sides[side].set_document(document)
         self._clear_results()
         expected = self._expected.pop(side, None)
-        located = self._located.get(side)
+        located = self._located.pop(side, None)
         if located is not None and (document is None or document.path is None
                                     or os.path.abspath(document.path) != located):
-            del self._located[side]  # another file took this side's place
-            located = None
+            located = None  # another file took this side's place
         if side == "suspect":
             self._provenance_follows(document, from_case=expected is not None)
         if document is not None and expected is not None:
@@ -1630,11 +1629,25 @@ class MainWindow(QMainWindow):
         for side in SIDES:
             document, recorded = self.documents[side], self._recorded.get(side)
             inputs.append(document.sha256 if document is not None else recorded.sha256 if recorded is not None else None)
-        # A missing input located at a new place is a change too: saving records the place, so the case
-        # finds the file next time instead of asking again.
-        located = tuple(sorted(self._located.items()))
         return (tuple(inputs), self.parameters_panel.parameters(), _filled(self.front_matter), _filled(self.provenance),
-                located)
+                self._new_places())
+
+    def _new_places(self) -> tuple[tuple[str, str], ...]:
+        """The inputs shown from a new place: the bytes the case records, which the case can no longer find.
+
+        A missing input located (or opened) elsewhere is a change worth saving: saving records the
+        place, so the case finds the file next time instead of asking again. A case moved together
+        with its inputs still finds them beside it, which is no change.
+        """
+        places = []
+        for side in SIDES:
+            document, recorded = self.documents[side], self._recorded.get(side)
+            if (document is not None and document.path is not None and recorded is not None
+                    and recorded.sha256 == document.sha256 and self.case_path is not None
+                    and os.path.abspath(document.path) != recorded.path
+                    and recorded.locate(self.case_path) is None):
+                places.append((side, os.path.abspath(document.path)))
+        return tuple(places)
 
     @property
     def has_unsaved_work(self) -> bool:
@@ -1706,7 +1719,6 @@ class MainWindow(QMainWindow):
             return None
         self.case_path = target
         self._remember_recorded(case)
-        self._located = {}  # the case file now records where each input is
         self._update_record_notes()
         self._mark_saved()
         self._update_title()

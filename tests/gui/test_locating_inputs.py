@@ -117,3 +117,33 @@ def test_locating_then_choosing_another_file_forgets_the_located_place(qtbot, wi
         window.load_file("original", samples["unrelated"])
     assert window._located == {}
     assert window.sides["original"].record_note.isVisible()
+
+
+def test_a_moved_input_opened_with_file_open_is_a_change_too(qtbot, window, samples, tmp_path):
+    moved = tmp_path / "archive" / "original.txt"
+    case, recorded_sha = _case_with_original_gone(qtbot, window, samples, tmp_path, keep_at=moved)
+    window.told.answers.append(QMessageBox.StandardButton.Ignore)  # "Go on without it"
+    with qtbot.waitSignal(window.documentLoaded, timeout=10_000):
+        window.open_case(case)
+    assert not window.has_unsaved_work
+    with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+        window.load_file("original", moved)
+    assert window.documents["original"].sha256 == recorded_sha
+    assert window.has_unsaved_work
+    assert window.save_case() == case
+    assert json.loads(case.read_text(encoding="utf-8"))["original"]["path"] == str(moved)
+    assert not window.has_unsaved_work
+
+
+def test_a_case_moved_with_its_inputs_is_no_change(qtbot, window, samples, tmp_path):
+    load_both(qtbot, window, samples["original"], samples["output"])
+    case = window.save_case(path=tmp_path / "case.memdiff")
+    window.new_case()
+    moved = tmp_path.parent / (tmp_path.name + " moved")
+    tmp_path.rename(moved)
+    try:
+        with qtbot.waitSignal(window.comparisonFinished, timeout=20_000):
+            assert window.open_case(moved / case.name)
+        assert window.told.messages == [] and not window.has_unsaved_work
+    finally:
+        moved.rename(tmp_path)
