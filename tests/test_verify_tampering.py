@@ -129,7 +129,7 @@ def test_a_removed_page_is_named_and_pictures_and_fonts_are_not_said_to_have_cha
     assert status == 3
     assert (
         f"Pages: CHANGED since memdiff wrote the report: it has {pages - 1} pages now, the record says "
-        f"{pages}: memdiff's page {number} is no longer in it." in lines
+        f"{pages}, and memdiff's page {number} is no longer in it." in lines
     ), lines
     assert RESOURCES_CLAIM not in out
     assert (
@@ -218,7 +218,47 @@ def test_swapped_pages_are_named_as_another_order(written, tmp_path, capsys):
         in out.splitlines()
     ), out
     assert RESOURCES_CLAIM not in out
+    assert (
+        "Pictures, fonts and page frames: not compared, as pages were moved or copied from one place to "
+        "another, and their digest goes through every page in order." in out.splitlines()
+    )
     assert out.splitlines()[-1] == "NOT verified: the report's pages were changed."
+
+
+def test_a_page_put_over_another_is_named_as_a_copy(written, tmp_path, capsys):
+    report, original, output = written
+
+    def copy(pdf):
+        pdf.pages[1] = pdf.pages[3]
+
+    copied = _changed(report, tmp_path / "copied.pdf", copy)
+    status, out, _ = _run(copied, original, output, capsys)
+    assert status == 3
+    assert (
+        "Pages: CHANGED since memdiff wrote the report: the 2nd page repeats memdiff's page 4 (the record "
+        "keeps a digest of each page)." in out.splitlines()
+    ), out
+
+
+def test_a_page_added_is_named_by_its_place_in_the_file(written, tmp_path, capsys):
+    report, original, output = written
+    pages = read_record(report)["pages"]
+
+    def add(pdf):
+        pdf.add_blank_page(page_size=(612, 792))
+
+    longer = _changed(report, tmp_path / "longer.pdf", add)
+    status, out, _ = _run(longer, original, output, capsys)
+    assert status == 3
+    assert (
+        f"Pages: CHANGED since memdiff wrote the report: it has {pages + 1} pages now, the record says "
+        f"{pages}, and the {_nth(pages + 1)} page of the file is not one memdiff wrote." in out.splitlines()
+    ), out
+    assert RESOURCES_CLAIM not in out
+
+
+def _nth(n):
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 # --------------------------------------------------------------------------- what memdiff never writes
@@ -432,3 +472,21 @@ def test_a_record_whose_page_digests_do_not_match_its_page_count_is_damaged(writ
     result = verify(tmp_path / "short.pdf", original, output)
     assert not result.ok
     assert "its digests of each page are not one short SHA-256 for every page" in result.lines[0]
+
+
+def test_pages_are_named_in_runs_and_a_removed_page_among_identical_ones_is_counted_once():
+    from memdiff.report.verify import _page_changes
+
+    written = [f"{n:016x}" for n in range(1, 9)]
+    edited = ["f" * 16, "e" * 16, "d" * 16, *written[3:6], "c" * 16, written[7]]
+    assert _page_changes(written, edited) == (
+        "pages 1 to 3 and 7 differ from what memdiff wrote",
+        True,
+    )
+    # Two blank pages alike: one removed, the other still counts as memdiff's.
+    blank = "0" * 16
+    twice = [written[0], blank, blank, written[3]]
+    assert _page_changes(twice, [written[0], blank, written[3]]) == (
+        "memdiff's page 3 is no longer in it",
+        False,
+    )

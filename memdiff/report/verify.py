@@ -288,12 +288,12 @@ def _check_pages(found: ReportAsFound, record: dict[str, Any], problems: list[st
                 lines.append(f"{said}{differences} (the record keeps a digest of each page).")
             else:
                 lines.append(
-                    f"{said}it has {found.pages} pages now, the record says {written}: {differences}."
+                    f"{said}it has {found.pages} pages now, the record says {written}, and {differences}."
                 )
     if found.pages != written:
         not_in_place = f"the report has {found.pages} pages where memdiff wrote {written}"
     else:
-        not_in_place = "the pages are in another order"
+        not_in_place = "pages were moved or copied from one place to another"
 
     if "resources_sha256" not in record:
         lines.append(
@@ -368,13 +368,18 @@ def _page_changes(written: list[str], now: list[str]) -> tuple[str, bool]:
     if len(written) == len(now):
         edited: list[int] = []
         moves: list[str] = []
+        copies: list[str] = []
         for n, (was, is_) in enumerate(zip(written, now, strict=True)):
             if was == is_:
                 continue
-            if is_ in written:
-                moves.append(f"memdiff's page {written.index(is_) + 1} is now the {_ordinal(n + 1)} page")
-            else:
+            if is_ not in written:
                 edited.append(n + 1)
+                continue
+            source = written.index(is_)
+            if now[source] == written[source]:  # memdiff's page is still in its place as well
+                copies.append(f"the {_ordinal(n + 1)} page repeats memdiff's page {source + 1}")
+            else:
+                moves.append(f"memdiff's page {source + 1} is now the {_ordinal(n + 1)} page")
         parts = []
         if edited:
             parts.append(
@@ -383,7 +388,8 @@ def _page_changes(written: list[str], now: list[str]) -> tuple[str, bool]:
             )
         if moves:
             parts.append("the pages are in another order: " + ", ".join(moves))
-        return "; ".join(parts), not moves
+        parts.extend(copies)
+        return "; ".join(parts), not moves and not copies
     left: dict[str, list[int]] = {}
     for n, digest in enumerate(written, start=1):
         left.setdefault(digest, []).append(n)
