@@ -216,8 +216,10 @@ def test_rtf_text_with_escapes_unicode_and_skipped_destinations():
         ),
         # "{\\v hidden}": six characters a word processor neither shows nor prints.
         "6 characters formatted as hidden were left out (word processors neither show nor print hidden text).",
-        'The document\'s headers and footers (2 words) were included once, at the end under the line "Headers and '
-        'footers", though word processors repeat them on every page.',
+        (
+            'The document\'s headers and footers (2 words) were included once, at the end under the line "Headers and '
+            'footers", though word processors repeat them on every page.'
+        ),
     )
 
 

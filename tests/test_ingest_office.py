@@ -104,8 +104,10 @@ def test_html_hidden_parts_end_where_a_browser_ends_them(body, text, hidden_word
     assert extracted.text == text
     if hidden_words:
         assert extracted.notes == (
-            "Left out because a web browser does not show them: 1 element marked hidden or styled "
-            f"display:none or visibility:hidden ({hidden_words} {'word' if hidden_words == 1 else 'words'}).",
+            (
+                "Left out because a web browser does not show them: 1 element marked hidden or styled "
+                f"display:none or visibility:hidden ({hidden_words} {'word' if hidden_words == 1 else 'words'})."
+            ),
         )
     else:
         assert extracted.notes == ()
@@ -122,8 +124,10 @@ def test_html_templates_and_comments_are_left_out_and_counted():
     extracted = html_format.read(page.encode(), "page.html")
     assert extracted.text == "Visible text."
     assert extracted.notes == (
-        "Left out because a web browser does not show them: 1 element marked hidden or styled display:none or "
-        "visibility:hidden (2 words), 1 template (6 words) and 2 comments (10 words).",
+        (
+            "Left out because a web browser does not show them: 1 element marked hidden or styled display:none or "
+            "visibility:hidden (2 words), 1 template (6 words) and 2 comments (10 words)."
+        ),
     )
 
 
@@ -222,8 +226,10 @@ def test_docx_footnotes_and_endnotes_follow_the_body_with_their_numbers_and_a_no
         "i Endnote text."
     )
     assert extracted.notes == (
-        '3 footnotes and 1 endnote were included after the body, under the lines "Footnotes" and "Endnotes", '
-        "each beginning with its number; the reference numbers in the body were left out.",
+        (
+            '3 footnotes and 1 endnote were included after the body, under the lines "Footnotes" and "Endnotes", '
+            "each beginning with its number; the reference numbers in the body were left out."
+        ),
     )
 
 
@@ -315,8 +321,10 @@ def test_docx_headers_and_footers_are_included_once_at_the_end(even_pages):
     ]
     words = 10 + 3 * even_pages
     assert extracted.notes == (
-        f"The document's headers and footers ({words} words) were included once, at the end under the line "
-        '"Headers and footers", though Word repeats them on every page.',
+        (
+            f"The document's headers and footers ({words} words) were included once, at the end under the line "
+            '"Headers and footers", though Word repeats them on every page.'
+        ),
     )
 
 
@@ -513,8 +521,10 @@ def test_docx_ruby_keeps_its_text_and_a_box_in_hidden_text_is_hidden():
     extracted = docx_format.read(word_docx_with_parts(_saved(docx.Document()), body=body), "ruby.docx")
     assert extracted.text == "Kanji: \u6f22\u5b57\n\nShown."
     assert extracted.notes == (
-        f"{len('Text in the box.')} characters formatted as hidden were left out "
-        "(Word neither shows nor prints hidden text).",
+        (
+            f"{len('Text in the box.')} characters formatted as hidden were left out "
+            "(Word neither shows nor prints hidden text)."
+        ),
     )
 
 
@@ -550,10 +560,14 @@ def test_rtf_footnotes_headers_and_comments_are_read_as_the_word_reader_reads_th
         "Page footer"
     )
     assert extracted.notes == (
-        '3 footnotes and 1 endnote were included after the body, under the lines "Footnotes" and "Endnotes", '
-        "each beginning with its number; the reference numbers in the body were left out.",
-        'The document\'s headers and footers (7 words) were included once, at the end under the line "Headers and '
-        'footers", though word processors repeat them on every page.',
+        (
+            '3 footnotes and 1 endnote were included after the body, under the lines "Footnotes" and "Endnotes", '
+            "each beginning with its number; the reference numbers in the body were left out."
+        ),
+        (
+            'The document\'s headers and footers (7 words) were included once, at the end under the line "Headers and '
+            'footers", though word processors repeat them on every page.'
+        ),
         "1 comment (5 words) was left out (word processors show comments beside the text, not in it).",
     )
 

@@ -438,9 +438,9 @@ class _TextCollector(HTMLParser):
         if not data:
             return
         if self._hidden_stack:
-            if "template" in self._hidden_stack and self._hidden_stack[-1] not in ("script", "style"):
-                if not self._concealed():
-                    self._template_text.append(data)
+            in_template = "template" in self._hidden_stack and self._hidden_stack[-1] not in ("script", "style")
+            if in_template and not self._concealed():
+                self._template_text.append(data)
             return
         if self._concealed():
             self._concealed_text.append(data)

@@ -242,15 +242,22 @@ def read(data: bytes, name: str) -> Extracted:
     hidden = interpreter.hidden_characters()
     if hidden:
         notes += (
-            f"{hidden:,} characters formatted as hidden were left out "
-            "(word processors neither show nor print hidden text).",
+            (
+                f"{hidden:,} characters formatted as hidden were left out "
+                "(word processors neither show nor print hidden text)."
+            ),
         )
     return Extracted(text, MEDIA_TYPE, encoding=encoding, notes=notes + aside_notes)
 
 
 def _with_asides(body: str, interpreter: _Interpreter) -> tuple[str, tuple[str, ...]]:
     """The body followed by the footnotes, endnotes, headers and footers, and the notes that say so."""
-    from memdiff.ingest.docx import ENDNOTES_HEADING, FOOTNOTES_HEADING, FURNITURE_HEADING, note_number
+    from memdiff.ingest.docx import (
+        ENDNOTES_HEADING,
+        FOOTNOTES_HEADING,
+        FURNITURE_HEADING,
+        note_number,
+    )
     from memdiff.text.normalize import count_words
 
     sections = [body]
