@@ -403,6 +403,37 @@ def test_a_word_file_cut_short_is_told_as_one_and_what_to_do(kept):
     )
 
 
+def test_a_word_file_written_as_a_stream_and_cut_short_is_still_a_word_file():
+    # Written to a stream it cannot seek back in, a ZIP gives each part's size after its data (a data
+    # descriptor), so the parts are found by their headers rather than by their sizes.
+    import io
+    import zipfile
+
+    from memdiff.ingest import docx as docx_format
+
+    class Stream(io.RawIOBase):
+        def __init__(self) -> None:
+            self.written = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, chunk) -> int:
+            self.written += chunk
+            return len(chunk)
+
+    stream = Stream()
+    with zipfile.ZipFile(io.BytesIO(_long_word_file())) as source, zipfile.ZipFile(stream, "w") as target:
+        for member in source.infolist():
+            with target.open(member.filename, "w") as part:
+                part.write(source.read(member.filename))
+    data = bytes(stream.written)
+    with zipfile.ZipFile(io.BytesIO(data)) as check:
+        assert all(member.flag_bits & 0x08 for member in check.infolist())
+    cut = data[: len(data) * 3 // 4]
+    assert docx_format.is_word_archive(cut)
+
+
 def test_a_word_file_cut_before_its_main_part_is_told_by_its_content_types():
     import zipfile
     from io import BytesIO
@@ -417,6 +448,9 @@ def test_a_word_file_cut_before_its_main_part_is_told_by_its_content_types():
 
 
 def test_other_zip_files_are_not_taken_for_word():
+    import zipfile
+    from io import BytesIO
+
     from fixtures_docs import zip_bytes
 
     from memdiff.ingest import docx as docx_format
@@ -429,7 +463,13 @@ def test_other_zip_files_are_not_taken_for_word():
         }
     )
     text = zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
-    for data in (workbook, text, workbook[: len(workbook) // 2]):
+    # A ZIP that holds a Word file, stored as it is: the Word file's own parts are inside one member.
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("notes.txt", b"The exhibits.")
+        archive.writestr("exhibits/report.docx", _long_word_file())
+    holder = out.getvalue()
+    for data in (workbook, text, workbook[: len(workbook) // 2], holder, holder[: len(holder) * 9 // 10]):
         assert not docx_format.is_word_archive(data)
 
 

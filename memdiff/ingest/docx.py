@@ -72,6 +72,8 @@ _MAIN_PART = "word/document.xml"
 # What the content types of a Word document (.docx, .docm, .dotx) declare for its main part.
 _WORD_CONTENT_TYPE = re.compile(rb"wordprocessingml\.(?:document|template)\.main\+xml|ms-word\.[a-z]+\.macroEnabled")
 _LOCAL_HEADER = b"PK\x03\x04"
+#: How much of [Content_Types].xml is read to find Word's main part (it is declared in the first kilobytes).
+_CONTENT_TYPES_READ = 256 * 1024
 # The lines that introduce what follows the body in the extracted text.
 FOOTNOTES_HEADING = "Footnotes"
 ENDNOTES_HEADING = "Endnotes"
@@ -119,34 +121,54 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 def is_word_archive(data: bytes) -> bool:
     """Whether the ZIP data ``data`` is a Word document, even one cut short or missing parts.
 
-    A complete archive names its parts in the table of contents at its end; a
-    file cut short has lost that table, but each part it still holds begins
-    with a local header naming it. A Word document is told by a part named
-    word/document.xml, or by a [Content_Types].xml that declares Word's main
-    part (read as far as it is there).
+    A Word document is told by a part named word/document.xml, or by a
+    [Content_Types].xml that declares Word's main part (a document whose main
+    part is lost). A complete archive names its parts in the table of contents
+    at its end; a file cut short has lost that table, but each part it still
+    holds begins with a local header naming it, so those are walked, from one
+    part to the next (so a Word file stored inside another ZIP is not taken
+    for the ZIP itself).
     """
-    position = data.find(_LOCAL_HEADER)
-    while position >= 0:
-        header = data[position : position + 30]
-        if len(header) < 30:
-            break
-        method = int.from_bytes(header[8:10], "little")
-        name_length = int.from_bytes(header[26:28], "little")
-        extra_length = int.from_bytes(header[28:30], "little")
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if _MAIN_PART in names:
+                return True
+            if "[Content_Types].xml" not in names:
+                return False
+            with archive.open("[Content_Types].xml") as types:
+                return bool(_WORD_CONTENT_TYPE.search(types.read(_CONTENT_TYPES_READ)))
+    except Exception:  # noqa: BLE001, S110 - no readable table of contents (or a damaged part): walk the local headers
+        pass
+    position = 0 if data.startswith(_LOCAL_HEADER) else data.find(_LOCAL_HEADER)
+    while 0 <= position and position + 30 <= len(data):
+        flags = int.from_bytes(data[position + 6 : position + 8], "little")
+        method = int.from_bytes(data[position + 8 : position + 10], "little")
+        packed_size = int.from_bytes(data[position + 18 : position + 22], "little")
+        name_length = int.from_bytes(data[position + 26 : position + 28], "little")
+        extra_length = int.from_bytes(data[position + 28 : position + 30], "little")
         member = data[position + 30 : position + 30 + name_length]
+        start = position + 30 + name_length + extra_length
         if member == _MAIN_PART.encode():
             return True
         if member == b"[Content_Types].xml":
-            start = position + 30 + name_length + extra_length
-            content = data[start : start + 65536]
+            content = data[start : start + _CONTENT_TYPES_READ]
             if method == zipfile.ZIP_DEFLATED:
                 try:
-                    content = zlib.decompressobj(-15).decompress(content, 262144)
+                    content = zlib.decompressobj(-15).decompress(content, _CONTENT_TYPES_READ)
                 except zlib.error:
                     content = b""
             if _WORD_CONTENT_TYPE.search(content):
                 return True
-        position = data.find(_LOCAL_HEADER, position + 4)
+        following = start + packed_size
+        if flags & 0x08 or packed_size == 0xFFFFFFFF:
+            # The size follows the data (or is in a ZIP64 field): look for the next header instead.
+            following = data.find(_LOCAL_HEADER, max(start, position + 4))
+        elif following >= len(data):
+            break  # the file ends inside this part
+        elif not data.startswith(_LOCAL_HEADER, following):
+            following = data.find(_LOCAL_HEADER, following)
+        position = following
     return False
 
 
