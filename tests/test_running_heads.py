@@ -251,3 +251,13 @@ def test_roman_numerals_in_the_running_head_are_part_of_the_head(tmp_path):
     heads = [page[0] for page in pages]
     assert _found(book) == [x for n, head in enumerate(heads) for x in ([head] if n < 4 else [head, str(n - 3)])]
     assert book.words == load_text(" ".join(" ".join(lines) for lines in bodies), "b").words + 1
+
+
+def test_the_note_quotes_the_lines_left_out_so_a_refrain_taken_for_a_head_is_seen(book):
+    """Lines left out of matching are named, the most frequent first, so a user sees what was not compared."""
+    (note,) = [note for note in book.notes if "running heads, feet or page numbers" in note]
+    found = [book.text[a:b].strip() for a, b in book.running_lines]
+    ranked = sorted(((head, found.count(head)) for head in HEADS), key=lambda item: (-item[1], item[0]))
+    assert all(count > 1 for _, count in ranked)
+    named = ", ".join(f"“{head}” ({count} pages)" for head, count in ranked)
+    assert note.endswith(f"left out of matching and of the word count: {named}, page numbers.")

@@ -424,7 +424,8 @@ def _document(data: bytes, name: str, extracted: Extracted, *, path: str | None)
         notes += (
             (
                 f"{len(running)} running heads, feet or page numbers found on {pages} of "
-                f"{len(extracted.page_starts)} pages; by default they are left out of matching and of the word count."
+                f"{len(extracted.page_starts)} pages; by default they are left out of matching and of the word count: "
+                f"{_running_lines_named(extracted.text, running, extracted.page_starts)}."
             ),
         )
     return Document(
@@ -472,6 +473,40 @@ def _unspaced_script(text: str) -> str | None:
     counts = [(len(re.findall(f"[{ranges}]", letters)), name) for name, ranges in _UNSPACED_SCRIPTS]
     most, name = max(counts, key=lambda count: count[0])
     return name if sum(count for count, _ in counts) * 2 > len(letters) and most else None
+
+
+#: How many of the lines left out as running heads a note quotes (the most frequent), and at what length.
+_RUNNING_LINES_QUOTED = 4
+_RUNNING_LINE_CHARACTERS = 60
+
+
+def _running_lines_named(text: str, running: tuple[tuple[int, int], ...], page_starts: tuple[int, ...]) -> str:
+    """What the running lines say, the most frequent first ("“PRIDE AND PREJUDICE” (120 pages), page numbers"):
+    a line a user would not call a running head (a refrain at the top of every page) is then seen in the note."""
+    pages_of: dict[str, set[int]] = {}
+    numbers = 0
+    for start, end in running:
+        line = " ".join(text[start:end].split())
+        if not any(ch.isalpha() for ch in line) or _ROMAN_FOLIO.fullmatch(line):
+            numbers += 1
+            continue
+        pages_of.setdefault(line, set()).add(bisect.bisect_right(page_starts, start))
+    ranked = sorted(((line, len(pages)) for line, pages in pages_of.items()), key=lambda item: (-item[1], item[0]))
+    named = []
+    for line, count in ranked[:_RUNNING_LINES_QUOTED]:
+        if len(line) > _RUNNING_LINE_CHARACTERS:
+            line = line[: _RUNNING_LINE_CHARACTERS - 1].rstrip() + "…"
+        named.append(f"“{line}” ({count} {'page' if count == 1 else 'pages'})")
+    if len(ranked) > _RUNNING_LINES_QUOTED:
+        others = len(ranked) - _RUNNING_LINES_QUOTED
+        named.append(f"{others} other {'line' if others == 1 else 'lines'}")
+    if numbers:
+        named.append("page numbers")
+    return ", ".join(named)
+
+
+# A line that is a roman page number and nothing else ("xii", "- xii -").
+_ROMAN_FOLIO = re.compile(r"[\W_]*[ivxlcdmIVXLCDM]+[\W_]*")
 
 
 def _sha256(data: bytes) -> str:
