@@ -374,6 +374,7 @@ def test_extract_prints_exactly_the_text_of_a_word_file_with_notes_boxes_and_hea
     loaded = load(path)
     assert capsys.readouterr().out.rstrip("\n") == loaded.text
     assert loaded.text == "Body.\n\nText in the box.\n\nFootnotes\n\n1 A note.\n\nHeaders and footers\n\nA header"
+    assert loaded.notes[0] == "1 text box was included, after the paragraph it is anchored in."
     assert len(loaded.notes) == 3
 
 

@@ -583,7 +583,7 @@ class _Reading:
         if self.text_boxes:
             notes.append(
                 f"{_plural(self.text_boxes, 'text box was', 'text boxes were')} included, "
-                "each after the paragraph it is anchored in."
+                f"{'each ' if self.text_boxes > 1 else ''}after the paragraph it is anchored in."
             )
         read = [
             (self.read_notes[kind], kind, heading)
