@@ -533,10 +533,6 @@ def test_a_word_file_without_its_main_part_is_told_so():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs memdiff.ingest.sniff to ask docx.is_word_archive about a ZIP it cannot open (see the report)",
-)
 def test_load_tells_a_word_file_cut_short_as_a_word_file(tmp_path):
     from memdiff.errors import InputError
     from memdiff.ingest import load

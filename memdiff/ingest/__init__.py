@@ -192,6 +192,12 @@ def _zip_type(data: bytes, name: str) -> str:
             mimetype = archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, RuntimeError, NotImplementedError, ValueError):
         names, mimetype = [], ""
+    from memdiff.ingest import docx
+
+    if docx.is_word_archive(data):
+        # A Word document cut short (its ZIP table of contents lost) or missing its main part:
+        # the Word reader says which, and what to do, rather than "not a Word document".
+        return docx.MEDIA_TYPE
     for marker, kind in _ZIP_KINDS:
         if mimetype.startswith(marker) or marker in names:
             what = f"{kind}, not a Word (.docx) document"
