@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
                           default=defaults.ignore_punctuation, help="ignore punctuation (default on)")
     matching.add_argument("--join-hyphenation", action=argparse.BooleanOptionalAction,
                           default=defaults.join_hyphenation,
-                          help="join words hyphenated across a line break (default on)")
+                          help="join words hyphenated across a line break, as the texts write them elsewhere (default on)")
     matching.add_argument("--ignore-running-heads", action=argparse.BooleanOptionalAction,
                           default=defaults.ignore_running_heads,
                           help="leave out of matching the running heads, feet and page numbers repeated at the "

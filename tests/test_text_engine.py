@@ -151,6 +151,69 @@ def test_hyphenated_line_breaks_are_joined_for_matching():
     assert compare(original, suspect, Parameters(join_hyphenation=False, near=False)).spans[0].words < 15
 
 
+@pytest.mark.parametrize(
+    ("original_text", "suspect_text"),
+    [
+        # A compound split where a line ends, copied whole: "rabbit-\nhole" and "rabbit-hole" are one word.
+        ("she ran across the field after it and was just in time to see it pop down a large rabbit-\nhole under "
+         "the hedge", "she ran across the field after it and was just in time to see it pop down a large "
+         "rabbit-hole under the hedge"),
+        ("and the Anglo-\nSaxon messengers were sent to fetch the king at once from the castle gate",
+         "and the Anglo-Saxon messengers were sent to fetch the king at once from the castle gate"),
+        ("it was filled with cupboards and book-\nshelves and here and there she saw maps and pictures hung",
+         "it was filled with cupboards and book\u2010shelves and here and there she saw maps and pictures hung"),
+        # A word split by typesetting, copied whole, as before.
+        ("the evidence of repro-\nduction in the output of the model is clear to every reader of it",
+         "the evidence of reproduction in the output of the model is clear to every reader of it"),
+        # Dashes separate words, however they are written: em dash, "--", spaced hyphen, en dash.
+        ("four thousand miles down I think\u2014yes that is about the right distance but then I wonder",
+         "four thousand miles down I think--yes that is about the right distance but then I wonder"),
+        ("four thousand miles down I think - yes that is about the right distance but then I wonder",
+         "four thousand miles down I think\u2014yes that is about the right distance but then I wonder"),
+        ("the COVID-19 figures for 1990-95 were published by the office in the spring of that year",
+         "the COVID\u201319 figures for 1990\u201395 were published by the office in the spring of that year"),
+    ],
+)
+def test_where_a_line_ends_never_splits_a_copy(original_text, suspect_text):
+    result = compare(load_text(original_text, "o"), load_text(suspect_text, "s"))
+    assert [(s.kind, s.words) for s in result.spans] == [("exact", result.summary.suspect_words)]
+    assert result.summary.suspect_coverage == 1.0
+
+
+def test_a_line_end_hyphen_is_read_as_the_text_writes_that_compound_elsewhere():
+    from memdiff.text.normalize import count_words
+
+    # Written "rabbit-hole" within a line, the compound's line-end hyphen separates its halves too.
+    assert count_words("a rabbit-hole, a rabbit-\nhole and a mother-in-law") == 11
+    # Nowhere written so, a line-end hyphen joins the halves: "rabbithole", "reproduction".
+    assert count_words("a rabbit-\nhole and a repro-\nduction") == 5
+    assert count_words("COVID-19 in 1990-95; think\u2014yes; think--yes; a - b") == 11
+
+
+def test_a_hyphenated_compound_copied_without_its_hyphen_is_still_verbatim():
+    original = load_text("a watch out of its waistcoat-pocket and looked at it and then hurried on at once", "o")
+    result = compare(original, load_text("a watch out of its waistcoat pocket and looked at it and then hurried on at once", "s"))
+    assert [(s.kind, s.words) for s in result.spans] == [("exact", 17)]
+
+
+def test_a_report_marks_every_word_of_a_span_copied_across_a_line_end_hyphen(tmp_path):
+    """The report cuts each span's words as the comparison did, so nothing in a verbatim span reads as changed."""
+    from memdiff.report.marking import align_all, output_word_status
+    from memdiff.text import hyphenations
+
+    original_text = "she saw it pop down a large rabbit-\nhole under the hedge, and in another moment down went Alice"
+    suspect_text = "she saw it pop down a large rabbit-hole under the hedge, and in another moment down went Alice"
+    result = compare(load_text(original_text, "o"), load_text(suspect_text, "s"))
+    (span,) = result.spans
+    assert span.kind == "exact" and span.words == result.summary.suspect_words
+    vocabulary = Vocabulary(result.parameters)
+    hyphens = hyphenations(original_text, suspect_text)
+    (alignment,) = align_all(original_text, suspect_text, [span], vocabulary)
+    assert set(alignment.suspect_status().tolist()) == {1}  # every output word copied
+    tokens, status = output_word_status(suspect_text, [(span, alignment)], vocabulary, hyphenation=hyphens[1])
+    assert len(tokens) == span.words and set(status.tolist()) == {1}
+
+
 def test_cjk_characters_are_words():
     original_text = "天下大勢，分久必合，合久必分。周末七國分爭，并入於秦。及秦滅之後，楚、漢分爭，又并入於漢。"
     suspect_text = "小說開頭寫道：周末七國分爭并入於秦，及秦滅之後。"

@@ -63,7 +63,8 @@ class ParametersPanel(QWidget):
         self.ignore_punctuation = QCheckBox(self.tr("Ignore punctuation"))
         self.join_hyphenation = QCheckBox(self.tr("Join words split at line ends"))
         self.join_hyphenation.setToolTip(self.tr(
-            "Read \"memo-\" at the end of a line and \"rable\" on the next as the one word \"memorable\"."))
+            "Read \"memo-\" at the end of a line and \"rable\" on the next as the one word \"memorable\"; a "
+            "compound the texts also write with its hyphen within a line (\"rabbit-hole\") keeps its two words."))
         self.ignore_running_heads = QCheckBox(self.tr("Ignore page headers and numbers"))
         self.ignore_running_heads.setToolTip(self.tr(
             "Leave out the title, chapter and page number a PDF repeats at the top or bottom of its pages, "

@@ -20,7 +20,8 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from memdiff.evidence import Parameters, Span
-from memdiff.text.normalize import Tokens, Vocabulary, tokenize
+from memdiff.text import hyphenations
+from memdiff.text.normalize import Hyphenation, Tokens, Vocabulary, tokenize
 
 Status = Literal["plain", "copied", "different"]
 PLAIN, COPIED, DIFFERENT = 0, 1, 2
@@ -292,6 +293,7 @@ def align(
     vocabulary: Vocabulary,
     *,
     matched_texts: tuple[str, str] | None = None,
+    hyphenation: tuple[Hyphenation, Hyphenation] | None = None,
 ) -> Alignment:
     """Line up one span's two sides word by word (both texts are the full extracted texts).
 
@@ -300,7 +302,7 @@ def align(
     running head inside a span is then shown as it stands, unmarked.
     """
     (alignment,) = align_all(
-        original_text, suspect_text, [span], vocabulary, matched_texts=matched_texts
+        original_text, suspect_text, [span], vocabulary, matched_texts=matched_texts, hyphenation=hyphenation
     )
     return alignment
 
@@ -312,14 +314,20 @@ def align_all(
     vocabulary: Vocabulary,
     *,
     matched_texts: tuple[str, str] | None = None,
+    hyphenation: tuple[Hyphenation, Hyphenation] | None = None,
 ) -> list[Alignment]:
-    """:func:`align` for each of ``spans``, each side's words cut out in one pass for all spans."""
+    """:func:`align` for each of ``spans``, each side's words cut out in one pass for all spans.
+
+    ``hyphenation`` is how the comparison read each side's hyphens (:func:`memdiff.text.hyphenations` of the
+    matched texts, made here when not given), so that each side's words are cut as they were matched.
+    """
     a_matched, b_matched = matched_texts or (original_text, suspect_text)
+    a_hyphens, b_hyphens = hyphenation or hyphenations(a_matched, b_matched)
     a_tokens = tokenize_each(
-        [a_matched[s.original.start : s.original.end] for s in spans], vocabulary
+        [a_matched[s.original.start : s.original.end] for s in spans], vocabulary, a_hyphens
     )
     b_tokens = tokenize_each(
-        [b_matched[s.suspect.start : s.suspect.end] for s in spans], vocabulary
+        [b_matched[s.suspect.start : s.suspect.end] for s in spans], vocabulary, b_hyphens
     )
     alignments = []
     for span, a, b in zip(spans, a_tokens, b_tokens, strict=True):
@@ -358,7 +366,9 @@ _NON_SPACE = re.compile(r"\S+")
 _APART = "\n\x00\n"
 
 
-def tokenize_each(texts: list[str], vocabulary: Vocabulary) -> list[Tokens]:
+def tokenize_each(
+    texts: list[str], vocabulary: Vocabulary, hyphenation: Hyphenation | None = None
+) -> list[Tokens]:
     """``[tokenize(t, vocabulary) for t in texts]``, done as one call on the texts joined.
 
     Hundreds of spans are each a few dozen words; tokenising them one by one
@@ -367,12 +377,13 @@ def tokenize_each(texts: list[str], vocabulary: Vocabulary) -> list[Tokens]:
     counts up to the next word), so with punctuation compared, and for texts
     holding the separator's NUL, each text is tokenised on its own.
     """
+    hyphens = hyphenation or Hyphenation()
     if len(texts) < 2 or not vocabulary.parameters.ignore_punctuation:
-        return [tokenize(t, vocabulary) for t in texts]
+        return [tokenize(t, vocabulary, hyphens) for t in texts]
     joined = _APART.join(texts)
     if joined.count("\x00") != len(texts) - 1:
-        return [tokenize(t, vocabulary) for t in texts]
-    tokens = tokenize(joined, vocabulary)
+        return [tokenize(t, vocabulary, hyphens) for t in texts]
+    tokens = tokenize(joined, vocabulary, hyphens)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     begins = np.concatenate(([0], np.cumsum(lengths[:-1] + len(_APART))))
     firsts = np.searchsorted(tokens.starts, begins).tolist()
@@ -468,13 +479,16 @@ def output_word_status(
     vocabulary: Vocabulary,
     *,
     matched_text: str | None = None,
+    hyphenation: Hyphenation | None = None,
 ) -> tuple[Tokens, np.ndarray]:
     """Every word of the whole output with its status: copied, different (inside a near span) or plain.
 
     A word copied in any span counts as copied even if another, near span
-    marks it different. ``matched_text`` is as for :func:`align`.
+    marks it different. ``matched_text`` is as for :func:`align`, and
+    ``hyphenation`` is how the comparison read the output's hyphens (the
+    second of :func:`memdiff.text.hyphenations`).
     """
-    tokens = tokenize(suspect_text if matched_text is None else matched_text, vocabulary)
+    tokens = tokenize(suspect_text if matched_text is None else matched_text, vocabulary, hyphenation or Hyphenation())
     status = np.zeros(len(tokens), dtype=np.int8)
     for span, alignment in alignments:
         first = int(np.searchsorted(tokens.starts, span.suspect.start, side="left"))

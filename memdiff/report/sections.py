@@ -57,9 +57,9 @@ from memdiff.report.styles import (
     monospace,
     table_style,
 )
-from memdiff.text import matching_text, uncompared
+from memdiff.text import hyphenations, matching_text, uncompared
 from memdiff.text.chance import COMMON_PHRASE_BITS, UNDETERMINED
-from memdiff.text.normalize import Vocabulary
+from memdiff.text.normalize import Hyphenation, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -1252,7 +1252,11 @@ def _normalisation_phrase(p: Parameters) -> str:
     else:
         applied.append("punctuation compared, spacing ignored")
     if p.join_hyphenation:
-        applied.append("words hyphenated across a line break joined")
+        applied.append(
+            "words hyphenated across a line break joined (“repro-” “duction” as “reproduction”), unless either "
+            "text writes that compound with its hyphen within a line (“rabbit-hole”), where its halves stay two "
+            "words; an output’s compound is read joined where the original joined it across a line"
+        )
     if p.ignore_running_heads:
         applied.append(
             "running heads, running feet and page numbers (short lines repeated at the same edge of nearby "
@@ -1352,7 +1356,9 @@ _TEXT_LIMITS = (
     "Only the original given is searched: a passage the output shares with some other work is not found.",
     (
         "The findings depend on the extracted text. Text in images, scanned pages without a text layer, and text a "
-        "PDF stores out of reading order may be missing or out of order."
+        "PDF stores out of reading order may be missing or out of order. A footnote at the foot of a PDF page comes, in "
+        "the extracted text, between that page’s last line and the next page’s first, so a passage copied across "
+        "that page break is reported as two spans (running heads and page numbers are left out and do not split it)."
     ),
     (
         "The chance estimate treats words as independent, which overstates how unlikely stock phrases, quotations "
@@ -1579,10 +1585,11 @@ def text_findings(
         story.append(_p(markup(sentence), st.body))
     vocabulary = Vocabulary(c.parameters)
     matched = (matching_text(original, c.parameters), matching_text(suspect, c.parameters))
+    hyphens = hyphenations(*matched)
     alignments = list(
         zip(
             spans,
-            align_all(original.text, suspect.text, spans, vocabulary, matched_texts=matched),
+            align_all(original.text, suspect.text, spans, vocabulary, matched_texts=matched, hyphenation=hyphens),
             strict=True,
         )
     )
@@ -1621,7 +1628,9 @@ def text_findings(
             st.body,
         )
     )
-    story.extend(full_output(suspect.text, alignments, vocabulary, st, matched_text=matched[1]))
+    story.extend(
+        full_output(suspect.text, alignments, vocabulary, st, matched_text=matched[1], hyphenation=hyphens[1])
+    )
     return story
 
 
@@ -1632,11 +1641,14 @@ def full_output(
     st: Styles,
     *,
     matched_text: str | None = None,
+    hyphenation: Hyphenation | None = None,
 ) -> list[Any]:
     """The whole output text as paragraphs (one per block between blank lines), reproduced words marked."""
     import numpy as np
 
-    tokens, status = output_word_status(text, alignments, vocabulary, matched_text=matched_text)
+    tokens, status = output_word_status(
+        text, alignments, vocabulary, matched_text=matched_text, hyphenation=hyphenation
+    )
     paragraphs = st.fragments(st.output_text)
     starts = tokens.starts
     ends = tokens.ends

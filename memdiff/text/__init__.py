@@ -25,7 +25,16 @@ from memdiff.progress import SILENT, Progress
 from memdiff.text.chance import WordPrices, bits_of_run, detect_language, is_common_phrase
 from memdiff.text.match import KgramIndex, Run, all_runs, exact_runs
 from memdiff.text.near import MAX_SEED_OCCURRENCES, Passage, near_passages
-from memdiff.text.normalize import Tokens, Vocabulary, blank, tokenize
+from memdiff.text.normalize import (
+    Hyphenation,
+    Tokens,
+    Vocabulary,
+    blank,
+    joined_across_lines,
+    original_hyphenation,
+    output_hyphenation,
+    tokenize,
+)
 
 
 @dataclass
@@ -38,18 +47,29 @@ class TextIndex:
     tokens: Tokens
     ids: np.ndarray
     language: str
+    # How the original reads its line-end hyphens, and the output's reading made from it.
+    hyphenation: Hyphenation = field(default_factory=Hyphenation)
     _indexes: dict[int, KgramIndex] = field(default_factory=dict)
+    _joined: frozenset[str] | None = None
     _prices: WordPrices | None = None
 
     @classmethod
     def build(cls, original: Document, parameters: Parameters) -> TextIndex:
         vocabulary = Vocabulary(parameters)
-        tokens = tokenize(matching_text(original, parameters), vocabulary)
+        text = matching_text(original, parameters)
+        hyphenation = original_hyphenation(text)
+        tokens = tokenize(text, vocabulary, hyphenation)
         if parameters.language == "auto":
             language = detect_language(vocabulary.form(i) for i in tokens.ids[:5000].tolist())
         else:
             language = parameters.language
-        return cls(original, parameters, vocabulary, tokens, tokens.ids, language)
+        return cls(original, parameters, vocabulary, tokens, tokens.ids, language, hyphenation)
+
+    def output_hyphenation(self, output_text: str) -> Hyphenation:
+        """How an output's hyphens are read against this original (``output_text``: its matching text)."""
+        if self._joined is None:
+            self._joined = joined_across_lines(matching_text(self.document, self.parameters), self.hyphenation)
+        return output_hyphenation(self.hyphenation, self._joined, output_text)
 
     def kgrams(self, k: int) -> KgramIndex:
         index = self._indexes.get(k)
@@ -62,6 +82,13 @@ class TextIndex:
         if self._prices is None:
             self._prices = WordPrices(self.language)
         return self._prices
+
+
+def hyphenations(original_text: str, output_text: str) -> tuple[Hyphenation, Hyphenation]:
+    """How the original's and the output's hyphens are read when these matching texts are compared, as
+    :func:`compare_texts` reads them (a report marking the words of each span must cut them alike)."""
+    original = original_hyphenation(original_text)
+    return original, output_hyphenation(original, joined_across_lines(original_text, original), output_text)
 
 
 def uncompared(document: Document, parameters: Parameters) -> tuple[tuple[int, int], ...]:
@@ -92,7 +119,8 @@ def compare_texts(
         index = TextIndex.build(original, parameters)
     progress.check()
     progress.report(0.3, "Reading the output's words")
-    suspect_tokens = tokenize(matching_text(suspect, parameters), index.vocabulary)
+    suspect_text = matching_text(suspect, parameters)
+    suspect_tokens = tokenize(suspect_text, index.vocabulary, index.output_hyphenation(suspect_text))
     suspect_ids = suspect_tokens.ids
     progress.check()
 

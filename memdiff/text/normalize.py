@@ -66,8 +66,12 @@ WORD_PATTERN = (
 # A word broken across a line with a hyphen: "repro-\nduction". The next line
 # must go on in lower case, so "Anglo-\nSaxon" and list dashes are left alone.
 # The break may also fall at a page end: PDF pages are joined by a blank line,
-# and the running head between them is blanked out (see blank()).
+# and the running head between them is blanked out (see blank()). Whether the
+# hyphen is only the line's or a compound's own ("rabbit-\nhole") the text
+# around it cannot say; the rest of the texts compared can (see Hyphenation).
 _HYPHEN_BREAK_RE = re.compile(r"[-\u00ad\u2010][ \t]*\n(?:[ \t]*\n){0,8}[ \t]*(?=[^\W\d_])")
+# A compound's hyphen within a line: "rabbit-hole". It separates two words, as any punctuation does.
+_COMPOUND_HYPHEN_RE = re.compile(r"(?<=[^\W_])[-\u2010\u2011](?=[^\W\d_])")
 
 _QUOTES_AND_DASHES = str.maketrans(
     {
@@ -81,6 +85,80 @@ _QUOTES_AND_DASHES = str.maketrans(
 # Characters that show nothing: dropped from words before comparing, so a
 # zero-width space hidden inside a copied word does not hide the copy.
 _INVISIBLE = str.maketrans(dict.fromkeys(["\u00ad", "\u180e", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]))
+
+
+@dataclass(frozen=True)
+class Hyphenation:
+    """What the texts compared say about the hyphens at their line ends, for one side's words.
+
+    A hyphen at a line end either breaks one word ("repro-" / "duction") or
+    is a compound's own ("rabbit-" / "hole"); in the line, a compound's
+    hyphen separates two words ("rabbit-hole" is "rabbit", "hole", so that
+    a copy writing "rabbit hole" still matches). A line-end hyphen joins the
+    two halves into one word unless the compound is written with its hyphen
+    within a line somewhere in the texts compared (``compounds``, pairs of
+    case-folded words): then it separates them too. And where the original
+    joined two halves that no line of either text shows as a compound, an
+    output writing them with a hyphen within a line ("rabbit-hole" where the
+    original has "rabbit-" / "hole" and nothing else) is read joined too
+    (``joined``, the original's joined words, case-folded), so that where a
+    line happens to end never splits a copy.
+
+    The original's words depend on the original alone (its index serves every
+    output compared with it); an output's on both texts.
+    """
+
+    compounds: frozenset[tuple[str, str]] = frozenset()
+    joined: frozenset[str] = frozenset()
+
+
+NO_HYPHENATION = Hyphenation()
+
+
+def compounds_in(text: str) -> frozenset[tuple[str, str]]:
+    """The pairs of case-folded words ``text`` writes as a compound within a line ("rabbit-hole")."""
+    if "-" not in text and "\u2010" not in text and "\u2011" not in text:
+        return frozenset()
+    return frozenset(_words_around(text, hyphen, hyphen + 1) for hyphen in _inline_hyphens(text).values())
+
+
+def _words_around(text: str, before: int, after: int) -> tuple[str, str]:
+    """The case-folded word ending at ``before`` and the one starting at ``after`` (around a hyphen).
+
+    Cut out where they stand rather than from the whole text's words, which
+    a long original would have to be split into again; a word with a mark or
+    an ideograph beside the hyphen may be cut differently, and its compound
+    is then read as any other hyphenated line end.
+    """
+    head = _WORD_BEFORE.search(text, max(0, before - _LONGEST_HALF), before)
+    tail = _WORD_AFTER.match(text, after)
+    return (head.group() if head else "").casefold(), (tail.group() if tail else "").casefold()
+
+
+_LONGEST_HALF = 64
+_WORD_BEFORE = re.compile(r"[^\W_]+\Z")
+_WORD_AFTER = re.compile(r"[^\W_]+")
+
+
+def original_hyphenation(text: str) -> Hyphenation:
+    """How an original's line-end hyphens are read: by the compounds it writes within its lines."""
+    return Hyphenation(compounds=compounds_in(text))
+
+
+def output_hyphenation(original: Hyphenation, original_joined: frozenset[str], output_text: str) -> Hyphenation:
+    """How an output's hyphens are read, given the original's reading and the words it joined across lines
+    (:func:`joined_across_lines`)."""
+    return Hyphenation(compounds=original.compounds | compounds_in(output_text), joined=original_joined)
+
+
+def joined_across_lines(text: str, hyphenation: Hyphenation) -> frozenset[str]:
+    """The words ``text`` joins across a line-end hyphen under ``hyphenation``, case-folded ("reproduction")."""
+    joined = set()
+    for after, hyphen in _hyphen_breaks(text).items():
+        pair = _words_around(text, hyphen, after)
+        if pair not in hyphenation.compounds:
+            joined.add(pair[0] + pair[1])
+    return frozenset(joined)
 
 
 @dataclass(frozen=True)
@@ -291,13 +369,14 @@ def _hyphen_breaks(text: str) -> dict[int, int]:
     return breaks
 
 
-def tokenize(text: str, vocabulary: Vocabulary) -> Tokens:
-    """Split ``text`` into words and give each its id in ``vocabulary``."""
+def tokenize(text: str, vocabulary: Vocabulary, hyphenation: Hyphenation = NO_HYPHENATION) -> Tokens:
+    """Split ``text`` into words and give each its id in ``vocabulary``; ``hyphenation`` says how the texts
+    compared read their hyphens (the same for the whole text and any part of it)."""
     parameters = vocabulary.parameters
     split = split_words(text)
     words, starts, ends = split.words, split.starts, split.ends
     if parameters.join_hyphenation:
-        words, starts, ends = _join_hyphen_breaks(text, words, starts, ends)
+        words, starts, ends = _join_hyphen_breaks(text, words, starts, ends, hyphenation)
     if not parameters.ignore_punctuation:
         # Each word carries the punctuation that follows it (whitespace dropped),
         # so "end." and "end" differ while spacing still does not matter.
@@ -305,27 +384,55 @@ def tokenize(text: str, vocabulary: Vocabulary) -> Tokens:
     return Tokens(vocabulary.ids_of(words), starts, ends)
 
 
-def _join_hyphen_breaks(
-    text: str, words: list[str], starts: np.ndarray, ends: np.ndarray
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Fold the second half of each "repro-\nduction" into the word before it."""
-    breaks = _hyphen_breaks(text)
+def _continuing(starts: np.ndarray, ends: np.ndarray, breaks: dict[int, int]) -> list[int]:
+    """The words (in order) that begin right after one of ``breaks``' hyphens, which ends the word before."""
     if not breaks:
+        return []
+    found = np.searchsorted(starts, np.fromiter(breaks, dtype=np.int64, count=len(breaks)))
+    return [
+        n
+        for n in sorted(int(i) for i in found)
+        if 0 < n < len(starts) and int(starts[n]) in breaks and int(ends[n - 1]) == breaks[int(starts[n])]
+    ]
+
+
+def _join_hyphen_breaks(
+    text: str, words: list[str], starts: np.ndarray, ends: np.ndarray, hyphenation: Hyphenation
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Fold the second half of each "repro-\nduction" into the word before it, as ``hyphenation`` reads them."""
+    joining = [
+        n
+        for n in _continuing(starts, ends, _hyphen_breaks(text))
+        if (words[n - 1].casefold(), words[n].casefold()) not in hyphenation.compounds
+    ]
+    if hyphenation.joined:
+        inline = _inline_hyphens(text)
+        joining += [
+            n
+            for n in _continuing(starts, ends, inline)
+            if (words[n - 1] + words[n]).casefold() in hyphenation.joined
+        ]
+        joining.sort()
+    if not joining:
         return words, starts, ends
-    continuing = np.searchsorted(starts, np.fromiter(breaks, dtype=np.int64, count=len(breaks)))
     drop = np.zeros(len(words), dtype=bool)
     words = list(words)
     ends = ends.copy()
-    for n in sorted(int(i) for i in continuing):
-        if 0 < n < len(words) and int(starts[n]) in breaks and int(ends[n - 1]) == breaks[int(starts[n])]:
-            keep = n - 1
-            while drop[keep]:  # a word broken over three lines
-                keep -= 1
-            words[keep] += words[n]
-            ends[keep] = ends[n]
-            drop[n] = True
+    for n in joining:
+        keep = n - 1
+        while drop[keep]:  # a word broken over three lines
+            keep -= 1
+        words[keep] += words[n]
+        ends[keep] = ends[n]
+        drop[n] = True
     kept = np.nonzero(~drop)[0]
     return [words[i] for i in kept], starts[kept], ends[kept]
+
+
+@lru_cache(maxsize=2)
+def _inline_hyphens(text: str) -> dict[int, int]:
+    """Map the start of each word that follows a compound's hyphen within a line to the hyphen's offset."""
+    return {m.end(): m.start() for m in _COMPOUND_HYPHEN_RE.finditer(text)}
 
 
 def blank(text: str, ranges: tuple[tuple[int, int], ...]) -> str:
@@ -346,6 +453,6 @@ def blank(text: str, ranges: tuple[tuple[int, int], ...]) -> str:
 
 
 def count_words(text: str) -> int:
-    """Number of words in ``text`` as matching counts them (hyphen-broken words count once)."""
+    """Number of words in ``text`` as matching counts them read alone (words broken across lines count once)."""
     split = split_words(text)
-    return len(_join_hyphen_breaks(text, split.words, split.starts, split.ends)[0])
+    return len(_join_hyphen_breaks(text, split.words, split.starts, split.ends, original_hyphenation(text))[0])
