@@ -72,7 +72,13 @@ def read(data: bytes, name: str, *, media_type: str = "text/plain") -> Extracted
     text, encoding, notes = decode_noted(data, name)
     if "\r" in text:
         notes += ("Line ends converted to LF (the file used CRLF or CR).",)
-    return Extracted(clean(text), media_type, encoding=encoding, notes=notes)
+    text = clean(text)
+    if media_type == "text/markdown":
+        from memdiff.ingest.markdown import visible
+
+        text, shown = visible(text)
+        notes += shown
+    return Extracted(text, media_type, encoding=encoding, notes=notes)
 
 
 def decode(
