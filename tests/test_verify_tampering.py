@@ -490,3 +490,23 @@ def test_pages_are_named_in_runs_and_a_removed_page_among_identical_ones_is_coun
         "memdiff's page 3 is no longer in it",
         False,
     )
+
+
+def test_a_bookmark_pointing_into_the_whole_document_is_read_once_and_named(written, tmp_path, capsys):
+    # A hostile bookmark whose target is the catalog itself (the page tree, the outline and its loops
+    # behind it): the digest reads each object once, and the change is named, not a crash or a hang.
+    report, original, output = written
+
+    def point_at_the_catalog(pdf):
+        pdf.Root.Outlines.First.Dest = pikepdf.Array([pdf.Root, pikepdf.Name.Fit])
+        pdf.Root.PageMode = pikepdf.Name(b"/Use\xb5Outlines".decode("latin-1"))
+
+    hostile = _changed(report, tmp_path / "hostile.pdf", point_at_the_catalog)
+    status, out, err = _run(hostile, original, output, capsys)
+    assert status == 3, err
+    lines = out.splitlines()
+    assert (
+        "Bookmarks: CHANGED since memdiff wrote the report: where a bookmark leads (its page or view) does "
+        "not match the record's digest." in lines
+    )
+    assert any(line.startswith("Page numbering and opening view: CHANGED") for line in lines)

@@ -338,7 +338,10 @@ def page_contents(doc: pikepdf.Pdf) -> list[bytes]:
             streams = list(contents)
         else:
             streams = [contents]
-        pages.append(b"".join(stream.read_bytes() for stream in streams))
+        # Anything listed that is not a stream (a hostile file's) draws nothing.
+        pages.append(
+            b"".join(stream.read_bytes() for stream in streams if isinstance(stream, pikepdf.Stream))
+        )
     return pages
 
 
@@ -367,35 +370,57 @@ _MOST_OUTLINE_ITEMS = 100_000
 _DEEPEST = 32
 
 
-def _plain(obj: Any, pages: dict[tuple[int, int], int], depth: int = 0) -> Any:
-    """A PDF object as plain JSON data that depends only on what it says (never on object numbers).
+#: Objects one digest of bookmarks or view reads at most: a report's are a few hundred; a hostile
+#: file whose bookmark points into the whole document stops here instead of reading it all.
+_MOST_OBJECTS = 50_000
+
+
+class _Plain:
+    """Turns PDF objects into plain JSON data that depends only on what they say (never on object numbers).
 
     A page is named by its place in the document ("page": 0 is the first);
-    a dictionary's keys are sorted by the JSON writer. Nesting deeper than a
-    report's objects ever go is cut off, so that a loop cannot hang verify.
+    a dictionary's keys are sorted by the JSON writer. An indirect object
+    met a second time is named by the order it was first met ("seen": 3),
+    so that a loop or a much-shared object is read once; nesting deeper
+    than a report's objects ever go, or more objects than ``_MOST_OBJECTS``,
+    are cut off.
     """
-    if depth > _DEEPEST:
-        return "..."
-    if isinstance(obj, pikepdf.Dictionary) and obj.objgen != (0, 0) and obj.objgen in pages:
-        return {"page": pages[obj.objgen]}
-    if isinstance(obj, pikepdf.Stream):
-        return {"stream": hashlib.sha256(_stream_bytes(obj)).hexdigest()}
-    if isinstance(obj, pikepdf.Dictionary):
-        return {str(k): _plain(v, pages, depth + 1) for k, v in obj.items()}
-    if isinstance(obj, pikepdf.Array):
-        return [_plain(v, pages, depth + 1) for v in obj]
-    if isinstance(obj, pikepdf.Name):
-        return str(obj)
-    if isinstance(obj, pikepdf.String):
-        return str(obj)
-    if isinstance(obj, bool) or obj is None:
-        return obj
-    if isinstance(obj, int | float):
-        return float(obj)
-    try:  # a decimal number, as pikepdf gives it
-        return float(obj)
-    except (TypeError, ValueError):
-        return repr(obj)
+
+    def __init__(self, pages: dict[tuple[int, int], int]) -> None:
+        self.pages = pages
+        self.seen: dict[tuple[int, int], int] = {}
+        self.read = 0
+
+    def __call__(self, obj: Any, depth: int = 0) -> Any:
+        self.read += 1
+        if depth > _DEEPEST or self.read > _MOST_OBJECTS:
+            return "..."
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            key = obj.objgen
+            if key in self.pages:
+                return {"page": self.pages[key]}
+            if key in self.seen:
+                return {"seen": self.seen[key]}
+            self.seen[key] = len(self.seen)
+        if isinstance(obj, pikepdf.Stream):
+            return {"stream": hashlib.sha256(_stream_bytes(obj)).hexdigest()}
+        if isinstance(obj, pikepdf.Dictionary):
+            return {str(k): self(v, depth + 1) for k, v in obj.items()}
+        if isinstance(obj, pikepdf.Array):
+            return [self(v, depth + 1) for v in obj]
+        if isinstance(obj, pikepdf.Name | pikepdf.String):
+            try:
+                return str(obj)
+            except UnicodeDecodeError:  # a name that is no UTF-8: its bytes, one character each
+                return bytes(obj.unparse()).decode("latin-1")
+        if isinstance(obj, bool) or obj is None:
+            return obj
+        if isinstance(obj, int | float):
+            return float(obj)
+        try:  # a decimal number, as pikepdf gives it
+            return float(obj)
+        except (TypeError, ValueError):
+            return repr(obj)
 
 
 def _page_places(doc: pikepdf.Pdf) -> dict[tuple[int, int], int]:
@@ -427,7 +452,8 @@ def _outline_items(doc: pikepdf.Pdf) -> list[tuple[int, pikepdf.Dictionary]]:
 
 def _json_digest(data: Any) -> str:
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # A text string of broken UTF-16 reads back with lone surrogates: they are hashed as they are.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def bookmarks_digest(doc: pikepdf.Pdf) -> str:
@@ -436,7 +462,7 @@ def bookmarks_digest(doc: pikepdf.Pdf) -> str:
     Where each bookmark leads is in ``bookmark_pages_digest``, apart: when
     pages were removed, the titles can still be compared.
     """
-    places = _page_places(doc)
+    plain = _Plain(_page_places(doc))
     rows = []
     for depth, item in _outline_items(doc):
         count = item.get("/Count")
@@ -444,7 +470,7 @@ def bookmarks_digest(doc: pikepdf.Pdf) -> str:
             [
                 depth,
                 {
-                    str(k): _plain(v, places)
+                    str(k): plain(v)
                     for k, v in item.items()
                     if k not in _OUTLINE_LINKS and k not in _OUTLINE_TARGETS
                 },
@@ -457,9 +483,9 @@ def bookmarks_digest(doc: pikepdf.Pdf) -> str:
 
 def bookmark_pages_digest(doc: pikepdf.Pdf) -> str:
     """SHA-256 over where each bookmark leads: the page (by its place) and the view, or the action."""
-    places = _page_places(doc)
+    plain = _Plain(_page_places(doc))
     rows = [
-        {str(k): _plain(v, places) for k, v in item.items() if k in _OUTLINE_TARGETS}
+        {str(k): plain(v) for k, v in item.items() if k in _OUTLINE_TARGETS}
         for _, item in _outline_items(doc)
     ]
     return _json_digest(rows)
@@ -475,9 +501,9 @@ def view_digest(doc: pikepdf.Pdf) -> str:
     An action run on opening (/OpenAction) is not here: memdiff never writes
     one, so ``never_written`` names any there is, on any report.
     """
-    places = _page_places(doc)
+    plain = _Plain(_page_places(doc))
     root = doc.Root
-    return _json_digest({key: _plain(root.get(key), places) for key in VIEW_KEYS})
+    return _json_digest({key: plain(root.get(key)) for key in VIEW_KEYS})
 
 
 #: Actions that run something, fill or send a form or import data: memdiff never writes any.
@@ -575,16 +601,17 @@ def resources_digest(doc: pikepdf.Pdf, known: dict[tuple[int, int], bytes] | Non
         digest.update(b"\x00page\x00")
         digest.update(_page_frame(doc, page))
         resources = page.obj.get("/Resources")
-        if resources is None:
+        if not isinstance(resources, pikepdf.Dictionary):
             continue
         for kind in ("/Font", "/XObject"):
             entries = resources.get(kind)
-            if entries is None:
+            if not isinstance(entries, pikepdf.Dictionary):
                 continue
             for name in sorted(entries.keys()):
                 digest.update(f"\x00{kind}{name}\x00".encode())
                 resource = entries[name]
-                key = resource.objgen
+                # A hostile file's entry may be a number: it counts by its name alone.
+                key = resource.objgen if isinstance(resource, pikepdf.Object) else (0, 0)
                 part = known.get(key) if key != (0, 0) else None
                 if part is None:
                     part = _resource_digest(resource)
@@ -601,13 +628,19 @@ def _page_frame(doc: pikepdf.Pdf, page: pikepdf.Page) -> bytes:
     page), and every annotation (a white box or a note laid over the text)
     with its appearance. A memdiff report has no annotations.
     """
-    parts = [
-        f"{name}={[float(v) for v in getattr(page, name)]}"
-        for name in ("mediabox", "cropbox", "bleedbox", "trimbox", "artbox")
-    ]
+    parts: list[str] = []
+    # A box or number a hostile file made something else counts as "not a number", never a crash.
+    for name in ("mediabox", "cropbox", "bleedbox", "trimbox", "artbox"):
+        try:
+            parts.append(f"{name}={[float(v) for v in getattr(page, name)]}")
+        except (TypeError, ValueError, pikepdf.PdfError):
+            parts.append(f"{name}=not a number")
     for key in ("/Rotate", "/UserUnit"):
         value = page.obj.get(key, doc.Root.Pages.get(key))
-        parts.append(f"{key}={float(value) if value is not None else None}")
+        try:
+            parts.append(f"{key}={float(value) if value is not None else None}")
+        except (TypeError, ValueError):
+            parts.append(f"{key}=not a number")
     digest = hashlib.sha256("\x00".join(parts).encode())
     for annotation in _annotations(page):
         digest.update(b"\x00annotation\x00")
@@ -647,8 +680,10 @@ def _streams_of(resource: pikepdf.Object) -> list[pikepdf.Stream]:
         if isinstance(mask, pikepdf.Stream):
             out.append(mask)
         return out
+    if not isinstance(resource, pikepdf.Dictionary):
+        return out
     descriptor = resource.get("/FontDescriptor")
-    if descriptor is not None:
+    if isinstance(descriptor, pikepdf.Dictionary):
         for key in ("/FontFile", "/FontFile2", "/FontFile3"):
             program = descriptor.get(key)
             if isinstance(program, pikepdf.Stream):

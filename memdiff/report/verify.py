@@ -804,7 +804,7 @@ def _read(report: Path) -> ReportAsFound:
             "is not a memdiff report as memdiff wrote it (or it was encrypted afterwards); give the report "
             "PDF as memdiff wrote it."
         ) from None
-    except (pikepdf.PikepdfError, OSError, RecursionError) as err:
+    except (pikepdf.PikepdfError, OSError, RecursionError, UnicodeError) as err:
         raise InputError(
             f"{report.name} cannot be read as a PDF ({err}); give the path of a memdiff report."
         ) from None
