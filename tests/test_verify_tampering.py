@@ -363,7 +363,7 @@ def test_an_untouched_report_says_it_holds_no_actions(written, capsys):
     status, out, _ = _run(report, original, output, capsys)
     assert status == 0
     lines = out.splitlines()
-    assert "Actions, attached files and forms: none, as memdiff writes its reports." in lines
+    assert "Actions, attached files and forms: none (memdiff never writes any)." in lines
     assert "Bookmarks, page numbering and opening view: they match the digests in the report's record." in lines
 
 

@@ -353,7 +353,7 @@ def _check_pages(found: ReportAsFound, record: dict[str, Any], problems: list[st
         problems.append(f"the report holds {added}, which memdiff never writes")
         lines.append(f"Actions, attached files and forms: the report now holds {added}, which memdiff never writes.")
     else:
-        lines.append("Actions, attached files and forms: none, as memdiff writes its reports.")
+        lines.append("Actions, attached files and forms: none (memdiff never writes any).")
     return lines
 
 
