@@ -155,9 +155,12 @@ def test_hyphenated_line_breaks_are_joined_for_matching():
     ("original_text", "suspect_text"),
     [
         # A compound split where a line ends, copied whole: "rabbit-\nhole" and "rabbit-hole" are one word.
-        ("she ran across the field after it and was just in time to see it pop down a large rabbit-\nhole under "
-         "the hedge", "she ran across the field after it and was just in time to see it pop down a large "
-         "rabbit-hole under the hedge"),
+        (
+            "she ran across the field after it and was just in time to see it pop down a large rabbit-\nhole under "
+            "the hedge",
+            "she ran across the field after it and was just in time to see it pop down a large rabbit-hole under "
+            "the hedge",
+        ),
         ("and the Anglo-\nSaxon messengers were sent to fetch the king at once from the castle gate",
          "and the Anglo-Saxon messengers were sent to fetch the king at once from the castle gate"),
         ("it was filled with cupboards and book-\nshelves and here and there she saw maps and pictures hung",
@@ -188,6 +191,19 @@ def test_a_line_end_hyphen_is_read_as_the_text_writes_that_compound_elsewhere():
     # Nowhere written so, a line-end hyphen joins the halves: "rabbithole", "reproduction".
     assert count_words("a rabbit-\nhole and a repro-\nduction") == 5
     assert count_words("COVID-19 in 1990-95; think\u2014yes; think--yes; a - b") == 11
+
+
+def test_an_output_copying_a_line_end_compound_as_it_stands_is_one_span_whatever_else_it_writes():
+    """The second reader's case: the output also wrote "rabbit-hole" in a line of its own, and its copy of the
+    original's "rabbit-" / "hole" was read as two words where the original's was one, splitting the copy."""
+    lines = (
+        "Alice was beginning to get very tired of sitting by her sister on the bank and she fell down the rabbit-\n"
+        "hole at once without thinking how in the world she was to get out again said the narrator plainly.\n"
+    )
+    result = compare(
+        load_text(lines, "o"), load_text("A note: the rabbit-hole is famous.\n\n" + lines, "s"), Parameters(near=False)
+    )
+    assert [(s.kind, s.words) for s in result.spans] == [("exact", 39)]
 
 
 def test_a_hyphenated_compound_copied_without_its_hyphen_is_still_verbatim():

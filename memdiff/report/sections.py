@@ -1253,9 +1253,10 @@ def _normalisation_phrase(p: Parameters) -> str:
         applied.append("punctuation compared, spacing ignored")
     if p.join_hyphenation:
         applied.append(
-            "words hyphenated across a line break joined (“repro-” “duction” as “reproduction”), unless either "
-            "text writes that compound with its hyphen within a line (“rabbit-hole”), where its halves stay two "
-            "words; an output’s compound is read joined where the original joined it across a line"
+            "words hyphenated across a line break joined (“repro-” “duction” as “reproduction”), unless the "
+            "original writes that compound with its hyphen within a line (“rabbit-hole”), where its halves stay "
+            "two words; the output’s hyphenated words are read as the original reads them (joined where it joined "
+            "them across a line), and others by the compounds either text writes within a line"
         )
     if p.ignore_running_heads:
         applied.append(

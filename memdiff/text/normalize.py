@@ -94,18 +94,16 @@ class Hyphenation:
     A hyphen at a line end either breaks one word ("repro-" / "duction") or
     is a compound's own ("rabbit-" / "hole"); in the line, a compound's
     hyphen separates two words ("rabbit-hole" is "rabbit", "hole", so that
-    a copy writing "rabbit hole" still matches). A line-end hyphen joins the
-    two halves into one word unless the compound is written with its hyphen
-    within a line somewhere in the texts compared (``compounds``, pairs of
-    case-folded words): then it separates them too. And where the original
-    joined two halves that no line of either text shows as a compound, an
-    output writing them with a hyphen within a line ("rabbit-hole" where the
-    original has "rabbit-" / "hole" and nothing else) is read joined too
-    (``joined``, the original's joined words, case-folded), so that where a
-    line happens to end never splits a copy.
-
-    The original's words depend on the original alone (its index serves every
-    output compared with it); an output's on both texts.
+    a copy writing "rabbit hole" still matches). The original's words depend
+    on the original alone (its index serves every output compared with it):
+    a line-end hyphen joins the two halves into one word unless the original
+    writes that compound with its hyphen within a line (``compounds``, pairs
+    of case-folded words), where it separates them too. An output's words
+    follow the original's reading: halves the original joined across a line
+    are joined in the output too, at a line end or within a line ("rabbit-hole"
+    where the original has only "rabbit-" / "hole"; ``joined``, case-folded);
+    other line-end halves are separated where the original or the output
+    writes the compound within a line, and joined otherwise.
     """
 
     compounds: frozenset[tuple[str, str]] = frozenset()
@@ -407,6 +405,7 @@ def _join_hyphen_breaks(
         n
         for n in _continuing(starts, ends, _hyphen_breaks(text))
         if (words[n - 1].casefold(), words[n].casefold()) not in hyphenation.compounds
+        or (words[n - 1] + words[n]).casefold() in hyphenation.joined
     ]
     if hyphenation.joined:
         inline = _inline_hyphens(text)
