@@ -66,3 +66,21 @@ def test_extract_prints_the_text_whose_offsets_the_result_uses(tmp_path, capsys)
 def test_a_plain_text_file_keeps_what_looks_like_markdown():
     text = "See [the book](https://example.com) <!-- kept -->\n"
     assert load_text(text, "answer.txt").text == text
+
+
+def test_what_only_looks_like_a_link_or_a_definition_is_kept():
+    """The second reader's cases: a definition cannot interrupt a paragraph, an escaped bracket shows as a
+    bracket, and code indented by four spaces is shown as written."""
+    for text in (
+        "Foo bar baz qux.\n[Alice]: Curiouser!\n",
+        "He wrote \\[sic\\](1865) in the margin.\n",
+        "Example of the syntax:\n\n    See [the book](https://example.com/alice) <!-- note -->\n\nEnd.\n",
+    ):
+        doc = _md(text)
+        assert (doc.text, doc.notes) == (text, ())
+
+
+def test_definitions_after_a_blank_line_or_each_other_are_left_out():
+    doc = _md("Down the [hole][1] and [out][2].\n\n[1]: https://a.example\n[2]: https://b.example 'B'\n")
+    assert doc.text == "Down the [hole][1] and [out][2].\n\n"
+    assert "2 link definitions left out" in doc.notes[0]

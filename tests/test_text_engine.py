@@ -156,10 +156,14 @@ def test_hyphenated_line_breaks_are_joined_for_matching():
     [
         # A compound split where a line ends, copied whole: "rabbit-\nhole" and "rabbit-hole" are one word.
         (
-            "she ran across the field after it and was just in time to see it pop down a large rabbit-\nhole under "
-            "the hedge",
-            "she ran across the field after it and was just in time to see it pop down a large rabbit-hole under "
-            "the hedge",
+            (
+                "she ran across the field after it and was just in time to see it pop down a large rabbit-\nhole "
+                "under the hedge"
+            ),
+            (
+                "she ran across the field after it and was just in time to see it pop down a large rabbit-hole "
+                "under the hedge"
+            ),
         ),
         ("and the Anglo-\nSaxon messengers were sent to fetch the king at once from the castle gate",
          "and the Anglo-Saxon messengers were sent to fetch the king at once from the castle gate"),

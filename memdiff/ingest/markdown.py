@@ -8,7 +8,9 @@ sentence cuts the copy in two and a comment is counted as output that was never
 shown. So these are left out, each kind counted in a note; everything else is
 kept as written, markup included (``#``, ``*``, ``>`` and list markers are
 punctuation, which matching ignores by default). Code, fenced or between
-backticks, is shown as written, so nothing inside it is touched.
+backticks or indented by four spaces after a blank line, is shown as written,
+so nothing inside it is touched; nor is a bracket escaped with a backslash
+("\\[sic\\]"), which shows as a bracket.
 
 The extracted text is the result: every offset indexes it, as ``memdiff
 extract`` prints it.
@@ -25,11 +27,14 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
 # A link's address (and title), with one level of brackets inside the text and of parentheses inside the address.
 _DESTINATION = r"\(\s*(?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
-_LINK_TEXT = r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+_LINK_TEXT = r"(?<!\\)\[((?:\\.|[^\[\]\n\\]|\[[^\[\]\n]*\])*)\]"
 _IMAGE = re.compile(r"!" + _LINK_TEXT + _DESTINATION)
 _LINK = re.compile(_LINK_TEXT + _DESTINATION)
-# A link definition: "[label]: address" on a line of its own, with an optional title.
-_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$", re.MULTILINE)
+# A link definition: "[label]: address" on a line of its own, with an optional title. It cannot interrupt a
+# paragraph: it opens the text or follows a blank line or another definition (so "Foo\n[bar]: baz" is prose).
+_DEFINITION_LINE = re.compile(r" {0,3}(?<!\\)\[[^\]\n]+\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*")
+# An indented code block: four spaces (or a tab) opening a line after a blank line, or after another such line.
+_INDENTED = re.compile(r"(?: {4}|\t)")
 
 
 def visible(text: str) -> tuple[str, tuple[str, ...]]:
@@ -45,18 +50,35 @@ def visible(text: str) -> tuple[str, tuple[str, ...]]:
             prose.clear()
 
     fence: str | None = None
+    after_blank = True  # the text's start counts as a blank line before it
+    in_code = in_definitions = False
     for line in text.splitlines(keepends=True):
+        blank = not line.strip()
         opening = _FENCE.match(line)
-        if fence is None and opening is not None:
-            flush()
-            fence = opening.group(1)
-            out.append(line)
-        elif fence is not None:
+        if fence is not None:
             out.append(line)
             if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
                 fence = None
+        elif opening is not None:
+            flush()
+            fence = opening.group(1)
+            out.append(line)
+            in_code = in_definitions = False
+        elif blank:
+            # A blank line inside indented code stays with it; elsewhere it is prose's.
+            (out if in_code else prose).append(line)
+        elif (after_blank or in_code) and _INDENTED.match(line):
+            flush()  # indented code: it cannot interrupt a paragraph
+            out.append(line)
+            in_code, in_definitions = True, False
+        elif (after_blank or in_definitions) and _DEFINITION_LINE.fullmatch(line.rstrip("\n")):
+            flush()  # a definition cannot interrupt a paragraph either
+            counts["definition"] += 1
+            in_code, in_definitions = False, True
         else:
             prose.append(line)
+            in_code = in_definitions = False
+        after_blank = blank
     flush()
     return "".join(out), _note(counts)
 
@@ -76,7 +98,6 @@ def _prose_visible(text: str, counts: dict[str, int]) -> str:
 def _shown(text: str, counts: dict[str, int]) -> str:
     """Prose without code: what of it a reader of the rendered page sees."""
     text = _without(_COMMENT, text, counts, "comment", "")
-    text = _without(_DEFINITION, text, counts, "definition", "")
     text = _without(_IMAGE, text, counts, "image", "")
     return _without(_LINK, text, counts, "link", r"\1")
 
