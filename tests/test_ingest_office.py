@@ -37,6 +37,23 @@ def test_rtf_without_hidden_text_has_no_hidden_note():
     assert (extracted.text, extracted.notes) == ("Nothing hidden here.", ())
 
 
+def test_rtf_text_boxes_are_counted_in_a_note_not_dropped_silently():
+    """A shape's text (\\shptxt) is not read; the note says so and what to do (the second reader's tb.rtf)."""
+    data = (
+        rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times;}}\pard\plain Body paragraph before the box.\par"
+        rb"{\shp{\*\shpinst\shpleft0\shptop0{\sp{\sn shapeType}{\sv 202}}"
+        rb"{\shptxt \pard\plain Words inside the text box here.\par}}"
+        rb"{\shprslt{\*\do\dptxbx{\dptxbxtext\pard\plain Words inside the text box here.\par}}}}}"
+    )
+    extracted = rtf_format.read(data, "boxed.rtf")
+    assert extracted.text == "Body paragraph before the box."
+    said = (
+        "1 text box was left out: memdiff does not read the text of shapes in RTF; open the file in Word and "
+        "save it as .docx, whose text boxes memdiff reads."
+    )
+    assert extracted.notes == (said,)
+
+
 # --------------------------------------------------------------------------- HTML
 
 # The reviewer's saved chat: a paragraph with the hidden attribute and a div styled display:none held

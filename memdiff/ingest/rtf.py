@@ -247,6 +247,14 @@ def read(data: bytes, name: str) -> Extracted:
                 "(word processors neither show nor print hidden text)."
             ),
         )
+    if interpreter.text_boxes:
+        boxes = interpreter.text_boxes
+        notes += (
+            (
+                f"{boxes:,} text {'box was' if boxes == 1 else 'boxes were'} left out: memdiff does not read the text "
+                "of shapes in RTF; open the file in Word and save it as .docx, whose text boxes memdiff reads."
+            ),
+        )
     return Extracted(text, MEDIA_TYPE, encoding=encoding, notes=notes + aside_notes)
 
 
@@ -357,6 +365,8 @@ class _Interpreter:
         self.state = _State()
         self.stack: list[_State] = []
         self.to_skip = 0  # fallback characters still to drop after a \uN
+        #: Text boxes (a shape's \shptxt): not read, only counted in a note.
+        self.text_boxes = 0
 
     def run(self) -> str:
         position = 0
@@ -426,6 +436,8 @@ class _Interpreter:
             self.to_skip -= 1
             return
         state = self.state
+        if word == "shptxt":
+            self.text_boxes += 1
         if word in _ASIDES and state.aside is None:
             # Read apart, unless inside a destination that is skipped ("{\\*\\annotation" is not: its
             # \\* only marks it as optional).
