@@ -54,6 +54,43 @@ def test_rtf_text_boxes_are_counted_in_a_note_not_dropped_silently():
     assert extracted.notes == (said,)
 
 
+def test_a_presentation_that_embeds_a_word_file_is_still_a_presentation(tmp_path):
+    """Its content types declare the embedded .docm whole (".macroEnabled.12"), never Word's main part."""
+    import io
+    import zipfile
+
+    from memdiff.errors import InputError
+    from memdiff.ingest import load
+
+    types = (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="docm" ContentType="application/vnd.ms-word.document.macroEnabled.12"/>'
+        '<Default Extension="docx" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document"/>'
+        '<Override PartName="/ppt/presentation.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    path = tmp_path / "slides.pptx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert str(err.value).startswith("slides.pptx is a PowerPoint presentation, not a Word (.docx) document;")
+
+
+def test_a_library_s_message_never_carries_a_memory_address():
+    from memdiff.ingest.docx import _damaged
+
+    said = str(_damaged("a.docx", ValueError("file '<_io.BytesIO object at 0x7fa0e39f8d10>' is not a Word file")))
+    assert "0x" not in said and "BytesIO" not in said
+    assert said == (
+        "a.docx is damaged and cannot be read as a Word document (the file is not a Word file); "
+        "open it in Word or LibreOffice and save it again."
+    )
+
+
 # --------------------------------------------------------------------------- HTML
 
 # The reviewer's saved chat: a paragraph with the hidden attribute and a div styled display:none held

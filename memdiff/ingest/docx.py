@@ -69,8 +69,12 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _MAIN_PART = "word/document.xml"
-# What the content types of a Word document (.docx, .docm, .dotx) declare for its main part.
-_WORD_CONTENT_TYPE = re.compile(rb"wordprocessingml\.(?:document|template)\.main\+xml|ms-word\.[a-z]+\.macroEnabled")
+# What the content types of a Word document (.docx, .docm, .dotx, .dotm) declare for its main part: a ".main+xml"
+# type. A Word file embedded in a presentation or a workbook is declared whole (".document", ".macroEnabled.12"),
+# never with the main part's type, so a PowerPoint file holding one is not taken for a Word document.
+_WORD_CONTENT_TYPE = re.compile(
+    rb"wordprocessingml\.(?:document|template)\.main\+xml|ms-word\.(?:document|template)\.macroEnabled(?:Template)?\.main\+xml"
+)
 _LOCAL_HEADER = b"PK\x03\x04"
 #: How much of [Content_Types].xml is read to find Word's main part (it is declared in the first kilobytes).
 _CONTENT_TYPES_READ = 256 * 1024
@@ -192,7 +196,10 @@ def _damaged(name: str, err: BaseException) -> InputError:
     if isinstance(err, KeyError) and _MAIN_PART in str(err):
         # The part the package's relationships name as the document is not in the archive.
         return _missing_main_part(name)
-    reason = str(err).strip().rstrip(".") or type(err).__name__
+    # A library's message may name the in-memory file ("<_io.BytesIO object at 0x7f...>"), which differs from
+    # run to run: it is said as "the file".
+    reason = re.sub(r"(?:file )?'?<_io\.BytesIO object at 0x[0-9a-f]+>'?", "the file", str(err)).strip().rstrip(".")
+    reason = reason or type(err).__name__
     if len(reason) > 120:
         reason = reason[:117] + "..."
     return InputError(
