@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from memdiff.evidence import Parameters, Span
 from memdiff.text import hyphenations
-from memdiff.text.normalize import Hyphenation, Tokens, Vocabulary, tokenize
+from memdiff.text.normalize import NO_HYPHENATION, Hyphenation, Tokens, Vocabulary, tokenize
 
 Status = Literal["plain", "copied", "different"]
 PLAIN, COPIED, DIFFERENT = 0, 1, 2
@@ -367,7 +367,7 @@ _APART = "\n\x00\n"
 
 
 def tokenize_each(
-    texts: list[str], vocabulary: Vocabulary, hyphenation: Hyphenation | None = None
+    texts: list[str], vocabulary: Vocabulary, hyphenation: Hyphenation = NO_HYPHENATION
 ) -> list[Tokens]:
     """``[tokenize(t, vocabulary) for t in texts]``, done as one call on the texts joined.
 
@@ -377,13 +377,12 @@ def tokenize_each(
     counts up to the next word), so with punctuation compared, and for texts
     holding the separator's NUL, each text is tokenised on its own.
     """
-    hyphens = hyphenation or Hyphenation()
     if len(texts) < 2 or not vocabulary.parameters.ignore_punctuation:
-        return [tokenize(t, vocabulary, hyphens) for t in texts]
+        return [tokenize(t, vocabulary, hyphenation) for t in texts]
     joined = _APART.join(texts)
     if joined.count("\x00") != len(texts) - 1:
-        return [tokenize(t, vocabulary, hyphens) for t in texts]
-    tokens = tokenize(joined, vocabulary, hyphens)
+        return [tokenize(t, vocabulary, hyphenation) for t in texts]
+    tokens = tokenize(joined, vocabulary, hyphenation)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     begins = np.concatenate(([0], np.cumsum(lengths[:-1] + len(_APART))))
     firsts = np.searchsorted(tokens.starts, begins).tolist()
@@ -479,7 +478,7 @@ def output_word_status(
     vocabulary: Vocabulary,
     *,
     matched_text: str | None = None,
-    hyphenation: Hyphenation | None = None,
+    hyphenation: Hyphenation = NO_HYPHENATION,
 ) -> tuple[Tokens, np.ndarray]:
     """Every word of the whole output with its status: copied, different (inside a near span) or plain.
 
@@ -488,7 +487,7 @@ def output_word_status(
     ``hyphenation`` is how the comparison read the output's hyphens (the
     second of :func:`memdiff.text.hyphenations`).
     """
-    tokens = tokenize(suspect_text if matched_text is None else matched_text, vocabulary, hyphenation or Hyphenation())
+    tokens = tokenize(suspect_text if matched_text is None else matched_text, vocabulary, hyphenation)
     status = np.zeros(len(tokens), dtype=np.int8)
     for span, alignment in alignments:
         first = int(np.searchsorted(tokens.starts, span.suspect.start, side="left"))

@@ -59,7 +59,7 @@ from memdiff.report.styles import (
 )
 from memdiff.text import hyphenations, matching_text, uncompared
 from memdiff.text.chance import COMMON_PHRASE_BITS, UNDETERMINED
-from memdiff.text.normalize import Hyphenation, Vocabulary
+from memdiff.text.normalize import NO_HYPHENATION, Hyphenation, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -1642,7 +1642,7 @@ def full_output(
     st: Styles,
     *,
     matched_text: str | None = None,
-    hyphenation: Hyphenation | None = None,
+    hyphenation: Hyphenation = NO_HYPHENATION,
 ) -> list[Any]:
     """The whole output text as paragraphs (one per block between blank lines), reproduced words marked."""
     import numpy as np
