@@ -24,7 +24,9 @@ from it by their bytes.
 
 A plain-text file is its own extracted text: only line ends (CRLF, CR) become
 LF and a byte-order mark is dropped, so offsets can be checked against the
-file in any editor. The other formats (PDF, Word, RTF, HTML) are laid out by
+file in any editor. A Markdown file is too, but for what its rendered page
+does not show (link addresses, images, comments, link definitions; see
+:mod:`memdiff.ingest.markdown`). The other formats (PDF, Word, RTF, HTML) are laid out by
 one rule, :func:`tidy`, and every reader repairs broken UTF-16 halves with
 :func:`repair_surrogates`.
 """
