@@ -597,30 +597,48 @@ class _Reading:
             for kind, heading in (("footnote", FOOTNOTES_HEADING), ("endnote", ENDNOTES_HEADING))
             if self.read_notes[kind]
         ]
-        if read:
-            counted = " and ".join(_plural(number, kind, kind + "s") for number, kind, _ in read)
-            headings = " and ".join(f'"{heading}"' for _, _, heading in read)
-            one = len(read) == 1 and read[0][0] == 1
-            notes.append(
-                f"{counted} {'was' if one else 'were'} included after the body, under the "
-                f"line{'s' if len(read) > 1 else ''} {headings}, "
-                + (
-                    "beginning with its number; the reference number in the body was left out."
-                    if one
-                    else "each beginning with its number; the reference numbers in the body were left out."
-                )
+        return (*notes, *asides_notes(read, furniture, comments, WORD))
+
+
+#: Who shows a document's headers and comments, for the notes: (name, "repeats", "shows") as the name takes them.
+WORD = ("Word", "repeats", "shows")
+WORD_PROCESSORS = ("word processors", "repeat", "show")
+
+
+def asides_notes(
+    read: list[tuple[int, str, str]], furniture: list[str], comments: list[str], shown_by: tuple[str, str, str]
+) -> list[str]:
+    """The notes on what a Word or RTF reader read besides the body and what it left out, with counts.
+
+    ``read``: (how many, "footnote" or "endnote", the heading they were put under) for each kind read;
+    ``furniture``: the headers and footers read once; ``comments``: the comments left out.
+    """
+    name, repeats, shows = shown_by
+    notes = []
+    if read:
+        counted = " and ".join(_plural(number, kind, kind + "s") for number, kind, _ in read)
+        headings = " and ".join(f'"{heading}"' for _, _, heading in read)
+        one = len(read) == 1 and read[0][0] == 1
+        notes.append(
+            f"{counted} {'was' if one else 'were'} included after the body, under the "
+            f"line{'s' if len(read) > 1 else ''} {headings}, "
+            + (
+                "beginning with its number; the reference number in the body was left out."
+                if one
+                else "each beginning with its number; the reference numbers in the body were left out."
             )
-        if furniture:
-            notes.append(
-                f"The document's headers and footers ({_plural(_words(furniture), 'word', 'words')}) were included "
-                f'once, at the end under the line "{FURNITURE_HEADING}", though Word repeats them on every page.'
-            )
-        if comments:
-            notes.append(
-                f"{_plural(len(comments), 'comment', 'comments')} ({_plural(_words(comments), 'word', 'words')}) "
-                f"{'was' if len(comments) == 1 else 'were'} left out (Word shows comments beside the text, not in it)."
-            )
-        return tuple(notes)
+        )
+    if furniture:
+        notes.append(
+            f"The document's headers and footers ({_plural(_words(furniture), 'word', 'words')}) were included "
+            f'once, at the end under the line "{FURNITURE_HEADING}", though {name} {repeats} them on every page.'
+        )
+    if comments:
+        notes.append(
+            f"{_plural(len(comments), 'comment', 'comments')} ({_plural(_words(comments), 'word', 'words')}) "
+            f"{'was' if len(comments) == 1 else 'were'} left out ({name} {shows} comments beside the text, not in it)."
+        )
+    return notes
 
 
 def _row_cells(row: Any) -> Iterator[Any]:

@@ -264,12 +264,12 @@ def _with_asides(body: str, interpreter: _Interpreter) -> tuple[str, tuple[str, 
         ENDNOTES_HEADING,
         FOOTNOTES_HEADING,
         FURNITURE_HEADING,
+        WORD_PROCESSORS,
+        asides_notes,
         note_number,
     )
-    from memdiff.text.normalize import count_words
 
     sections = [body]
-    notes: list[str] = []
     read: list[tuple[int, str, str]] = []
     for kind, heading in (("footnote", FOOTNOTES_HEADING), ("endnote", ENDNOTES_HEADING)):
         number_format, number = interpreter.note_numbering[kind]
@@ -286,19 +286,6 @@ def _with_asides(body: str, interpreter: _Interpreter) -> tuple[str, tuple[str, 
         if paragraphs:
             sections.append("\n\n".join([heading, *paragraphs]))
             read.append((len(paragraphs), kind, heading))
-    if read:
-        one = len(read) == 1 and read[0][0] == 1
-        counted = " and ".join(f"{number:,} {kind if number == 1 else kind + 's'}" for number, kind, _ in read)
-        headings = " and ".join(f'"{heading}"' for _, _, heading in read)
-        notes.append(
-            f"{counted} {'was' if one else 'were'} included after the body, under the "
-            f"line{'s' if len(read) > 1 else ''} {headings}, "
-            + (
-                "beginning with its number; the reference number in the body was left out."
-                if one
-                else "each beginning with its number; the reference numbers in the body were left out."
-            )
-        )
     furniture: list[str] = []
     for aside in interpreter.asides:
         text = tidy("".join(aside.parts))
@@ -306,19 +293,8 @@ def _with_asides(body: str, interpreter: _Interpreter) -> tuple[str, tuple[str, 
             furniture.append(text)
     if furniture:
         sections.append("\n\n".join([FURNITURE_HEADING, *furniture]))
-        words = count_words("\n".join(furniture))
-        notes.append(
-            f"The document's headers and footers ({words:,} {'word' if words == 1 else 'words'}) were included "
-            f'once, at the end under the line "{FURNITURE_HEADING}", though word processors repeat them on every page.'
-        )
     comments = [tidy("".join(aside.parts)) for aside in interpreter.asides if aside.kind == "comment"]
-    if comments:
-        words = count_words("\n".join(comments))
-        notes.append(
-            f"{len(comments):,} {'comment' if len(comments) == 1 else 'comments'} "
-            f"({words:,} {'word' if words == 1 else 'words'}) {'was' if len(comments) == 1 else 'were'} left out "
-            "(word processors show comments beside the text, not in it)."
-        )
+    notes = asides_notes(read, furniture, comments, WORD_PROCESSORS)
     return tidy("\n\n".join(section for section in sections if section)), tuple(notes)
 
 
