@@ -1577,13 +1577,19 @@ class MainWindow(QMainWindow):
             note = case_file.record_note(recorded, document) if document is not None and recorded is not None else ""
             self.sides[side].set_record_note(note)
 
+    def _other_than_recorded(self) -> list[tuple[str, Any, Any]]:
+        """Each side whose loaded input has other bytes than the case file records: (side, loaded, recorded)."""
+        pairs = ((side, self.documents[side], self._recorded.get(side)) for side in SIDES)
+        return [
+            (side, document, recorded)
+            for side, document, recorded in pairs
+            if document is not None and recorded is not None and document.sha256 != recorded.sha256
+        ]
+
     def _not_recorded_sentences(self) -> list[str]:
         """For the export dialog: each input compared that is not the one the case file records."""
         sentences = []
-        for side in SIDES:
-            document, recorded = self.documents[side], self._recorded.get(side)
-            if document is None or recorded is None or document.sha256 == recorded.sha256:
-                continue
+        for side, document, recorded in self._other_than_recorded():
             sentences.append(self.tr(
                 "The {label} compared, {name} (SHA-256 {sha}…), is not the file this case records ({recorded}, "
                 "SHA-256 {recorded_sha}…); the report names the file compared.").format(
@@ -1597,10 +1603,7 @@ class MainWindow(QMainWindow):
     def _confirm_replacing_digests(self) -> bool:
         """Before a save would record other bytes than the case did: say which, and ask."""
         changes = []
-        for side in SIDES:
-            document, recorded = self.documents[side], self._recorded.get(side)
-            if document is None or recorded is None or document.sha256 == recorded.sha256:
-                continue
+        for side, document, recorded in self._other_than_recorded():
             changes.append(self.tr(
                 "The case recorded the {label} {old} with SHA-256 {old_sha}… ({when}); the {label} now loaded, "
                 "{new}, has SHA-256 {new_sha}…."
