@@ -117,17 +117,21 @@ def test_the_model_sorts_itself_and_the_selection_follows(qtbot, sample_comparis
     assert near_words == sorted(near_words, reverse=True)
 
 
-def test_pages_show_the_number_printed_on_them_when_the_pdf_gives_one(tmp_path):
+def _novel_table(path, labels=()):
+    """The sample novel as a PDF at ``path`` with these page labels, compared with the sample answer, in a table."""
     from fixtures_docs import sample_novel_pdf
 
-    (tmp_path / "plain.pdf").write_bytes(sample_novel_pdf())
-    (tmp_path / "book.pdf").write_bytes(sample_novel_pdf(labels=((0, "ROMAN_LOWER", 1, ""), (2, "ARABIC", 1, ""))))
-    output = ingest.load(SAMPLES / "model-output.txt")
-    for name in ("plain.pdf", "book.pdf"):
-        original = ingest.load(tmp_path / name)
-        comparison = compare(original, output, Parameters())
-        model = SpanTableModel()
-        model.set_spans(comparison.spans, original)
+    path.write_bytes(sample_novel_pdf(labels=labels))
+    original = ingest.load(path)
+    comparison = compare(original, ingest.load(SAMPLES / "model-output.txt"), Parameters())
+    model = SpanTableModel()
+    model.set_spans(comparison.spans, original)
+    return original, comparison, model
+
+
+def test_pages_show_the_number_printed_on_them_when_the_pdf_gives_one(tmp_path):
+    for name, labels in (("plain.pdf", ()), ("book.pdf", ((0, "ROMAN_LOWER", 1, ""), (2, "ARABIC", 1, "")))):
+        original, comparison, model = _novel_table(tmp_path / name, labels)
         for row, span in enumerate(comparison.spans):
             first, last = span.original.pages[0], span.original.pages[-1]
             in_file = str(first) if first == last else f"{first}–{last}"
@@ -141,13 +145,7 @@ def test_pages_show_the_number_printed_on_them_when_the_pdf_gives_one(tmp_path):
 
 
 def test_pages_without_a_printed_number_are_called_pdf_pages_where_others_have_one(tmp_path):
-    from fixtures_docs import sample_novel_pdf
-
-    (tmp_path / "book.pdf").write_bytes(sample_novel_pdf(labels=((2, "ARABIC", 1, ""),)))
-    original = ingest.load(tmp_path / "book.pdf")
-    comparison = compare(original, ingest.load(SAMPLES / "model-output.txt"), Parameters())
-    model = SpanTableModel()
-    model.set_spans(comparison.spans, original)
+    original, comparison, model = _novel_table(tmp_path / "book.pdf", ((2, "ARABIC", 1, ""),))
     unlabelled = 0
     for row, span in enumerate(comparison.spans):
         first, last = span.original.pages[0], span.original.pages[-1]
@@ -215,15 +213,9 @@ def test_the_table_and_the_hover_write_a_similarity_as_the_status_bar_and_report
 
 def test_printed_page_names_holding_a_hyphen_are_joined_with_to_as_in_the_report(tmp_path):
     """"A-1–A-2" could be read as pages A-1 to A, and then 2; the table writes "A-1 to A-2", as the report does."""
-    from fixtures_docs import sample_novel_pdf
-
     from memdiff.evidence import page_range
 
-    (tmp_path / "appendix.pdf").write_bytes(sample_novel_pdf(labels=((0, "ARABIC", 1, "A-"),)))
-    original = ingest.load(tmp_path / "appendix.pdf")
-    comparison = compare(original, ingest.load(SAMPLES / "model-output.txt"), Parameters())
-    model = SpanTableModel()
-    model.set_spans(comparison.spans, original)
+    _, comparison, model = _novel_table(tmp_path / "appendix.pdf", ((0, "ARABIC", 1, "A-"),))
     across = [(row, s) for row, s in enumerate(comparison.spans) if s.original.pages[0] != s.original.pages[-1]]
     assert across, "the sample case has a passage running over a page break"
     for row, span in across:
